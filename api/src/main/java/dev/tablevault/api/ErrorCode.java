@@ -1,0 +1,56 @@
+package dev.tablevault.api;
+
+/**
+ * Stable error codes. The numeric {@link #code()} never changes meaning between releases; the CLI uses
+ * {@link #exitCode()} as its process exit status.
+ */
+public enum ErrorCode {
+    /** A name, option or value is malformed, reserved, or names something that does not exist. */
+    BAD_ARGUMENT(10),
+    /** The thing to create already exists. */
+    ALREADY_EXISTS(11),
+    /** The named table, instance, builder or process does not exist. */
+    NOT_FOUND(12),
+    /** A lock could not be had within the timeout. */
+    LOCK_TIMEOUT(20),
+    /** The lock is held by a paused process; waiting would not help. */
+    LOCK_HELD_BY_PAUSED(21),
+    /** Waiting for the lock would deadlock. */
+    DEADLOCK(22),
+    /** The process id is unknown, finished already, or otherwise cannot be used as asked. */
+    PROCESS_STATE(30),
+    /** A process was resumed with arguments that differ from the ones it started with. */
+    PROCESS_ARGUMENTS_CHANGED(31),
+    /** The process was stopped on request. */
+    PROCESS_STOPPED(32),
+    /** A builder spec is malformed or cannot be executed. */
+    BAD_BUILDER(40),
+    /** An I/O error from the file system or RocksDB. */
+    IO(50),
+    /** Stored data does not decode or violates an engine invariant. */
+    CORRUPTION(51),
+    /** The vault is opened read-write by another OS process. */
+    VAULT_LOCKED(52),
+    /** The vault was written by a newer format version than this engine reads. */
+    UNSUPPORTED_FORMAT(53),
+    /** The vault object was closed, or is read-only. */
+    VAULT_CLOSED(54),
+    /** A write on a vault opened read-only. */
+    READ_ONLY(55);
+
+    private final int code;
+
+    ErrorCode(int code) {
+        this.code = code;
+    }
+
+    /** The stable numeric code. */
+    public int code() {
+        return code;
+    }
+
+    /** The exit status the {@code tv} command uses for this code. */
+    public int exitCode() {
+        return code;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.tablevault.api;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What an instance is. For a temporary instance the materialization fields are null.
+ *
+ * @param table table name
+ * @param id instance id ({@code TEMP_<version>} while temporary)
+ * @param version version label
+ * @param temporary not materialized yet
+ * @param externalEdit filled by {@code writeInstance}
+ * @param originTable table of the origin instance, or null
+ * @param originId origin instance, or null
+ * @param description free text
+ * @param columns the columns, in order
+ * @param changedColumns columns whose data differ from the origin
+ * @param rows row count
+ * @param success false for a stop-materialized instance
+ * @param active false once deactivated by a side-effect table
+ * @param changedTime when its data last changed
+ * @param materializedTime when it was materialized
+ * @param processId the process that created (temporary) or materialized it
+ */
+public record InstanceDescription(String table, String id, String version, boolean temporary, boolean externalEdit,
+                                  String originTable, String originId, String description, List<Column> columns,
+                                  List<String> changedColumns, long rows, boolean success, boolean active,
+                                  Instant changedTime, Instant materializedTime, String processId) {
+}

@@ -1,0 +1,87 @@
+package dev.tablevault.api;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An open vault. Thread safe: operations on different resources run in parallel; conflicting ones wait for
+ * locks. Every write is a durable process and returns its process id; a caller-supplied id (in the options)
+ * makes a failure from outside the engine pause the process instead of reverting it, and calling the same
+ * operation again with that id resumes it. Reads take no locks and see a consistent snapshot.
+ * {@link #close()} leaves active processes active; they hold their locks until resumed or stopped.
+ */
+public interface Vault extends AutoCloseable {
+
+    // ---- writes -------------------------------------------------------------------------------------------
+
+    String createTable(String table, TableOptions options);
+
+    String renameTable(String table, String newName, OpOptions options);
+
+    String deleteTable(String table, OpOptions options);
+
+    /** Creates the temporary instance {@code TEMP_<version>} of a table. */
+    String createInstance(String table, InstanceOptions options);
+
+    /** Deletes a materialized or temporary instance. */
+    String deleteInstance(String table, String instanceId, OpOptions options);
+
+    /** Stores (or replaces) a builder spec on the temporary instance of {@code version}. */
+    String putBuilder(String table, String version, BuilderSpec spec, OpOptions options);
+
+    String deleteBuilder(String table, String version, String builderName, OpOptions options);
+
+    /** Writes {@code frame} into the external-edit temporary instance and materializes it. */
+    String writeInstance(String table, Frame frame, WriteOptions options);
+
+    /** Reverts a paused process, or materializes its partial result; a running one stops at its next checkpoint. */
+    String stopProcess(String processId, StopOptions options);
+
+    /**
+     * Resumes an active (paused or crashed) process from its last checkpoint with the arguments it started
+     * with; the same as calling its operation again with its id.
+     */
+    String resumeProcess(String processId);
+
+    /** A fresh process id. */
+    String generateProcessId();
+
+    // ---- reads --------------------------------------------------------------------------------------------
+
+    /** Table names, sorted. */
+    List<String> tables();
+
+    /** Materialized instance ids of a table, oldest first, then (if asked) temporary ones. */
+    List<String> instances(String table, String version, boolean includeTemporary);
+
+    Frame dataframe(String table, ReadOptions options);
+
+    /** A streaming cursor; close it. */
+    RowCursor rows(String table, ReadOptions options);
+
+    /** Builder names of the temporary instance of {@code version}, sorted. */
+    List<String> builders(String table, String version);
+
+    BuilderSpec builder(String table, String version, String builderName);
+
+    TableDescription description(String table);
+
+    InstanceDescription description(String table, String instanceId);
+
+    /** Processes that have not ended, by id. */
+    Map<String, ProcessInfo> activeProcesses();
+
+    /** Finished processes, newest first, at most {@code limit}. */
+    List<ProcessInfo> processHistory(int limit);
+
+    /** The record of one process, active or finished. @throws TvProcessException if unknown */
+    ProcessInfo process(String processId);
+
+    /** True when the process finished (committed, reverted, stopped or materialized). */
+    boolean isProcessComplete(String processId);
+
+    List<LockInfo> locks();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,73 @@
+package dev.tablevault.api;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to open a vault. Immutable; every setter returns a copy.
+ *
+ * @param author recorded on every process this vault object starts
+ * @param create create a new vault; refuses a path that already holds anything
+ * @param restart resume every active process on open (after a crash)
+ * @param readOnly open for inspection only; works while another OS process owns the vault
+ * @param durability how commits reach the disk
+ * @param groupedSyncMillis the fsync interval for {@link Durability#GROUPED}
+ * @param lockTimeout how long a conflicting lock request waits before failing
+ * @param maxRestartAttempts how many restarts may try to resume one process before it stays paused
+ */
+public record VaultOptions(String author, boolean create, boolean restart, boolean readOnly,
+                           Durability durability, long groupedSyncMillis, Duration lockTimeout,
+                           int maxRestartAttempts) {
+
+    public VaultOptions {
+        Objects.requireNonNull(author, "author");
+        Objects.requireNonNull(durability, "durability");
+        Objects.requireNonNull(lockTimeout, "lockTimeout");
+        if (groupedSyncMillis <= 0) {
+            throw new IllegalArgumentException("groupedSyncMillis must be > 0, got " + groupedSyncMillis);
+        }
+        if (lockTimeout.isNegative()) {
+            throw new IllegalArgumentException("lockTimeout must not be negative, got " + lockTimeout);
+        }
+        if (maxRestartAttempts < 1) {
+            throw new IllegalArgumentException("maxRestartAttempts must be >= 1, got " + maxRestartAttempts);
+        }
+    }
+
+    /** Author {@code unknown}, SYNC durability, 5 s lock timeout, 3 restart attempts. */
+    public static VaultOptions defaults() {
+        return new VaultOptions("unknown", false, false, false, Durability.SYNC, 10, Duration.ofSeconds(5), 3);
+    }
+
+    public VaultOptions author(String value) {
+        return new VaultOptions(value, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts);
+    }
+
+    public VaultOptions create(boolean value) {
+        return new VaultOptions(author, value, restart, readOnly, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts);
+    }
+
+    public VaultOptions restart(boolean value) {
+        return new VaultOptions(author, create, value, readOnly, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts);
+    }
+
+    public VaultOptions readOnly(boolean value) {
+        return new VaultOptions(author, create, restart, value, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts);
+    }
+
+    public VaultOptions durability(Durability value) {
+        return new VaultOptions(author, create, restart, readOnly, value, groupedSyncMillis, lockTimeout, maxRestartAttempts);
+    }
+
+    public VaultOptions groupedSyncMillis(long value) {
+        return new VaultOptions(author, create, restart, readOnly, durability, value, lockTimeout, maxRestartAttempts);
+    }
+
+    public VaultOptions lockTimeout(Duration value) {
+        return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, value, maxRestartAttempts);
+    }
+
+    public VaultOptions maxRestartAttempts(int value) {
+        return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout, value);
+    }
+}
