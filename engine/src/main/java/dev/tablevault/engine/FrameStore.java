@@ -1,0 +1,173 @@
+package dev.tablevault.engine;
+
+import dev.tablevault.api.Column;
+import dev.tablevault.api.ColumnType;
+import dev.tablevault.api.Frame;
+import dev.tablevault.api.RowCursor;
+import dev.tablevault.engine.codec.Records.InstanceRecord;
+import dev.tablevault.engine.store.Chunks;
+import dev.tablevault.engine.store.Keys;
+import dev.tablevault.engine.store.Reads;
+import dev.tablevault.engine.store.Store;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * Cells of instances in the {@code data} family: one value per key {@code (instance, column, chunk)} holding
+ * {@link Chunks#ROWS} rows of one column. Stateless.
+ */
+final class FrameStore {
+    private FrameStore() {
+    }
+
+    /** Adds rows {@code [from, to)} of every column of {@code frame}; {@code from} must be chunk-aligned. */
+    static void putRows(Store s, WriteBatch b, long key, Frame frame, int from, int to) throws RocksDBException {
+        for (int c = 0; c < frame.columnCount(); c++) {
+            ColumnType type = frame.columns().get(c).type();
+            List<Object> col = frame.column(c);
+            for (int r = from; r < to; r += Chunks.ROWS) {
+                int end = Math.min(to, r + Chunks.ROWS);
+                b.put(s.data, Keys.cell(key, c, r / Chunks.ROWS), Chunks.encode(type, col, r, end));
+            }
+        }
+    }
+
+    static List<Object> readColumn(Store s, Reads reads, long key, int column, ColumnType type, long rows) {
+        List<Object> out = new ArrayList<>((int) Math.min(rows, Integer.MAX_VALUE));
+        if (key == 0) {
+            return out;
+        }
+        reads.scan(s.data, Keys.cellColumnStart(key, column), (k, v) -> {
+            Chunks.decode(type, v, out);
+            return out.size() < rows;
+        });
+        while (out.size() > rows) {
+            out.remove(out.size() - 1);
+        }
+        return out;
+    }
+
+    static Frame read(Store s, Reads reads, InstanceRecord r) {
+        List<List<Object>> cols = new ArrayList<>();
+        for (int c = 0; c < r.columns().size(); c++) {
+            cols.add(readColumn(s, reads, r.key(), c, r.columns().get(c).type(), r.rows()));
+        }
+        return Frame.ofColumns(r.columns(), cols);
+    }
+
+    /** SHA-256 of a frame's columns and values, as resume compares them. */
+    static String digest(Frame f) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (int c = 0; c < f.columnCount(); c++) {
+                Column col = f.columns().get(c);
+                md.update((col.name() + "\0" + col.type() + "\0").getBytes(StandardCharsets.UTF_8));
+                for (int r = 0; r < f.rowCount(); r += Chunks.ROWS) {
+                    md.update(Chunks.encode(col.type(), f.column(c), r, Math.min(f.rowCount(), r + Chunks.ROWS)));
+                }
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java 17 runtime", e);
+        }
+    }
+
+    /** A cursor over one instance on a snapshot it owns. */
+    static final class Cursor implements RowCursor {
+        private final Store.View view;
+        private final InstanceRecord r;
+        private final RocksIterator[] its;
+        private final List<List<Object>> buf = new ArrayList<>();
+        private int pos;
+        private long remaining;
+        private boolean closed;
+
+        Cursor(Store.View view, InstanceRecord r) {
+            this.view = view;
+            this.r = r;
+            this.remaining = r.key() == 0 ? 0 : r.rows();
+            this.its = new RocksIterator[r.columns().size()];
+            try {
+                for (int c = 0; c < its.length; c++) {
+                    its[c] = view.iterator(view.store().data);
+                    its[c].seek(Keys.cellColumnStart(r.key(), c));
+                    buf.add(new ArrayList<>());
+                }
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        @Override
+        public List<Column> columns() {
+            return r.columns();
+        }
+
+        @Override
+        public String instanceId() {
+            return r.id();
+        }
+
+        @Override
+        public boolean hasNext() {
+            return remaining > 0 && its.length > 0;
+        }
+
+        @Override
+        public List<Object> next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException("cursor over " + r.id() + " is exhausted");
+            }
+            if (pos >= buf.get(0).size()) {
+                refill();
+            }
+            List<Object> row = new ArrayList<>(its.length);
+            for (List<Object> col : buf) {
+                row.add(col.get(pos));
+            }
+            pos++;
+            remaining--;
+            return row;
+        }
+
+        private void refill() {
+            for (int c = 0; c < its.length; c++) {
+                List<Object> col = buf.get(c);
+                col.clear();
+                RocksIterator it = its[c];
+                if (!it.isValid() || !Store.startsWith(it.key(), Keys.cellColumnStart(r.key(), c))) {
+                    throw new dev.tablevault.api.TvStorageException(dev.tablevault.api.ErrorCode.CORRUPTION,
+                            "instance " + r.id() + " column " + c + " ends before row " + (r.rows() - remaining)
+                                    + " of " + r.rows() + "; run 'tv verify'");
+                }
+                Chunks.decode(r.columns().get(c).type(), it.value(), col);
+                it.next();
+            }
+            pos = 0;
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (RocksIterator it : its) {
+                if (it != null) {
+                    it.close();
+                }
+            }
+            view.close();
+        }
+    }
+}

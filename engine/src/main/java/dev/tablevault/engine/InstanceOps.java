@@ -1,0 +1,260 @@
+package dev.tablevault.engine;
+
+import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.LockMode;
+import dev.tablevault.api.TvArgumentException;
+import dev.tablevault.engine.codec.Records.BuilderRecord;
+import dev.tablevault.engine.codec.Records.CreateInstanceArgs;
+import dev.tablevault.engine.codec.Records.DeleteBuilderArgs;
+import dev.tablevault.engine.codec.Records.DeleteInstanceArgs;
+import dev.tablevault.engine.codec.Records.InstanceRecord;
+import dev.tablevault.engine.codec.Records.PutBuilderArgs;
+import dev.tablevault.engine.codec.Records.TableRecord;
+import dev.tablevault.engine.lock.LockManager;
+import dev.tablevault.engine.store.Keys;
+import dev.tablevault.engine.store.Store;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Instance and builder-spec operations. Each is one step: one batch. */
+final class InstanceOps {
+    private InstanceOps() {
+    }
+
+    static final class CreateInstance extends Op {
+        private final CreateInstanceArgs a;
+        private InstanceRecord origin;
+
+        CreateInstance(CreateInstanceArgs a) {
+            Names.table(a.table());
+            Names.version(a.version());
+            if (a.originId() != null) {
+                Names.instance(a.originId());
+            }
+            if (a.originTable() != null) {
+                Names.table(a.originTable());
+                if (a.originId() == null) {
+                    throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "originTable '" + a.originTable()
+                            + "' given without originId; name the origin instance too");
+                }
+            }
+            this.a = a;
+        }
+
+        @Override
+        String name() {
+            return "createInstance";
+        }
+
+        @Override
+        Object args() {
+            return a;
+        }
+
+        private String originTable() {
+            return a.originTable() == null ? a.table() : a.originTable();
+        }
+
+        @Override
+        List<LockReq> locks(ProcessContext ctx) {
+            List<LockReq> l = new ArrayList<>();
+            l.add(new LockReq(LockManager.instance(a.table(), Names.temp(a.version())), LockMode.EXCLUSIVE));
+            if (a.originId() != null) {
+                l.add(new LockReq(LockManager.instance(originTable(), a.originId()), LockMode.SHARED));
+            } else if (a.copy()) {
+                l.add(new LockReq(LockManager.table(a.table()), LockMode.SHARED));
+            }
+            return l;
+        }
+
+        @Override
+        void validate(ProcessContext ctx) {
+            Catalog cat = ctx.catalog();
+            cat.requireTable(a.table());
+            String temp = Names.temp(a.version());
+            if (cat.instance(a.table(), temp).isPresent()) {
+                throw new TvArgumentException(ErrorCode.ALREADY_EXISTS, "temporary instance " + temp + " of table '"
+                        + a.table() + "' already exists; use it, or deleteInstance(\"" + a.table() + "\", \"" + temp
+                        + "\") first");
+            }
+            if (a.originId() != null) {
+                cat.requireTable(originTable());
+                origin = cat.requireInstance(originTable(), a.originId());
+                if (origin.temporary()) {
+                    throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "origin " + a.originId()
+                            + " is temporary; an origin must be a materialized instance");
+                }
+            } else if (a.copy()) {
+                origin = cat.instances(a.table()).stream().filter(r -> !r.temporary() && r.active())
+                        .reduce((x, y) -> y).orElse(null);
+            }
+        }
+
+        @Override
+        void apply(ProcessContext ctx, WriteBatch b) {
+            String temp = Names.temp(a.version());
+            TableOps.put(ctx, b, Keys.instance(a.table(), temp), new InstanceRecord(a.table(), temp, a.version(),
+                    true, a.externalEdit(), origin == null ? null : origin.table(), origin == null ? null : origin.id(),
+                    a.description(), origin == null ? List.of() : origin.columns(), List.of(), 0, true, true, 0, 0,
+                    ctx.pid, 0));
+        }
+    }
+
+    static final class DeleteInstance extends Op {
+        private final DeleteInstanceArgs a;
+
+        DeleteInstance(DeleteInstanceArgs a) {
+            Names.table(a.table());
+            Names.instance(a.instanceId());
+            this.a = a;
+        }
+
+        @Override
+        String name() {
+            return "deleteInstance";
+        }
+
+        @Override
+        Object args() {
+            return a;
+        }
+
+        @Override
+        List<LockReq> locks(ProcessContext ctx) {
+            return List.of(new LockReq(LockManager.instance(a.table(), a.instanceId()), LockMode.EXCLUSIVE));
+        }
+
+        @Override
+        void validate(ProcessContext ctx) {
+            ctx.catalog().requireTable(a.table());
+            ctx.catalog().requireInstance(a.table(), a.instanceId());
+        }
+
+        @Override
+        void apply(ProcessContext ctx, WriteBatch b) {
+            Catalog cat = ctx.catalog();
+            InstanceRecord r = cat.requireInstance(a.table(), a.instanceId());
+            try {
+                deleteInstance(ctx, b, r);
+                if (r.temporary()) {
+                    for (BuilderRecord br : cat.builders(a.table(), r.version())) {
+                        b.delete(ctx.vault.store().meta, Keys.builder(a.table(), r.version(), br.name()));
+                    }
+                }
+                TableRecord t = cat.requireTable(a.table());
+                if (a.instanceId().equals(t.artifactInstance())) {
+                    TableOps.put(ctx, b, Keys.table(a.table()), new TableRecord(t.name(), t.description(),
+                            t.sideEffects(), t.multipleArtifacts(), t.created(), null));
+                }
+            } catch (RocksDBException e) {
+                throw VaultImpl.io(e);
+            }
+        }
+    }
+
+    /** Adds the removal of an instance record and its cells. */
+    static void deleteInstance(ProcessContext ctx, WriteBatch b, InstanceRecord r) throws RocksDBException {
+        Store s = ctx.vault.store();
+        b.delete(s.meta, Keys.instance(r.table(), r.id()));
+        if (r.key() != 0) {
+            b.deleteRange(s.data, Keys.instanceStart(r.key()), Keys.instanceStart(r.key() + 1));
+        }
+    }
+
+    /** The temporary instance of a builder operation, which must exist and not be external-edit. */
+    private static void requireBuildable(ProcessContext ctx, String table, String version) {
+        Catalog cat = ctx.catalog();
+        cat.requireTable(table);
+        String temp = Names.temp(version);
+        InstanceRecord r = cat.instance(table, temp).orElseThrow(() -> new TvArgumentException(ErrorCode.NOT_FOUND,
+                "table '" + table + "' has no temporary instance " + temp + "; createInstance(\"" + table
+                        + "\", InstanceOptions.defaults().version(\"" + version + "\")) first"));
+        if (r.externalEdit()) {
+            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "instance " + temp + " of table '" + table
+                    + "' is external-edit: it has no builders; fill it with writeInstance");
+        }
+    }
+
+    static final class PutBuilder extends Op {
+        private final PutBuilderArgs a;
+
+        PutBuilder(PutBuilderArgs a) {
+            Names.table(a.table());
+            Names.version(a.version());
+            this.a = a;
+        }
+
+        @Override
+        String name() {
+            return "putBuilder";
+        }
+
+        @Override
+        Object args() {
+            return a;
+        }
+
+        @Override
+        List<LockReq> locks(ProcessContext ctx) {
+            return List.of(new LockReq(LockManager.instance(a.table(), Names.temp(a.version())), LockMode.EXCLUSIVE));
+        }
+
+        @Override
+        void validate(ProcessContext ctx) {
+            requireBuildable(ctx, a.table(), a.version());
+        }
+
+        @Override
+        void apply(ProcessContext ctx, WriteBatch b) {
+            TableOps.put(ctx, b, Keys.builder(a.table(), a.version(), a.name()),
+                    new BuilderRecord(a.name(), a.format(), a.text()));
+        }
+    }
+
+    static final class DeleteBuilder extends Op {
+        private final DeleteBuilderArgs a;
+
+        DeleteBuilder(DeleteBuilderArgs a) {
+            Names.table(a.table());
+            Names.version(a.version());
+            Names.builder(a.name());
+            this.a = a;
+        }
+
+        @Override
+        String name() {
+            return "deleteBuilder";
+        }
+
+        @Override
+        Object args() {
+            return a;
+        }
+
+        @Override
+        List<LockReq> locks(ProcessContext ctx) {
+            return List.of(new LockReq(LockManager.instance(a.table(), Names.temp(a.version())), LockMode.EXCLUSIVE));
+        }
+
+        @Override
+        void validate(ProcessContext ctx) {
+            requireBuildable(ctx, a.table(), a.version());
+            if (ctx.vault.store().get(ctx.vault.store().meta, Keys.builder(a.table(), a.version(), a.name())) == null) {
+                throw new TvArgumentException(ErrorCode.NOT_FOUND, "builder '" + a.name() + "' does not exist on "
+                        + Names.temp(a.version()) + " of table '" + a.table() + "'; list them with builders()");
+            }
+        }
+
+        @Override
+        void apply(ProcessContext ctx, WriteBatch b) {
+            try {
+                b.delete(ctx.vault.store().meta, Keys.builder(a.table(), a.version(), a.name()));
+            } catch (RocksDBException e) {
+                throw VaultImpl.io(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.tablevault.engine;
+
+import dev.tablevault.api.LockMode;
+import org.rocksdb.WriteBatch;
+
+import java.util.List;
+
+/**
+ * One kind of write operation. The runner takes its locks, calls {@link #validate} under them, then
+ * {@link #run}. A one-step operation puts all its changes in the final commit batch through {@link #apply};
+ * multi-step ones override {@link #run} and checkpoint. Instances are used by one thread.
+ */
+abstract class Op {
+    /** A lock the operation needs. */
+    record LockReq(String resource, LockMode mode) {
+    }
+
+    /** The operation name: {@code createTable}, {@code writeInstance}, ... */
+    abstract String name();
+
+    /** The arguments recorded in BEGIN; the digest covers their encoding. */
+    abstract Object args();
+
+    /** Locks to take, in order. May read the catalog (e.g. to resolve an origin). */
+    abstract List<LockReq> locks(ProcessContext ctx);
+
+    /** Checks the arguments against the current state, under the locks; throws a TableVaultException. */
+    abstract void validate(ProcessContext ctx);
+
+    /** The changes of a one-step operation, added to the commit batch. */
+    void apply(ProcessContext ctx, WriteBatch batch) {
+        throw new UnsupportedOperationException(name() + " has no single step");
+    }
+
+    /** Runs the operation to its commit. */
+    void run(ProcessContext ctx) throws InterruptedException {
+        ctx.commit(b -> apply(ctx, b));
+    }
+
+    /** Adds what undoes this operation's staged effects (not its committed ones: it has none) to a batch. */
+    void revert(ProcessContext ctx, WriteBatch batch) {
+    }
+
+    /** True when the operation stages data while in SETUP; a restart reverts it if setup had not finished. */
+    boolean stagesInSetup() {
+        return false;
+    }
+
+    /**
+     * Refuses, without changing the process, a resume this call cannot perform (e.g. data no longer at hand).
+     */
+    void checkResumable(ProcessContext ctx) {
+    }
+
+    /** True when {@code stopProcess(materialize)} can keep a partial result. */
+    boolean canMaterialize() {
+        return false;
+    }
+
+    /** Adds the materialization of the partial result as an unsuccessful instance. */
+    void materializePartial(ProcessContext ctx, WriteBatch batch) {
+        throw new UnsupportedOperationException(name());
+    }
+}

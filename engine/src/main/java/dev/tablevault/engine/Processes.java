@@ -1,0 +1,405 @@
+package dev.tablevault.engine;
+
+import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.ProcessInfo;
+import dev.tablevault.api.ProcessState;
+import dev.tablevault.api.TableVaultException;
+import dev.tablevault.api.TvProcessException;
+import dev.tablevault.engine.codec.Codec;
+import dev.tablevault.engine.codec.Records.LogEntry;
+import dev.tablevault.engine.codec.Records.ProcessRecord;
+import dev.tablevault.engine.lock.LockManager;
+import dev.tablevault.engine.store.Keys;
+import dev.tablevault.engine.store.Store;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs operations as durable processes and keeps the process records. Record layout in {@code proc}:
+ * {@code P/<pid>} active record, {@code L/<pid>/<seq>} log (0 BEGIN with the arguments, 1 LOCKS, then
+ * CHECKPOINTs), {@code H/<pid>} finished record (the index that refuses reuse of an id), and
+ * {@code h/<end time><pid>} for newest-first history. A one-step operation that neither pauses nor
+ * checkpoints writes nothing but its final batch: one fsync.
+ *
+ * <p>Thread safe; operations on disjoint resources run in parallel.
+ */
+final class Processes implements LockManager.Holders {
+    private static final Logger LOG = LoggerFactory.getLogger(Processes.class);
+    private final VaultImpl vault;
+    private final Map<String, ProcessContext> running = new ConcurrentHashMap<>();
+
+    Processes(VaultImpl vault) {
+        this.vault = vault;
+    }
+
+    /** Runs {@code op} as process {@code pid}, resuming it if it is active. */
+    String run(Op op, String pid, boolean userId) {
+        vault.checkWritable();
+        String digest = digest(Codec.encode(op.args()));
+        ProcessContext ctx = new ProcessContext(vault, pid, op, userId, digest);
+        if (running.putIfAbsent(pid, ctx) != null) {
+            throw new TvProcessException(ErrorCode.PROCESS_STATE, "process " + pid
+                    + " is already running in this vault; wait for it, or stopProcess(\"" + pid + "\")");
+        }
+        try {
+            ProcessRecord existing = active(pid);
+            if (existing == null) {
+                ProcessRecord fin = finished(pid);
+                if (fin != null) {
+                    throw new TvProcessException(ErrorCode.PROCESS_STATE, "process id " + pid + " already finished ("
+                            + fin.state() + "); a finished id can never start again: use generateProcessId()");
+                }
+            } else {
+                if (!existing.operation().equals(op.name())) {
+                    throw new TvProcessException(ErrorCode.PROCESS_ARGUMENTS_CHANGED, "process " + pid + " is a "
+                            + existing.operation() + ", not a " + op.name() + "; resume it with resumeProcess(\""
+                            + pid + "\")");
+                }
+                if (!existing.digest().equals(digest)) {
+                    throw new TvProcessException(ErrorCode.PROCESS_ARGUMENTS_CHANGED, "process " + pid
+                            + " started with different arguments (digest " + existing.digest().substring(0, 12)
+                            + ", this call " + digest.substring(0, 12) + "); call it with the arguments it started"
+                            + " with, resumeProcess(\"" + pid + "\"), or stopProcess it");
+                }
+                ctx.resumeFrom(existing, log(pid));
+                op.checkResumable(ctx);
+            }
+            return execute(ctx);
+        } finally {
+            running.remove(pid);
+            ctx.done.countDown();
+        }
+    }
+
+    private String execute(ProcessContext ctx) {
+        Op op = ctx.op;
+        try {
+            for (Op.LockReq r : op.locks(ctx)) {
+                vault.lockManager().acquire(ctx.pid, r.resource(), r.mode(), vault.options().lockTimeout());
+            }
+            ctx.crash("locked");
+            op.validate(ctx);
+            op.run(ctx);
+            return ctx.pid;
+        } catch (ProcessContext.StopRequested s) {
+            if (ctx.ended) {
+                throw s;
+            }
+            stopNow(ctx, s.materialize, s.by);
+            throw new TvProcessException(ErrorCode.PROCESS_STOPPED, "process " + ctx.pid + " was stopped by process "
+                    + s.by + (s.materialize ? "; its partial result was materialized" : "; it was reverted"));
+        } catch (TableVaultException e) {
+            if (!ctx.ended) {
+                revert(ctx, e);
+            }
+            throw e;
+        } catch (InterruptedException e) {
+            pause(ctx, e);
+            Thread.currentThread().interrupt();
+            throw new TvProcessException(ErrorCode.PROCESS_STATE, "interrupted: process " + ctx.pid
+                    + " is left paused with its locks; resume it or open with restart(true)", e);
+        } catch (RuntimeException e) {
+            if (!ctx.ended) {
+                if (ctx.userId) {
+                    pause(ctx, e);
+                } else {
+                    revert(ctx, e);
+                }
+            }
+            throw e;
+        } catch (Error e) {
+            if (!ctx.ended) {
+                pause(ctx, e);
+            }
+            throw e;
+        }
+    }
+
+    /** Persists the process as PAUSED with its locks; the locks stay held. */
+    private void pause(ProcessContext ctx, Throwable cause) {
+        try (WriteBatch b = new WriteBatch()) {
+            ProcessRecord rec = ctx.record(ProcessState.PAUSED, describe(cause));
+            ctx.putPersistentState(b, rec);
+            vault.store().write(b);
+            ctx.record = rec;
+            ctx.persisted = true;
+        } catch (RocksDBException | RuntimeException w) {
+            cause.addSuppressed(w);
+            vault.lockManager().releaseAll(ctx.pid);
+        }
+        vault.lockManager().holderChanged();
+    }
+
+    /** Undoes the process's staged effects and ends it REVERTED, in one batch; releases its locks. */
+    private void revert(ProcessContext ctx, Throwable cause) {
+        try (WriteBatch b = new WriteBatch()) {
+            if (ctx.persisted || ctx.lastProgress != null) {
+                ctx.op.revert(ctx, b);
+            }
+            finish(ctx, b, ProcessState.REVERTED, describe(cause));
+            vault.store().write(b);
+        } catch (RuntimeException w) {
+            cause.addSuppressed(w);
+        } finally {
+            vault.lockManager().releaseAll(ctx.pid);
+        }
+    }
+
+    /** Ends a process on a stop request, reverting or materializing its partial result, in one batch. */
+    void stopNow(ProcessContext ctx, boolean materialize, String by) {
+        try (WriteBatch b = new WriteBatch()) {
+            stopInto(ctx, b, materialize, by);
+            vault.store().write(b);
+        } finally {
+            vault.lockManager().releaseAll(ctx.pid);
+        }
+    }
+
+    /** Adds the stop of {@code ctx} (revert or partial materialize, then its end record) to a batch. */
+    void stopInto(ProcessContext ctx, WriteBatch b, boolean materialize, String by) {
+        if (materialize) {
+            ctx.op.materializePartial(ctx, b);
+        } else {
+            ctx.op.revert(ctx, b);
+        }
+        finish(ctx, b, materialize ? ProcessState.MATERIALIZED : ProcessState.STOPPED, "stopped by process " + by);
+    }
+
+    /** Adds the end of a process to a batch: history entry, and removal of its record, log and lock records. */
+    void finish(ProcessContext ctx, WriteBatch b, ProcessState state, String error) {
+        Store s = vault.store();
+        try {
+            if (ctx.persisted) {
+                b.delete(s.proc, Keys.process(ctx.pid));
+                byte[] logPrefix = Keys.prefix("L", ctx.pid);
+                b.deleteRange(s.proc, logPrefix, Keys.prefixEnd(logPrefix));
+                for (LockManager.Held h : vault.lockManager().heldBy(ctx.pid)) {
+                    b.delete(s.locks, Keys.lock(h.resource(), ctx.pid));
+                }
+            }
+            ProcessRecord fin = ctx.record(state, error);
+            b.put(s.proc, Keys.finished(ctx.pid), Codec.encode(fin));
+            b.put(s.proc, Keys.historyOrder(fin.updated(), ctx.pid), new byte[0]);
+            ctx.endState = state;
+        } catch (RocksDBException e) {
+            throw VaultImpl.io(e);
+        }
+    }
+
+    /** A context for a persisted process that is not running, e.g. the target of a stop. */
+    ProcessContext dormant(String pid) {
+        ProcessRecord rec = active(pid);
+        if (rec == null) {
+            throw notActive(pid);
+        }
+        List<LogEntry> log = log(pid);
+        Op op = Ops.fromArgs(log.isEmpty() ? null : log.get(0).payload());
+        ProcessContext ctx = new ProcessContext(vault, pid, op, rec.userId(), rec.digest());
+        ctx.resumeFrom(rec, log);
+        return ctx;
+    }
+
+    /** Resumes an active process with the arguments it began with. */
+    String resume(String pid) {
+        ProcessRecord rec = active(pid);
+        if (rec == null) {
+            throw notActive(pid);
+        }
+        List<LogEntry> log = log(pid);
+        Op op = Ops.fromArgs(log.isEmpty() ? null : log.get(0).payload());
+        return run(op, pid, rec.userId());
+    }
+
+    /**
+     * Resumes every active process, each on its own: one that fails is reported and left as its failure left
+     * it. A process whose setup had not finished is reverted; one that has used its attempts stays paused.
+     */
+    List<String> restartAll() {
+        List<String> failures = new ArrayList<>();
+        for (ProcessRecord rec : activeRecords()) {
+            String pid = rec.id();
+            try {
+                ProcessContext probe = dormant(pid);
+                if (!rec.setupDone()) {
+                    try (WriteBatch b = new WriteBatch()) {
+                        probe.op.revert(probe, b);
+                        finish(probe, b, ProcessState.REVERTED, "restart: its setup had not finished");
+                        vault.store().write(b);
+                    }
+                    vault.lockManager().releaseAll(pid);
+                } else if (rec.attempts() >= vault.options().maxRestartAttempts()) {
+                    String why = "restart gave up after " + rec.attempts() + " attempts; fix the cause, then"
+                            + " resumeProcess(\"" + pid + "\") or stopProcess it";
+                    if (rec.state() != ProcessState.PAUSED || !why.equals(rec.error())) {
+                        putRecord(rec.with(ProcessState.PAUSED, why, vault.clock().millis()));
+                    }
+                    failures.add(pid + ": " + why);
+                } else {
+                    putRecord(rec.attempt(vault.clock().millis(), ProcessHandle.current().pid()));
+                    resume(pid);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("restart could not finish process {}: {}", pid, e.toString());
+                failures.add(pid + ": " + describe(e));
+            }
+        }
+        return failures;
+    }
+
+    private void putRecord(ProcessRecord rec) {
+        try (WriteBatch b = new WriteBatch()) {
+            b.put(vault.store().proc, Keys.process(rec.id()), Codec.encode(rec));
+            vault.store().write(b);
+        } catch (RocksDBException e) {
+            throw VaultImpl.io(e);
+        }
+    }
+
+    /** Asks a process running in this JVM to stop at its next checkpoint; returns its context, or null. */
+    ProcessContext requestStop(String pid, boolean materialize, String by) {
+        ProcessContext ctx = running.get(pid);
+        if (ctx != null) {
+            ctx.requestStop(materialize, by);
+        }
+        return ctx;
+    }
+
+    /** Marks a dormant process as taken by a stop, so no resume can start it meanwhile. */
+    void claim(ProcessContext ctx) {
+        if (running.putIfAbsent(ctx.pid, ctx) != null) {
+            throw new TvProcessException(ErrorCode.PROCESS_STATE, "process " + ctx.pid
+                    + " started running meanwhile; stop it again");
+        }
+    }
+
+    void unclaim(ProcessContext ctx) {
+        running.remove(ctx.pid, ctx);
+        ctx.done.countDown();
+    }
+
+    boolean isRunning(String pid) {
+        return running.containsKey(pid);
+    }
+
+    ProcessRecord active(String pid) {
+        byte[] v = vault.store().get(vault.store().proc, Keys.process(pid));
+        return v == null ? null : Codec.decode(v, ProcessRecord.class, "process " + pid);
+    }
+
+    ProcessRecord finished(String pid) {
+        byte[] v = vault.store().get(vault.store().proc, Keys.finished(pid));
+        return v == null ? null : Codec.decode(v, ProcessRecord.class, "finished process " + pid);
+    }
+
+    List<ProcessRecord> activeRecords() {
+        List<ProcessRecord> out = new ArrayList<>();
+        vault.store().scan(vault.store().proc, Keys.prefix("P"),
+                (k, v) -> out.add(Codec.decode(v, ProcessRecord.class, "process")));
+        return out;
+    }
+
+    List<LogEntry> log(String pid) {
+        List<LogEntry> out = new ArrayList<>();
+        vault.store().scan(vault.store().proc, Keys.prefix("L", pid),
+                (k, v) -> out.add(Codec.decode(v, LogEntry.class, "log of " + pid)));
+        return out;
+    }
+
+    Map<String, ProcessInfo> activeInfos() {
+        Map<String, ProcessInfo> out = new LinkedHashMap<>();
+        for (ProcessRecord r : activeRecords()) {
+            out.put(r.id(), info(r));
+        }
+        for (ProcessContext c : running.values()) {
+            if (!c.ended) {
+                out.put(c.pid, info(c.record(ProcessState.RUNNING, null)));
+            }
+        }
+        return out;
+    }
+
+    List<ProcessInfo> history(int limit) {
+        List<ProcessInfo> out = new ArrayList<>();
+        vault.store().scanBackwards(vault.store().proc, new byte[]{'h', 0}, (k, v) -> {
+            String pid = new String(k, 10, k.length - 10, java.nio.charset.StandardCharsets.UTF_8);
+            ProcessRecord r = finished(pid);
+            if (r != null) {
+                out.add(info(r));
+            }
+            return out.size() < limit;
+        });
+        return out;
+    }
+
+    ProcessInfo info(String pid) {
+        ProcessContext c = running.get(pid);
+        if (c != null && !c.ended) {
+            return info(c.record(ProcessState.RUNNING, null));
+        }
+        ProcessRecord r = active(pid);
+        if (r == null) {
+            r = finished(pid);
+        }
+        if (r == null) {
+            throw new TvProcessException(ErrorCode.NOT_FOUND, "unknown process id '" + pid
+                    + "'; list active ones with activeProcesses()");
+        }
+        return info(r);
+    }
+
+    static ProcessInfo info(ProcessRecord r) {
+        return new ProcessInfo(r.id(), r.operation(), r.state(), r.author(), r.parentId(),
+                Instant.ofEpochMilli(r.started()), Instant.ofEpochMilli(r.updated()), r.error(), r.stepsDone(),
+                r.attempts(), r.digest());
+    }
+
+    TvProcessException notActive(String pid) {
+        ProcessRecord fin = finished(pid);
+        if (fin != null) {
+            return new TvProcessException(ErrorCode.PROCESS_STATE, "process " + pid + " already finished ("
+                    + fin.state() + ")");
+        }
+        return new TvProcessException(ErrorCode.NOT_FOUND, "unknown process id '" + pid
+                + "'; list active ones with activeProcesses()");
+    }
+
+    @Override
+    public LockManager.Holder describe(String processId) {
+        ProcessContext c = running.get(processId);
+        if (c != null) {
+            return new LockManager.Holder(ProcessState.RUNNING, null, true);
+        }
+        ProcessRecord r = active(processId);
+        return r == null ? new LockManager.Holder(ProcessState.REVERTED, null, false)
+                : new LockManager.Holder(r.state(), r.error(), false);
+    }
+
+    @Override
+    public boolean shares(String holder, String requester) {
+        return holder.equals(requester);
+    }
+
+    static String describe(Throwable t) {
+        return t.getClass().getName() + ": " + t.getMessage();
+    }
+
+    static String digest(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java 17 runtime", e);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.tablevault.engine;
+
+import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.TvArgumentException;
+import dev.tablevault.api.TvStorageException;
+import dev.tablevault.api.Vault;
+import dev.tablevault.api.VaultOptions;
+import dev.tablevault.engine.codec.Codec;
+import dev.tablevault.engine.codec.Records.VaultRecord;
+import dev.tablevault.engine.store.Keys;
+import dev.tablevault.engine.store.Store;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * Opens vaults. A vault is a directory holding {@code db/} (the RocksDB database) and {@code owner} (the OS
+ * process that last opened it read-write, for error messages). Only one OS process may open a vault
+ * read-write; any number may open it {@link VaultOptions#readOnly(boolean) read-only} meanwhile.
+ */
+public final class TableVault {
+    /** The vault format this engine writes and the newest it reads. */
+    public static final int FORMAT_VERSION = 1;
+
+    private TableVault() {
+    }
+
+    /**
+     * Opens (or with {@code create(true)} creates) the vault at {@code dir}; with {@code restart(true)} resumes
+     * every active process before returning.
+     *
+     * @throws TvArgumentException if the path is not a vault, does not exist, or (create) is not empty
+     * @throws TvStorageException if another OS process holds it, its format is newer, or on I/O errors
+     */
+    public static Vault open(Path dir, VaultOptions options) {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(options, "options");
+        if (options.readOnly() && (options.create() || options.restart())) {
+            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "a read-only open cannot also create or restart"
+                    + " the vault " + dir);
+        }
+        Path db = dir.resolve("db");
+        if (options.create()) {
+            prepareNew(dir);
+        } else if (!Files.exists(dir)) {
+            throw new TvArgumentException(ErrorCode.NOT_FOUND, "no vault at " + dir + ": the directory does not"
+                    + " exist; pass VaultOptions.create(true) to make one");
+        } else if (!Files.isDirectory(db)) {
+            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, dir + " is not a TableVault vault (it has no db/"
+                    + " directory)");
+        }
+        String owner = Store.readSmallFile(dir.resolve("owner"));
+        Store store = Store.open(db, options.create(), options.readOnly(), options.durability(),
+                options.groupedSyncMillis(), owner == null ? "another OS process" : "OS process " + owner);
+        try {
+            if (options.create()) {
+                writeVaultRecord(store, options.author());
+            } else {
+                checkVaultRecord(store, dir);
+            }
+            if (!options.readOnly()) {
+                writeOwner(dir);
+            }
+            VaultImpl vault = new VaultImpl(dir, store, options, Clock.systemUTC());
+            if (options.restart()) {
+                vault.restart();
+            }
+            return vault;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** Lines describing processes that {@code restart(true)} could not finish on the last open of {@code vault}. */
+    public static List<String> restartFailures(Vault vault) {
+        return vault instanceof VaultImpl v ? v.restartFailures() : List.of();
+    }
+
+    private static void prepareNew(Path dir) {
+        try {
+            if (Files.exists(dir)) {
+                if (!Files.isDirectory(dir)) {
+                    throw new TvArgumentException(ErrorCode.ALREADY_EXISTS, "refusing to create a vault at " + dir
+                            + ": it is a file; choose a new or empty directory");
+                }
+                try (Stream<Path> s = Files.list(dir)) {
+                    if (s.findAny().isPresent()) {
+                        throw new TvArgumentException(ErrorCode.ALREADY_EXISTS, "refusing to create a vault at "
+                                + dir + ": the directory is not empty; choose a new or empty directory");
+                    }
+                }
+            }
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new TvStorageException(ErrorCode.IO, "cannot create vault directory " + dir + ": " + e, e);
+        }
+    }
+
+    private static void writeVaultRecord(Store store, String author) {
+        try (WriteBatch b = new WriteBatch()) {
+            b.put(store.meta, Keys.vault(), Codec.encode(new VaultRecord(FORMAT_VERSION, System.currentTimeMillis(),
+                    author)));
+            store.write(b);
+            store.syncWal();
+        } catch (RocksDBException e) {
+            throw VaultImpl.io(e);
+        }
+    }
+
+    private static void checkVaultRecord(Store store, Path dir) {
+        byte[] v = store.get(store.meta, Keys.vault());
+        if (v == null) {
+            throw new TvStorageException(ErrorCode.CORRUPTION, "vault " + dir + " has no vault record: it was not"
+                    + " fully created; delete the directory and create it again");
+        }
+        VaultRecord r = Codec.decode(v, VaultRecord.class, "vault record");
+        if (r.formatVersion() > FORMAT_VERSION) {
+            throw new TvStorageException(ErrorCode.UNSUPPORTED_FORMAT, "vault " + dir + " has format version "
+                    + r.formatVersion() + "; this engine reads up to " + FORMAT_VERSION + ": upgrade TableVault");
+        }
+    }
+
+    private static void writeOwner(Path dir) {
+        try {
+            Files.writeString(dir.resolve("owner"), ProcessHandle.current().pid() + "\n");
+        } catch (IOException e) {
+            throw new TvStorageException(ErrorCode.IO, "cannot write " + dir.resolve("owner") + ": " + e, e);
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package dev.tablevault.engine;
+
+import dev.tablevault.api.Column;
+import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.Frame;
+import dev.tablevault.api.LockMode;
+import dev.tablevault.api.ProcessState;
+import dev.tablevault.api.TvArgumentException;
+import dev.tablevault.api.TvProcessException;
+import dev.tablevault.engine.codec.Records.InstanceRecord;
+import dev.tablevault.engine.codec.Records.TableRecord;
+import dev.tablevault.engine.codec.Records.WriteInstanceArgs;
+import dev.tablevault.engine.codec.Records.WriteProgress;
+import dev.tablevault.engine.lock.LockManager;
+import dev.tablevault.engine.store.Keys;
+import dev.tablevault.engine.store.Store;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * {@code writeInstance}: stages the frame's rows under a fresh instance key in checkpointed batches (SETUP),
+ * then materializes the external-edit temporary instance in one batch. A revert drops the staged cells; a
+ * stop with materialize keeps the rows staged so far as an unsuccessful instance.
+ */
+final class WriteInstance extends Op {
+    /** Rows per checkpoint batch. */
+    static final int BATCH_ROWS = 16 * 1024;
+    private final WriteInstanceArgs a;
+    private final Frame frame;
+
+    /** From a call: validates names and the frame. */
+    WriteInstance(String table, String version, Frame frame) {
+        Names.table(table);
+        Names.version(version);
+        if (frame == null) {
+            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "writeInstance of table '" + table
+                    + "' needs a frame, got null");
+        }
+        if (frame.rowCount() == 0 || frame.columnCount() == 0) {
+            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "writeInstance of table '" + table
+                    + "': the frame is empty (" + frame.rowCount() + " rows, " + frame.columnCount() + " columns)");
+        }
+        frame.columns().forEach(c -> Names.column(c.name()));
+        this.frame = frame;
+        this.a = new WriteInstanceArgs(table, version, FrameStore.digest(frame), frame.columns(), frame.rowCount());
+    }
+
+    /** From the log: the frame is not at hand. */
+    WriteInstance(WriteInstanceArgs a) {
+        this.a = a;
+        this.frame = null;
+    }
+
+    @Override
+    String name() {
+        return "writeInstance";
+    }
+
+    @Override
+    Object args() {
+        return a;
+    }
+
+    @Override
+    boolean stagesInSetup() {
+        return true;
+    }
+
+    @Override
+    boolean canMaterialize() {
+        return true;
+    }
+
+    @Override
+    void checkResumable(ProcessContext ctx) {
+        if (!ctx.setupDone && frame == null) {
+            throw new TvProcessException(ErrorCode.PROCESS_STATE, "process " + ctx.pid + " (writeInstance of '"
+                    + a.table() + "') paused before its frame was fully staged; call writeInstance again with the"
+                    + " same frame and process id, or stopProcess it");
+        }
+    }
+
+    private String temp() {
+        return Names.temp(a.version());
+    }
+
+    @Override
+    List<LockReq> locks(ProcessContext ctx) {
+        List<LockReq> l = new ArrayList<>();
+        l.add(new LockReq(LockManager.instance(a.table(), temp()), LockMode.EXCLUSIVE));
+        Catalog cat = ctx.catalog();
+        Optional<TableRecord> t = cat.table(a.table());
+        if (t.isPresent() && !t.get().multipleArtifacts()) {
+            l.add(new LockReq(LockManager.artifacts(a.table()), LockMode.EXCLUSIVE));
+        }
+        cat.instance(a.table(), temp()).filter(r -> r.originId() != null).ifPresent(r ->
+                l.add(new LockReq(LockManager.instance(r.originTable(), r.originId()), LockMode.SHARED)));
+        return l;
+    }
+
+    @Override
+    void validate(ProcessContext ctx) {
+        Catalog cat = ctx.catalog();
+        cat.requireTable(a.table());
+        InstanceRecord t = cat.instance(a.table(), temp()).orElseThrow(() -> new TvArgumentException(
+                ErrorCode.NOT_FOUND, "table '" + a.table() + "' has no temporary instance " + temp()
+                + "; createInstance with externalEdit(true) and version '" + a.version() + "' first"));
+        if (!t.externalEdit()) {
+            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "instance " + temp() + " of table '" + a.table()
+                    + "' is not external-edit; create it with InstanceOptions.externalEdit(true) to write it");
+        }
+    }
+
+    @Override
+    void run(ProcessContext ctx) {
+        WriteProgress p = (WriteProgress) ctx.lastProgress;
+        if (p == null) {
+            p = new WriteProgress(ctx.vault.nextInstanceKey(), newId(ctx), ctx.started, 0);
+        }
+        Store s = ctx.vault.store();
+        int rows = (int) a.rows();
+        while (!ctx.setupDone) {
+            ctx.checkStop();
+            int from = (int) p.rows();
+            int to = Math.min(rows, from + BATCH_ROWS);
+            try (WriteBatch b = new WriteBatch()) {
+                FrameStore.putRows(s, b, p.instanceKey(), frame, from, to);
+                p = new WriteProgress(p.instanceKey(), p.newId(), p.startTime(), to);
+                ctx.setupDone = to == rows;
+                ctx.checkpoint(b, "stage", p, ctx.setupDone ? ProcessState.RUNNING : ProcessState.SETUP);
+            } catch (RocksDBException e) {
+                throw VaultImpl.io(e);
+            }
+            ctx.crash("staged");
+        }
+        WriteProgress done = p;
+        ctx.commit(b -> materialize(ctx, b, done, true));
+    }
+
+    private String newId(ProcessContext ctx) {
+        return a.version() + "_" + ctx.started + "_" + String.format("%08x", ThreadLocalRandom.current().nextInt());
+    }
+
+    @Override
+    void revert(ProcessContext ctx, WriteBatch b) {
+        WriteProgress p = (WriteProgress) ctx.lastProgress;
+        if (p != null) {
+            try {
+                b.deleteRange(ctx.vault.store().data, Keys.instanceStart(p.instanceKey()),
+                        Keys.instanceStart(p.instanceKey() + 1));
+            } catch (RocksDBException e) {
+                throw VaultImpl.io(e);
+            }
+        }
+    }
+
+    @Override
+    void materializePartial(ProcessContext ctx, WriteBatch b) {
+        WriteProgress p = (WriteProgress) ctx.lastProgress;
+        if (p == null) {
+            p = new WriteProgress(0, newId(ctx), ctx.started, 0);
+        }
+        materialize(ctx, b, p, false);
+    }
+
+    /** The one-batch flip: the new instance record, the temporary one gone, table and side-effect updates. */
+    private void materialize(ProcessContext ctx, WriteBatch b, WriteProgress p, boolean success) {
+        Catalog cat = ctx.catalog();
+        Store s = ctx.vault.store();
+        TableRecord table = cat.requireTable(a.table());
+        InstanceRecord temp = cat.requireInstance(a.table(), temp());
+        InstanceRecord origin = temp.originId() == null ? null
+                : cat.instance(temp.originTable(), temp.originId()).orElse(null);
+        List<String> changed = changedColumns(s, origin, p);
+        long now = ctx.vault.clock().millis();
+        long changedTime = changed.isEmpty() && origin != null ? origin.changedTime() : now;
+        try {
+            b.delete(s.meta, Keys.instance(a.table(), temp()));
+            TableOps.put(ctx, b, Keys.instance(a.table(), p.newId()), new InstanceRecord(a.table(), p.newId(),
+                    a.version(), false, true, temp.originTable(), temp.originId(), temp.description(), a.columns(),
+                    changed, p.rows(), success, true, changedTime, now, ctx.pid, p.instanceKey()));
+            if (success && !table.multipleArtifacts()) {
+                TableOps.put(ctx, b, Keys.table(a.table()), new TableRecord(table.name(), table.description(),
+                        table.sideEffects(), table.multipleArtifacts(), table.created(), p.newId()));
+            }
+            if (table.sideEffects() && !changed.isEmpty()) {
+                for (InstanceRecord r : cat.instances(a.table())) {
+                    if (!r.temporary() && r.active()) {
+                        TableOps.put(ctx, b, Keys.instance(a.table(), r.id()), new InstanceRecord(r.table(), r.id(),
+                                r.version(), false, r.externalEdit(), r.originTable(), r.originId(), r.description(),
+                                r.columns(), r.changedColumns(), r.rows(), r.success(), false, r.changedTime(),
+                                r.materializedTime(), r.processId(), r.key()));
+                    }
+                }
+            }
+        } catch (RocksDBException e) {
+            throw VaultImpl.io(e);
+        }
+    }
+
+    /** Columns that are new or differ from the origin's; all of them without an origin or when rows differ. */
+    private List<String> changedColumns(Store s, InstanceRecord origin, WriteProgress p) {
+        List<String> all = a.columns().stream().map(Column::name).toList();
+        if (origin == null || origin.rows() != p.rows()) {
+            return all;
+        }
+        Set<String> changed = new HashSet<>();
+        for (int c = 0; c < a.columns().size(); c++) {
+            Column col = a.columns().get(c);
+            int oc = origin.columns().indexOf(col);
+            if (oc < 0) {
+                changed.add(col.name());
+                continue;
+            }
+            List<Object> mine = FrameStore.readColumn(s, s, p.instanceKey(), c, col.type(), p.rows());
+            List<Object> theirs = FrameStore.readColumn(s, s, origin.key(), oc, col.type(), origin.rows());
+            for (int r = 0; r < mine.size(); r++) {
+                if (!Frame.valueEquals(mine.get(r), theirs.get(r))) {
+                    changed.add(col.name());
+                    break;
+                }
+            }
+        }
+        return all.stream().filter(changed::contains).toList();
+    }
+}

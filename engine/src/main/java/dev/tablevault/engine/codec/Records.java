@@ -1,0 +1,124 @@
+package dev.tablevault.engine.codec;
+
+import dev.tablevault.api.Column;
+import dev.tablevault.api.LockMode;
+import dev.tablevault.api.ProcessState;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every record the engine persists. Each is registered in {@link Codec} with a fixed id; changing a record's
+ * fields changes the format version.
+ */
+public final class Records {
+    private Records() {
+    }
+
+    /** Key {@code V} in {@code meta}. */
+    public record VaultRecord(int formatVersion, long created, String createdBy) {
+    }
+
+    /** Key {@code T/<table>} in {@code meta}. */
+    public record TableRecord(String name, String description, boolean sideEffects, boolean multipleArtifacts,
+                              long created, String artifactInstance) {
+        public TableRecord renamed(String newName) {
+            return new TableRecord(newName, description, sideEffects, multipleArtifacts, created, artifactInstance);
+        }
+    }
+
+    /**
+     * Key {@code I/<table>/<id>} in {@code meta}. {@code key} is the numeric instance key that prefixes the
+     * instance's cells in {@code data}; {@code 0} means the instance has no cells.
+     */
+    public record InstanceRecord(String table, String id, String version, boolean temporary, boolean externalEdit,
+                                 String originTable, String originId, String description, List<Column> columns,
+                                 List<String> changedColumns, long rows, boolean success, boolean active,
+                                 long changedTime, long materializedTime, String processId, long key) {
+        public InstanceRecord {
+            columns = new ArrayList<>(columns);
+            changedColumns = new ArrayList<>(changedColumns);
+        }
+
+        public InstanceRecord inTable(String newTable) {
+            return new InstanceRecord(newTable, id, version, temporary, externalEdit,
+                    table.equals(originTable) ? newTable : originTable, originId, description, columns,
+                    changedColumns, rows, success, active, changedTime, materializedTime, processId, key);
+        }
+    }
+
+    /** Key {@code B/<table>/<version>/<name>} in {@code meta}. */
+    public record BuilderRecord(String name, String format, String text) {
+    }
+
+    /** Key {@code P/<pid>} in {@code proc} while active; {@code H/<pid>} once finished. */
+    public record ProcessRecord(String id, String operation, ProcessState state, String author, String parentId,
+                                long started, long updated, String error, long stepsDone, int attempts,
+                                String digest, long ownerPid, boolean userId, boolean setupDone) {
+        public ProcessRecord with(ProcessState newState, String newError, long now) {
+            return new ProcessRecord(id, operation, newState, author, parentId, started, now, newError, stepsDone,
+                    attempts, digest, ownerPid, userId, setupDone);
+        }
+
+        public ProcessRecord progress(long steps, boolean setup, long now) {
+            return new ProcessRecord(id, operation, state, author, parentId, started, now, error, steps,
+                    attempts, digest, ownerPid, userId, setup);
+        }
+
+        public ProcessRecord attempt(long now, long pid) {
+            return new ProcessRecord(id, operation, state, author, parentId, started, now, error, stepsDone,
+                    attempts + 1, digest, pid, userId, setupDone);
+        }
+
+        public ProcessRecord owner(long pid) {
+            return new ProcessRecord(id, operation, state, author, parentId, started, updated, error, stepsDone,
+                    attempts, digest, pid, userId, setupDone);
+        }
+    }
+
+    /** A log entry, key {@code L/<pid>/<seq>} in {@code proc}. {@code payload} is an args or progress record. */
+    public record LogEntry(long seq, String kind, String step, long time, Object payload) {
+    }
+
+    /** Key {@code <resource>\0<pid>} in {@code locks}. */
+    public record LockRecord(String resource, LockMode mode, String processId) {
+    }
+
+    /** Progress of a staged write: rows {@code [0, rows)} are committed under {@code instanceKey}. */
+    public record WriteProgress(long instanceKey, String newId, long startTime, long rows) {
+    }
+
+    // ---- operation arguments: what BEGIN records and what the digest covers ----
+
+    public record CreateTableArgs(String table, boolean sideEffects, boolean multipleArtifacts, String description) {
+    }
+
+    public record RenameTableArgs(String table, String newName) {
+    }
+
+    public record DeleteTableArgs(String table) {
+    }
+
+    public record CreateInstanceArgs(String table, String version, String originId, String originTable,
+                                     boolean externalEdit, boolean copy, String description) {
+    }
+
+    public record DeleteInstanceArgs(String table, String instanceId) {
+    }
+
+    public record PutBuilderArgs(String table, String version, String name, String format, String text) {
+    }
+
+    public record DeleteBuilderArgs(String table, String version, String name) {
+    }
+
+    public record WriteInstanceArgs(String table, String version, String frameDigest, List<Column> columns,
+                                    long rows) {
+        public WriteInstanceArgs {
+            columns = new ArrayList<>(columns);
+        }
+    }
+
+    public record StopArgs(String target, boolean materialize, boolean force) {
+    }
+}

@@ -1,0 +1,247 @@
+package dev.tablevault.engine.lock;
+
+import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.LockMode;
+import dev.tablevault.api.ProcessState;
+import dev.tablevault.api.TvLockException;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * In-memory lock table for resources {@code vault}, {@code table:T}, {@code instance:T/I} and
+ * {@code artifacts:T}. A table lock covers that table's instances and artifact folder. Durable copies live in
+ * the {@code locks} column family; the caller writes them in the same batch as the process change and
+ * {@link #adopt}s them on open.
+ *
+ * <p>Thread safe. Its monitor is held only to inspect or change the table, never while waiting: a waiter
+ * parks on a condition, which releases it. A request blocked by a holder that is not running in this JVM
+ * (paused, or crashed and not restarted) fails at once; a request that would close a cycle in the wait-for
+ * graph fails at once with {@link ErrorCode#DEADLOCK}.
+ */
+public final class LockManager {
+
+    /** What the lock manager needs to know of a holder. */
+    public interface Holders {
+        /** The holder's state, error and whether it is running in this JVM now. */
+        Holder describe(String processId);
+
+        /** True when {@code requester} is {@code holder} or one of its sub-processes (they share locks). */
+        boolean shares(String holder, String requester);
+    }
+
+    /** A holder's state as the lock manager reports it. */
+    public record Holder(ProcessState state, String error, boolean running) {
+    }
+
+    /** One held lock. */
+    public record Held(String resource, LockMode mode, String processId) {
+    }
+
+    private final Holders holders;
+    private final ReentrantLock mu = new ReentrantLock();
+    private final Condition changed = mu.newCondition();
+    /** Locks grouped by the table they concern ({@code ""} for the vault lock). */
+    private final Map<String, List<Held>> byGroup = new HashMap<>();
+    /** Wait-for edges: waiter to the holders it waits on. */
+    private final Map<String, Set<String>> waitsFor = new HashMap<>();
+
+    public LockManager(Holders holders) {
+        this.holders = holders;
+    }
+
+    /**
+     * Takes {@code mode} on {@code resource} for {@code processId}, waiting up to {@code timeout}.
+     * Re-entrant: a lock already held in the same or a stronger mode returns at once.
+     *
+     * @throws TvLockException on timeout, a non-running holder, or deadlock
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public void acquire(String processId, String resource, LockMode mode, Duration timeout)
+            throws InterruptedException {
+        String group = group(resource);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        mu.lock();
+        try {
+            while (true) {
+                List<Held> list = byGroup.computeIfAbsent(group, g -> new ArrayList<>());
+                Held mine = null;
+                Held conflict = null;
+                for (Held h : list) {
+                    if (h.processId.equals(processId) && h.resource.equals(resource)) {
+                        mine = h;
+                    } else if (overlaps(h.resource, resource) && !(h.mode == LockMode.SHARED && mode == LockMode.SHARED)
+                            && !holders.shares(h.processId, processId)) {
+                        conflict = h;
+                        break;
+                    }
+                }
+                if (mine != null && (mine.mode == LockMode.EXCLUSIVE || mode == LockMode.SHARED)) {
+                    return;
+                }
+                if (conflict == null) {
+                    if (mine != null) {
+                        list.remove(mine);
+                    }
+                    list.add(new Held(resource, mode, processId));
+                    waitsFor.remove(processId);
+                    return;
+                }
+                Holder info = holders.describe(conflict.processId);
+                if (!info.running()) {
+                    waitsFor.remove(processId);
+                    String why = info.state() == ProcessState.PAUSED ? "paused" : "not running (" + info.state()
+                            + ", its owner died; resume it, restart the vault, or stop it)";
+                    throw new TvLockException(ErrorCode.LOCK_HELD_BY_PAUSED, "cannot lock " + resource + " ("
+                            + mode + "): held " + conflict.mode + " on " + conflict.resource + " by process "
+                            + conflict.processId + " which is " + why
+                            + (info.error() == null ? "" : "; its error: " + info.error())
+                            + "; resume it or stopProcess(\"" + conflict.processId + "\")",
+                            resource, conflict.processId, info.state(), info.error());
+                }
+                waitsFor.computeIfAbsent(processId, p -> new HashSet<>()).add(conflict.processId);
+                if (reaches(conflict.processId, processId, new HashSet<>())) {
+                    waitsFor.remove(processId);
+                    throw new TvLockException(ErrorCode.DEADLOCK, "cannot lock " + resource + " (" + mode
+                            + "): waiting for process " + conflict.processId + " would deadlock; retry the operation",
+                            resource, conflict.processId, info.state(), info.error());
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    waitsFor.remove(processId);
+                    throw new TvLockException(ErrorCode.LOCK_TIMEOUT, "cannot lock " + resource + " (" + mode
+                            + ") within " + timeout.toMillis() + " ms: held " + conflict.mode + " on "
+                            + conflict.resource + " by process " + conflict.processId + " (" + info.state()
+                            + "); retry later or raise VaultOptions.lockTimeout",
+                            resource, conflict.processId, info.state(), info.error());
+                }
+                try {
+                    changed.awaitNanos(left);
+                } catch (InterruptedException e) {
+                    waitsFor.remove(processId);
+                    throw e;
+                }
+                waitsFor.remove(processId);
+            }
+        } finally {
+            mu.unlock();
+        }
+    }
+
+    /** Installs a lock read back from the {@code locks} family, without conflict checks. */
+    public void adopt(String processId, String resource, LockMode mode) {
+        mu.lock();
+        try {
+            byGroup.computeIfAbsent(group(resource), g -> new ArrayList<>()).add(new Held(resource, mode, processId));
+        } finally {
+            mu.unlock();
+        }
+    }
+
+    /** Releases every lock of {@code processId} and wakes the waiters. */
+    public void releaseAll(String processId) {
+        mu.lock();
+        try {
+            byGroup.values().forEach(l -> l.removeIf(h -> h.processId.equals(processId)));
+            byGroup.values().removeIf(List::isEmpty);
+            changed.signalAll();
+        } finally {
+            mu.unlock();
+        }
+    }
+
+    /** Wakes waiters so they re-check holders whose state changed (e.g. one just paused). */
+    public void holderChanged() {
+        mu.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            mu.unlock();
+        }
+    }
+
+    /** The locks held by one process. */
+    public List<Held> heldBy(String processId) {
+        mu.lock();
+        try {
+            List<Held> out = new ArrayList<>();
+            byGroup.values().forEach(l -> l.stream().filter(h -> h.processId.equals(processId)).forEach(out::add));
+            return out;
+        } finally {
+            mu.unlock();
+        }
+    }
+
+    /** Every held lock. */
+    public List<Held> all() {
+        mu.lock();
+        try {
+            List<Held> out = new ArrayList<>();
+            byGroup.values().forEach(out::addAll);
+            return out;
+        } finally {
+            mu.unlock();
+        }
+    }
+
+    private boolean reaches(String from, String target, Set<String> seen) {
+        if (from.equals(target)) {
+            return true;
+        }
+        if (!seen.add(from)) {
+            return false;
+        }
+        for (String next : waitsFor.getOrDefault(from, Set.of())) {
+            if (reaches(next, target, seen)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The table a resource concerns, or {@code ""} for the vault. */
+    static String group(String resource) {
+        if (resource.startsWith("table:")) {
+            return resource.substring(6);
+        }
+        if (resource.startsWith("artifacts:")) {
+            return resource.substring(10);
+        }
+        if (resource.startsWith("instance:")) {
+            String rest = resource.substring(9);
+            int slash = rest.indexOf('/');
+            return slash < 0 ? rest : rest.substring(0, slash);
+        }
+        return "";
+    }
+
+    /** True when the two resources are the same or one covers the other (a table covers its parts). */
+    static boolean overlaps(String a, String b) {
+        if (a.equals(b)) {
+            return true;
+        }
+        return (a.startsWith("table:") && !b.equals("vault")) || (b.startsWith("table:") && !a.equals("vault"));
+    }
+
+    public static String table(String table) {
+        return "table:" + table;
+    }
+
+    public static String instance(String table, String id) {
+        return "instance:" + table + "/" + id;
+    }
+
+    public static String artifacts(String table) {
+        return "artifacts:" + table;
+    }
+
+    public static final String VAULT = "vault";
+}

@@ -1,0 +1,328 @@
+package dev.tablevault.engine.store;
+
+import dev.tablevault.api.Durability;
+import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.TvStorageException;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Snapshot;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiPredicate;
+
+/**
+ * The vault's RocksDB database at {@code <vault>/db}, with column families {@code meta} (vault, tables,
+ * instances, builder specs), {@code proc} (process records, their logs, finished history), {@code locks}
+ * (durable lock records) and {@code data} (cell chunks).
+ *
+ * <p>Thread safe. Owns every native handle it creates and closes them, in reverse order, in {@link #close()}.
+ * Every commit goes through {@link #write}, with the vault's durability.
+ */
+public final class Store implements AutoCloseable, Reads {
+    private static final Logger LOG = LoggerFactory.getLogger(Store.class);
+    private static final List<String> FAMILIES = List.of("default", "meta", "proc", "locks", "data");
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Path dir;
+    private final boolean readOnly;
+    private final DBOptions dbOptions;
+    private final ColumnFamilyOptions cfOptions;
+    private final List<ColumnFamilyHandle> handles;
+    private final RocksDB db;
+    private final WriteOptions writeOptions;
+    private final Durability durability;
+    private final ScheduledExecutorService syncer;
+    public final ColumnFamilyHandle meta;
+    public final ColumnFamilyHandle proc;
+    public final ColumnFamilyHandle locks;
+    public final ColumnFamilyHandle data;
+
+    private Store(Path dir, boolean readOnly, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
+                  List<ColumnFamilyHandle> handles, RocksDB db, Durability durability, long groupedMillis) {
+        this.dir = dir;
+        this.readOnly = readOnly;
+        this.dbOptions = dbOptions;
+        this.cfOptions = cfOptions;
+        this.handles = handles;
+        this.db = db;
+        this.durability = durability;
+        this.meta = handles.get(1);
+        this.proc = handles.get(2);
+        this.locks = handles.get(3);
+        this.data = handles.get(4);
+        this.writeOptions = new WriteOptions().setSync(durability == Durability.SYNC);
+        if (durability == Durability.GROUPED && !readOnly) {
+            syncer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "tablevault-wal-sync");
+                t.setDaemon(true);
+                return t;
+            });
+            syncer.scheduleWithFixedDelay(this::syncQuietly, groupedMillis, groupedMillis, TimeUnit.MILLISECONDS);
+        } else {
+            syncer = null;
+        }
+    }
+
+    /**
+     * Opens (or with {@code create}, creates) the database under {@code dbDir}.
+     *
+     * @throws TvStorageException if another OS process holds it read-write, or on I/O errors
+     */
+    public static Store open(Path dbDir, boolean create, boolean readOnly, Durability durability, long groupedMillis,
+                             String ownerHint) {
+        DBOptions dbo = new DBOptions().setCreateIfMissing(create).setCreateMissingColumnFamilies(create)
+                .setKeepLogFileNum(5);
+        ColumnFamilyOptions cfo = new ColumnFamilyOptions();
+        List<ColumnFamilyDescriptor> descs = new ArrayList<>();
+        for (String f : FAMILIES) {
+            descs.add(new ColumnFamilyDescriptor(f.getBytes(StandardCharsets.UTF_8), cfo));
+        }
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        try {
+            RocksDB db = readOnly
+                    ? RocksDB.openReadOnly(dbo, dbDir.toString(), descs, handles)
+                    : RocksDB.open(dbo, dbDir.toString(), descs, handles);
+            return new Store(dbDir, readOnly, dbo, cfo, handles, db, durability, groupedMillis);
+        } catch (RocksDBException e) {
+            handles.forEach(ColumnFamilyHandle::close);
+            cfo.close();
+            dbo.close();
+            String msg = String.valueOf(e.getMessage());
+            if (msg.contains("lock")) {
+                throw new TvStorageException(ErrorCode.VAULT_LOCKED, "vault " + dbDir.getParent()
+                        + " is open read-write by " + ownerHint + "; inspect it with VaultOptions.readOnly(true)"
+                        + " or 'tv --vault " + dbDir.getParent() + " ps' (" + msg + ")", e);
+            }
+            throw new TvStorageException(ErrorCode.IO, "cannot open " + dbDir + ": " + msg, e);
+        }
+    }
+
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    public Durability durability() {
+        return durability;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Commits a batch atomically with the vault's durability. */
+    public void write(WriteBatch batch) {
+        if (readOnly) {
+            throw new TvStorageException(ErrorCode.READ_ONLY, "vault " + dir.getParent() + " is open read-only");
+        }
+        try {
+            db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            throw new TvStorageException(ErrorCode.IO, "commit failed in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public byte[] get(ColumnFamilyHandle cf, byte[] key) {
+        try {
+            return db.get(cf, key);
+        } catch (RocksDBException e) {
+            throw new TvStorageException(ErrorCode.IO, "read failed in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Visits keys with {@code prefix} in order until {@code visitor} returns false. */
+    @Override
+    public void scan(ColumnFamilyHandle cf, byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
+        try (ReadOptions ro = new ReadOptions()) {
+            scan(cf, prefix, ro, visitor);
+        }
+    }
+
+    void scan(ColumnFamilyHandle cf, byte[] prefix, ReadOptions ro, BiPredicate<byte[], byte[]> visitor) {
+        try (RocksIterator it = db.newIterator(cf, ro)) {
+            for (it.seek(prefix); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                if (!startsWith(k, prefix) || !visitor.test(k, it.value())) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Visits keys with {@code prefix} newest (largest) first until {@code visitor} returns false. */
+    public void scanBackwards(ColumnFamilyHandle cf, byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
+        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(cf, ro)) {
+            byte[] end = Keys.prefixEnd(prefix);
+            if (end == null) {
+                it.seekToLast();
+            } else {
+                it.seekForPrev(end);
+            }
+            for (; it.isValid(); it.prev()) {
+                byte[] k = it.key();
+                if (Arrays.equals(k, end)) {
+                    continue;
+                }
+                if (!startsWith(k, prefix) || !visitor.test(k, it.value())) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** The largest key in {@code cf}, or null when it is empty. */
+    public byte[] lastKey(ColumnFamilyHandle cf) {
+        try (RocksIterator it = db.newIterator(cf)) {
+            it.seekToLast();
+            return it.isValid() ? it.key() : null;
+        }
+    }
+
+    /** A consistent read view; close it. */
+    public View view() {
+        return new View(this);
+    }
+
+    RocksDB db() {
+        return db;
+    }
+
+    /** Forces the write-ahead log to disk. */
+    public void syncWal() {
+        try {
+            db.syncWal();
+        } catch (RocksDBException e) {
+            throw new TvStorageException(ErrorCode.IO, "WAL sync failed in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void syncQuietly() {
+        try {
+            db.syncWal();
+        } catch (RocksDBException e) {
+            // The next commit or close reports I/O trouble to a caller; a timer thread has nobody to tell.
+            LOG.warn("grouped WAL sync failed in {}: {}", dir, e.getMessage());
+        }
+    }
+
+    /** Verifies every SST checksum. */
+    public void verifyChecksums() {
+        try {
+            db.verifyChecksum();
+        } catch (RocksDBException e) {
+            throw new TvStorageException(ErrorCode.CORRUPTION, "checksum verification failed in " + dir + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    public static boolean startsWith(byte[] key, byte[] prefix) {
+        if (key.length < prefix.length) {
+            return false;
+        }
+        return Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    @Override
+    public void close() {
+        if (syncer != null) {
+            syncer.shutdownNow();
+            try {
+                syncer.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            if (!readOnly && durability != Durability.SYNC) {
+                db.syncWal();
+            }
+        } catch (RocksDBException e) {
+            LOG.warn("final WAL sync failed in {}: {}", dir, e.getMessage());
+        } finally {
+            writeOptions.close();
+            handles.forEach(ColumnFamilyHandle::close);
+            db.close();
+            cfOptions.close();
+            dbOptions.close();
+        }
+    }
+
+    /**
+     * A point-in-time view over all column families. Not thread safe; close it to release the snapshot.
+     */
+    public static final class View implements AutoCloseable, Reads {
+        private final Store store;
+        private final Snapshot snapshot;
+        private final ReadOptions ro;
+
+        private View(Store store) {
+            this.store = store;
+            this.snapshot = store.db.getSnapshot();
+            this.ro = new ReadOptions().setSnapshot(snapshot);
+        }
+
+        @Override
+        public byte[] get(ColumnFamilyHandle cf, byte[] key) {
+            try {
+                return store.db.get(cf, ro, key);
+            } catch (RocksDBException e) {
+                throw new TvStorageException(ErrorCode.IO, "read failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void scan(ColumnFamilyHandle cf, byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
+            store.scan(cf, prefix, ro, visitor);
+        }
+
+        /** An iterator on this snapshot; the caller closes it before the view. */
+        public RocksIterator iterator(ColumnFamilyHandle cf) {
+            return store.db.newIterator(cf, ro);
+        }
+
+        public Store store() {
+            return store;
+        }
+
+        @Override
+        public void close() {
+            ro.close();
+            store.db.releaseSnapshot(snapshot);
+        }
+    }
+
+    /** A write batch; close it. */
+    public static WriteBatch batch() {
+        return new WriteBatch();
+    }
+
+    /** Reads a small file written next to the database, or null. */
+    public static String readSmallFile(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p).trim() : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+}
