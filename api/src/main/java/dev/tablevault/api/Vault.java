@@ -77,6 +77,9 @@ public interface Vault extends AutoCloseable {
     /** The record of one process, active or finished. @throws TvProcessException if unknown */
     ProcessInfo process(String processId);
 
+    /** The write-ahead log of a process, active or finished, oldest entry first. */
+    List<LogEntryInfo> processLog(String processId);
+
     /** True when the process finished (committed, reverted, stopped or materialized). */
     boolean isProcessComplete(String processId);
 

@@ -42,6 +42,9 @@ final class CrashPoints {
 
     static void arm(String point, Action action) {
         requireKnown(point);
+        if (action == Action.THROW && point.endsWith(".committed")) {
+            throw new IllegalArgumentException(point + " follows the commit: only HALT is meaningful there");
+        }
         ARMED.put(point, action);
     }
 

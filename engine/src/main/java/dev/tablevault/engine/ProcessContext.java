@@ -123,22 +123,30 @@ final class ProcessContext {
         }
     }
 
-    /** Adds the process record, and on first persistence BEGIN, LOCKS and the lock records. */
+    /** Adds the process record and its lock records, and on first persistence BEGIN and LOCKS. */
     void putPersistentState(WriteBatch batch, ProcessRecord rec) throws RocksDBException {
         batch.put(vault.store().proc, Keys.process(pid), Codec.encode(rec));
+        for (LockManager.Held h : vault.lockManager().heldBy(pid)) {
+            batch.put(vault.store().locks, Keys.lock(h.resource(), pid),
+                    Codec.encode(new LockRecord(h.resource(), h.mode(), pid)));
+        }
+        putBegin(batch, rec);
+    }
+
+    /** Adds BEGIN (the arguments) and LOCKS unless the log already has them. */
+    void putBegin(WriteBatch batch, ProcessRecord rec) throws RocksDBException {
+        if (persisted || nextSeq > 0) {
+            return;
+        }
         List<LockRecord> held = new ArrayList<>();
         for (LockManager.Held h : vault.lockManager().heldBy(pid)) {
-            LockRecord lr = new LockRecord(h.resource(), h.mode(), pid);
-            held.add(lr);
-            batch.put(vault.store().locks, Keys.lock(h.resource(), pid), Codec.encode(lr));
+            held.add(new LockRecord(h.resource(), h.mode(), pid));
         }
-        if (!persisted) {
-            batch.put(vault.store().proc, Keys.logEntry(pid, 0),
-                    Codec.encode(new LogEntry(0, "BEGIN", op.name(), rec.started(), op.args())));
-            batch.put(vault.store().proc, Keys.logEntry(pid, 1),
-                    Codec.encode(new LogEntry(1, "LOCKS", op.name(), rec.updated(), new ArrayList<>(held))));
-            nextSeq = 2;
-        }
+        batch.put(vault.store().proc, Keys.logEntry(pid, 0),
+                Codec.encode(new LogEntry(0, "BEGIN", op.name(), rec.started(), op.args())));
+        batch.put(vault.store().proc, Keys.logEntry(pid, 1),
+                Codec.encode(new LogEntry(1, "LOCKS", op.name(), rec.updated(), held)));
+        nextSeq = 2;
     }
 
     /**

@@ -29,9 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Runs operations as durable processes and keeps the process records. Record layout in {@code proc}:
  * {@code P/<pid>} active record, {@code L/<pid>/<seq>} log (0 BEGIN with the arguments, 1 LOCKS, then
- * CHECKPOINTs), {@code H/<pid>} finished record (the index that refuses reuse of an id), and
- * {@code h/<end time><pid>} for newest-first history. A one-step operation that neither pauses nor
- * checkpoints writes nothing but its final batch: one fsync.
+ * CHECKPOINTs, then END with the final state; kept after the end for inspection), {@code H/<pid>} finished
+ * record (the index that refuses reuse of an id), and {@code h/<end time><pid>} for newest-first history.
+ * A one-step operation that neither pauses nor checkpoints writes all of that in its final batch: one fsync.
  *
  * <p>Thread safe; operations on disjoint resources run in parallel.
  */
@@ -54,14 +54,15 @@ final class Processes implements LockManager.Holders {
                     + " is already running in this vault; wait for it, or stopProcess(\"" + pid + "\")");
         }
         try {
-            ProcessRecord existing = active(pid);
-            if (existing == null) {
+            // A generated id is fresh: it can be neither active nor finished, so skip the two lookups.
+            ProcessRecord existing = userId ? active(pid) : null;
+            if (existing == null && userId) {
                 ProcessRecord fin = finished(pid);
                 if (fin != null) {
                     throw new TvProcessException(ErrorCode.PROCESS_STATE, "process id " + pid + " already finished ("
                             + fin.state() + "); a finished id can never start again: use generateProcessId()");
                 }
-            } else {
+            } else if (existing != null) {
                 if (!existing.operation().equals(op.name())) {
                     throw new TvProcessException(ErrorCode.PROCESS_ARGUMENTS_CHANGED, "process " + pid + " is a "
                             + existing.operation() + ", not a " + op.name() + "; resume it with resumeProcess(\""
@@ -80,6 +81,8 @@ final class Processes implements LockManager.Holders {
         } finally {
             running.remove(pid);
             ctx.done.countDown();
+            // Waiters re-check: a holder that just paused is no longer running, so they fail at once.
+            vault.lockManager().holderChanged();
         }
     }
 
@@ -183,13 +186,15 @@ final class Processes implements LockManager.Holders {
         try {
             if (ctx.persisted) {
                 b.delete(s.proc, Keys.process(ctx.pid));
-                byte[] logPrefix = Keys.prefix("L", ctx.pid);
-                b.deleteRange(s.proc, logPrefix, Keys.prefixEnd(logPrefix));
                 for (LockManager.Held h : vault.lockManager().heldBy(ctx.pid)) {
                     b.delete(s.locks, Keys.lock(h.resource(), ctx.pid));
                 }
             }
             ProcessRecord fin = ctx.record(state, error);
+            ctx.putBegin(b, fin);
+            b.put(s.proc, Keys.logEntry(ctx.pid, ctx.nextSeq), Codec.encode(new LogEntry(ctx.nextSeq, "END",
+                    state.name(), fin.updated(), error == null ? "" : error)));
+            ctx.nextSeq++;
             b.put(s.proc, Keys.finished(ctx.pid), Codec.encode(fin));
             b.put(s.proc, Keys.historyOrder(fin.updated(), ctx.pid), new byte[0]);
             ctx.endState = state;
@@ -228,8 +233,15 @@ final class Processes implements LockManager.Holders {
      */
     List<String> restartAll() {
         List<String> failures = new ArrayList<>();
-        for (ProcessRecord rec : activeRecords()) {
-            String pid = rec.id();
+        List<ProcessRecord> todo = activeRecords();
+        // Stops first, as a stop decides the fate of its target.
+        todo.sort(java.util.Comparator.comparing(r -> !r.operation().equals("stopProcess")));
+        for (ProcessRecord listed : todo) {
+            String pid = listed.id();
+            ProcessRecord rec = active(pid);
+            if (rec == null) {
+                continue;
+            }
             try {
                 ProcessContext probe = dormant(pid);
                 if (!rec.setupDone()) {

@@ -56,9 +56,8 @@ public final class TableVault {
             throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, dir + " is not a TableVault vault (it has no db/"
                     + " directory)");
         }
-        String owner = Store.readSmallFile(dir.resolve("owner"));
         Store store = Store.open(db, options.create(), options.readOnly(), options.durability(),
-                options.groupedSyncMillis(), owner == null ? "another OS process" : "OS process " + owner);
+                options.groupedSyncMillis(), ownerHint(dir));
         try {
             if (options.create()) {
                 writeVaultRecord(store, options.author());
@@ -125,6 +124,16 @@ public final class TableVault {
         if (r.formatVersion() > FORMAT_VERSION) {
             throw new TvStorageException(ErrorCode.UNSUPPORTED_FORMAT, "vault " + dir + " has format version "
                     + r.formatVersion() + "; this engine reads up to " + FORMAT_VERSION + ": upgrade TableVault");
+        }
+    }
+
+    /** Who holds the vault, for the VAULT_LOCKED message; the owner file is a hint, not a lock. */
+    private static String ownerHint(Path dir) {
+        Path f = dir.resolve("owner");
+        try {
+            return Files.exists(f) ? "OS process " + Files.readString(f).trim() : "another OS process";
+        } catch (IOException e) {
+            return "another OS process (its owner file " + f + " is unreadable: " + e.getMessage() + ")";
         }
     }
 

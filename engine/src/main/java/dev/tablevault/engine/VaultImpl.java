@@ -6,6 +6,7 @@ import dev.tablevault.api.Frame;
 import dev.tablevault.api.InstanceDescription;
 import dev.tablevault.api.InstanceOptions;
 import dev.tablevault.api.LockInfo;
+import dev.tablevault.api.LogEntryInfo;
 import dev.tablevault.api.OpOptions;
 import dev.tablevault.api.ProcessInfo;
 import dev.tablevault.api.ReadOptions;
@@ -381,6 +382,16 @@ final class VaultImpl implements Vault {
     public ProcessInfo process(String processId) {
         Names.processId(processId);
         return guarded(() -> processes.info(processId));
+    }
+
+    @Override
+    public List<LogEntryInfo> processLog(String processId) {
+        Names.processId(processId);
+        return guarded(() -> {
+            processes.info(processId);
+            return processes.log(processId).stream().map(e -> new LogEntryInfo(e.seq(), e.kind(), e.step(),
+                    Instant.ofEpochMilli(e.time()), String.valueOf(e.payload()))).toList();
+        });
     }
 
     @Override

@@ -18,7 +18,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -312,17 +311,4 @@ public final class Store implements AutoCloseable, Reads {
         }
     }
 
-    /** A write batch; close it. */
-    public static WriteBatch batch() {
-        return new WriteBatch();
-    }
-
-    /** Reads a small file written next to the database, or null. */
-    public static String readSmallFile(Path p) {
-        try {
-            return Files.exists(p) ? Files.readString(p).trim() : null;
-        } catch (java.io.IOException e) {
-            return null;
-        }
-    }
 }
