@@ -1,0 +1,49 @@
+package dev.tablevault.tools;
+
+import dev.tablevault.api.InstanceOptions;
+import dev.tablevault.api.Vault;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tv create-instance TABLE}: creates the temporary instance {@code TEMP_<version>}. */
+@Command(name = "create-instance", description = "Create the temporary instance TEMP_<version> of a table.")
+final class CreateInstance extends TvCommand {
+    @Parameters(paramLabel = "TABLE")
+    String table;
+
+    @Option(names = "--version", paramLabel = "V", defaultValue = "base", description = "Version label"
+            + " (default: ${DEFAULT-VALUE}).")
+    String version;
+
+    @Option(names = "--origin-id", paramLabel = "ID", description = "The materialized instance to start from.")
+    String originId;
+
+    @Option(names = "--origin-table", paramLabel = "T", description = "The table of --origin-id (default: TABLE).")
+    String originTable;
+
+    @Option(names = "--external-edit", description = "Filled by 'tv write' instead of builders.")
+    boolean externalEdit;
+
+    @Option(names = "--copy", description = "Without --origin-id: start from the latest materialized instance.")
+    boolean copy;
+
+    @Option(names = "--description", paramLabel = "TEXT", defaultValue = "", description = "Free text.")
+    String description;
+
+    @Mixin
+    ProcessIdOption pid;
+
+    @Override
+    void execute() {
+        try (Vault v = openWritable()) {
+            String p = v.createInstance(table, InstanceOptions.defaults().version(version).originId(originId)
+                    .originTable(originTable).externalEdit(externalEdit).copy(copy).description(description)
+                    .processId(pid.processId));
+            String id = "TEMP_" + version;
+            print(Json.obj("table", table, "instanceId", id, "processId", p),
+                    "created instance " + id + " of " + table + " (process " + p + ")");
+        }
+    }
+}

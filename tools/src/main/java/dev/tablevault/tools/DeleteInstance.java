@@ -1,0 +1,29 @@
+package dev.tablevault.tools;
+
+import dev.tablevault.api.OpOptions;
+import dev.tablevault.api.Vault;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code tv delete-instance TABLE ID}. */
+@Command(name = "delete-instance", description = "Delete a materialized or temporary instance.")
+final class DeleteInstance extends TvCommand {
+    @Parameters(index = "0", paramLabel = "TABLE")
+    String table;
+
+    @Parameters(index = "1", paramLabel = "ID")
+    String instanceId;
+
+    @Mixin
+    ProcessIdOption pid;
+
+    @Override
+    void execute() {
+        try (Vault v = openWritable()) {
+            String p = v.deleteInstance(table, instanceId, OpOptions.defaults().processId(pid.processId));
+            print(Json.obj("table", table, "instanceId", instanceId, "processId", p),
+                    "deleted instance " + instanceId + " of " + table + " (process " + p + ")");
+        }
+    }
+}

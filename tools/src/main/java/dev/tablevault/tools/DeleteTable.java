@@ -1,0 +1,25 @@
+package dev.tablevault.tools;
+
+import dev.tablevault.api.OpOptions;
+import dev.tablevault.api.Vault;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code tv delete-table NAME}. */
+@Command(name = "delete-table", description = "Delete a table with all its instances.")
+final class DeleteTable extends TvCommand {
+    @Parameters(paramLabel = "NAME")
+    String table;
+
+    @Mixin
+    ProcessIdOption pid;
+
+    @Override
+    void execute() {
+        try (Vault v = openWritable()) {
+            String p = v.deleteTable(table, OpOptions.defaults().processId(pid.processId));
+            print(Json.obj("table", table, "processId", p), "deleted table " + table + " (process " + p + ")");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.tablevault.tools;
+
+import dev.tablevault.api.TableVaultException;
+import dev.tablevault.api.TvLockException;
+
+import java.io.PrintWriter;
+import java.util.Map;
+
+/** Prints an error as one line {@code tv: CODE: message}, or with {@code --json} as one JSON object. */
+final class Errors {
+    /** Exit code of an exception that is not a {@link TableVaultException}. */
+    static final int SOFTWARE = 1;
+
+    private Errors() {
+    }
+
+    /** Reports {@code e} on {@code err} and returns the exit code for it. */
+    static int report(PrintWriter err, boolean json, Throwable e) {
+        TableVaultException tv = find(e);
+        if (tv == null) {
+            String what = e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            print(err, json, "ERROR", SOFTWARE, what, Map.of());
+            return SOFTWARE;
+        }
+        Map<String, Object> extra = Json.obj();
+        if (tv instanceof TvLockException l) {
+            extra = Json.obj("resource", l.resource(), "holder", l.holderId(), "holderState", l.holderState(),
+                    "holderError", l.holderError());
+        }
+        int exit = tv.code().exitCode();
+        print(err, json, tv.code().name(), exit, tv.getMessage(), extra);
+        return exit;
+    }
+
+    static void print(PrintWriter err, boolean json, String code, int exit, String message,
+                      Map<String, Object> extra) {
+        String oneLine = message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").strip();
+        if (json) {
+            Map<String, Object> o = Json.obj("error", code, "code", exit, "message", oneLine);
+            o.putAll(extra);
+            err.println(Json.write(o));
+        } else {
+            err.println("tv: " + code + ": " + oneLine);
+        }
+        err.flush();
+    }
+
+    private static TableVaultException find(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TableVaultException tv) {
+                return tv;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.tablevault.engine;
+
+import dev.tablevault.api.TableOptions;
+import dev.tablevault.api.Vault;
+import dev.tablevault.api.VaultOptions;
+
+import java.nio.file.Path;
+
+/**
+ * Test helper for the {@code tv} tests: leaves a paused {@code createTable} in a vault by arming the engine's
+ * package-private crash point (this class sits in the engine's package for that reason only).
+ */
+public final class PausedProcesses {
+    private PausedProcesses() {
+    }
+
+    /** Starts {@code createTable(table)} as {@code processId}, fails it from outside the engine, and closes. */
+    public static void pausedCreateTable(Path vault, String table, String processId) {
+        try (Vault v = TableVault.open(vault, VaultOptions.defaults())) {
+            CrashPoints.arm("createTable.locked", CrashPoints.Action.THROW);
+            try {
+                v.createTable(table, TableOptions.defaults().processId(processId));
+                throw new AssertionError("the armed crash point did not fire");
+            } catch (CrashPoints.InjectedFailure expected) {
+                // the process is now PAUSED, holding its lock
+            } finally {
+                CrashPoints.disarmAll();
+            }
+        }
+    }
+}

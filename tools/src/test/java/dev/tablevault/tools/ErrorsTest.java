@@ -1,0 +1,126 @@
+package dev.tablevault.tools;
+
+import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.Vault;
+import dev.tablevault.api.VaultOptions;
+import dev.tablevault.engine.TableVault;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Exit codes and the one-line error format. */
+class ErrorsTest {
+    @TempDir
+    Path tmp;
+    Cli cli;
+
+    @BeforeEach
+    void setUp() {
+        cli = new Cli(tmp.resolve("vault"));
+        assertThat(cli.tv("init").exit()).isZero();
+    }
+
+    private static void fails(Cli.Result r, ErrorCode code) {
+        assertThat(r.exit()).as("exit code; stderr: %s", r.err()).isEqualTo(code.exitCode());
+        assertThat(r.out()).isEmpty();
+        assertThat(r.errLines()).singleElement().asString().startsWith("tv: " + code.name() + ": ");
+    }
+
+    @Test
+    void badTableNameExitsWithBadArgument() {
+        Cli.Result r = cli.tv("create-table", "bad name!");
+        fails(r, ErrorCode.BAD_ARGUMENT);
+        assertThat(r.err()).contains("'bad name!'");
+        assertThat(cli.tv("tables").out()).isEmpty();
+    }
+
+    @Test
+    void reservedAndDuplicateAndMissingTables() {
+        fails(cli.tv("create-table", "index"), ErrorCode.BAD_ARGUMENT);
+        assertThat(cli.tv("create-table", "t").exit()).isZero();
+        fails(cli.tv("create-table", "t"), ErrorCode.ALREADY_EXISTS);
+        fails(cli.tv("instances", "nope"), ErrorCode.NOT_FOUND);
+        fails(cli.tv("show", "t"), ErrorCode.NOT_FOUND);
+    }
+
+    @Test
+    void unknownSubcommandExitsTwoWithOneLine() {
+        Cli.Result r = cli.tv("tabels");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.errLines()).singleElement().asString()
+                .startsWith("tv: USAGE: Unmatched argument").contains("'tabels'", "did you mean tables");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void otherUsageErrorsExitTwo() throws Exception {
+        assertThat(Cli.raw("tables").exit()).isEqualTo(2);                          // no --vault
+        assertThat(Cli.raw("tables").err()).contains("--vault");
+        assertThat(cli.tv().exit()).isEqualTo(2);                                   // no command
+        assertThat(cli.tv("builder").exit()).isEqualTo(2);
+        assertThat(cli.tv("show", "t", "--limit", "many").exit()).isEqualTo(2);
+        assertThat(cli.tv("show", "t", "--id", "x", "--version", "v").exit()).isEqualTo(2);
+        assertThat(cli.tv("write", "t").exit()).isEqualTo(2);                       // --csv is required
+        Path txt = tmp.resolve("spec.txt");
+        Files.writeString(txt, "name: x");
+        Cli.Result r = cli.tv("builder", "put", "t", txt.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.errLines()).singleElement().asString().contains(".yaml");
+    }
+
+    @Test
+    void badCsvIsBadArgumentAndChangesNothing() throws Exception {
+        assertThat(cli.tv("create-table", "t").exit()).isZero();
+        assertThat(cli.tv("create-instance", "t", "--external-edit").exit()).isZero();
+        Path csv = tmp.resolve("bad.csv");
+        Files.writeString(csv, "id:long,name\n1,a\nx,b\n");
+        Cli.Result r = cli.tv("write", "t", "--csv", csv.toString());
+        fails(r, ErrorCode.BAD_ARGUMENT);
+        assertThat(r.err()).contains("row 2", "'id'", "'x'", "long");
+        Files.writeString(csv, "id:integer\n1\n");
+        assertThat(cli.tv("write", "t", "--csv", csv.toString()).err()).contains("unknown column type 'integer'");
+        Files.writeString(csv, "a,b\n1\n");
+        assertThat(cli.tv("write", "t", "--csv", csv.toString()).err()).contains("row 1 has 1 cells");
+        fails(cli.tv("write", "t", "--csv", tmp.resolve("missing.csv").toString()), ErrorCode.NOT_FOUND);
+        assertThat(cli.tv("instances", "t").outLines()).isEmpty();
+        assertThat(cli.tv("instances", "t", "--temp").outLines()).containsExactly("TEMP_base");
+    }
+
+    @Test
+    void badBuilderSpecIsBadBuilder() throws Exception {
+        assertThat(cli.tv("create-table", "t").exit()).isZero();
+        assertThat(cli.tv("create-instance", "t").exit()).isZero();
+        Path yaml = tmp.resolve("x.yaml");
+        Files.writeString(yaml, "name: x\ntype: sideways\n");
+        fails(cli.tv("builder", "put", "t", yaml.toString()), ErrorCode.BAD_BUILDER);
+    }
+
+    @Test
+    void aSecondWriterGetsVaultLocked() {
+        try (Vault owner = TableVault.open(tmp.resolve("vault"), VaultOptions.defaults())) {
+            Cli.Result r = cli.tv("create-table", "t");
+            fails(r, ErrorCode.VAULT_LOCKED);
+            assertThat(owner.tables()).isEmpty();
+        }
+    }
+
+    @Test
+    void initRefusesAnExistingVault() {
+        fails(cli.tv("init"), ErrorCode.ALREADY_EXISTS);
+    }
+
+    @Test
+    void helpListsEveryExitCode() {
+        Cli.Result r = cli.tv("--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("Exit codes:", "usage");
+        for (ErrorCode c : ErrorCode.values()) {
+            assertThat(r.out()).containsPattern("(?m)^\\s+" + c.exitCode() + "\\s+" + c.name() + "$");
+        }
+    }
+}
