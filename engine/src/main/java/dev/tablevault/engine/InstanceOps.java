@@ -29,6 +29,7 @@ final class InstanceOps {
         private InstanceRecord origin;
 
         CreateInstance(CreateInstanceArgs a) {
+            super("createInstance", a);
             Names.table(a.table());
             Names.version(a.version());
             if (a.originId() != null) {
@@ -42,16 +43,6 @@ final class InstanceOps {
                 }
             }
             this.a = a;
-        }
-
-        @Override
-        String name() {
-            return "createInstance";
-        }
-
-        @Override
-        Object args() {
-            return a;
         }
 
         private String originTable() {
@@ -107,24 +98,15 @@ final class InstanceOps {
         private final DeleteInstanceArgs a;
 
         DeleteInstance(DeleteInstanceArgs a) {
+            super("deleteInstance", a);
             Names.table(a.table());
             Names.instance(a.instanceId());
             this.a = a;
         }
 
         @Override
-        String name() {
-            return "deleteInstance";
-        }
-
-        @Override
-        Object args() {
-            return a;
-        }
-
-        @Override
         List<LockReq> locks(ProcessContext ctx) {
-            return List.of(new LockReq(LockManager.instance(a.table(), a.instanceId()), LockMode.EXCLUSIVE));
+            return exclusive(LockManager.instance(a.table(), a.instanceId()));
         }
 
         @Override
@@ -182,24 +164,15 @@ final class InstanceOps {
         private final PutBuilderArgs a;
 
         PutBuilder(PutBuilderArgs a) {
+            super("putBuilder", a);
             Names.table(a.table());
             Names.version(a.version());
             this.a = a;
         }
 
         @Override
-        String name() {
-            return "putBuilder";
-        }
-
-        @Override
-        Object args() {
-            return a;
-        }
-
-        @Override
         List<LockReq> locks(ProcessContext ctx) {
-            return List.of(new LockReq(LockManager.instance(a.table(), Names.temp(a.version())), LockMode.EXCLUSIVE));
+            return exclusive(LockManager.instance(a.table(), Names.temp(a.version())));
         }
 
         @Override
@@ -218,6 +191,7 @@ final class InstanceOps {
         private final DeleteBuilderArgs a;
 
         DeleteBuilder(DeleteBuilderArgs a) {
+            super("deleteBuilder", a);
             Names.table(a.table());
             Names.version(a.version());
             Names.builder(a.name());
@@ -225,18 +199,8 @@ final class InstanceOps {
         }
 
         @Override
-        String name() {
-            return "deleteBuilder";
-        }
-
-        @Override
-        Object args() {
-            return a;
-        }
-
-        @Override
         List<LockReq> locks(ProcessContext ctx) {
-            return List.of(new LockReq(LockManager.instance(a.table(), Names.temp(a.version())), LockMode.EXCLUSIVE));
+            return exclusive(LockManager.instance(a.table(), Names.temp(a.version())));
         }
 
         @Override

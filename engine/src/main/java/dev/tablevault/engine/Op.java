@@ -15,11 +15,28 @@ abstract class Op {
     record LockReq(String resource, LockMode mode) {
     }
 
+    private final String name;
+    private final Object args;
+
+    Op(String name, Object args) {
+        this.name = name;
+        this.args = args;
+    }
+
     /** The operation name: {@code createTable}, {@code writeInstance}, ... */
-    abstract String name();
+    final String name() {
+        return name;
+    }
 
     /** The arguments recorded in BEGIN; the digest covers their encoding. */
-    abstract Object args();
+    final Object args() {
+        return args;
+    }
+
+    /** One exclusive lock. */
+    static List<LockReq> exclusive(String resource) {
+        return List.of(new LockReq(resource, LockMode.EXCLUSIVE));
+    }
 
     /** Locks to take, in order. May read the catalog (e.g. to resolve an origin). */
     abstract List<LockReq> locks(ProcessContext ctx);

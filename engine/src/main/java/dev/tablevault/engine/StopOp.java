@@ -19,18 +19,9 @@ final class StopOp extends Op {
     private final StopArgs a;
 
     StopOp(StopArgs a) {
+        super("stopProcess", a);
         Names.processId(a.target());
         this.a = a;
-    }
-
-    @Override
-    String name() {
-        return "stopProcess";
-    }
-
-    @Override
-    Object args() {
-        return a;
     }
 
     @Override

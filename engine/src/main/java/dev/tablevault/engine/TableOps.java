@@ -27,23 +27,14 @@ final class TableOps {
         private final CreateTableArgs a;
 
         CreateTable(CreateTableArgs a) {
+            super("createTable", a);
             Names.table(a.table());
             this.a = a;
         }
 
         @Override
-        String name() {
-            return "createTable";
-        }
-
-        @Override
-        Object args() {
-            return a;
-        }
-
-        @Override
         List<LockReq> locks(ProcessContext ctx) {
-            return List.of(new LockReq(LockManager.table(a.table()), LockMode.EXCLUSIVE));
+            return exclusive(LockManager.table(a.table()));
         }
 
         @Override
@@ -65,6 +56,7 @@ final class TableOps {
         private final RenameTableArgs a;
 
         RenameTable(RenameTableArgs a) {
+            super("renameTable", a);
             Names.table(a.table());
             Names.table(a.newName());
             if (a.table().equals(a.newName())) {
@@ -72,16 +64,6 @@ final class TableOps {
                         + "' to itself");
             }
             this.a = a;
-        }
-
-        @Override
-        String name() {
-            return "renameTable";
-        }
-
-        @Override
-        Object args() {
-            return a;
         }
 
         @Override
@@ -127,23 +109,14 @@ final class TableOps {
         private final DeleteTableArgs a;
 
         DeleteTable(DeleteTableArgs a) {
+            super("deleteTable", a);
             Names.table(a.table());
             this.a = a;
         }
 
         @Override
-        String name() {
-            return "deleteTable";
-        }
-
-        @Override
-        Object args() {
-            return a;
-        }
-
-        @Override
         List<LockReq> locks(ProcessContext ctx) {
-            return List.of(new LockReq(LockManager.table(a.table()), LockMode.EXCLUSIVE));
+            return exclusive(LockManager.table(a.table()));
         }
 
         @Override

@@ -37,6 +37,19 @@ final class WriteInstance extends Op {
 
     /** From a call: validates names and the frame. */
     WriteInstance(String table, String version, Frame frame) {
+        super("writeInstance", validArgs(table, version, frame));
+        this.a = (WriteInstanceArgs) args();
+        this.frame = frame;
+    }
+
+    /** From the log: the frame is not at hand. */
+    WriteInstance(WriteInstanceArgs a) {
+        super("writeInstance", a);
+        this.a = a;
+        this.frame = null;
+    }
+
+    private static WriteInstanceArgs validArgs(String table, String version, Frame frame) {
         Names.table(table);
         Names.version(version);
         if (frame == null) {
@@ -48,24 +61,7 @@ final class WriteInstance extends Op {
                     + "': the frame is empty (" + frame.rowCount() + " rows, " + frame.columnCount() + " columns)");
         }
         frame.columns().forEach(c -> Names.column(c.name()));
-        this.frame = frame;
-        this.a = new WriteInstanceArgs(table, version, FrameStore.digest(frame), frame.columns(), frame.rowCount());
-    }
-
-    /** From the log: the frame is not at hand. */
-    WriteInstance(WriteInstanceArgs a) {
-        this.a = a;
-        this.frame = null;
-    }
-
-    @Override
-    String name() {
-        return "writeInstance";
-    }
-
-    @Override
-    Object args() {
-        return a;
+        return new WriteInstanceArgs(table, version, FrameStore.digest(frame), frame.columns(), frame.rowCount());
     }
 
     @Override
