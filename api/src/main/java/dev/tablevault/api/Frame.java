@@ -1,11 +1,13 @@
 package dev.tablevault.api;
 
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.RandomAccess;
 import java.util.Set;
 
 /**
@@ -54,7 +56,11 @@ public final class Frame {
                             + v.getClass().getName() + " is not a " + col.type());
                 }
             }
-            copy.add(Collections.unmodifiableList(new ArrayList<>(vals)));
+            List<Object> own = new ArrayList<>(vals.size());
+            for (Object v : vals) {
+                own.add(v instanceof byte[] b ? b.clone() : v);
+            }
+            copy.add(col.type() == ColumnType.BYTES ? new CopyingList(own) : Collections.unmodifiableList(own));
         }
         return new Frame(List.copyOf(columns), Collections.unmodifiableList(copy), rows);
     }
@@ -148,6 +154,26 @@ public final class Frame {
     @Override
     public String toString() {
         return "Frame" + columnNames() + "[" + rows + " rows]";
+    }
+
+    /** An unmodifiable view that hands out copies of byte arrays, so a caller cannot change the frame. */
+    private static final class CopyingList extends AbstractList<Object> implements RandomAccess {
+        private final List<Object> values;
+
+        CopyingList(List<Object> values) {
+            this.values = values;
+        }
+
+        @Override
+        public Object get(int index) {
+            Object v = values.get(index);
+            return v instanceof byte[] b ? b.clone() : v;
+        }
+
+        @Override
+        public int size() {
+            return values.size();
+        }
     }
 
     /** Collects rows; not thread safe. */

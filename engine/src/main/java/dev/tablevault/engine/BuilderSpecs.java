@@ -92,7 +92,7 @@ final class BuilderSpecs {
         if (mode != null && !MODES.contains(mode)) {
             throw bad(name, "mode", "must be one of " + MODES + ", got '" + mode + "'");
         }
-        if (root.has("threads") && (!root.get("threads").canConvertToInt() || root.get("threads").asInt() < 1)) {
+        if (root.has("threads") && (!root.get("threads").isIntegralNumber() || !root.get("threads").canConvertToInt() || root.get("threads").asInt() < 1)) {
             throw bad(name, "threads", "must be a whole number >= 1");
         }
         if (root.has("types")) {

@@ -10,7 +10,9 @@ import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Reads;
 import dev.tablevault.engine.store.Store;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
 import org.rocksdb.WriteBatch;
 
 import java.nio.charset.StandardCharsets;
@@ -86,6 +88,8 @@ final class FrameStore {
         private final Store.View view;
         private final InstanceRecord r;
         private final RocksIterator[] its;
+        private final Slice upper;
+        private final ReadOptions bounded;
         private final List<List<Object>> buf = new ArrayList<>();
         private int pos;
         private long remaining;
@@ -96,9 +100,11 @@ final class FrameStore {
             this.r = r;
             this.remaining = r.key() == 0 ? 0 : r.rows();
             this.its = new RocksIterator[r.columns().size()];
+            this.upper = new Slice(Keys.instanceStart(r.key() + 1));
+            this.bounded = view.bounded(upper);
             try {
                 for (int c = 0; c < its.length; c++) {
-                    its[c] = view.iterator(view.store().data);
+                    its[c] = view.iterator(view.store().data, bounded);
                     its[c].seek(Keys.cellColumnStart(r.key(), c));
                     buf.add(new ArrayList<>());
                 }
@@ -167,6 +173,8 @@ final class FrameStore {
                     it.close();
                 }
             }
+            bounded.close();
+            upper.close();
             view.close();
         }
     }

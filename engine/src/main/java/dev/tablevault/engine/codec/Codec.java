@@ -2,6 +2,10 @@ package dev.tablevault.engine.codec;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.Registration;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.util.DefaultClassResolver;
+import com.esotericsoftware.kryo.serializers.CollectionSerializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.Pool;
@@ -34,11 +38,12 @@ public final class Codec {
     }
 
     private static Kryo newKryo() {
-        Kryo k = new Kryo();
+        Kryo k = new Kryo(new IdsOnly(), null);
         k.setRegistrationRequired(true);
         k.setReferences(false);
         // Fixed ids: never renumber, only append.
-        k.register(ArrayList.class, 20);
+        k.register(String.class, new BoundedStrings());
+        k.register(ArrayList.class, new BoundedLists(), 20);
         k.register(Column.class, 30);
         k.register(ColumnType.class, 31);
         k.register(ProcessState.class, 32);
@@ -61,6 +66,79 @@ public final class Codec {
         k.register(Records.WriteInstanceArgs.class, 67);
         k.register(Records.StopArgs.class, 68);
         return k;
+    }
+
+    /** Bytes left in {@code in}: a length read from a record can never exceed it. */
+    private static int remaining(Input in) {
+        return in.limit() - in.position();
+    }
+
+    /**
+     * Writes a string as its char count then each UTF-16 char as a varint (one byte for ASCII). Unlike UTF-8
+     * this keeps lone surrogates, which are legal in Java strings.
+     */
+    public static void writeChars(Output out, String s) {
+        int n = s.length();
+        out.writeVarInt(n, true);
+        for (int i = 0; i < n; i++) {
+            out.writeVarInt(s.charAt(i), true);
+        }
+    }
+
+    /** Reads what {@link #writeChars} wrote; a count beyond the bytes left is corruption, never an allocation. */
+    public static String readChars(Input in) {
+        int n = in.readVarInt(true);
+        if (n < 0 || n > remaining(in)) {
+            throw new KryoException("string length " + n + " exceeds the " + remaining(in) + " bytes left");
+        }
+        char[] chars = new char[n];
+        for (int i = 0; i < n; i++) {
+            chars[i] = (char) in.readVarInt(true);
+        }
+        return new String(chars);
+    }
+
+    /**
+     * Every class is registered with an id, so a class written by name can only be garbage; refusing it keeps
+     * Kryo from reading a name of a corrupt length.
+     */
+    private static final class IdsOnly extends DefaultClassResolver {
+        @Override
+        protected Registration readName(Input input) {
+            throw new KryoException("class written by name; every record class has a registered id");
+        }
+    }
+
+    /** Nullable strings in the {@link #writeChars} form, behind a presence byte. */
+    private static final class BoundedStrings extends Serializer<String> {
+        BoundedStrings() {
+            setImmutable(true);
+            setAcceptsNull(true);
+        }
+
+        @Override
+        public void write(Kryo kryo, Output out, String s) {
+            out.writeBoolean(s != null);
+            if (s != null) {
+                writeChars(out, s);
+            }
+        }
+
+        @Override
+        public String read(Kryo kryo, Input in, Class<? extends String> type) {
+            return in.readBoolean() ? readChars(in) : null;
+        }
+    }
+
+    /** ArrayLists whose element count is checked against the bytes left (each element takes at least one). */
+    private static final class BoundedLists extends CollectionSerializer<ArrayList<Object>> {
+        @Override
+        protected ArrayList<Object> create(Kryo kryo, Input in, Class<? extends ArrayList<Object>> type, int size) {
+            if (size < 0 || size > remaining(in)) {
+                throw new KryoException("list length " + size + " exceeds the " + remaining(in) + " bytes left");
+            }
+            return new ArrayList<>(size);
+        }
     }
 
     /** Encodes a registered record. */
@@ -92,9 +170,12 @@ public final class Codec {
                         + (o == null ? "null" : o.getClass().getSimpleName()) + ", expected " + type.getSimpleName());
             }
             return type.cast(o);
-        } catch (KryoException | IllegalArgumentException e) {
+        } catch (TvStorageException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Garbage can trip any check inside Kryo (negative sizes, bad ids, unreadable class names).
             throw new TvStorageException(ErrorCode.CORRUPTION, "record " + what + " does not decode: "
-                    + e.getMessage() + "; run 'tv verify'", e);
+                    + e + "; run 'tv verify'", e);
         } finally {
             POOL.free(k);
         }

@@ -73,20 +73,19 @@ public final class LockManager {
             while (true) {
                 List<Held> list = byGroup.computeIfAbsent(group, g -> new ArrayList<>());
                 Held mine = null;
-                Held conflict = null;
+                List<Held> conflicts = new ArrayList<>();
                 for (Held h : list) {
                     if (h.processId.equals(processId) && h.resource.equals(resource)) {
                         mine = h;
                     } else if (overlaps(h.resource, resource) && !(h.mode == LockMode.SHARED && mode == LockMode.SHARED)
                             && !holders.shares(h.processId, processId)) {
-                        conflict = h;
-                        break;
+                        conflicts.add(h);
                     }
                 }
                 if (mine != null && (mine.mode == LockMode.EXCLUSIVE || mode == LockMode.SHARED)) {
                     return;
                 }
-                if (conflict == null) {
+                if (conflicts.isEmpty()) {
                     if (mine != null) {
                         list.remove(mine);
                     }
@@ -94,33 +93,40 @@ public final class LockManager {
                     waitsFor.remove(processId);
                     return;
                 }
-                Holder info = holders.describe(conflict.processId);
-                if (!info.running()) {
-                    waitsFor.remove(processId);
-                    String why = info.state() == ProcessState.PAUSED ? "paused" : "not running (" + info.state()
-                            + ", its owner died; resume it, restart the vault, or stop it)";
-                    throw new TvLockException(ErrorCode.LOCK_HELD_BY_PAUSED, "cannot lock " + resource + " ("
-                            + mode + "): held " + conflict.mode + " on " + conflict.resource + " by process "
-                            + conflict.processId + " which is " + why
-                            + (info.error() == null ? "" : "; its error: " + info.error())
-                            + "; resume it or stopProcess(\"" + conflict.processId + "\")",
-                            resource, conflict.processId, info.state(), info.error());
+                Set<String> blockers = new HashSet<>();
+                for (Held c : conflicts) {
+                    Holder info = holders.describe(c.processId);
+                    if (!info.running()) {
+                        waitsFor.remove(processId);
+                        String why = info.state() == ProcessState.PAUSED ? "paused" : "not running (" + info.state()
+                                + ", its owner died; resume it, restart the vault, or stop it)";
+                        throw new TvLockException(ErrorCode.LOCK_HELD_BY_PAUSED, "cannot lock " + resource + " ("
+                                + mode + "): held " + c.mode + " on " + c.resource + " by process " + c.processId
+                                + " which is " + why + (info.error() == null ? "" : "; its error: " + info.error())
+                                + "; resume it or stopProcess(\"" + c.processId + "\")",
+                                resource, c.processId, info.state(), info.error());
+                    }
+                    blockers.add(c.processId);
                 }
-                waitsFor.computeIfAbsent(processId, p -> new HashSet<>()).add(conflict.processId);
-                if (reaches(conflict.processId, processId, new HashSet<>())) {
-                    waitsFor.remove(processId);
-                    throw new TvLockException(ErrorCode.DEADLOCK, "cannot lock " + resource + " (" + mode
-                            + "): waiting for process " + conflict.processId + " would deadlock; retry the operation",
-                            resource, conflict.processId, info.state(), info.error());
+                waitsFor.put(processId, blockers);
+                Held conflict = conflicts.get(0);
+                for (String b : blockers) {
+                    if (reaches(b, processId, new HashSet<>())) {
+                        waitsFor.remove(processId);
+                        Holder info = holders.describe(b);
+                        throw new TvLockException(ErrorCode.DEADLOCK, "cannot lock " + resource + " (" + mode
+                                + "): waiting for process " + b + " would deadlock; retry the operation",
+                                resource, b, info.state(), info.error());
+                    }
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     waitsFor.remove(processId);
                     throw new TvLockException(ErrorCode.LOCK_TIMEOUT, "cannot lock " + resource + " (" + mode
                             + ") within " + timeout.toMillis() + " ms: held " + conflict.mode + " on "
-                            + conflict.resource + " by process " + conflict.processId + " (" + info.state()
-                            + "); retry later or raise VaultOptions.lockTimeout",
-                            resource, conflict.processId, info.state(), info.error());
+                            + conflict.resource + " by process " + conflict.processId + " (RUNNING)"
+                            + "; retry later or raise VaultOptions.lockTimeout",
+                            resource, conflict.processId, ProcessState.RUNNING, null);
                 }
                 try {
                     changed.awaitNanos(left);

@@ -5,6 +5,7 @@ import com.esotericsoftware.kryo.io.Output;
 import dev.tablevault.api.ColumnType;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TvStorageException;
+import dev.tablevault.engine.codec.Codec;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -46,12 +47,18 @@ public final class Chunks {
 
     /** Decodes a chunk, appending its values to {@code into}. */
     public static void decode(ColumnType type, byte[] bytes, List<Object> into) {
-        if (bytes.length == 0 || bytes[0] != TAG) {
-            throw new TvStorageException(ErrorCode.CORRUPTION, "cell chunk has unknown format tag "
-                    + (bytes.length == 0 ? "none" : String.valueOf(bytes[0])) + "; run 'tv verify'");
+        if (bytes.length == 0) {
+            throw new TvStorageException(ErrorCode.CORRUPTION, "empty cell chunk; run 'tv verify'");
+        }
+        if (bytes[0] != TAG) {
+            throw new TvStorageException(ErrorCode.UNSUPPORTED_FORMAT, "cell chunk has format tag " + bytes[0]
+                    + "; this engine reads tag " + TAG + ": open the vault with a newer TableVault");
         }
         try (Input in = new Input(bytes, 1, bytes.length - 1)) {
             int n = in.readVarInt(true);
+            if (n < 0 || (n + 7) / 8 > in.limit() - in.position()) {
+                throw new IllegalStateException("row count " + n + " exceeds the chunk");
+            }
             byte[] nulls = in.readBytes((n + 7) / 8);
             for (int i = 0; i < n; i++) {
                 boolean isNull = (nulls[i >> 3] & (1 << (i & 7))) != 0;
@@ -71,7 +78,7 @@ public final class Chunks {
             case LONG -> out.writeVarLong((Long) v, false);
             case DOUBLE -> out.writeDouble((Double) v);
             case BOOLEAN -> out.writeBoolean((Boolean) v);
-            case STRING, ARTIFACT -> out.writeString((String) v);
+            case STRING, ARTIFACT -> Codec.writeChars(out, (String) v);
             case BYTES -> {
                 byte[] b = (byte[]) v;
                 out.writeVarInt(b.length, true);
@@ -90,13 +97,23 @@ public final class Chunks {
         }
     }
 
+    /** A length-prefixed byte string whose length is checked against the chunk, so garbage cannot force a
+     * huge allocation. */
+    private static byte[] bytes(Input in) {
+        int n = in.readVarInt(true);
+        if (n < 0 || n > in.limit() - in.position()) {
+            throw new IllegalStateException("value length " + n + " exceeds the chunk");
+        }
+        return in.readBytes(n);
+    }
+
     private static Object read(Input in, ColumnType type) {
         return switch (type) {
             case LONG -> in.readVarLong(false);
             case DOUBLE -> in.readDouble();
             case BOOLEAN -> in.readBoolean();
-            case STRING, ARTIFACT -> in.readString();
-            case BYTES -> in.readBytes(in.readVarInt(true));
+            case STRING, ARTIFACT -> Codec.readChars(in);
+            case BYTES -> bytes(in);
             case TIMESTAMP -> Instant.ofEpochSecond(in.readVarLong(false), in.readVarInt(true));
             case DURATION -> Duration.ofSeconds(in.readVarLong(false), in.readVarInt(true));
         };

@@ -11,6 +11,7 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
 import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
@@ -159,6 +160,18 @@ public final class Store implements AutoCloseable, Reads {
     }
 
     void scan(ColumnFamilyHandle cf, byte[] prefix, ReadOptions ro, BiPredicate<byte[], byte[]> visitor) {
+        // The upper bound keeps a seek from walking over the tombstones of deleted keys past the prefix.
+        byte[] end = Keys.prefixEnd(prefix);
+        try (ReadOptions bounded = new ReadOptions(ro); Slice upper = end == null ? null : new Slice(end)) {
+            if (upper != null) {
+                bounded.setIterateUpperBound(upper);
+            }
+            scanBounded(cf, prefix, bounded, visitor);
+        }
+    }
+
+    private void scanBounded(ColumnFamilyHandle cf, byte[] prefix, ReadOptions ro,
+                             BiPredicate<byte[], byte[]> visitor) {
         try (RocksIterator it = db.newIterator(cf, ro)) {
             for (it.seek(prefix); it.isValid(); it.next()) {
                 byte[] k = it.key();
@@ -171,8 +184,16 @@ public final class Store implements AutoCloseable, Reads {
 
     /** Visits keys with {@code prefix} newest (largest) first until {@code visitor} returns false. */
     public void scanBackwards(ColumnFamilyHandle cf, byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
-        try (ReadOptions ro = new ReadOptions(); RocksIterator it = db.newIterator(cf, ro)) {
-            byte[] end = Keys.prefixEnd(prefix);
+        byte[] end = Keys.prefixEnd(prefix);
+        try (ReadOptions ro = new ReadOptions(); Slice lower = new Slice(prefix)) {
+            ro.setIterateLowerBound(lower);
+            scanBackwardsBounded(cf, prefix, end, ro, visitor);
+        }
+    }
+
+    private void scanBackwardsBounded(ColumnFamilyHandle cf, byte[] prefix, byte[] end, ReadOptions ro,
+                                      BiPredicate<byte[], byte[]> visitor) {
+        try (RocksIterator it = db.newIterator(cf, ro)) {
             if (end == null) {
                 it.seekToLast();
             } else {
@@ -295,9 +316,14 @@ public final class Store implements AutoCloseable, Reads {
             store.scan(cf, prefix, ro, visitor);
         }
 
-        /** An iterator on this snapshot; the caller closes it before the view. */
-        public RocksIterator iterator(ColumnFamilyHandle cf) {
-            return store.db.newIterator(cf, ro);
+        /** An iterator with read options from {@link #bounded}; close it before those and the view. */
+        public RocksIterator iterator(ColumnFamilyHandle cf, ReadOptions bound) {
+            return store.db.newIterator(cf, bound);
+        }
+
+        /** Read options of this snapshot with an exclusive upper bound; close it, then the slice. */
+        public ReadOptions bounded(Slice upperBound) {
+            return new ReadOptions(ro).setIterateUpperBound(upperBound);
         }
 
         public Store store() {

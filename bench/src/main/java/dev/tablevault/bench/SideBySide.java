@@ -1,0 +1,337 @@
+package dev.tablevault.bench;
+
+import dev.tablevault.api.Durability;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * The side-by-side harness for P1 and P2 (DESIGN.md section 10): fixed operation counts, every system in one
+ * JVM, rounds interleaved (round 1 of each system, then round 2, ...) so drift on the machine hits all of
+ * them alike; prints Markdown for docs/BENCHMARKS.md.
+ *
+ * <pre>
+ * ./mvnw -B -pl bench -am package exec:exec -DskipTests [-Dbench.args="--rounds 5"]
+ * </pre>
+ *
+ * Options (defaults in brackets): {@code --p1-ops N} operations per P1 round [2000], {@code --p2-ops N}
+ * operations per thread per P2 round [1000, even], {@code --threads 1,4,16}, {@code --rounds N} [3],
+ * {@code --warmup-ops N} [500], {@code --only ours,rocks,sqlite,ref} (which systems; {@code ref} = the
+ * no-fsync reference rows) [all], {@code --skip-p1}, {@code --skip-p2}. Scratch directories go under
+ * {@code -Dbench.dir} or {@code java.io.tmpdir} and are deleted at the end.
+ *
+ * <p>P1: the mean over each round's N operations, the median of the rounds' means reported, plus p50/p99 of
+ * all single-operation latencies. A TableVault operation is one {@code createTable} or one
+ * {@code deleteTable} (they alternate; their p50s are also shown apart). P2: T threads start together on a barrier, each does N operations on
+ * its own names; throughput = T*N / wall time from the barrier to the last thread's end; median of rounds.
+ */
+public final class SideBySide {
+    static final String OURS = "TableVault SYNC";
+    static final String ROCKS = "RocksDB synced batch";
+    static final String SQLITE = "SQLite WAL FULL";
+    static final String OURS_NONE = "(ref) TableVault NONE";
+    static final String ROCKS_NOSYNC = "(ref) RocksDB batch, sync=false";
+
+    private int p1Ops = 2000;
+    private int p2Ops = 1000;
+    private int[] threads = {1, 4, 16};
+    private int rounds = 3;
+    private int warmupOps = 500;
+    private Set<String> only = new LinkedHashSet<>(List.of("ours", "rocks", "sqlite", "ref"));
+    private boolean p1 = true;
+    private boolean p2 = true;
+
+    public static void main(String[] args) throws Exception {
+        SideBySide s = new SideBySide();
+        try {
+            s.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        }
+        s.run();
+    }
+
+    private void parse(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--p1-ops" -> p1Ops = positive(a, value(args, ++i));
+                case "--p2-ops" -> p2Ops = positive(a, value(args, ++i));
+                case "--rounds" -> rounds = positive(a, value(args, ++i));
+                case "--warmup-ops" -> warmupOps = Integer.parseInt(value(args, ++i));
+                case "--threads" -> threads = Arrays.stream(value(args, ++i).split(","))
+                        .mapToInt(t -> positive("--threads", t.trim())).sorted().distinct().toArray();
+                case "--only" -> only = new LinkedHashSet<>(Arrays.asList(value(args, ++i).split(",")));
+                case "--skip-p1" -> p1 = false;
+                case "--skip-p2" -> p2 = false;
+                default -> throw new IllegalArgumentException("unknown option " + a
+                        + " (known: --p1-ops --p2-ops --threads --rounds --warmup-ops --only --skip-p1 --skip-p2)");
+            }
+        }
+        if (p2Ops % 2 != 0 || p1Ops % 2 != 0 || warmupOps % 2 != 0) {
+            throw new IllegalArgumentException("operation counts must be even (TableVault alternates create/delete)");
+        }
+        for (int t : threads) {
+            if (t > Target.MAX_THREADS) {
+                throw new IllegalArgumentException("at most " + Target.MAX_THREADS + " threads");
+            }
+        }
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int positive(String option, String v) {
+        int n = Integer.parseInt(v);
+        if (n <= 0) {
+            throw new IllegalArgumentException(option + " must be > 0, got " + v);
+        }
+        return n;
+    }
+
+    private void run() throws Exception {
+        JvmFlags.warnIfWrong();
+        Report report = new Report();
+        header(report);
+        for (String problem : JvmFlags.check()) {
+            report.line("> WARNING: " + problem).line("");
+        }
+        long start = System.nanoTime();
+        if (p1) {
+            runP1(report);
+        }
+        if (p2) {
+            runP2(report);
+        }
+        report.line("").line("Total harness time: " + Report.fmt((System.nanoTime() - start) / 1e9, 1) + " s.");
+        System.out.print(report);
+    }
+
+    private void header(Report r) {
+        r.line("## SideBySide results (" + Instant.now() + ")").line("");
+        r.line("- machine: " + Runtime.getRuntime().availableProcessors() + " CPUs visible to the JVM, "
+                + System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch")
+                + ", Java " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        Path base = Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir")));
+        String store;
+        try {
+            store = Files.getFileStore(base).type() + " (" + Files.getFileStore(base).name() + ")";
+        } catch (IOException e) {
+            store = "unknown";
+        }
+        r.line("- scratch directory: " + base + " on " + store);
+        r.line("- JVM arguments: " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        r.line("- raw RocksDB batch: " + RawRocksTarget.PUTS + " puts of " + RawRocksTarget.VALUE_BYTES
+                + "-byte values over the meta/proc/locks column families; SQLite row: " + RawRocksTarget.VALUE_BYTES + " bytes");
+        r.line("- P1: " + p1Ops + " ops per round, P2: " + p2Ops + " ops per thread per round, threads "
+                + Arrays.toString(threads) + ", " + rounds + " rounds (median reported), warm-up " + warmupOps + " ops");
+        r.line("");
+    }
+
+    // ---- P1 -----------------------------------------------------------------------------------------------
+
+    private void runP1(Report report) throws Exception {
+        List<Supplier<Target>> factories = new ArrayList<>();
+        if (only.contains("ours")) {
+            factories.add(() -> new OursTarget(Durability.SYNC, OURS));
+        }
+        if (only.contains("rocks")) {
+            factories.add(() -> new RawRocksTarget(true, ROCKS));
+        }
+        if (only.contains("sqlite")) {
+            factories.add(() -> new SqliteTarget(SQLITE));
+        }
+        if (only.contains("ref")) {
+            factories.add(() -> new OursTarget(Durability.NONE, OURS_NONE));
+            factories.add(() -> new RawRocksTarget(false, ROCKS_NOSYNC));
+        }
+        List<Target> targets = new ArrayList<>();
+        try {
+            for (Supplier<Target> f : factories) {
+                targets.add(f.get());
+            }
+            for (Target t : targets) {
+                for (int i = 0; i < warmupOps; i++) {
+                    t.op(0);
+                }
+            }
+            double[][] roundMeans = new double[targets.size()][rounds];
+            long[][] samples = new long[targets.size()][rounds * p1Ops];
+            for (int r = 0; r < rounds; r++) {
+                for (int k = 0; k < targets.size(); k++) {
+                    Target t = targets.get(k);
+                    long[] s = samples[k];
+                    int base = r * p1Ops;
+                    long roundStart = System.nanoTime();
+                    long prev = roundStart;
+                    for (int i = 0; i < p1Ops; i++) {
+                        t.op(0);
+                        long now = System.nanoTime();
+                        s[base + i] = now - prev;
+                        prev = now;
+                    }
+                    roundMeans[k][r] = (prev - roundStart) / 1e3 / p1Ops;
+                }
+            }
+            List<Report.Latency> rows = new ArrayList<>();
+            for (int k = 0; k < targets.size(); k++) {
+                long[] s = samples[k].clone();
+                Arrays.sort(s);
+                String detail = "p50 " + Report.fmt(s[s.length / 2] / 1e3, 1)
+                        + ", p99 " + Report.fmt(s[(int) Math.min(s.length - 1, Math.ceil(s.length * 0.99) - 1)] / 1e3, 1)
+                        + "; rounds " + joinMeans(roundMeans[k]);
+                if (targets.get(k) instanceof OursTarget) {
+                    // warm-up and round sizes are even, so even samples are createTable, odd ones deleteTable
+                    detail += "; createTable p50 " + Report.fmt(parityMedian(samples[k], 0) / 1e3, 1)
+                            + ", deleteTable p50 " + Report.fmt(parityMedian(samples[k], 1) / 1e3, 1);
+                }
+                rows.add(new Report.Latency(targets.get(k).label(), median(roundMeans[k]), detail));
+            }
+            report.line("### P1: one small durable operation, 1 thread").line("");
+            report.p1(rows, OURS, ROCKS, "p50 / p99 µs; round means");
+            report.line("");
+        } finally {
+            closeAll(targets);
+        }
+    }
+
+    // ---- P2 -----------------------------------------------------------------------------------------------
+
+    private void runP2(Report report) throws Exception {
+        List<Supplier<Target>> factories = new ArrayList<>();
+        if (only.contains("ours")) {
+            factories.add(() -> new OursTarget(Durability.SYNC, OURS));
+        }
+        if (only.contains("rocks")) {
+            factories.add(() -> new RawRocksTarget(true, ROCKS));
+        }
+        if (only.contains("sqlite")) {
+            factories.add(() -> new SqliteTarget(SQLITE + " (1 connection)"));
+        }
+        if (only.contains("ref")) {
+            factories.add(() -> new OursTarget(Durability.NONE, OURS_NONE));
+        }
+        List<Target> targets = new ArrayList<>();
+        try {
+            for (Supplier<Target> f : factories) {
+                targets.add(f.get());
+            }
+            int warm = Math.max(2, Math.min(warmupOps, p2Ops) / 2 * 2);
+            for (Target t : targets) {
+                parallel(t, threads[threads.length - 1], warm);
+            }
+            double[][][] rates = new double[targets.size()][threads.length][rounds];
+            for (int r = 0; r < rounds; r++) {
+                for (int ti = 0; ti < threads.length; ti++) {
+                    for (int k = 0; k < targets.size(); k++) {
+                        rates[k][ti][r] = parallel(targets.get(k), threads[ti], p2Ops);
+                    }
+                }
+            }
+            List<Report.Throughput> cells = new ArrayList<>();
+            for (int k = 0; k < targets.size(); k++) {
+                for (int ti = 0; ti < threads.length; ti++) {
+                    cells.add(new Report.Throughput(targets.get(k).label(), threads[ti], median(rates[k][ti])));
+                }
+            }
+            report.line("### P2: independent small durable operations, ops/s summed over threads").line("");
+            report.p2(cells, OURS);
+            report.line("");
+            report.line("Per-round ops/s (P2):").line("");
+            for (int k = 0; k < targets.size(); k++) {
+                for (int ti = 0; ti < threads.length; ti++) {
+                    report.line("- " + targets.get(k).label() + ", " + threads[ti] + (threads[ti] == 1 ? " thread: " : " threads: ")
+                            + joinMeans(rates[k][ti]));
+                }
+            }
+        } finally {
+            closeAll(targets);
+        }
+    }
+
+    /** Runs {@code n} threads of {@code opsPerThread} operations each; returns operations per second. */
+    private static double parallel(Target target, int n, int opsPerThread) throws Exception {
+        CyclicBarrier barrier = new CyclicBarrier(n + 1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread[] workers = new Thread[n];
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            workers[i] = new Thread(() -> {
+                try {
+                    barrier.await();
+                    for (int k = 0; k < opsPerThread; k++) {
+                        target.op(index);
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "bench-" + target.label() + "-" + i);
+            workers[i].start();
+        }
+        barrier.await();
+        long start = System.nanoTime();
+        for (Thread w : workers) {
+            w.join();
+        }
+        long elapsed = System.nanoTime() - start;
+        if (failure.get() != null) {
+            throw new IllegalStateException(target.label() + " failed with " + n + " threads", failure.get());
+        }
+        return (double) n * opsPerThread / (elapsed / 1e9);
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int m = v.length / 2;
+        return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
+    }
+
+    private static double parityMedian(long[] samples, int parity) {
+        long[] v = new long[samples.length / 2];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = samples[2 * i + parity];
+        }
+        Arrays.sort(v);
+        return v[v.length / 2];
+    }
+
+    private static String joinMeans(double[] values) {
+        StringBuilder b = new StringBuilder();
+        for (double v : values) {
+            if (b.length() > 0) {
+                b.append(" / ");
+            }
+            b.append(Report.fmt(v, v >= 1000 ? 0 : 1));
+        }
+        return b.toString();
+    }
+
+    private static void closeAll(List<Target> targets) {
+        for (Target t : targets) {
+            try {
+                t.close();
+            } catch (RuntimeException e) {
+                System.err.println("WARNING: closing " + t.label() + ": " + e);
+            }
+        }
+    }
+}
