@@ -53,6 +53,7 @@ public final class Store implements AutoCloseable, Reads {
     private final WriteOptions writeOptions;
     private final Durability durability;
     private final ScheduledExecutorService syncer;
+    private final GroupCommit group;
     public final ColumnFamilyHandle meta;
     public final ColumnFamilyHandle proc;
     public final ColumnFamilyHandle locks;
@@ -72,6 +73,7 @@ public final class Store implements AutoCloseable, Reads {
         this.locks = handles.get(3);
         this.data = handles.get(4);
         this.writeOptions = new WriteOptions().setSync(durability == Durability.SYNC);
+        this.group = durability == Durability.SYNC && !readOnly ? new GroupCommit(db, writeOptions) : null;
         if (durability == Durability.GROUPED && !readOnly) {
             syncer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "tablevault-wal-sync");
@@ -136,9 +138,17 @@ public final class Store implements AutoCloseable, Reads {
             throw new TvStorageException(ErrorCode.READ_ONLY, "vault " + dir.getParent() + " is open read-only");
         }
         try {
-            db.write(writeOptions, batch);
+            if (group != null) {
+                group.write(batch);
+            } else {
+                db.write(writeOptions, batch);
+            }
         } catch (RocksDBException e) {
             throw new TvStorageException(ErrorCode.IO, "commit failed in " + dir + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TvStorageException(ErrorCode.IO, "interrupted while committing in " + dir
+                    + "; the commit may or may not be durable", e);
         }
     }
 
