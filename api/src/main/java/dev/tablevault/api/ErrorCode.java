@@ -25,6 +25,8 @@ public enum ErrorCode {
     PROCESS_STOPPED(32),
     /** A builder spec is malformed or cannot be executed. */
     BAD_BUILDER(40),
+    /** The code a builder spec names is not registered, built in, or provided through ServiceLoader. */
+    BUILDER_NOT_FOUND(41),
     /** An I/O error from the file system or RocksDB. */
     IO(50),
     /** Stored data does not decode or violates an engine invariant. */

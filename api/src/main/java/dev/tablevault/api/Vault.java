@@ -34,6 +34,15 @@ public interface Vault extends AutoCloseable {
     /** Writes {@code frame} into the external-edit temporary instance and materializes it. */
     String writeInstance(String table, Frame frame, WriteOptions options);
 
+    /**
+     * Builds {@code TEMP_<version>} with its builders and materializes it. Results are committed in
+     * checkpoints: with a caller-supplied process id, a builder's exception pauses the process with its locks
+     * and the same call (or {@link #resumeProcess}, or a {@code restart(true)} open) continues from the last
+     * checkpoint; without one it reverts, leaving the partial rows on the temporary instance for inspection.
+     * The builder's own exception reaches the caller unchanged.
+     */
+    String executeInstance(String table, ExecuteOptions options);
+
     /** Reverts a paused process, or materializes its partial result; a running one stops at its next checkpoint. */
     String stopProcess(String processId, StopOptions options);
 
@@ -59,7 +68,10 @@ public interface Vault extends AutoCloseable {
     /** A streaming cursor; close it. */
     RowCursor rows(String table, ReadOptions options);
 
-    /** Builder names of the temporary instance of {@code version}, sorted. */
+    /**
+     * Builder names of the temporary instance of {@code version}, or of an executed instance when given its
+     * id (an execution keeps the specs it ran with the instance), sorted.
+     */
     List<String> builders(String table, String version);
 
     BuilderSpec builder(String table, String version, String builderName);

@@ -1,6 +1,8 @@
 package dev.tablevault.api;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -14,10 +16,12 @@ import java.util.Objects;
  * @param groupedSyncMillis the fsync interval for {@link Durability#GROUPED}
  * @param lockTimeout how long a conflicting lock request waits before failing
  * @param maxRestartAttempts how many restarts may try to resume one process before it stays paused
+ * @param builders builders by the name specs use in their {@code builder} field; they take precedence over
+ *     the built-in ones and over {@link java.util.ServiceLoader} providers named by class
  */
 public record VaultOptions(String author, boolean create, boolean restart, boolean readOnly,
                            Durability durability, long groupedSyncMillis, Duration lockTimeout,
-                           int maxRestartAttempts) {
+                           int maxRestartAttempts, Map<String, Builder> builders) {
 
     public VaultOptions {
         Objects.requireNonNull(author, "author");
@@ -32,42 +36,53 @@ public record VaultOptions(String author, boolean create, boolean restart, boole
         if (maxRestartAttempts < 1) {
             throw new IllegalArgumentException("maxRestartAttempts must be >= 1, got " + maxRestartAttempts);
         }
+        builders = Map.copyOf(Objects.requireNonNull(builders, "builders"));
     }
 
     /** Author {@code unknown}, SYNC durability, 5 s lock timeout, 3 restart attempts. */
     public static VaultOptions defaults() {
-        return new VaultOptions("unknown", false, false, false, Durability.SYNC, 10, Duration.ofSeconds(5), 3);
+        return new VaultOptions("unknown", false, false, false, Durability.SYNC, 10, Duration.ofSeconds(5), 3, Map.of());
     }
 
     public VaultOptions author(String value) {
-        return new VaultOptions(value, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts);
+        return new VaultOptions(value, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders);
     }
 
     public VaultOptions create(boolean value) {
-        return new VaultOptions(author, value, restart, readOnly, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts);
+        return new VaultOptions(author, value, restart, readOnly, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders);
     }
 
     public VaultOptions restart(boolean value) {
-        return new VaultOptions(author, create, value, readOnly, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts);
+        return new VaultOptions(author, create, value, readOnly, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders);
     }
 
     public VaultOptions readOnly(boolean value) {
-        return new VaultOptions(author, create, restart, value, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts);
+        return new VaultOptions(author, create, restart, value, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders);
     }
 
     public VaultOptions durability(Durability value) {
-        return new VaultOptions(author, create, restart, readOnly, value, groupedSyncMillis, lockTimeout, maxRestartAttempts);
+        return new VaultOptions(author, create, restart, readOnly, value, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders);
     }
 
     public VaultOptions groupedSyncMillis(long value) {
-        return new VaultOptions(author, create, restart, readOnly, durability, value, lockTimeout, maxRestartAttempts);
+        return new VaultOptions(author, create, restart, readOnly, durability, value, lockTimeout, maxRestartAttempts, builders);
     }
 
     public VaultOptions lockTimeout(Duration value) {
-        return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, value, maxRestartAttempts);
+        return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, value, maxRestartAttempts, builders);
     }
 
     public VaultOptions maxRestartAttempts(int value) {
-        return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout, value);
+        return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout, value, builders);
+    }
+
+    /** Registers {@code builder} under {@code name} (a spec's {@code builder} field), replacing one so named. */
+    public VaultOptions builder(String name, Builder builder) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(builder, "builder");
+        Map<String, Builder> m = new LinkedHashMap<>(builders);
+        m.put(name, builder);
+        return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout,
+                maxRestartAttempts, m);
     }
 }

@@ -4,16 +4,21 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.core.type.TypeReference;
 import dev.tablevault.api.BuilderSpec;
+import dev.tablevault.api.Column;
 import dev.tablevault.api.ColumnType;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TvBuilderException;
+import dev.tablevault.engine.codec.Records;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -35,6 +40,16 @@ final class BuilderSpecs {
 
     /** Validates the spec's structure for {@code table} and returns the builder name. */
     static String validate(String table, BuilderSpec spec) {
+        return parse(table, spec).name();
+    }
+
+    /** A stored spec, parsed and validated again (the engine that stored it may have been older). */
+    static Spec parse(String table, Records.BuilderRecord r) {
+        return parse(table, r.format().equals("YAML") ? BuilderSpec.fromYaml(r.text()) : BuilderSpec.fromJson(r.text()));
+    }
+
+    /** Validates the spec's structure for {@code table} and returns it parsed. */
+    static Spec parse(String table, BuilderSpec spec) {
         if (spec == null) {
             throw bad("?", "spec", "is null");
         }
@@ -125,7 +140,18 @@ final class BuilderSpecs {
         if (root.has("keepOld") && !root.get("keepOld").isBoolean()) {
             throw bad(name, "keepOld", "must be true or false");
         }
-        return name;
+        List<Column> columns = new ArrayList<>();
+        for (String c : cols) {
+            JsonNode t = root.path("types").get(c);
+            columns.add(new Column(c, t == null ? ColumnType.STRING : ColumnType.valueOf(t.asText().toUpperCase(Locale.ROOT))));
+        }
+        Map<String, Object> arguments = root.has("arguments")
+                ? JSON.convertValue(root.get("arguments"), new TypeReference<LinkedHashMap<String, Object>>() { })
+                : Map.of();
+        return new Spec(name, index, root.get("builder").asText(), columns, arguments,
+                strings(root, name, "dependencies", false), mode == null ? (index ? "whole-column" : "row-wise") : mode,
+                root.has("threads") ? root.get("threads").asInt() : 1, root.path("codeVersion").asText(""),
+                strings(root, name, "primaryKey", false), root.path("keepOld").asBoolean(false));
     }
 
     private static String text(JsonNode root, String builder, String field, boolean required) {
@@ -163,7 +189,7 @@ final class BuilderSpecs {
         return out;
     }
 
-    private static TvBuilderException bad(String builder, String field, String what) {
+    static TvBuilderException bad(String builder, String field, String what) {
         return new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + builder + "': field '" + field + "' "
                 + what);
     }

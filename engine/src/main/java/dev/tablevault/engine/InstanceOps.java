@@ -91,6 +91,12 @@ final class InstanceOps {
                     true, a.externalEdit(), origin == null ? null : origin.table(), origin == null ? null : origin.id(),
                     a.description(), origin == null ? List.of() : origin.columns(), List.of(), 0, true, true, 0, 0,
                     ctx.pid, 0));
+            // A builder instance starts from its origin's builders (an executed origin keeps them under its id).
+            if (origin != null && !a.externalEdit() && origin.table().equals(a.table())) {
+                for (BuilderRecord br : ctx.catalog().builders(a.table(), origin.id())) {
+                    TableOps.put(ctx, b, Keys.builder(a.table(), a.version(), br.name()), br);
+                }
+            }
         }
     }
 
@@ -121,10 +127,10 @@ final class InstanceOps {
             InstanceRecord r = cat.requireInstance(a.table(), a.instanceId());
             try {
                 deleteInstance(ctx, b, r);
-                if (r.temporary()) {
-                    for (BuilderRecord br : cat.builders(a.table(), r.version())) {
-                        b.delete(ctx.vault.store().meta, Keys.builder(a.table(), r.version(), br.name()));
-                    }
+                // A temporary instance's builders sit under its version, a materialized one's under its id.
+                String owner = r.temporary() ? r.version() : r.id();
+                for (BuilderRecord br : cat.builders(a.table(), owner)) {
+                    b.delete(ctx.vault.store().meta, Keys.builder(a.table(), owner, br.name()));
                 }
                 TableRecord t = cat.requireTable(a.table());
                 if (a.instanceId().equals(t.artifactInstance())) {

@@ -26,6 +26,8 @@ final class Ops {
             return new InstanceOps.DeleteBuilder(a);
         } else if (args instanceof Records.WriteInstanceArgs a) {
             return new WriteInstance(a);
+        } else if (args instanceof Records.ExecuteArgs a) {
+            return new ExecuteInstance(a);
         } else if (args instanceof Records.StopArgs a) {
             return new StopOp(a);
         }

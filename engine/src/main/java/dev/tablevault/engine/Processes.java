@@ -105,7 +105,13 @@ final class Processes implements LockManager.Holders {
                     + s.by + (s.materialize ? "; its partial result was materialized" : "; it was reverted"));
         } catch (TableVaultException e) {
             if (!ctx.ended) {
-                revert(ctx, e);
+                // Code missing at resume time is a deployment problem, not bad input: keep the work, wait for
+                // the code (a restart after registering it resumes).
+                if (e.code() == ErrorCode.BUILDER_NOT_FOUND && ctx.persisted) {
+                    pause(ctx, e);
+                } else {
+                    revert(ctx, e);
+                }
             }
             throw e;
         } catch (InterruptedException e) {
@@ -113,7 +119,8 @@ final class Processes implements LockManager.Holders {
             Thread.currentThread().interrupt();
             throw new TvProcessException(ErrorCode.PROCESS_STATE, "interrupted: process " + ctx.pid
                     + " is left paused with its locks; resume it or open with restart(true)", e);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // A builder's checked exception arrives here unwrapped; the caller gets it unchanged.
             if (!ctx.ended) {
                 if (ctx.userId) {
                     pause(ctx, e);
@@ -121,7 +128,7 @@ final class Processes implements LockManager.Holders {
                     revert(ctx, e);
                 }
             }
-            throw e;
+            throw Sneaky.<RuntimeException>rethrow(e);
         } catch (Error e) {
             if (!ctx.ended) {
                 pause(ctx, e);

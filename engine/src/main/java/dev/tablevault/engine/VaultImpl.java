@@ -2,6 +2,7 @@ package dev.tablevault.engine;
 
 import dev.tablevault.api.BuilderSpec;
 import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.ExecuteOptions;
 import dev.tablevault.api.Frame;
 import dev.tablevault.api.InstanceDescription;
 import dev.tablevault.api.InstanceOptions;
@@ -180,6 +181,15 @@ final class VaultImpl implements Vault {
         return UUID.randomUUID().toString();
     }
 
+    /** A version, or the id of an executed instance, whose builders are kept under it. */
+    private static void versionOrId(String versionOrId) {
+        if (versionOrId != null && versionOrId.contains("_") && !versionOrId.startsWith("TEMP_")) {
+            Names.instance(versionOrId);
+        } else {
+            Names.version(versionOrId);
+        }
+    }
+
     private static void requireOptions(Object options) {
         if (options == null) {
             throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "options must not be null; pass *.defaults()");
@@ -240,6 +250,13 @@ final class VaultImpl implements Vault {
     public String writeInstance(String table, Frame frame, WriteOptions o) {
         requireOptions(o);
         return write(new WriteInstance(table, o.version(), frame), o.processId());
+    }
+
+    @Override
+    public String executeInstance(String table, ExecuteOptions o) {
+        requireOptions(o);
+        return write(new ExecuteInstance(new Records.ExecuteArgs(table, o.version(), o.checkpointRows(),
+                o.checkpointMillis())), o.processId());
     }
 
     @Override
@@ -315,7 +332,7 @@ final class VaultImpl implements Vault {
     @Override
     public List<String> builders(String table, String version) {
         Names.table(table);
-        Names.version(version);
+        versionOrId(version);
         return guarded(() -> {
             Catalog cat = new Catalog(store, store);
             cat.requireTable(table);
@@ -326,7 +343,7 @@ final class VaultImpl implements Vault {
     @Override
     public BuilderSpec builder(String table, String version, String builderName) {
         Names.table(table);
-        Names.version(version);
+        versionOrId(version);
         Names.builder(builderName);
         return guarded(() -> {
             byte[] v = store.get(store.meta, Keys.builder(table, version, builderName));

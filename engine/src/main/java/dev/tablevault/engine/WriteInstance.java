@@ -166,30 +166,45 @@ final class WriteInstance extends Op {
         materialize(ctx, b, p, false);
     }
 
-    /** The one-batch flip: the new instance record, the temporary one gone, table and side-effect updates. */
+    /** The one-batch flip of a written frame. */
     private void materialize(ProcessContext ctx, WriteBatch b, WriteProgress p, boolean success) {
         Catalog cat = ctx.catalog();
-        Store s = ctx.vault.store();
-        TableRecord table = cat.requireTable(a.table());
         InstanceRecord temp = cat.requireInstance(a.table(), temp());
         InstanceRecord origin = temp.originId() == null ? null
                 : cat.instance(temp.originTable(), temp.originId()).orElse(null);
-        List<String> changed = changedColumns(s, origin, p);
+        flip(ctx, b, a.table(), a.version(), p.newId(), p.instanceKey(), a.columns(),
+                changedColumns(ctx.vault.store(), origin, p), p.rows(), success);
+    }
+
+    /**
+     * Materializes {@code TEMP_<version>} as instance {@code newId} in {@code b}: the new record, the temporary
+     * one gone, the table's artifact instance (single-artifact tables, successful only), and side-effect
+     * deactivation of the table's other active instances. O(1) in rows.
+     */
+    static void flip(ProcessContext ctx, WriteBatch b, String tableName, String version, String newId, long key,
+                     List<Column> columns, List<String> changed, long rows, boolean success) {
+        Catalog cat = ctx.catalog();
+        Store s = ctx.vault.store();
+        TableRecord table = cat.requireTable(tableName);
+        String tempId = Names.temp(version);
+        InstanceRecord temp = cat.requireInstance(tableName, tempId);
+        InstanceRecord origin = temp.originId() == null ? null
+                : cat.instance(temp.originTable(), temp.originId()).orElse(null);
         long now = ctx.vault.clock().millis();
         long changedTime = changed.isEmpty() && origin != null ? origin.changedTime() : now;
         try {
-            b.delete(s.meta, Keys.instance(a.table(), temp()));
-            TableOps.put(ctx, b, Keys.instance(a.table(), p.newId()), new InstanceRecord(a.table(), p.newId(),
-                    a.version(), false, true, temp.originTable(), temp.originId(), temp.description(), a.columns(),
-                    changed, p.rows(), success, true, changedTime, now, ctx.pid, p.instanceKey()));
+            b.delete(s.meta, Keys.instance(tableName, tempId));
+            TableOps.put(ctx, b, Keys.instance(tableName, newId), new InstanceRecord(tableName, newId,
+                    version, false, temp.externalEdit(), temp.originTable(), temp.originId(), temp.description(),
+                    columns, changed, rows, success, true, changedTime, now, ctx.pid, key));
             if (success && !table.multipleArtifacts()) {
-                TableOps.put(ctx, b, Keys.table(a.table()), new TableRecord(table.name(), table.description(),
-                        table.sideEffects(), table.multipleArtifacts(), table.created(), p.newId()));
+                TableOps.put(ctx, b, Keys.table(tableName), new TableRecord(table.name(), table.description(),
+                        table.sideEffects(), table.multipleArtifacts(), table.created(), newId));
             }
             if (table.sideEffects() && !changed.isEmpty()) {
-                for (InstanceRecord r : cat.instances(a.table())) {
+                for (InstanceRecord r : cat.instances(tableName)) {
                     if (!r.temporary() && r.active()) {
-                        TableOps.put(ctx, b, Keys.instance(a.table(), r.id()), new InstanceRecord(r.table(), r.id(),
+                        TableOps.put(ctx, b, Keys.instance(tableName, r.id()), new InstanceRecord(r.table(), r.id(),
                                 r.version(), false, r.externalEdit(), r.originTable(), r.originId(), r.description(),
                                 r.columns(), r.changedColumns(), r.rows(), r.success(), false, r.changedTime(),
                                 r.materializedTime(), r.processId(), r.key()));

@@ -84,7 +84,9 @@ class CodecTest {
                 new Records.WriteInstanceArgs("t", "base", "ab".repeat(32), everyColumnType(), 1_000_000L),
                 new Records.WriteInstanceArgs("t", "base", "", List.of(), 0),
                 new Records.StopArgs("p-1", true, false),
-                new Records.StopArgs("p-2", false, true));
+                new Records.StopArgs("p-2", false, true),
+                new Records.ExecuteArgs("t", "base", 4096, 1000L),
+                new Records.ExecuteArgs("t", "v2", Integer.MAX_VALUE, Long.MAX_VALUE));
         List<Object> all = new ArrayList<>(args);
         all.add(new VaultRecord(1, 1_700_000_000_000L, "jinjin"));
         all.add(new VaultRecord(Integer.MAX_VALUE, Long.MIN_VALUE, null));
@@ -106,6 +108,9 @@ class CodecTest {
             all.add(new LockRecord("instance:t/TEMP_base", m, "pid-" + m));
         }
         all.add(new WriteProgress(42L, "base_1_0000abcd", 99L, 16_384L));
+        all.add(new Records.ExecProgress(7L, "base_1_0000abcd", 5L, List.of(new BuilderRecord("t_index", "YAML",
+                "name: t_index\n")), 1, 1_000_000L, 4096L, List.of(4098L, 5000L, Long.MAX_VALUE)));
+        all.add(new Records.ExecProgress(0L, "v_1_00000000", 0L, List.of(), 0, -1L, 0L, List.of()));
         long seq = 0;
         for (Object a : args) {
             all.add(new LogEntry(seq++, "BEGIN", "op", 10L, a));
@@ -134,7 +139,7 @@ class CodecTest {
         List<String> covered = records().map(a -> a.get()[1].getClass().getName()).distinct().toList();
         List<String> declared = Arrays.stream(Records.class.getDeclaredClasses()).filter(Class::isRecord)
                 .map(Class::getName).toList();
-        assertThat(declared).hasSize(17);
+        assertThat(declared).hasSize(19);
         assertThat(covered).containsExactlyInAnyOrderElementsOf(declared);
     }
 

@@ -56,6 +56,7 @@ public final class Codec {
         k.register(Records.LogEntry.class, 45);
         k.register(Records.LockRecord.class, 46);
         k.register(Records.WriteProgress.class, 47);
+        k.register(Records.ExecProgress.class, 48);
         k.register(Records.CreateTableArgs.class, 60);
         k.register(Records.RenameTableArgs.class, 61);
         k.register(Records.DeleteTableArgs.class, 62);
@@ -65,6 +66,7 @@ public final class Codec {
         k.register(Records.DeleteBuilderArgs.class, 66);
         k.register(Records.WriteInstanceArgs.class, 67);
         k.register(Records.StopArgs.class, 68);
+        k.register(Records.ExecuteArgs.class, 69);
         return k;
     }
 

@@ -88,6 +88,25 @@ public final class Records {
     public record WriteProgress(long instanceKey, String newId, long startTime, long rows) {
     }
 
+    /**
+     * Progress of {@code executeInstance}. {@code specs} are the builder specs it runs (fixed at its start);
+     * {@code step} indexes the plan (0 = the index builder); {@code rows} is the index's row count once the
+     * index step finished, else -1. In the current step every row below {@code doneBefore} and every row in
+     * {@code doneAfter} (sorted, all above it) is committed: threads finish rows out of order.
+     */
+    public record ExecProgress(long instanceKey, String newId, long startTime, List<BuilderRecord> specs, int step,
+                               long rows, long doneBefore, List<Long> doneAfter) {
+        public ExecProgress {
+            specs = new ArrayList<>(specs);
+            doneAfter = new ArrayList<>(doneAfter);
+        }
+
+        public ExecProgress at(int newStep, long newRows, long newDoneBefore, List<Long> newDoneAfter) {
+            return new ExecProgress(instanceKey, newId, startTime, specs, newStep, newRows, newDoneBefore,
+                    newDoneAfter);
+        }
+    }
+
     // ---- operation arguments: what BEGIN records and what the digest covers ----
 
     public record CreateTableArgs(String table, boolean sideEffects, boolean multipleArtifacts, String description) {
@@ -117,6 +136,9 @@ public final class Records {
         public WriteInstanceArgs {
             columns = new ArrayList<>(columns);
         }
+    }
+
+    public record ExecuteArgs(String table, String version, int checkpointRows, long checkpointMillis) {
     }
 
     public record StopArgs(String target, boolean materialize, boolean force) {

@@ -84,6 +84,11 @@ public final class Keys {
         return ByteBuffer.allocate(8).putLong(instanceKey).array();
     }
 
+    /** The chunk number of a cell key. */
+    public static long cellChunk(byte[] key) {
+        return ByteBuffer.wrap(key, 12, 8).getLong();
+    }
+
     /** The instance key of a cell key. */
     public static long cellInstance(byte[] key) {
         return ByteBuffer.wrap(key).getLong();

@@ -1,0 +1,367 @@
+package dev.tablevault.engine;
+
+import dev.tablevault.api.Column;
+import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.Frame;
+import dev.tablevault.api.FrameBuilder;
+import dev.tablevault.api.GeneratorBuilder;
+import dev.tablevault.api.LockMode;
+import dev.tablevault.api.ProcessState;
+import dev.tablevault.api.RowBuilder;
+import dev.tablevault.api.TvArgumentException;
+import dev.tablevault.api.TvBuilderException;
+import dev.tablevault.engine.codec.Records.BuilderRecord;
+import dev.tablevault.engine.codec.Records.ExecProgress;
+import dev.tablevault.engine.codec.Records.ExecuteArgs;
+import dev.tablevault.engine.codec.Records.InstanceRecord;
+import dev.tablevault.engine.codec.Records.TableRecord;
+import dev.tablevault.engine.lock.LockManager;
+import dev.tablevault.engine.store.Keys;
+import dev.tablevault.engine.store.Store;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.PrimitiveIterator;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code executeInstance}: runs the builders of {@code TEMP_<version>} (the {@link Plan}) into a fresh
+ * instance key, committing results in checkpoints of at most {@code checkpointRows} rows or
+ * {@code checkpointMillis}, each with its {@link ExecProgress} in one batch; then materializes in one batch.
+ * A resume continues at the first uncommitted row of the current builder; the specs are the ones recorded at
+ * the start. A revert keeps the partial rows on the temporary instance for inspection; the next execution
+ * drops them and starts over.
+ */
+final class ExecuteInstance extends Op {
+    private final ExecuteArgs a;
+    private Plan plan;
+    private List<BuilderRecord> specs;
+
+    ExecuteInstance(ExecuteArgs a) {
+        super("executeInstance", a);
+        Names.table(a.table());
+        Names.version(a.version());
+        this.a = a;
+    }
+
+    private String temp() {
+        return Names.temp(a.version());
+    }
+
+    @Override
+    List<LockReq> locks(ProcessContext ctx) {
+        List<LockReq> l = new ArrayList<>();
+        l.add(new LockReq(LockManager.instance(a.table(), temp()), LockMode.EXCLUSIVE));
+        Catalog cat = ctx.catalog();
+        Optional<TableRecord> t = cat.table(a.table());
+        if (t.isPresent() && t.get().sideEffects()) {
+            l.add(new LockReq(LockManager.table(a.table()), LockMode.EXCLUSIVE));
+        }
+        if (t.isPresent() && !t.get().multipleArtifacts()) {
+            l.add(new LockReq(LockManager.artifacts(a.table()), LockMode.EXCLUSIVE));
+        }
+        cat.instance(a.table(), temp()).filter(r -> r.originId() != null).ifPresent(r ->
+                l.add(new LockReq(LockManager.instance(r.originTable(), r.originId()), LockMode.SHARED)));
+        return l;
+    }
+
+    @Override
+    void validate(ProcessContext ctx) {
+        Catalog cat = ctx.catalog();
+        cat.requireTable(a.table());
+        InstanceRecord t = cat.instance(a.table(), temp()).orElseThrow(() -> new TvArgumentException(
+                ErrorCode.NOT_FOUND, "table '" + a.table() + "' has no temporary instance " + temp()
+                + "; createInstance(\"" + a.table() + "\", InstanceOptions.defaults().version(\"" + a.version()
+                + "\")) and putBuilder first"));
+        if (t.externalEdit()) {
+            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "instance " + temp() + " of table '" + a.table()
+                    + "' is external-edit: it has no builders; fill it with writeInstance");
+        }
+        ExecProgress p = (ExecProgress) ctx.lastProgress;
+        specs = p != null ? p.specs() : cat.builders(a.table(), a.version());
+        List<Spec> parsed = specs.stream().map(r -> BuilderSpecs.parse(a.table(), r)).toList();
+        plan = Plan.of(a.table(), a.version(), parsed, ctx.vault.options().builders());
+    }
+
+    @Override
+    boolean canMaterialize() {
+        return true;
+    }
+
+    @Override
+    void run(ProcessContext ctx) throws InterruptedException {
+        ExecProgress p = (ExecProgress) ctx.lastProgress;
+        if (p == null) {
+            p = new ExecProgress(ctx.vault.nextInstanceKey(), a.version() + "_" + ctx.started + "_"
+                    + String.format("%08x", ThreadLocalRandom.current().nextInt()), ctx.started, specs, 0, -1, 0,
+                    List.of());
+            try (WriteBatch b = new WriteBatch()) {
+                dropLeftovers(ctx, b);
+                ctx.checkpoint(b, "plan", p, ProcessState.RUNNING);
+            } catch (RocksDBException e) {
+                throw VaultImpl.io(e);
+            }
+        }
+        for (int i = p.step(); i < plan.steps().size(); i++) {
+            p = new StepRun(ctx, p, plan.steps().get(i)).run();
+        }
+        ExecProgress done = p;
+        ctx.commit(b -> materialize(ctx, b, done, true));
+    }
+
+    /** Removes the partial rows a reverted earlier execution left on the temporary instance. */
+    private void dropLeftovers(ProcessContext ctx, WriteBatch b) throws RocksDBException {
+        InstanceRecord t = ctx.catalog().requireInstance(a.table(), temp());
+        if (t.key() != 0) {
+            Store s = ctx.vault.store();
+            b.deleteRange(s.data, Keys.instanceStart(t.key()), Keys.instanceStart(t.key() + 1));
+            TableOps.put(ctx, b, Keys.instance(a.table(), temp()), withData(t, List.of(), 0, 0, true));
+        }
+    }
+
+    private static InstanceRecord withData(InstanceRecord t, List<Column> columns, long rows, long key,
+                                           boolean success) {
+        return new InstanceRecord(t.table(), t.id(), t.version(), true, t.externalEdit(), t.originTable(),
+                t.originId(), t.description(), columns, List.of(), rows, success, t.active(), t.changedTime(),
+                t.materializedTime(), t.processId(), key);
+    }
+
+    /** Rows defined so far: the index's count once known, else what the index step committed. */
+    private static long rowsOf(ExecProgress p) {
+        return p.rows() >= 0 ? p.rows() : p.doneBefore();
+    }
+
+    @Override
+    void revert(ProcessContext ctx, WriteBatch b) {
+        ExecProgress p = (ExecProgress) ctx.lastProgress;
+        if (p == null) {
+            return;
+        }
+        ctx.catalog().instance(a.table(), temp()).ifPresent(t -> TableOps.put(ctx, b,
+                Keys.instance(a.table(), temp()), withData(t, columns(p), rowsOf(p), p.instanceKey(), false)));
+    }
+
+    /** The instance's columns from the recorded specs: a stop or restart may not have the builders' code. */
+    private List<Column> columns(ExecProgress p) {
+        if (plan != null) {
+            return plan.columns();
+        }
+        return Plan.layout(a.table(), a.version(), p.specs().stream().map(r -> BuilderSpecs.parse(a.table(), r))
+                .toList());
+    }
+
+    @Override
+    void materializePartial(ProcessContext ctx, WriteBatch b) {
+        ExecProgress p = (ExecProgress) ctx.lastProgress;
+        if (p == null) {
+            p = new ExecProgress(0, a.version() + "_" + ctx.started + "_"
+                    + String.format("%08x", ThreadLocalRandom.current().nextInt()), ctx.started, List.of(), 0, 0, 0,
+                    List.of());
+        }
+        materialize(ctx, b, p, false);
+    }
+
+    private void materialize(ProcessContext ctx, WriteBatch b, ExecProgress p, boolean success) {
+        List<Column> columns = p.specs().isEmpty() ? List.of() : columns(p);
+        List<String> changed = columns.stream().map(Column::name).toList();
+        WriteInstance.flip(ctx, b, a.table(), a.version(), p.newId(), p.instanceKey(), columns, changed,
+                rowsOf(p), success);
+        Store s = ctx.vault.store();
+        try {
+            for (BuilderRecord r : p.specs()) {
+                b.delete(s.meta, Keys.builder(a.table(), a.version(), r.name()));
+                TableOps.put(ctx, b, Keys.builder(a.table(), p.newId(), r.name()), r);
+            }
+        } catch (RocksDBException e) {
+            throw VaultImpl.io(e);
+        }
+    }
+
+    /** The artifact folder of an instance key. */
+    static Path artifacts(VaultImpl vault, long key) {
+        return vault.dir().resolve("artifacts").resolve(Long.toString(key));
+    }
+
+    /** One builder step: runs it from its first uncommitted row to its end, checkpointing as it goes. */
+    private final class StepRun {
+        private final ProcessContext ctx;
+        private final Plan.Step step;
+        private final int index;
+        private final RowTracker done;
+        private final CellWriter writer;
+        private final ExecContext bctx;
+        private ExecProgress p;
+        private long lastCommit = System.nanoTime();
+
+        StepRun(ProcessContext ctx, ExecProgress p, Plan.Step step) {
+            this.ctx = ctx;
+            this.p = p;
+            this.step = step;
+            this.index = p.step();
+            this.done = new RowTracker(p.doneBefore(), p.doneAfter());
+            long fresh = p.doneAfter().isEmpty() ? p.doneBefore() : p.doneAfter().get(p.doneAfter().size() - 1) + 1;
+            this.writer = new CellWriter(ctx.vault.store(), p.instanceKey(), step.firstColumn(),
+                    step.spec().columns(), fresh);
+            this.bctx = new ExecContext(ctx, a.table(), a.version(), step.spec(), p.rows(), p.instanceKey(),
+                    plan.columns().subList(0, step.firstColumn()), artifacts(ctx.vault, p.instanceKey()));
+        }
+
+        ExecProgress run() throws InterruptedException {
+            Spec spec = step.spec();
+            try {
+                if (step.builder() instanceof FrameBuilder fb && spec.mode().equals("whole-column")) {
+                    Frame f = fb.build(bctx);
+                    checkFrame(f);
+                    for (int r = (int) done.doneBefore(); r < f.rowCount(); r++) {
+                        put(r, f.row(r));
+                    }
+                } else if (step.builder() instanceof GeneratorBuilder gb && spec.mode().equals("generator")) {
+                    gb.generate(bctx, done.doneBefore(), values -> put(done.doneBefore() + writer.pending(), values));
+                } else {
+                    rows((RowBuilder) step.builder());
+                }
+            } catch (Exception e) {
+                // Never lose finished work: commit what is done before the failure pauses or reverts us.
+                if (writer.pending() > 0 && !(e instanceof ProcessContext.StopRequested)) {
+                    try {
+                        checkpoint();
+                    } catch (RuntimeException w) {
+                        e.addSuppressed(w);
+                    }
+                }
+                throw Sneaky.<RuntimeException>rethrow(e);
+            }
+            checkpoint();
+            ctx.checkStop(); // a builder that returned early on a stop request did not finish its rows
+            long rows = index == 0 ? done.doneBefore() : p.rows();
+            if (index > 0 && done.doneBefore() != rows) {
+                throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + spec.name() + "' produced rows up"
+                        + " to " + done.doneBefore() + ", the index has " + rows);
+            }
+            p = p.at(index + 1, rows, 0, List.of());
+            try (WriteBatch b = new WriteBatch()) {
+                ctx.checkpoint(b, spec.name() + " done", p, ProcessState.RUNNING);
+            }
+            ctx.crash("step");
+            return p;
+        }
+
+        private void checkFrame(Frame f) {
+            List<Column> want = step.spec().columns();
+            if (!f.columns().equals(want)) {
+                throw BuilderSpecs.bad(step.spec().name(), "changedColumns", "declares " + want
+                        + ", but the builder returned columns " + f.columns());
+            }
+            if (index > 0 && f.rowCount() != p.rows()) {
+                throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + step.spec().name() + "' returned "
+                        + f.rowCount() + " rows; the index has " + p.rows());
+            }
+        }
+
+        private void rows(RowBuilder rb) throws Exception {
+            PrimitiveIterator.OfLong todo = done.todo(p.rows());
+            int threads = step.spec().threads();
+            if (threads == 1) {
+                while (todo.hasNext() && ctx.stop == null) {
+                    long r = todo.nextLong();
+                    put(r, rb.build(bctx, r));
+                }
+                return;
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(threads, run -> {
+                Thread t = new Thread(run, "tablevault-exec-" + ctx.pid);
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                CompletionService<Object[]> cs = new ExecutorCompletionService<>(pool);
+                int inFlight = 0;
+                Exception failure = null;
+                while (true) {
+                    while (failure == null && ctx.stop == null && inFlight < threads * 4 && todo.hasNext()) {
+                        long r = todo.nextLong();
+                        cs.submit(() -> new Object[] {r, rb.build(bctx, r)});
+                        inFlight++;
+                    }
+                    if (inFlight == 0) {
+                        break;
+                    }
+                    Future<Object[]> f = cs.take();
+                    inFlight--;
+                    try {
+                        Object[] res = f.get();
+                        @SuppressWarnings("unchecked")
+                        List<Object> values = (List<Object>) res[1];
+                        put((Long) res[0], values);
+                    } catch (ExecutionException e) {
+                        Exception cause = e.getCause() instanceof Exception x ? x : e;
+                        if (e.getCause() instanceof Error err) {
+                            throw err;
+                        }
+                        if (failure == null) {
+                            failure = cause;
+                        } else {
+                            failure.addSuppressed(cause);
+                        }
+                    } catch (RuntimeException e) {
+                        if (failure == null) {
+                            failure = e;
+                        } else {
+                            failure.addSuppressed(e);
+                        }
+                    }
+                }
+                if (failure != null) {
+                    throw failure;
+                }
+            } finally {
+                pool.shutdownNow();
+                if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                    throw new IllegalStateException("builder '" + step.spec().name() + "' threads did not end");
+                }
+            }
+        }
+
+        /** Buffers one row and commits a checkpoint when the batch is full or old enough. */
+        private void put(long row, List<Object> values) {
+            writer.put(row, Values.check(step.spec(), row, values));
+            if (writer.pending() >= a.checkpointRows()
+                    || System.nanoTime() - lastCommit >= TimeUnit.MILLISECONDS.toNanos(a.checkpointMillis())) {
+                checkpoint();
+                ctx.checkStop();
+            }
+        }
+
+        private void checkpoint() {
+            if (writer.pending() == 0) {
+                return;
+            }
+            long rowsKnown = index == 0 ? -1 : p.rows();
+            try (WriteBatch b = new WriteBatch()) {
+                List<Long> rows = new ArrayList<>(writer.pendingRows());
+                writer.writeTo(b, rowsKnown);
+                for (long r : rows) {
+                    done.markDone(r);
+                }
+                p = p.at(index, p.rows(), done.doneBefore(), done.doneAfter());
+                ctx.checkpoint(b, step.spec().name(), p, ProcessState.RUNNING);
+                writer.closeChunks(done, rowsKnown);
+            } catch (RocksDBException e) {
+                throw VaultImpl.io(e);
+            }
+            lastCommit = System.nanoTime();
+            ctx.crash("checkpoint");
+        }
+    }
+}

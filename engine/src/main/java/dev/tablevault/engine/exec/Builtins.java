@@ -1,0 +1,167 @@
+package dev.tablevault.engine.exec;
+
+import dev.tablevault.api.BuildContext;
+import dev.tablevault.api.Builder;
+import dev.tablevault.api.Column;
+import dev.tablevault.api.ColumnType;
+import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.Frame;
+import dev.tablevault.api.FrameBuilder;
+import dev.tablevault.api.GeneratorBuilder;
+import dev.tablevault.api.RowBuilder;
+import dev.tablevault.api.TvBuilderException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+
+/**
+ * The builders every vault knows by name, for the CLI and the demo. Stateless and thread safe.
+ * <ul>
+ *   <li>{@code range}: rows {@code start} (default 0) to {@code start + count - 1} in one LONG column;
+ *   whole-column or generator.</li>
+ *   <li>{@code random}: a row-wise or generated string of {@code length} (default 8) letters, determined by
+ *   {@code seed} (default 0) and the row.</li>
+ *   <li>{@code external}: a row-wise stand-in for a slow, flaky service; returns {@code "ok-<row>"} after
+ *   {@code latencyMillis}, and fails with {@link ExternalFailure} at the rows in {@code failAtRows}, while the
+ *   file {@code failWhileFileExists} exists, or with probability {@code failProbability} (seeded by
+ *   {@code seed} and the row).</li>
+ * </ul>
+ */
+public final class Builtins {
+    /** The error the {@code external} builder simulates: from outside the engine, so it pauses a process. */
+    public static final class ExternalFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ExternalFailure(String message) {
+            super(message);
+        }
+    }
+
+    private static final Map<String, Builder> ALL = Map.of("range", new Range(), "random", new RandomText(),
+            "external", new External());
+
+    private Builtins() {
+    }
+
+    /** The built-in builder called {@code name}, or null. */
+    public static Builder get(String name) {
+        return ALL.get(name);
+    }
+
+    public static List<String> names() {
+        return ALL.keySet().stream().sorted().toList();
+    }
+
+    static long longArg(BuildContext ctx, String name, Long dflt) {
+        Object v = ctx.arguments().get(name);
+        if (v == null) {
+            if (dflt == null) {
+                throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + ctx.builderName()
+                        + "': argument '" + name + "' is required");
+            }
+            return dflt;
+        }
+        if (v instanceof Number n && n.doubleValue() == n.longValue()) {
+            return n.longValue();
+        }
+        try {
+            return Long.parseLong(v.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + ctx.builderName() + "': argument '"
+                    + name + "' must be a whole number, got '" + v + "'");
+        }
+    }
+
+    private static final class Range implements FrameBuilder, GeneratorBuilder {
+        @Override
+        public Frame build(BuildContext ctx) {
+            long start = longArg(ctx, "start", 0L);
+            long count = count(ctx);
+            List<Object> values = new ArrayList<>((int) count);
+            for (long i = 0; i < count; i++) {
+                values.add(start + i);
+            }
+            return Frame.ofColumns(List.of(new Column(column(ctx), ColumnType.LONG)), List.of(values));
+        }
+
+        @Override
+        public void generate(BuildContext ctx, long firstRow, RowSink sink) {
+            long start = longArg(ctx, "start", 0L);
+            long count = count(ctx);
+            for (long i = firstRow; i < count && !ctx.stopRequested(); i++) {
+                sink.accept(List.of(start + i));
+            }
+        }
+
+        private static long count(BuildContext ctx) {
+            long count = longArg(ctx, "count", null);
+            if (count < 0 || count > Integer.MAX_VALUE) {
+                throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + ctx.builderName()
+                        + "': argument 'count' must be 0.." + Integer.MAX_VALUE + ", got " + count);
+            }
+            return count;
+        }
+
+        private static String column(BuildContext ctx) {
+            Object c = ctx.arguments().get("column");
+            return c == null ? "id" : c.toString();
+        }
+    }
+
+    private static final class RandomText implements RowBuilder, GeneratorBuilder {
+        @Override
+        public List<Object> build(BuildContext ctx, long row) {
+            return List.of(text(ctx, row));
+        }
+
+        @Override
+        public void generate(BuildContext ctx, long firstRow, RowSink sink) {
+            for (long r = firstRow; r < ctx.rowCount() && !ctx.stopRequested(); r++) {
+                sink.accept(List.of(text(ctx, r)));
+            }
+        }
+
+        private static String text(BuildContext ctx, long row) {
+            int length = (int) longArg(ctx, "length", 8L);
+            Random rnd = new Random(longArg(ctx, "seed", 0L) * 1_000_003L + row);
+            StringBuilder sb = new StringBuilder(length);
+            for (int i = 0; i < length; i++) {
+                sb.append((char) ('a' + rnd.nextInt(26)));
+            }
+            return sb.toString();
+        }
+    }
+
+    private static final class External implements RowBuilder {
+        @Override
+        public List<Object> build(BuildContext ctx, long row) throws InterruptedException {
+            long latency = longArg(ctx, "latencyMillis", 0L);
+            if (latency > 0) {
+                Thread.sleep(latency); // the simulated service's latency, not synchronization
+            }
+            Object rows = ctx.arguments().get("failAtRows");
+            if (rows instanceof List<?> l && new TreeSet<>(l.stream().map(o -> Long.parseLong(o.toString())).toList())
+                    .contains(row)) {
+                throw new ExternalFailure("simulated external failure at row " + row + " (failAtRows)");
+            }
+            Object flag = ctx.arguments().get("failWhileFileExists");
+            if (flag != null && Files.exists(Path.of(flag.toString()))) {
+                throw new ExternalFailure("simulated external failure at row " + row + ": " + flag + " exists");
+            }
+            Object p = ctx.arguments().get("failProbability");
+            if (p != null) {
+                double prob = Double.parseDouble(p.toString());
+                if (new Random(longArg(ctx, "seed", 0L) * 1_000_003L + row).nextDouble() < prob) {
+                    throw new ExternalFailure("simulated external failure at row " + row + " (failProbability "
+                            + prob + ")");
+                }
+            }
+            return List.of("ok-" + row);
+        }
+    }
+}
