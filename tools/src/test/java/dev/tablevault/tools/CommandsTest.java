@@ -183,4 +183,38 @@ class CommandsTest {
         assertThat(cli.tv("history").out()).isEqualTo("no finished processes\n");
         assertThat(cli.tv("tables").out()).isEmpty();
     }
+
+    @Test
+    void executeWithAFailingExternalCallPausesThenResumesAndLogShowsIt() throws Exception {
+        ok(cli.tv("init"));
+        ok(cli.tv("create-table", "stories"));
+        ok(cli.tv("create-instance", "stories"));
+        Path index = tmp.resolve("index.yaml");
+        Files.writeString(index, "name: stories_index\ntype: index\nbuilder: range\nchangedColumns: [id]\n"
+                + "types: {id: long}\narguments: {count: 50}\n");
+        Path flag = tmp.resolve("service-down");
+        Files.writeString(flag, "");
+        Path call = tmp.resolve("call.yaml");
+        Files.writeString(call, "name: answer\ntype: column\nbuilder: external\nchangedColumns: [answer]\n"
+                + "arguments: {failWhileFileExists: '" + flag.toString().replace("'", "''") + "'}\n");
+        ok(cli.tv("builder", "put", "stories", index.toString()));
+        ok(cli.tv("builder", "put", "stories", call.toString()));
+
+        Cli.Result failed = cli.tv("execute", "stories", "--process-id", "exec-1", "--checkpoint-rows", "10");
+        assertThat(failed.exit()).isNotZero();
+        assertThat(failed.err()).contains("service-down exists");
+        assertThat(cli.tv("ps").out()).contains("exec-1", "PAUSED");
+
+        Files.delete(flag);
+        Cli.Result resumed = cli.tv("execute", "stories", "--process-id", "exec-1", "--checkpoint-rows", "10");
+        ok(resumed);
+        assertThat(resumed.out()).contains("50 rows x 2 columns");
+        assertThat(cli.tv("show", "stories", "--limit", "2").outLines())
+                .containsExactly("id:long,answer:string", "0,ok-0", "1,ok-1");
+
+        Cli.Result log = cli.tv("log", "exec-1");
+        ok(log);
+        assertThat(log.outLines().get(0)).contains("BEGIN", "executeInstance");
+        assertThat(log.out()).contains("CHECKPOINT", "END", "COMMITTED");
+    }
 }

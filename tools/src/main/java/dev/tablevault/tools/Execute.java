@@ -1,0 +1,47 @@
+package dev.tablevault.tools;
+
+import dev.tablevault.api.ExecuteOptions;
+import dev.tablevault.api.Frame;
+import dev.tablevault.api.ReadOptions;
+import dev.tablevault.api.Vault;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tv execute TABLE}: runs the builders of TEMP_<version> and materializes the instance. */
+@Command(name = "execute", description = {"Run the builders of TEMP_<version> and materialize the instance.",
+        "With --process-id a failure pauses the process (resume with the same command or 'tv resume PID');"
+                + " without, it reverts and keeps the partial rows on TEMP_<version>."})
+final class Execute extends TvCommand {
+    @Parameters(paramLabel = "TABLE")
+    String table;
+
+    @Option(names = "--version", paramLabel = "V", defaultValue = "base", description = "Version label"
+            + " (default: ${DEFAULT-VALUE}).")
+    String version;
+
+    @Option(names = "--checkpoint-rows", paramLabel = "N", defaultValue = "4096", description = "Commit at least"
+            + " every N rows (default: ${DEFAULT-VALUE}).")
+    int checkpointRows;
+
+    @Option(names = "--checkpoint-millis", paramLabel = "MS", defaultValue = "1000", description = "and at"
+            + " least every MS milliseconds (default: ${DEFAULT-VALUE}).")
+    long checkpointMillis;
+
+    @Mixin
+    ProcessIdOption pid;
+
+    @Override
+    void execute() {
+        try (Vault v = openWritable()) {
+            String p = v.executeInstance(table, ExecuteOptions.defaults().version(version).processId(pid.processId)
+                    .checkpointRows(checkpointRows).checkpointMillis(checkpointMillis));
+            String id = v.instances(table, version, false).stream().reduce((x, y) -> y).orElse("?");
+            Frame f = v.dataframe(table, ReadOptions.id(id));
+            print(Json.obj("table", table, "version", version, "instanceId", id, "rows", f.rowCount(), "columns",
+                    f.columnNames(), "processId", p), "executed " + table + " version " + version + " as " + id
+                    + ": " + f.rowCount() + " rows x " + f.columnCount() + " columns (process " + p + ")");
+        }
+    }
+}
