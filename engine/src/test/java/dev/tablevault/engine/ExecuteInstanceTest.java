@@ -373,4 +373,67 @@ class ExecuteInstanceTest {
             assertThat(v.locks()).isEmpty();
         }
     }
+
+    @Test
+    void sideEffectTableDeactivatesOtherInstancesAndAnOriginLendsItsBuilders() {
+        try (Vault v = open(true, false)) {
+            v.createTable(T, TableOptions.defaults().sideEffects(true));
+            v.createInstance(T, InstanceOptions.defaults().version("base"));
+            v.putBuilder(T, "base", index(5), OpOptions.defaults());
+            v.putBuilder(T, "base", column(1), OpOptions.defaults());
+            v.executeInstance(T, ExecuteOptions.defaults());
+            String first = v.instances(T, null, false).get(0);
+
+            v.createInstance(T, InstanceOptions.defaults().version("v2").originId(first));
+            assertThat(v.builders(T, "v2")).containsExactly("stories_index", "text");
+            v.executeInstance(T, ExecuteOptions.defaults().version("v2"));
+            String second = v.instances(T, "v2", false).get(0);
+            assertThat(v.description(T, first).active()).isFalse();
+            assertThat(v.description(T, second).active()).isTrue();
+            assertThat(v.dataframe(T, ReadOptions.latest()).column("text")).isEqualTo(expected(5));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"no-index", "cycle", "unknown-code", "wrong-mode", "unknown-dependency", "twice"})
+    void badPlansAreTypedErrorsAndChangeNothing(String kind) {
+        try (Vault v = open(true, false)) {
+            v.createTable(T, TableOptions.defaults());
+            v.createInstance(T, InstanceOptions.defaults().version("base"));
+            if (!kind.equals("no-index")) {
+                v.putBuilder(T, "base", index(5), OpOptions.defaults());
+            }
+            String a = switch (kind) {
+                case "cycle" -> "name: a\ntype: column\nbuilder: counting\nchangedColumns: [a]\ndependencies: [b]\n";
+                case "unknown-code" -> "name: a\ntype: column\nbuilder: com.example.Nope\nchangedColumns: [a]\n";
+                case "wrong-mode" -> "name: a\ntype: column\nbuilder: counting\nmode: generator\nchangedColumns: [a]\n";
+                case "unknown-dependency" -> "name: a\ntype: column\nbuilder: counting\nchangedColumns: [a]\n"
+                        + "dependencies: [self.zzz]\n";
+                case "twice" -> "name: a\ntype: column\nbuilder: counting\nchangedColumns: [id]\n";
+                default -> "name: a\ntype: column\nbuilder: counting\nchangedColumns: [a]\n";
+            };
+            v.putBuilder(T, "base", BuilderSpec.fromYaml(a), OpOptions.defaults());
+            if (kind.equals("cycle")) {
+                v.putBuilder(T, "base", BuilderSpec.fromYaml("name: b\ntype: column\nbuilder: counting\n"
+                        + "changedColumns: [b]\ndependencies: [a]\n"), OpOptions.defaults());
+            }
+            VaultContents before = VaultContents.of(v);
+            String pid = v.generateProcessId();
+            TvBuilderException e = catchThrowableOfType(() -> v.executeInstance(T,
+                    ExecuteOptions.defaults().processId(pid)), TvBuilderException.class);
+            assertThat(e.code()).isEqualTo(kind.equals("unknown-code") ? ErrorCode.BUILDER_NOT_FOUND
+                    : ErrorCode.BAD_BUILDER);
+            assertThat(e.getMessage()).contains(switch (kind) {
+                case "no-index" -> "stories_index";
+                case "cycle" -> "cycle";
+                case "unknown-code" -> "com.example.Nope";
+                case "wrong-mode" -> "mode";
+                case "unknown-dependency" -> "self.zzz";
+                default -> "'id'";
+            });
+            assertThat(v.process(pid).state()).isEqualTo(ProcessState.REVERTED);
+            assertThat(VaultContents.of(v)).isEqualTo(before);
+            assertThat(counting.total()).isZero();
+        }
+    }
 }
