@@ -46,6 +46,14 @@ final class Processes implements LockManager.Holders {
 
     /** Runs {@code op} as process {@code pid}, resuming it if it is active. */
     String run(Op op, String pid, boolean userId) {
+        return run(op, pid, userId, false);
+    }
+
+    /**
+     * {@code resuming} is set when the caller knows the process is active (resume, restart): a generated id
+     * skips the active and finished lookups only when it comes fresh from a call.
+     */
+    private String run(Op op, String pid, boolean userId, boolean resuming) {
         vault.checkWritable();
         String digest = digest(Codec.encode(op.args()));
         ProcessContext ctx = new ProcessContext(vault, pid, op, userId, digest);
@@ -55,7 +63,7 @@ final class Processes implements LockManager.Holders {
         }
         try {
             // A generated id is fresh: it can be neither active nor finished, so skip the two lookups.
-            ProcessRecord existing = userId ? active(pid) : null;
+            ProcessRecord existing = userId || resuming ? active(pid) : null;
             if (existing == null && userId) {
                 ProcessRecord fin = finished(pid);
                 if (fin != null) {
@@ -231,7 +239,7 @@ final class Processes implements LockManager.Holders {
         }
         List<LogEntry> log = log(pid);
         Op op = Ops.fromArgs(log.isEmpty() ? null : log.get(0).payload());
-        return run(op, pid, rec.userId());
+        return run(op, pid, rec.userId(), true);
     }
 
     /**

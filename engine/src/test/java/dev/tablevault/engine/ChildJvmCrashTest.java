@@ -1,0 +1,132 @@
+package dev.tablevault.engine;
+
+import dev.tablevault.api.ProcessState;
+import dev.tablevault.api.Vault;
+import dev.tablevault.api.VaultOptions;
+import dev.tablevault.engine.Scenarios.Fixture;
+import dev.tablevault.engine.Scenarios.Scenario;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A child JVM halted ({@code Runtime.halt}, as {@code kill -9}) at every crash point of every operation, with a
+ * generated and with a user id; then the vault is reopened. Without restart it shows only committed state,
+ * plus the crashed process as active (with its locks) if it had persisted anything. With {@code restart(true)}
+ * every process ends: committed exactly as an uninterrupted run, or, for a write whose frame was not fully
+ * staged, reverted to the state before.
+ */
+class ChildJvmCrashTest {
+    @TempDir
+    Path tmp;
+
+    static Stream<Arguments> points() {
+        return CrashPoints.POINTS.entrySet().stream()
+                .flatMap(e -> Scenarios.forOperation(e.getKey()).stream()
+                        .flatMap(s -> e.getValue().stream().flatMap(p -> Stream.of(
+                                Arguments.of(s, p, false), Arguments.of(s, p, true)))));
+    }
+
+    /** Tables, instances, rows and builders: what a commit changes, without processes and locks. */
+    private static VaultContents data(VaultContents c) {
+        return new VaultContents(c.tables(), c.instances(), c.rows(), c.builders(), List.of(), Map.of());
+    }
+
+    @ParameterizedTest(name = "{0} at {1}, user id {2}")
+    @MethodSource("points")
+    void haltedChildLeavesCommittedStateAndRestartEndsEveryProcess(Scenario s, String point, boolean userId)
+            throws Exception {
+        Path dir = tmp.resolve("v");
+        Fixture fx;
+        VaultContents before;
+        try (Vault v = TableVault.open(dir, VaultOptions.defaults().create(true))) {
+            fx = s.setup().apply(v);
+            before = VaultContents.of(v);
+        }
+        String pid = userId ? "halt-" + s.name() : null;
+        // What a restart makes of the vault as the setup left it (a stop scenario's paused target resumes).
+        Path copy = tmp.resolve("before");
+        copyTree(dir, copy);
+        Scenarios.Normalized restartedBefore;
+        try (Vault v = TableVault.open(copy, VaultOptions.defaults().restart(true))) {
+            restartedBefore = Scenarios.normalized(v);
+        }
+        int exit;
+        String output;
+        try (ChildJvm child = ChildJvm.start(CrashChild.class, dir.toString(), s.name(), point,
+                pid == null ? "-" : pid, fx.baseId())) {
+            exit = child.waitExit();
+            output = child.output();
+        }
+        assertThat(exit).as("the child must halt at %s:\n%s", point, output).isEqualTo(137);
+        boolean committed = point.endsWith(".committed");
+
+        try (Vault v = TableVault.open(dir, VaultOptions.defaults())) {
+            VaultContents after = VaultContents.of(v);
+            if (committed) {
+                s.verify().accept(v, fx);
+            } else {
+                assertThat(data(after)).as("only committed state").isEqualTo(data(before));
+                List<String> crashed = after.active().keySet().stream()
+                        .filter(id -> !before.active().containsKey(id)).toList();
+                // One-step operations persist nothing before their single commit batch; a write persists
+                // from its first staged checkpoint on.
+                boolean persisted = s.isWrite() && !point.endsWith(".locked");
+                assertThat(crashed).as("crashed processes left active").hasSize(persisted ? 1 : 0);
+                for (String id : crashed) {
+                    if (pid != null) {
+                        assertThat(id).isEqualTo(pid);
+                    }
+                    assertThat(v.locks()).as("a crashed process keeps its locks")
+                            .anySatisfy(l -> assertThat(l.processId()).isEqualTo(id));
+                }
+            }
+            Scenarios.assertConsistent(v);
+        }
+
+        try (Vault v = TableVault.open(dir, VaultOptions.defaults().restart(true))) {
+            assertThat(TableVault.restartFailures(v)).isEmpty();
+            assertThat(v.activeProcesses()).as("every process ended").isEmpty();
+            assertThat(v.locks()).isEmpty();
+            List<String> crashed = v.processHistory(100).stream()
+                    .filter(p -> p.author().equals("child")).map(p -> p.id()).toList();
+            if (crashed.isEmpty()) {
+                // Halted before anything was persisted: as if it never started.
+                assertThat(Scenarios.normalized(v)).isEqualTo(restartedBefore);
+            } else {
+                String ended = crashed.get(0);
+                ProcessState state = v.process(ended).state();
+                if (state == ProcessState.REVERTED) {
+                    assertThat(s.needsFrame(point)).as("only a write without its frame reverts, got %s", state)
+                            .isTrue();
+                    assertThat(Scenarios.normalized(v)).isEqualTo(restartedBefore);
+                } else {
+                    assertThat(state).isEqualTo(ProcessState.COMMITTED);
+                    s.verify().accept(v, fx);
+                }
+            }
+            Scenarios.assertConsistent(v);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (Stream<Path> files = java.nio.file.Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (java.nio.file.Files.isDirectory(f)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else {
+                    java.nio.file.Files.copy(f, target);
+                }
+            }
+        }
+    }
+}
