@@ -82,7 +82,13 @@ final class ChildJvm implements AutoCloseable {
     /** {@code kill -9}: SIGKILL, no shutdown hooks, no RocksDB close. */
     int kill() {
         process.destroyForcibly();
-        return waitExit();
+        try {
+            assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("killed child still running").isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        return process.exitValue();
     }
 
     @Override

@@ -1,0 +1,104 @@
+package dev.tablevault.engine;
+
+import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.ProcessState;
+import dev.tablevault.api.ReadOptions;
+import dev.tablevault.api.RowBuilder;
+import dev.tablevault.api.TableOptions;
+import dev.tablevault.api.TvStorageException;
+import dev.tablevault.api.Vault;
+import dev.tablevault.api.VaultOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * Real OS processes: a second process cannot open an owned vault read-write but can inspect it read-only; a
+ * killed owner's vault opens again; and an execution killed ({@code kill -9}) at a random row resumes after
+ * {@code restart(true)} to the same result, recomputing at most one checkpoint batch.
+ */
+class MultiProcessTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aSecondProcessIsRefusedReadWriteButMayReadWhileTheOwnerRuns() throws Exception {
+        Path dir = tmp.resolve("v");
+        try (ChildJvm owner = ChildJvm.start(OwnerChild.class, "own", dir.toString())) {
+            owner.awaitLine("READY");
+            TvStorageException e = catchThrowableOfType(() -> TableVault.open(dir, VaultOptions.defaults()),
+                    TvStorageException.class);
+            assertThat(e.code()).isEqualTo(ErrorCode.VAULT_LOCKED);
+            assertThat(e.getMessage()).contains(Long.toString(owner.process().pid()), "readOnly(true)");
+            try (Vault ro = TableVault.open(dir, VaultOptions.defaults().readOnly(true))) {
+                assertThat(ro.tables()).containsExactly("stories");
+            }
+            owner.process().getOutputStream().close();
+            assertThat(owner.waitExit()).as(owner.output()).isZero();
+        }
+        try (Vault v = TableVault.open(dir, VaultOptions.defaults())) {
+            v.createTable("after", TableOptions.defaults());
+            assertThat(v.tables()).containsExactly("after", "stories");
+        }
+    }
+
+    @Test
+    void aKilledOwnersVaultOpensAgain() throws Exception {
+        Path dir = tmp.resolve("v");
+        try (ChildJvm owner = ChildJvm.start(OwnerChild.class, "own", dir.toString())) {
+            owner.awaitLine("READY");
+            owner.kill();
+        }
+        try (Vault v = TableVault.open(dir, VaultOptions.defaults())) {
+            assertThat(v.tables()).containsExactly("stories");
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {11, 12, 13})
+    void executionKilledAtARandomRowResumesWithAtMostOneBatchAgain(long seed) throws Exception {
+        Random rnd = new Random(seed);
+        int rows = 3000 + rnd.nextInt(3000);
+        int batch = 200 + rnd.nextInt(800);
+        long stopAt = rnd.nextInt(rows);
+        Path dir = tmp.resolve("v");
+        OwnerChild.prepareExecute(dir, rows);
+        try (ChildJvm child = ChildJvm.start(OwnerChild.class, "execute", dir.toString(), Integer.toString(rows),
+                Integer.toString(batch), Long.toString(stopAt))) {
+            child.awaitLine("AT ");
+            child.kill();
+        }
+        Map<Long, AtomicInteger> calls = new ConcurrentHashMap<>();
+        RowBuilder counting = (ctx, row) -> {
+            calls.computeIfAbsent(row, r -> new AtomicInteger()).incrementAndGet();
+            return List.of("v" + row);
+        };
+        try (Vault v = TableVault.open(dir, VaultOptions.defaults().restart(true).builder("slow", counting))) {
+            assertThat(TableVault.restartFailures(v)).isEmpty();
+            assertThat(v.process("exec-kill").state()).isEqualTo(ProcessState.COMMITTED);
+            List<Object> expected = new ArrayList<>();
+            for (int r = 0; r < rows; r++) {
+                expected.add("v" + r);
+            }
+            assertThat(v.dataframe("stories", ReadOptions.latest()).column("text")).isEqualTo(expected);
+            long committedBeforeKill = stopAt / batch * batch;
+            assertThat(calls).as("rows computed after the restart").hasSize((int) (rows - committedBeforeKill));
+            assertThat(calls.keySet().stream().mapToLong(Long::longValue).min().orElse(-1))
+                    .isEqualTo(committedBeforeKill);
+            assertThat(stopAt - committedBeforeKill).as("rows computed twice").isLessThan(batch);
+            assertThat(calls.values()).allSatisfy(c -> assertThat(c.get()).isEqualTo(1));
+        }
+    }
+}
