@@ -1,6 +1,7 @@
 package dev.tablevault.api;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,6 +15,9 @@ public interface BuildContext {
 
     /** The name of the builder spec being executed. */
     String builderName();
+
+    /** The columns this builder produces (its {@code changedColumns}), with their declared types, in order. */
+    List<Column> columns();
 
     /** The id of the executing process. */
     String processId();

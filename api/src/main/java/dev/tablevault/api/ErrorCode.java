@@ -27,6 +27,8 @@ public enum ErrorCode {
     BAD_BUILDER(40),
     /** The code a builder spec names is not registered, built in, or provided through ServiceLoader. */
     BUILDER_NOT_FOUND(41),
+    /** A table reference ({@code <<table(version).column[condition]>>}) is malformed or cannot be resolved. */
+    BAD_REFERENCE(42),
     /** An I/O error from the file system or RocksDB. */
     IO(50),
     /** Stored data does not decode or violates an engine invariant. */

@@ -22,9 +22,16 @@ import java.util.List;
  * @param changedTime when its data last changed
  * @param materializedTime when it was materialized
  * @param processId the process that created (temporary) or materialized it
+ * @param dependencies for an executed instance, the instances its builders read, as {@code table/instanceId}
  */
 public record InstanceDescription(String table, String id, String version, boolean temporary, boolean externalEdit,
                                   String originTable, String originId, String description, List<Column> columns,
                                   List<String> changedColumns, long rows, boolean success, boolean active,
-                                  Instant changedTime, Instant materializedTime, String processId) {
+                                  Instant changedTime, Instant materializedTime, String processId,
+                                  List<String> dependencies) {
+    public InstanceDescription {
+        columns = List.copyOf(columns);
+        changedColumns = List.copyOf(changedColumns);
+        dependencies = List.copyOf(dependencies);
+    }
 }

@@ -11,6 +11,7 @@ import dev.tablevault.api.ColumnType;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TvBuilderException;
 import dev.tablevault.engine.codec.Records;
+import dev.tablevault.engine.ref.Args;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -148,8 +149,24 @@ final class BuilderSpecs {
         Map<String, Object> arguments = root.has("arguments")
                 ? JSON.convertValue(root.get("arguments"), new TypeReference<LinkedHashMap<String, Object>>() { })
                 : Map.of();
-        return new Spec(name, index, root.get("builder").asText(), columns, arguments,
-                strings(root, name, "dependencies", false), mode == null ? (index ? "whole-column" : "row-wise") : mode,
+        String m = mode == null ? (index ? "whole-column" : "row-wise") : mode;
+        Args args = Args.parse(arguments, name);
+        if (args.perRow() && !m.equals("row-wise")) {
+            throw new TvBuilderException(ErrorCode.BAD_REFERENCE, "builder '" + name + "': its arguments read the"
+                    + " current row (self.index or a bare condition), which only a row-wise builder has; it is " + m);
+        }
+        List<String> explicit = strings(root, name, "dependencies", false);
+        List<String> deps = new ArrayList<>(explicit);
+        for (String d : args.dependencies(name, !explicit.isEmpty())) {
+            if (!deps.contains(d)) {
+                deps.add(d);
+            }
+        }
+        if (index && deps.stream().anyMatch(d -> d.startsWith("self."))) {
+            throw new TvBuilderException(ErrorCode.BAD_REFERENCE, "builder '" + name + "': an index builder runs"
+                    + " first, so it cannot read columns of self; it depends on " + deps);
+        }
+        return new Spec(name, index, root.get("builder").asText(), columns, arguments, args, deps, m,
                 root.has("threads") ? root.get("threads").asInt() : 1, root.path("codeVersion").asText(""),
                 strings(root, name, "primaryKey", false), root.path("keepOld").asBoolean(false));
     }

@@ -11,11 +11,13 @@ import dev.tablevault.api.RowBuilder;
 import dev.tablevault.api.TvArgumentException;
 import dev.tablevault.api.TvBuilderException;
 import dev.tablevault.engine.codec.Records.BuilderRecord;
+import dev.tablevault.engine.codec.Records.DepRecord;
 import dev.tablevault.engine.codec.Records.ExecProgress;
 import dev.tablevault.engine.codec.Records.ExecuteArgs;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.codec.Records.TableRecord;
 import dev.tablevault.engine.lock.LockManager;
+import dev.tablevault.engine.ref.RefTable;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;
 import org.rocksdb.RocksDBException;
@@ -24,6 +26,7 @@ import org.rocksdb.WriteBatch;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.PrimitiveIterator;
 import java.util.concurrent.CompletionService;
@@ -47,6 +50,8 @@ final class ExecuteInstance extends Op {
     private final ExecuteArgs a;
     private Plan plan;
     private List<BuilderRecord> specs;
+    private List<DepRecord> deps;
+    private Map<String, RefTable> depTables;
 
     ExecuteInstance(ExecuteArgs a) {
         super("executeInstance", a);
@@ -77,7 +82,7 @@ final class ExecuteInstance extends Op {
     }
 
     @Override
-    void validate(ProcessContext ctx) {
+    void validate(ProcessContext ctx) throws InterruptedException {
         Catalog cat = ctx.catalog();
         cat.requireTable(a.table());
         InstanceRecord t = cat.instance(a.table(), temp()).orElseThrow(() -> new TvArgumentException(
@@ -92,6 +97,12 @@ final class ExecuteInstance extends Op {
         specs = p != null ? p.specs() : cat.builders(a.table(), a.version());
         List<Spec> parsed = specs.stream().map(r -> BuilderSpecs.parse(a.table(), r)).toList();
         plan = Plan.of(a.table(), a.version(), parsed, ctx.vault.options().builders());
+        // Resolved once, at the start; a resume reads the very instances the start resolved.
+        deps = p != null ? p.deps() : Dependencies.resolve(cat, a.table(), parsed);
+        for (LockReq r : Dependencies.locks(deps)) {
+            ctx.vault.lockManager().acquire(ctx.pid, r.resource(), r.mode(), ctx.vault.options().lockTimeout());
+        }
+        depTables = Dependencies.tables(ctx.vault.store(), cat, deps);
     }
 
     @Override
@@ -104,8 +115,8 @@ final class ExecuteInstance extends Op {
         ExecProgress p = (ExecProgress) ctx.lastProgress;
         if (p == null) {
             p = new ExecProgress(ctx.vault.nextInstanceKey(), a.version() + "_" + ctx.started + "_"
-                    + String.format("%08x", ThreadLocalRandom.current().nextInt()), ctx.started, specs, 0, -1, 0,
-                    List.of());
+                    + String.format("%08x", ThreadLocalRandom.current().nextInt()), ctx.started, specs, deps, null,
+                    null, List.of(), 0, -1, 0, 0, List.of());
             try (WriteBatch b = new WriteBatch()) {
                 dropLeftovers(ctx, b);
                 ctx.checkpoint(b, "plan", p, ProcessState.RUNNING);
@@ -134,7 +145,7 @@ final class ExecuteInstance extends Op {
                                            boolean success) {
         return new InstanceRecord(t.table(), t.id(), t.version(), true, t.externalEdit(), t.originTable(),
                 t.originId(), t.description(), columns, List.of(), rows, success, t.active(), t.changedTime(),
-                t.materializedTime(), t.processId(), key);
+                t.materializedTime(), t.processId(), key, List.of());
     }
 
     /** Rows defined so far: the index's count once known, else what the index step committed. */
@@ -166,8 +177,8 @@ final class ExecuteInstance extends Op {
         ExecProgress p = (ExecProgress) ctx.lastProgress;
         if (p == null) {
             p = new ExecProgress(0, a.version() + "_" + ctx.started + "_"
-                    + String.format("%08x", ThreadLocalRandom.current().nextInt()), ctx.started, List.of(), 0, 0, 0,
-                    List.of());
+                    + String.format("%08x", ThreadLocalRandom.current().nextInt()), ctx.started, List.of(), List.of(),
+                    null, null, List.of(), 0, 0, 0, 0, List.of());
         }
         materialize(ctx, b, p, false);
     }
@@ -176,7 +187,7 @@ final class ExecuteInstance extends Op {
         List<Column> columns = p.specs().isEmpty() ? List.of() : columns(p);
         List<String> changed = columns.stream().map(Column::name).toList();
         WriteInstance.flip(ctx, b, a.table(), a.version(), p.newId(), p.instanceKey(), columns, changed,
-                rowsOf(p), success);
+                rowsOf(p), success, p.deps());
         Store s = ctx.vault.store();
         try {
             for (BuilderRecord r : p.specs()) {
@@ -213,8 +224,9 @@ final class ExecuteInstance extends Op {
             long fresh = p.doneAfter().isEmpty() ? p.doneBefore() : p.doneAfter().get(p.doneAfter().size() - 1) + 1;
             this.writer = new CellWriter(ctx.vault.store(), p.instanceKey(), step.firstColumn(),
                     step.spec().columns(), fresh);
-            this.bctx = new ExecContext(ctx, a.table(), a.version(), step.spec(), p.rows(), p.instanceKey(),
-                    plan.columns().subList(0, step.firstColumn()), artifacts(ctx.vault, p.instanceKey()));
+            this.bctx = new ExecContext(ctx, a.table(), a.version(), step.spec(), p.rows(), new ChunkTable(
+                    ctx.vault.store(), p.instanceKey(), plan.columns().subList(0, step.firstColumn()), Math.max(0,
+                    p.rows())), depTables, artifacts(ctx.vault, p.instanceKey()));
         }
 
         ExecProgress run() throws InterruptedException {
@@ -275,7 +287,7 @@ final class ExecuteInstance extends Op {
             if (threads == 1) {
                 while (todo.hasNext() && ctx.stop == null) {
                     long r = todo.nextLong();
-                    put(r, rb.build(bctx, r));
+                    put(r, rb.build(bctx.forRow(r), r));
                 }
                 return;
             }
@@ -291,7 +303,7 @@ final class ExecuteInstance extends Op {
                 while (true) {
                     while (failure == null && ctx.stop == null && inFlight < threads * 4 && todo.hasNext()) {
                         long r = todo.nextLong();
-                        cs.submit(() -> new Object[] {r, rb.build(bctx, r)});
+                        cs.submit(() -> new Object[] {r, rb.build(bctx.forRow(r), r)});
                         inFlight++;
                     }
                     if (inFlight == 0) {

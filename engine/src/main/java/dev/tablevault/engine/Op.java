@@ -41,8 +41,11 @@ abstract class Op {
     /** Locks to take, in order. May read the catalog (e.g. to resolve an origin). */
     abstract List<LockReq> locks(ProcessContext ctx);
 
-    /** Checks the arguments against the current state, under the locks; throws a TableVaultException. */
-    abstract void validate(ProcessContext ctx);
+    /**
+     * Checks the arguments against the current state, under the locks; throws a TableVaultException. May take
+     * further locks the checks reveal (an execution's dependencies).
+     */
+    abstract void validate(ProcessContext ctx) throws InterruptedException;
 
     /** The changes of a one-step operation, added to the commit batch. */
     void apply(ProcessContext ctx, WriteBatch batch) {

@@ -107,11 +107,15 @@ final class Plan {
         }
         state.put(s.name(), 1);
         for (String d : s.dependencies()) {
+            if (d.equals("self.index")) {
+                continue; // the index builder always runs first
+            }
             String target = internalTarget(d, byName, builtBy);
             if (target == null) {
-                if (d.startsWith("self.") || !d.contains(".")) {
+                if (d.startsWith("self.") || !d.contains(".") && !d.contains("(")) {
                     throw BuilderSpecs.bad(s.name(), "dependencies", "names '" + d + "', which no builder of this"
-                            + " instance builds; name a builder, 'self.<column>' or '<table>.<column>'");
+                            + " instance builds; name a builder, 'self.<column>', '<table>.<column>' or"
+                            + " '<table>(<version>)'");
                 }
                 continue;
             }

@@ -378,7 +378,8 @@ final class VaultImpl implements Vault {
                     r.originTable(), r.originId(), r.description(), List.copyOf(r.columns()),
                     List.copyOf(r.changedColumns()), r.rows(), r.success(), r.active(),
                     r.temporary() ? null : Instant.ofEpochMilli(r.changedTime()),
-                    r.temporary() ? null : Instant.ofEpochMilli(r.materializedTime()), r.processId());
+                    r.temporary() ? null : Instant.ofEpochMilli(r.materializedTime()), r.processId(),
+                    r.dependencies().stream().map(d -> d.table() + "/" + d.instanceId()).distinct().toList());
         });
     }
 

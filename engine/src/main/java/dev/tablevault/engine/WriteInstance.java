@@ -7,6 +7,7 @@ import dev.tablevault.api.LockMode;
 import dev.tablevault.api.ProcessState;
 import dev.tablevault.api.TvArgumentException;
 import dev.tablevault.api.TvProcessException;
+import dev.tablevault.engine.codec.Records.DepRecord;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.codec.Records.TableRecord;
 import dev.tablevault.engine.codec.Records.WriteInstanceArgs;
@@ -173,7 +174,7 @@ final class WriteInstance extends Op {
         InstanceRecord origin = temp.originId() == null ? null
                 : cat.instance(temp.originTable(), temp.originId()).orElse(null);
         flip(ctx, b, a.table(), a.version(), p.newId(), p.instanceKey(), a.columns(),
-                changedColumns(ctx.vault.store(), origin, p), p.rows(), success);
+                changedColumns(ctx.vault.store(), origin, p), p.rows(), success, List.of());
     }
 
     /**
@@ -182,7 +183,8 @@ final class WriteInstance extends Op {
      * deactivation of the table's other active instances. O(1) in rows.
      */
     static void flip(ProcessContext ctx, WriteBatch b, String tableName, String version, String newId, long key,
-                     List<Column> columns, List<String> changed, long rows, boolean success) {
+                     List<Column> columns, List<String> changed, long rows, boolean success,
+                     List<DepRecord> deps) {
         Catalog cat = ctx.catalog();
         Store s = ctx.vault.store();
         TableRecord table = cat.requireTable(tableName);
@@ -196,7 +198,7 @@ final class WriteInstance extends Op {
             b.delete(s.meta, Keys.instance(tableName, tempId));
             TableOps.put(ctx, b, Keys.instance(tableName, newId), new InstanceRecord(tableName, newId,
                     version, false, temp.externalEdit(), temp.originTable(), temp.originId(), temp.description(),
-                    columns, changed, rows, success, true, changedTime, now, ctx.pid, key));
+                    columns, changed, rows, success, true, changedTime, now, ctx.pid, key, deps));
             if (success && !table.multipleArtifacts()) {
                 TableOps.put(ctx, b, Keys.table(tableName), new TableRecord(table.name(), table.description(),
                         table.sideEffects(), table.multipleArtifacts(), table.created(), newId));
@@ -204,10 +206,7 @@ final class WriteInstance extends Op {
             if (table.sideEffects() && !changed.isEmpty()) {
                 for (InstanceRecord r : cat.instances(tableName)) {
                     if (!r.temporary() && r.active()) {
-                        TableOps.put(ctx, b, Keys.instance(tableName, r.id()), new InstanceRecord(r.table(), r.id(),
-                                r.version(), false, r.externalEdit(), r.originTable(), r.originId(), r.description(),
-                                r.columns(), r.changedColumns(), r.rows(), r.success(), false, r.changedTime(),
-                                r.materializedTime(), r.processId(), r.key()));
+                        TableOps.put(ctx, b, Keys.instance(tableName, r.id()), r.deactivated());
                     }
                 }
             }

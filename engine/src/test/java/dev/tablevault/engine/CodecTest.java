@@ -93,10 +93,11 @@ class CodecTest {
         all.add(new TableRecord("stories", "d", true, false, 5L, null));
         all.add(new TableRecord("stories", "", false, true, Long.MAX_VALUE, "base_1_0000abcd"));
         all.add(new InstanceRecord("t", "TEMP_base", "base", true, true, null, null, "", List.of(), List.of(), 0,
-                true, true, 0, 0, "p", 0));
+                true, true, 0, 0, "p", 0, List.of()));
         all.add(new InstanceRecord("t", "base_5_0000abcd", "base", false, false, "u", "base_1_deadbeef", "desc",
                 everyColumnType(), List.of("c_long", "c_string"), 123_456_789_012L, false, false, -1L,
-                Long.MAX_VALUE, "3f0c1b7e-uuid", Long.MAX_VALUE));
+                Long.MAX_VALUE, "3f0c1b7e-uuid", Long.MAX_VALUE, List.of(new Records.DepRecord("u", "v2",
+                "v2_1_00000002"))));
         all.add(new BuilderRecord("title", "JSON", "{\"name\": \"title\"}"));
         all.add(new BuilderRecord("", "YAML", ""));
         for (ProcessState s : ProcessState.values()) {
@@ -109,8 +110,12 @@ class CodecTest {
         }
         all.add(new WriteProgress(42L, "base_1_0000abcd", 99L, 16_384L));
         all.add(new Records.ExecProgress(7L, "base_1_0000abcd", 5L, List.of(new BuilderRecord("t_index", "YAML",
-                "name: t_index\n")), 1, 1_000_000L, 4096L, List.of(4098L, 5000L, Long.MAX_VALUE)));
-        all.add(new Records.ExecProgress(0L, "v_1_00000000", 0L, List.of(), 0, -1L, 0L, List.of()));
+                "name: t_index\n")), List.of(new Records.DepRecord("orders", "", "v_1_0000abcd"),
+                new Records.DepRecord("users", "v2", "v2_9_00000001")), "t", "base_0_00000001", List.of("a", "b"), 1,
+                1_000_000L, 512L, 4096L, List.of(4098L, 5000L, Long.MAX_VALUE)));
+        all.add(new Records.DepRecord("t", "", "v_1_00000000"));
+        all.add(new Records.ExecProgress(0L, "v_1_00000000", 0L, List.of(), List.of(), null, null, List.of(), 0, -1L,
+                0L, 0L, List.of()));
         long seq = 0;
         for (Object a : args) {
             all.add(new LogEntry(seq++, "BEGIN", "op", 10L, a));
@@ -139,7 +144,7 @@ class CodecTest {
         List<String> covered = records().map(a -> a.get()[1].getClass().getName()).distinct().toList();
         List<String> declared = Arrays.stream(Records.class.getDeclaredClasses()).filter(Class::isRecord)
                 .map(Class::getName).toList();
-        assertThat(declared).hasSize(19);
+        assertThat(declared).hasSize(20);
         assertThat(covered).containsExactlyInAnyOrderElementsOf(declared);
     }
 

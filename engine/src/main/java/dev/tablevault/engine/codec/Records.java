@@ -29,21 +29,31 @@ public final class Records {
 
     /**
      * Key {@code I/<table>/<id>} in {@code meta}. {@code key} is the numeric instance key that prefixes the
-     * instance's cells in {@code data}; {@code 0} means the instance has no cells.
+     * instance's cells in {@code data}; {@code 0} means the instance has no cells. {@code dependencies} are the
+     * instances an execution read (empty for other instances).
      */
     public record InstanceRecord(String table, String id, String version, boolean temporary, boolean externalEdit,
                                  String originTable, String originId, String description, List<Column> columns,
                                  List<String> changedColumns, long rows, boolean success, boolean active,
-                                 long changedTime, long materializedTime, String processId, long key) {
+                                 long changedTime, long materializedTime, String processId, long key,
+                                 List<DepRecord> dependencies) {
         public InstanceRecord {
             columns = new ArrayList<>(columns);
             changedColumns = new ArrayList<>(changedColumns);
+            dependencies = new ArrayList<>(dependencies);
         }
 
         public InstanceRecord inTable(String newTable) {
             return new InstanceRecord(newTable, id, version, temporary, externalEdit,
                     table.equals(originTable) ? newTable : originTable, originId, description, columns,
-                    changedColumns, rows, success, active, changedTime, materializedTime, processId, key);
+                    changedColumns, rows, success, active, changedTime, materializedTime, processId, key,
+                    dependencies);
+        }
+
+        public InstanceRecord deactivated() {
+            return new InstanceRecord(table, id, version, temporary, externalEdit, originTable, originId, description,
+                    columns, changedColumns, rows, success, false, changedTime, materializedTime, processId, key,
+                    dependencies);
         }
     }
 
@@ -89,21 +99,39 @@ public final class Records {
     }
 
     /**
-     * Progress of {@code executeInstance}. {@code specs} are the builder specs it runs (fixed at its start);
-     * {@code step} indexes the plan (0 = the index builder); {@code rows} is the index's row count once the
-     * index step finished, else -1. In the current step every row below {@code doneBefore} and every row in
-     * {@code doneAfter} (sorted, all above it) is committed: threads finish rows out of order.
+     * One instance an execution reads through references or dependencies: {@code table} at {@code version}
+     * ({@code ""} for the latest) resolved, when the execution started, to {@code instanceId}.
      */
-    public record ExecProgress(long instanceKey, String newId, long startTime, List<BuilderRecord> specs, int step,
-                               long rows, long doneBefore, List<Long> doneAfter) {
+    public record DepRecord(String table, String version, String instanceId) {
+    }
+
+    /**
+     * Progress of {@code executeInstance}. {@code specs} are the builder specs it runs and {@code deps} the
+     * instances their references read, both fixed at its start; {@code originTable}/{@code originId} (null: none)
+     * is the instance it re-executes from and {@code clean} the builders whose results it carries over from
+     * there. {@code step} indexes the plan (0 = the index builder); {@code rows} is the row count once the index
+     * step finished, else -1; {@code carried} counts rows whose origin values are copied (after the index step).
+     * In the current step every row below {@code doneBefore} and every row in {@code doneAfter} (sorted, all
+     * above it) is committed: threads finish rows out of order.
+     */
+    public record ExecProgress(long instanceKey, String newId, long startTime, List<BuilderRecord> specs,
+                               List<DepRecord> deps, String originTable, String originId, List<String> clean,
+                               int step, long rows, long carried, long doneBefore, List<Long> doneAfter) {
         public ExecProgress {
             specs = new ArrayList<>(specs);
+            deps = new ArrayList<>(deps);
+            clean = new ArrayList<>(clean);
             doneAfter = new ArrayList<>(doneAfter);
         }
 
         public ExecProgress at(int newStep, long newRows, long newDoneBefore, List<Long> newDoneAfter) {
-            return new ExecProgress(instanceKey, newId, startTime, specs, newStep, newRows, newDoneBefore,
-                    newDoneAfter);
+            return new ExecProgress(instanceKey, newId, startTime, specs, deps, originTable, originId, clean, newStep,
+                    newRows, carried, newDoneBefore, newDoneAfter);
+        }
+
+        public ExecProgress carried(long newCarried) {
+            return new ExecProgress(instanceKey, newId, startTime, specs, deps, originTable, originId, clean, step,
+                    rows, newCarried, doneBefore, doneAfter);
         }
     }
 

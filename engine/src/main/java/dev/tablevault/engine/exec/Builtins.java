@@ -30,6 +30,11 @@ import java.util.TreeSet;
  *   {@code latencyMillis}, and fails with {@link ExternalFailure} at the rows in {@code failAtRows}, while the
  *   file {@code failWhileFileExists} exists, or with probability {@code failProbability} (seeded by
  *   {@code seed} and the row).</li>
+ *   <li>{@code template}: row-wise; each column's value is the argument {@code template} (a list: one per
+ *   column), references resolved for the row, converted to the column's type (text is parsed).</li>
+ *   <li>{@code copy}: whole-column, usable as the index builder; the argument {@code from} is a reference
+ *   whose result (one column or a table) gives the columns by position, e.g.
+ *   {@code from: "<<orders(v1).{id,total}>>"}.</li>
  * </ul>
  */
 public final class Builtins {
@@ -43,7 +48,7 @@ public final class Builtins {
     }
 
     private static final Map<String, Builder> ALL = Map.of("range", new Range(), "random", new RandomText(),
-            "external", new External());
+            "external", new External(), "template", new TemplateText(), "copy", new Copy());
 
     private Builtins() {
     }
@@ -162,6 +167,82 @@ public final class Builtins {
                 }
             }
             return List.of("ok-" + row);
+        }
+    }
+
+    private static final class TemplateText implements RowBuilder {
+        @Override
+        public List<Object> build(BuildContext ctx, long row) {
+            Object t = ctx.arguments().get("template");
+            List<Column> cols = ctx.columns();
+            List<?> values = t instanceof List<?> l ? l : java.util.Collections.singletonList(t);
+            if (!ctx.arguments().containsKey("template") || values.size() != cols.size()) {
+                throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + ctx.builderName() + "': argument"
+                        + " 'template' must be one text per column of " + cols.stream().map(Column::name).toList());
+            }
+            List<Object> out = new ArrayList<>(cols.size());
+            for (int i = 0; i < cols.size(); i++) {
+                out.add(convert(ctx, cols.get(i), values.get(i), row));
+            }
+            return out;
+        }
+    }
+
+    private static final class Copy implements FrameBuilder {
+        @Override
+        public Frame build(BuildContext ctx) {
+            Object from = ctx.arguments().get("from");
+            List<Column> cols = ctx.columns();
+            List<List<Object>> values = new ArrayList<>();
+            if (from instanceof Frame f && f.columnCount() == cols.size()) {
+                for (int c = 0; c < cols.size(); c++) {
+                    values.add(f.column(c));
+                }
+            } else if (cols.size() == 1 && !(from instanceof Frame)) {
+                values.add(from instanceof List<?> l ? new ArrayList<>(l)
+                        : from == null ? new ArrayList<>() : new ArrayList<>(List.of(from)));
+            } else {
+                throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + ctx.builderName() + "': argument"
+                        + " 'from' must be a reference giving " + cols.size() + " column(s) for "
+                        + cols.stream().map(Column::name).toList() + ", got "
+                        + (from instanceof Frame f ? f.columnCount() + " columns" : String.valueOf(from)));
+            }
+            List<List<Object>> converted = new ArrayList<>();
+            for (int c = 0; c < cols.size(); c++) {
+                List<Object> col = new ArrayList<>(values.get(c).size());
+                for (int r = 0; r < values.get(c).size(); r++) {
+                    col.add(convert(ctx, cols.get(c), values.get(c).get(r), r));
+                }
+                converted.add(col);
+            }
+            return Frame.ofColumns(cols, converted);
+        }
+    }
+
+    /** A value for {@code col}: kept when it fits, text for text columns, parsed from text otherwise. */
+    static Object convert(BuildContext ctx, Column col, Object v, long row) {
+        if (v == null || col.type().accepts(v)) {
+            return v;
+        }
+        String text = v.toString();
+        try {
+            return switch (col.type()) {
+                case STRING, ARTIFACT -> text;
+                case LONG -> v instanceof Number n && n.doubleValue() == n.longValue() ? (Object) n.longValue()
+                        : (Object) Long.parseLong(text.trim());
+                case DOUBLE -> v instanceof Number n ? n.doubleValue() : Double.parseDouble(text.trim());
+                case BOOLEAN -> switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+                    case "true" -> true;
+                    case "false" -> false;
+                    default -> throw new IllegalArgumentException(text);
+                };
+                case TIMESTAMP -> java.time.Instant.parse(text.trim());
+                case DURATION -> java.time.Duration.parse(text.trim());
+                default -> throw new IllegalArgumentException(text);
+            };
+        } catch (RuntimeException e) {
+            throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + ctx.builderName() + "': value '" + text
+                    + "' for column '" + col.name() + "' at row " + row + " is not a " + col.type());
         }
     }
 }

@@ -1,0 +1,73 @@
+package dev.tablevault.engine;
+
+import dev.tablevault.api.Column;
+import dev.tablevault.engine.ref.RefTable;
+import dev.tablevault.engine.store.Chunks;
+import dev.tablevault.engine.store.Keys;
+import dev.tablevault.engine.store.Store;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Committed cells of one instance key read chunk by chunk through a small LRU cache; chunks never written read
+ * as nulls. The caller guarantees the cells do not change while it reads (a materialized instance under a
+ * shared lock, or the columns of finished steps). Thread safe.
+ */
+final class ChunkTable implements RefTable {
+    private static final int CACHED_CHUNKS = 64;
+    private final Store store;
+    private final long key;
+    private final List<Column> columns;
+    private final long rows;
+    private final Map<Long, List<Object>> cache = new LinkedHashMap<>(128, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, List<Object>> e) {
+            return size() > CACHED_CHUNKS;
+        }
+    };
+
+    ChunkTable(Store store, long key, List<Column> columns, long rows) {
+        this.store = store;
+        this.key = key;
+        this.columns = List.copyOf(columns);
+        this.rows = rows;
+    }
+
+    @Override
+    public List<Column> columns() {
+        return columns;
+    }
+
+    @Override
+    public long rows() {
+        return rows;
+    }
+
+    @Override
+    public Object value(int column, long row) {
+        if (key == 0) {
+            return null;
+        }
+        long chunk = row / Chunks.ROWS;
+        long cacheKey = ((long) column << 40) | chunk;
+        List<Object> values;
+        synchronized (cache) {
+            values = cache.get(cacheKey);
+        }
+        if (values == null) {
+            byte[] v = store.get(store.data, Keys.cell(key, column, chunk));
+            values = new ArrayList<>(Chunks.ROWS);
+            if (v != null) {
+                Chunks.decode(columns.get(column).type(), v, values);
+            }
+            synchronized (cache) {
+                cache.put(cacheKey, values);
+            }
+        }
+        int at = (int) (row % Chunks.ROWS);
+        return at < values.size() ? values.get(at) : null;
+    }
+}
