@@ -9,8 +9,10 @@ import java.util.Objects;
  * @param processId caller-supplied process id for pause and resume, or null
  * @param checkpointRows commit results at least every this many rows
  * @param checkpointMillis and at least every this many milliseconds, whichever comes first
+ * @param force build every column from scratch instead of re-executing from an origin
  */
-public record ExecuteOptions(String version, String processId, int checkpointRows, long checkpointMillis) {
+public record ExecuteOptions(String version, String processId, int checkpointRows, long checkpointMillis,
+                             boolean force) {
     public ExecuteOptions {
         Objects.requireNonNull(version, "version");
         if (checkpointRows < 1) {
@@ -23,22 +25,26 @@ public record ExecuteOptions(String version, String processId, int checkpointRow
 
     /** Version {@code base}, a generated process id, checkpoints every 4,096 rows or 1 s. */
     public static ExecuteOptions defaults() {
-        return new ExecuteOptions("base", null, 4096, 1000);
+        return new ExecuteOptions("base", null, 4096, 1000, false);
     }
 
     public ExecuteOptions version(String value) {
-        return new ExecuteOptions(value, processId, checkpointRows, checkpointMillis);
+        return new ExecuteOptions(value, processId, checkpointRows, checkpointMillis, force);
     }
 
     public ExecuteOptions processId(String value) {
-        return new ExecuteOptions(version, value, checkpointRows, checkpointMillis);
+        return new ExecuteOptions(version, value, checkpointRows, checkpointMillis, force);
     }
 
     public ExecuteOptions checkpointRows(int value) {
-        return new ExecuteOptions(version, processId, value, checkpointMillis);
+        return new ExecuteOptions(version, processId, value, checkpointMillis, force);
     }
 
     public ExecuteOptions checkpointMillis(long value) {
-        return new ExecuteOptions(version, processId, checkpointRows, value);
+        return new ExecuteOptions(version, processId, checkpointRows, value, force);
+    }
+
+    public ExecuteOptions force(boolean value) {
+        return new ExecuteOptions(version, processId, checkpointRows, checkpointMillis, value);
     }
 }

@@ -49,6 +49,19 @@ final class BuilderSpecs {
         return parse(table, r.format().equals("YAML") ? BuilderSpec.fromYaml(r.text()) : BuilderSpec.fromJson(r.text()));
     }
 
+    /** True when two stored specs say the same, whatever their format and layout. */
+    static boolean same(Records.BuilderRecord a, Records.BuilderRecord b) {
+        try {
+            return tree(a).equals(tree(b));
+        } catch (JsonProcessingException e) {
+            return false;
+        }
+    }
+
+    private static JsonNode tree(Records.BuilderRecord r) throws JsonProcessingException {
+        return (r.format().equals("YAML") ? YAML : JSON).readTree(r.text());
+    }
+
     /** Validates the spec's structure for {@code table} and returns it parsed. */
     static Spec parse(String table, BuilderSpec spec) {
         if (spec == null) {

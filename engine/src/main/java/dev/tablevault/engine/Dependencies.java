@@ -56,6 +56,19 @@ final class Dependencies {
         return List.copyOf(out.values());
     }
 
+    /** The key of an external dependency ({@code <table>[(<version>)][.<column>]}) in resolved maps. */
+    static String externalKey(String d) {
+        Ref r = Template.parse("<<" + d + ">>", "dependency '" + d + "'").refs().get(0);
+        return key(r.table().toString(), r.version() == null ? "" : r.version().toString());
+    }
+
+    /** Resolved instance ids by dependency key. */
+    static Map<String, String> byKey(List<DepRecord> deps) {
+        Map<String, String> out = new LinkedHashMap<>();
+        deps.forEach(d -> out.put(key(d.table(), d.version()), d.instanceId()));
+        return out;
+    }
+
     private static InstanceRecord pick(Catalog cat, String self, String builder, String table, String version) {
         if (cat.table(table).isEmpty()) {
             throw new TvBuilderException(ErrorCode.BAD_REFERENCE, "builder '" + builder + "' reads table '" + table

@@ -18,6 +18,7 @@ import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.codec.Records.TableRecord;
 import dev.tablevault.engine.lock.LockManager;
 import dev.tablevault.engine.ref.RefTable;
+import dev.tablevault.engine.store.Chunks;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;
 import org.rocksdb.RocksDBException;
@@ -25,9 +26,12 @@ import org.rocksdb.WriteBatch;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.PrimitiveIterator;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
@@ -52,6 +56,12 @@ final class ExecuteInstance extends Op {
     private List<BuilderRecord> specs;
     private List<DepRecord> deps;
     private Map<String, RefTable> depTables;
+    /** The instance this execution re-executes from, or null. */
+    private InstanceRecord origin;
+    /** Builders whose results are carried over from the origin. */
+    private Set<String> clean = Set.of();
+    private Alignment alignment;
+    private Store store;
 
     ExecuteInstance(ExecuteArgs a) {
         super("executeInstance", a);
@@ -102,7 +112,90 @@ final class ExecuteInstance extends Op {
         for (LockReq r : Dependencies.locks(deps)) {
             ctx.vault.lockManager().acquire(ctx.pid, r.resource(), r.mode(), ctx.vault.options().lockTimeout());
         }
-        depTables = Dependencies.tables(ctx.vault.store(), cat, deps);
+        store = ctx.vault.store();
+        depTables = Dependencies.tables(store, cat, deps);
+        if (p != null) {
+            origin = p.originId() == null ? null : cat.requireInstance(p.originTable(), p.originId());
+            clean = Set.copyOf(p.clean());
+        } else if (!a.force()) {
+            origin = chooseOrigin(cat, t);
+            clean = origin == null ? Set.of() : cleanBuilders(cat);
+        }
+        if (origin != null) {
+            ctx.vault.lockManager().acquire(ctx.pid, LockManager.instance(origin.table(), origin.id()), LockMode.SHARED,
+                    ctx.vault.options().lockTimeout());
+        }
+    }
+
+    /**
+     * The origin: the one {@code createInstance} named, else the latest active instance of this version, else
+     * the latest active instance of any version.
+     */
+    private InstanceRecord chooseOrigin(Catalog cat, InstanceRecord temp) {
+        if (temp.originId() != null) {
+            return cat.instance(temp.originTable(), temp.originId()).orElse(null);
+        }
+        InstanceRecord sameVersion = null;
+        InstanceRecord any = null;
+        for (InstanceRecord r : cat.instances(a.table())) {
+            if (!r.temporary() && r.active()) {
+                any = r;
+                if (r.version().equals(a.version())) {
+                    sameVersion = r;
+                }
+            }
+        }
+        return sameVersion != null ? sameVersion : any;
+    }
+
+    /**
+     * Column builders whose results the origin already holds: the origin ran a spec that says the same (code
+     * version included), has their columns with the same types, every dependency resolves to the instance it
+     * resolved to for the origin, and every builder they depend on (other than the index) is clean too.
+     */
+    private Set<String> cleanBuilders(Catalog cat) {
+        Map<String, BuilderRecord> was = new HashMap<>();
+        cat.builders(origin.table(), origin.id()).forEach(r -> was.put(r.name(), r));
+        Map<String, BuilderRecord> now = new HashMap<>();
+        specs.forEach(r -> now.put(r.name(), r));
+        Map<String, String> builtBy = new HashMap<>();
+        plan.steps().forEach(st -> st.spec().columns().forEach(c -> builtBy.put(c.name(), st.spec().name())));
+        Map<String, String> depsNow = Dependencies.byKey(deps);
+        Map<String, String> depsThen = Dependencies.byKey(origin.dependencies());
+        String index = plan.steps().get(0).spec().name();
+        Set<String> out = new HashSet<>();
+        for (Plan.Step st : plan.steps().subList(1, plan.steps().size())) {
+            Spec s = st.spec();
+            BuilderRecord then = was.get(s.name());
+            boolean ok = then != null && BuilderSpecs.same(then, now.get(s.name()))
+                    && origin.columns().containsAll(s.columns());
+            for (String d : s.dependencies()) {
+                if (!ok || d.equals("self.index")) {
+                    continue;
+                }
+                String target = now.containsKey(d) ? d : d.startsWith("self.") ? builtBy.get(d.substring(5)) : null;
+                if (target != null) {
+                    ok = target.equals(index) || out.contains(target);
+                } else {
+                    String k = Dependencies.externalKey(d);
+                    ok = depsNow.get(k) != null && depsNow.get(k).equals(depsThen.get(k));
+                }
+            }
+            if (ok) {
+                out.add(s.name());
+            }
+        }
+        return out;
+    }
+
+    /** The alignment of the new rows with the origin's (the index step must have finished). */
+    private Alignment alignment(ExecProgress p) {
+        if (alignment == null) {
+            Plan.Step ix = plan.steps().get(0);
+            alignment = Alignment.of(store, origin, ix.spec().name(), ix.spec().columns(), ix.spec().primaryKey(),
+                    p.instanceKey(), p.indexRows(), ix.spec().keepOld());
+        }
+        return alignment;
     }
 
     @Override
@@ -115,14 +208,21 @@ final class ExecuteInstance extends Op {
         ExecProgress p = (ExecProgress) ctx.lastProgress;
         if (p == null) {
             p = new ExecProgress(ctx.vault.nextInstanceKey(), a.version() + "_" + ctx.started + "_"
-                    + String.format("%08x", ThreadLocalRandom.current().nextInt()), ctx.started, specs, deps, null,
-                    null, List.of(), 0, -1, 0, 0, List.of());
+                    + String.format("%08x", ThreadLocalRandom.current().nextInt()), ctx.started, specs, deps,
+                    origin == null ? null : origin.table(), origin == null ? null : origin.id(),
+                    clean.stream().sorted().toList(), 0, -1, 0, 0, 0, List.of());
             try (WriteBatch b = new WriteBatch()) {
                 dropLeftovers(ctx, b);
                 ctx.checkpoint(b, "plan", p, ProcessState.RUNNING);
             } catch (RocksDBException e) {
                 throw VaultImpl.io(e);
             }
+        }
+        if (p.step() == 0) {
+            p = new StepRun(ctx, p, plan.steps().get(0)).run();
+        }
+        if (origin != null && p.carried() < p.rows()) {
+            p = carry(ctx, p);
         }
         for (int i = p.step(); i < plan.steps().size(); i++) {
             p = new StepRun(ctx, p, plan.steps().get(i)).run();
@@ -178,7 +278,7 @@ final class ExecuteInstance extends Op {
         if (p == null) {
             p = new ExecProgress(0, a.version() + "_" + ctx.started + "_"
                     + String.format("%08x", ThreadLocalRandom.current().nextInt()), ctx.started, List.of(), List.of(),
-                    null, null, List.of(), 0, 0, 0, 0, List.of());
+                    null, null, List.of(), 0, 0, 0, 0, 0, List.of());
         }
         materialize(ctx, b, p, false);
     }
@@ -186,6 +286,12 @@ final class ExecuteInstance extends Op {
     private void materialize(ProcessContext ctx, WriteBatch b, ExecProgress p, boolean success) {
         List<Column> columns = p.specs().isEmpty() ? List.of() : columns(p);
         List<String> changed = columns.stream().map(Column::name).toList();
+        if (success && origin != null && alignment(p).identity()) {
+            // The origin's rows, so only recomputed columns (and, from a partial origin, filled ones) changed.
+            changed = plan.steps().stream().map(Plan.Step::spec).filter(sp -> !sp.index()
+                    && (!clean.contains(sp.name()) || !origin.success()))
+                    .flatMap(sp -> sp.columns().stream()).map(Column::name).toList();
+        }
         WriteInstance.flip(ctx, b, a.table(), a.version(), p.newId(), p.instanceKey(), columns, changed,
                 rowsOf(p), success, p.deps());
         Store s = ctx.vault.store();
@@ -197,6 +303,80 @@ final class ExecuteInstance extends Op {
         } catch (RocksDBException e) {
             throw VaultImpl.io(e);
         }
+    }
+
+    /**
+     * Copies the origin's values of the clean builders' columns (and, for rows {@code keepOld} keeps, of the
+     * index columns) into the new instance, chunk by chunk, checkpointing as it goes. Where the rows are the
+     * origin's own, the stored chunks are copied as they are.
+     */
+    private ExecProgress carry(ProcessContext ctx, ExecProgress p) {
+        Alignment al = alignment(p);
+        Store s = ctx.vault.store();
+        List<int[]> cols = new ArrayList<>();
+        for (Plan.Step st : plan.steps()) {
+            if (clean.contains(st.spec().name())) {
+                for (int i = 0; i < st.spec().columns().size(); i++) {
+                    cols.add(new int[] {st.firstColumn() + i, origin.columns().indexOf(st.spec().columns().get(i))});
+                }
+            }
+        }
+        List<Column> indexCols = plan.steps().get(0).spec().columns();
+        ChunkTable old = new ChunkTable(s, origin.key(), origin.columns(), origin.rows());
+        ChunkTable now = new ChunkTable(s, p.instanceKey(), indexCols, al.indexRows());
+        long rows = p.rows();
+        long chunks = (rows + Chunks.ROWS - 1) / Chunks.ROWS;
+        long perBatch = Math.max(1, a.checkpointRows() / Chunks.ROWS);
+        long c = p.carried() / Chunks.ROWS;
+        try {
+            while (c < chunks) {
+                try (WriteBatch b = new WriteBatch()) {
+                    for (long end = Math.min(chunks, c + perBatch); c < end; c++) {
+                        long from = c * Chunks.ROWS;
+                        long to = Math.min(rows, from + Chunks.ROWS);
+                        for (int[] col : cols) {
+                            byte[] k = Keys.cell(p.instanceKey(), col[0], c);
+                            if (al.identity()) {
+                                byte[] v = origin.key() == 0 ? null : s.get(s.data, Keys.cell(origin.key(), col[1], c));
+                                if (v != null) {
+                                    b.put(s.data, k, v);
+                                }
+                            } else {
+                                b.put(s.data, k, Chunks.encode(plan.columns().get(col[0]).type(),
+                                        mapped(old, col[1], al, from, to, -1, null), 0, (int) (to - from)));
+                            }
+                        }
+                        for (int i = 0; to > al.indexRows() && i < indexCols.size(); i++) {
+                            b.put(s.data, Keys.cell(p.instanceKey(), i, c), Chunks.encode(indexCols.get(i).type(),
+                                    mapped(old, origin.columns().indexOf(indexCols.get(i)), al, from, to, i, now), 0,
+                                    (int) (to - from)));
+                        }
+                    }
+                    p = p.carried(Math.min(rows, c * Chunks.ROWS));
+                    ctx.checkpoint(b, "carry", p, ProcessState.RUNNING);
+                }
+                ctx.crash("carry");
+                ctx.checkStop();
+            }
+        } catch (RocksDBException e) {
+            throw VaultImpl.io(e);
+        }
+        return p;
+    }
+
+    /**
+     * Values of rows {@code [from, to)} of one column: the origin's column {@code oldCol} (-1: absent) at each
+     * row's origin row; with {@code fresh} set, rows the index produced keep its column {@code freshCol}.
+     */
+    private static List<Object> mapped(ChunkTable old, int oldCol, Alignment al, long from, long to, int freshCol,
+                                       ChunkTable fresh) {
+        List<Object> v = new ArrayList<>((int) (to - from));
+        for (long r = from; r < to; r++) {
+            long o = al.origin(r);
+            v.add(fresh != null && r < al.indexRows() ? fresh.value(freshCol, r)
+                    : o < 0 || oldCol < 0 ? null : old.value(oldCol, o));
+        }
+        return v;
     }
 
     /** The artifact folder of an instance key. */
@@ -214,6 +394,12 @@ final class ExecuteInstance extends Op {
         private final ExecContext bctx;
         private ExecProgress p;
         private long lastCommit = System.nanoTime();
+        /** A clean builder: rows the origin holds are carried, not computed. */
+        private final boolean reuse;
+        private final ChunkTable old;
+        private final int[] oldCols;
+        /** Rows carried over since the last checkpoint, marked done without a write. */
+        private int skipped;
 
         StepRun(ProcessContext ctx, ExecProgress p, Plan.Step step) {
             this.ctx = ctx;
@@ -221,7 +407,13 @@ final class ExecuteInstance extends Op {
             this.step = step;
             this.index = p.step();
             this.done = new RowTracker(p.doneBefore(), p.doneAfter());
-            long fresh = p.doneAfter().isEmpty() ? p.doneBefore() : p.doneAfter().get(p.doneAfter().size() - 1) + 1;
+            this.reuse = clean.contains(step.spec().name());
+            this.old = reuse ? new ChunkTable(store, origin.key(), origin.columns(), origin.rows()) : null;
+            this.oldCols = reuse ? step.spec().columns().stream().mapToInt(c -> origin.columns().indexOf(c)).toArray()
+                    : null;
+            // Chunks of a clean builder hold carried values, so each one touched is read back first.
+            long fresh = reuse ? Long.MAX_VALUE : p.doneAfter().isEmpty() ? p.doneBefore()
+                    : p.doneAfter().get(p.doneAfter().size() - 1) + 1;
             this.writer = new CellWriter(ctx.vault.store(), p.instanceKey(), step.firstColumn(),
                     step.spec().columns(), fresh);
             this.bctx = new ExecContext(ctx, a.table(), a.version(), step.spec(), p.rows(), new ChunkTable(
@@ -232,7 +424,12 @@ final class ExecuteInstance extends Op {
         ExecProgress run() throws InterruptedException {
             Spec spec = step.spec();
             try {
-                if (step.builder() instanceof FrameBuilder fb && spec.mode().equals("whole-column")) {
+                if (reuse && alignment(p).allMapped() && origin.success()) {
+                    // Every row is the origin's and the origin finished: nothing to compute.
+                    for (PrimitiveIterator.OfLong it = done.todo(p.rows()); it.hasNext(); ) {
+                        skip(it.nextLong());
+                    }
+                } else if (step.builder() instanceof FrameBuilder fb && spec.mode().equals("whole-column")) {
                     Frame f = fb.build(bctx);
                     checkFrame(f);
                     for (int r = (int) done.doneBefore(); r < f.rowCount(); r++) {
@@ -256,12 +453,18 @@ final class ExecuteInstance extends Op {
             }
             checkpoint();
             ctx.checkStop(); // a builder that returned early on a stop request did not finish its rows
-            long rows = index == 0 ? done.doneBefore() : p.rows();
-            if (index > 0 && done.doneBefore() != rows) {
+            if (index == 0) {
+                long n = done.doneBefore();
+                p = p.indexed(n, n);
+                if (origin != null) {
+                    p = p.indexed(n, alignment(p).rows());
+                }
+            } else if (done.doneBefore() != p.rows()) {
                 throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + spec.name() + "' produced rows up"
-                        + " to " + done.doneBefore() + ", the index has " + rows);
+                        + " to " + done.doneBefore() + ", the index has " + p.rows());
+            } else {
+                p = p.at(index + 1, p.rows(), 0, List.of());
             }
-            p = p.at(index + 1, rows, 0, List.of());
             try (WriteBatch b = new WriteBatch()) {
                 ctx.checkpoint(b, spec.name() + " done", p, ProcessState.RUNNING);
             }
@@ -287,7 +490,9 @@ final class ExecuteInstance extends Op {
             if (threads == 1) {
                 while (todo.hasNext() && ctx.stop == null) {
                     long r = todo.nextLong();
-                    put(r, rb.build(bctx.forRow(r), r));
+                    if (!carried(r)) {
+                        put(r, rb.build(bctx.forRow(r), r));
+                    }
                 }
                 return;
             }
@@ -303,8 +508,10 @@ final class ExecuteInstance extends Op {
                 while (true) {
                     while (failure == null && ctx.stop == null && inFlight < threads * 4 && todo.hasNext()) {
                         long r = todo.nextLong();
-                        cs.submit(() -> new Object[] {r, rb.build(bctx.forRow(r), r)});
-                        inFlight++;
+                        if (!carried(r)) {
+                            cs.submit(() -> new Object[] {r, rb.build(bctx.forRow(r), r)});
+                            inFlight++;
+                        }
                     }
                     if (inFlight == 0) {
                         break;
@@ -345,6 +552,34 @@ final class ExecuteInstance extends Op {
             }
         }
 
+        /**
+         * True (and the row marked done) when a clean builder's row holds the origin's values: the row has an
+         * origin row, which a finished origin computed, or which a partial one reached (a value is not null).
+         */
+        private boolean carried(long row) {
+            if (!reuse) {
+                return false;
+            }
+            long o = alignment(p).origin(row);
+            boolean has = o >= 0 && origin.success();
+            for (int i = 0; o >= 0 && !has && i < oldCols.length; i++) {
+                has = old.value(oldCols[i], o) != null;
+            }
+            if (has) {
+                skip(row);
+            }
+            return has;
+        }
+
+        private void skip(long row) {
+            done.markDone(row);
+            skipped++;
+            if (skipped + writer.pending() >= a.checkpointRows()) {
+                checkpoint();
+                ctx.checkStop();
+            }
+        }
+
         /** Buffers one row and commits a checkpoint when the batch is full or old enough. */
         private void put(long row, List<Object> values) {
             writer.put(row, Values.check(step.spec(), row, values));
@@ -356,9 +591,10 @@ final class ExecuteInstance extends Op {
         }
 
         private void checkpoint() {
-            if (writer.pending() == 0) {
+            if (writer.pending() == 0 && skipped == 0) {
                 return;
             }
+            skipped = 0;
             long rowsKnown = index == 0 ? -1 : p.rows();
             try (WriteBatch b = new WriteBatch()) {
                 List<Long> rows = new ArrayList<>(writer.pendingRows());

@@ -256,7 +256,7 @@ final class VaultImpl implements Vault {
     public String executeInstance(String table, ExecuteOptions o) {
         requireOptions(o);
         return write(new ExecuteInstance(new Records.ExecuteArgs(table, o.version(), o.checkpointRows(),
-                o.checkpointMillis())), o.processId());
+                o.checkpointMillis(), o.force())), o.processId());
     }
 
     @Override

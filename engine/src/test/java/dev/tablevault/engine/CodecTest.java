@@ -85,8 +85,8 @@ class CodecTest {
                 new Records.WriteInstanceArgs("t", "base", "", List.of(), 0),
                 new Records.StopArgs("p-1", true, false),
                 new Records.StopArgs("p-2", false, true),
-                new Records.ExecuteArgs("t", "base", 4096, 1000L),
-                new Records.ExecuteArgs("t", "v2", Integer.MAX_VALUE, Long.MAX_VALUE));
+                new Records.ExecuteArgs("t", "base", 4096, 1000L, false),
+                new Records.ExecuteArgs("t", "v2", Integer.MAX_VALUE, Long.MAX_VALUE, true));
         List<Object> all = new ArrayList<>(args);
         all.add(new VaultRecord(1, 1_700_000_000_000L, "jinjin"));
         all.add(new VaultRecord(Integer.MAX_VALUE, Long.MIN_VALUE, null));
@@ -112,10 +112,10 @@ class CodecTest {
         all.add(new Records.ExecProgress(7L, "base_1_0000abcd", 5L, List.of(new BuilderRecord("t_index", "YAML",
                 "name: t_index\n")), List.of(new Records.DepRecord("orders", "", "v_1_0000abcd"),
                 new Records.DepRecord("users", "v2", "v2_9_00000001")), "t", "base_0_00000001", List.of("a", "b"), 1,
-                1_000_000L, 512L, 4096L, List.of(4098L, 5000L, Long.MAX_VALUE)));
+                1_000_000L, 999_000L, 512L, 4096L, List.of(4098L, 5000L, Long.MAX_VALUE)));
         all.add(new Records.DepRecord("t", "", "v_1_00000000"));
         all.add(new Records.ExecProgress(0L, "v_1_00000000", 0L, List.of(), List.of(), null, null, List.of(), 0, -1L,
-                0L, 0L, List.of()));
+                0L, 0L, 0L, List.of()));
         long seq = 0;
         for (Object a : args) {
             all.add(new LogEntry(seq++, "BEGIN", "op", 10L, a));

@@ -110,13 +110,15 @@ public final class Records {
      * instances their references read, both fixed at its start; {@code originTable}/{@code originId} (null: none)
      * is the instance it re-executes from and {@code clean} the builders whose results it carries over from
      * there. {@code step} indexes the plan (0 = the index builder); {@code rows} is the row count once the index
-     * step finished, else -1; {@code carried} counts rows whose origin values are copied (after the index step).
+     * step finished, else -1: the index builder's {@code indexRows} plus the origin rows {@code keepOld} keeps;
+     * {@code carried} counts rows whose origin values are copied (after the index step).
      * In the current step every row below {@code doneBefore} and every row in {@code doneAfter} (sorted, all
      * above it) is committed: threads finish rows out of order.
      */
     public record ExecProgress(long instanceKey, String newId, long startTime, List<BuilderRecord> specs,
                                List<DepRecord> deps, String originTable, String originId, List<String> clean,
-                               int step, long rows, long carried, long doneBefore, List<Long> doneAfter) {
+                               int step, long rows, long indexRows, long carried, long doneBefore,
+                               List<Long> doneAfter) {
         public ExecProgress {
             specs = new ArrayList<>(specs);
             deps = new ArrayList<>(deps);
@@ -126,12 +128,17 @@ public final class Records {
 
         public ExecProgress at(int newStep, long newRows, long newDoneBefore, List<Long> newDoneAfter) {
             return new ExecProgress(instanceKey, newId, startTime, specs, deps, originTable, originId, clean, newStep,
-                    newRows, carried, newDoneBefore, newDoneAfter);
+                    newRows, indexRows, carried, newDoneBefore, newDoneAfter);
         }
 
         public ExecProgress carried(long newCarried) {
             return new ExecProgress(instanceKey, newId, startTime, specs, deps, originTable, originId, clean, step,
-                    rows, newCarried, doneBefore, doneAfter);
+                    rows, indexRows, newCarried, doneBefore, doneAfter);
+        }
+
+        public ExecProgress indexed(long newIndexRows, long newRows) {
+            return new ExecProgress(instanceKey, newId, startTime, specs, deps, originTable, originId, clean, 1,
+                    newRows, newIndexRows, 0, 0, List.of());
         }
     }
 
@@ -166,7 +173,8 @@ public final class Records {
         }
     }
 
-    public record ExecuteArgs(String table, String version, int checkpointRows, long checkpointMillis) {
+    public record ExecuteArgs(String table, String version, int checkpointRows, long checkpointMillis,
+                              boolean force) {
     }
 
     public record StopArgs(String target, boolean materialize, boolean force) {
