@@ -43,4 +43,14 @@ public interface BuildContext {
 
     /** True when {@code stopProcess} was called on this process; long builders may return early. */
     boolean stopRequested();
+
+    /**
+     * The vault, for builders that write to it (an agent creating tables). Every write made through it runs
+     * as a sub-process of the executing process ({@code ProcessInfo.parentId}) and may use the locks that
+     * process holds; each is its own durable process (it commits, reverts or pauses by itself). A resumed
+     * execution calls the builder again for rows not committed, so writes should be idempotent: name them with
+     * process ids derived from the row and check {@code isProcessComplete} first. Valid during this call;
+     * {@code close()} on it does nothing.
+     */
+    Vault vault();
 }

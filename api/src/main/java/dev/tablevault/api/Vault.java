@@ -80,6 +80,15 @@ public interface Vault extends AutoCloseable {
 
     InstanceDescription description(String table, String instanceId);
 
+    /**
+     * The folder holding an instance's artifact files (ARTIFACT column values are paths relative to it); it may
+     * not exist when the instance has none. For a single-artifact table, the table's current artifacts are
+     * those of {@code description(table).artifactInstance()}.
+     *
+     * @throws TvArgumentException if the instance does not exist or never held data
+     */
+    java.nio.file.Path artifactFolder(String table, String instanceId);
+
     /** Processes that have not ended, by id. */
     Map<String, ProcessInfo> activeProcesses();
 

@@ -5,6 +5,7 @@ import dev.tablevault.api.Column;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TvBuilderException;
 import dev.tablevault.api.TvStorageException;
+import dev.tablevault.api.Vault;
 import dev.tablevault.engine.ref.RefTable;
 import dev.tablevault.engine.ref.Resolver;
 
@@ -121,6 +122,11 @@ final class ExecContext implements BuildContext {
         return process.stop != null;
     }
 
+    @Override
+    public Vault vault() {
+        return process.vault.childView(process.pid);
+    }
+
     /** The same context with arguments resolved for one row. */
     private final class RowView implements BuildContext {
         private final long row;
@@ -181,6 +187,11 @@ final class ExecContext implements BuildContext {
         @Override
         public boolean stopRequested() {
             return ExecContext.this.stopRequested();
+        }
+
+        @Override
+        public Vault vault() {
+            return ExecContext.this.vault();
         }
     }
 }

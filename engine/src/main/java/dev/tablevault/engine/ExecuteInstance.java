@@ -228,6 +228,15 @@ final class ExecuteInstance extends Op {
             p = new StepRun(ctx, p, plan.steps().get(i)).run();
         }
         ExecProgress done = p;
+        List<Long> fallbacks = new ArrayList<>();
+        if (origin != null) {
+            fallbacks.add(origin.key());
+        }
+        String current = ctx.catalog().requireTable(a.table()).artifactInstance();
+        if (current != null) {
+            ctx.catalog().instance(a.table(), current).ifPresent(r -> fallbacks.add(r.key()));
+        }
+        Artifacts.check(ctx.vault, p.instanceKey(), plan.columns(), p.rows(), fallbacks);
         ctx.commit(b -> materialize(ctx, b, done, true));
     }
 
@@ -237,6 +246,7 @@ final class ExecuteInstance extends Op {
         if (t.key() != 0) {
             Store s = ctx.vault.store();
             b.deleteRange(s.data, Keys.instanceStart(t.key()), Keys.instanceStart(t.key() + 1));
+            ctx.onDurable(() -> Artifacts.delete(ctx.vault, t.key()));
             TableOps.put(ctx, b, Keys.instance(a.table(), temp()), withData(t, List.of(), 0, 0, true));
         }
     }
@@ -379,11 +389,6 @@ final class ExecuteInstance extends Op {
         return v;
     }
 
-    /** The artifact folder of an instance key. */
-    static Path artifacts(VaultImpl vault, long key) {
-        return vault.dir().resolve("artifacts").resolve(Long.toString(key));
-    }
-
     /** One builder step: runs it from its first uncommitted row to its end, checkpointing as it goes. */
     private final class StepRun {
         private final ProcessContext ctx;
@@ -418,7 +423,7 @@ final class ExecuteInstance extends Op {
                     step.spec().columns(), fresh);
             this.bctx = new ExecContext(ctx, a.table(), a.version(), step.spec(), p.rows(), new ChunkTable(
                     ctx.vault.store(), p.instanceKey(), plan.columns().subList(0, step.firstColumn()), Math.max(0,
-                    p.rows())), depTables, artifacts(ctx.vault, p.instanceKey()));
+                    p.rows())), depTables, Artifacts.folder(ctx.vault, p.instanceKey()));
         }
 
         ExecProgress run() throws InterruptedException {

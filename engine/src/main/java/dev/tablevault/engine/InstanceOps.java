@@ -149,6 +149,7 @@ final class InstanceOps {
         b.delete(s.meta, Keys.instance(r.table(), r.id()));
         if (r.key() != 0) {
             b.deleteRange(s.data, Keys.instanceStart(r.key()), Keys.instanceStart(r.key() + 1));
+            ctx.onDurable(() -> Artifacts.delete(ctx.vault, r.key()));
         }
     }
 

@@ -50,7 +50,14 @@ final class ProcessContext {
     final CountDownLatch done = new CountDownLatch(1);
     volatile ProcessState endState;
 
-    ProcessContext(VaultImpl vault, String pid, Op op, boolean userId, String digest) {
+    /** The process this one runs inside of (a builder's sub-process), or null. */
+    private final String parent;
+
+    /** Cleanups waiting for the batch being built to become durable. */
+    private final List<Runnable> onDurable = new ArrayList<>();
+
+    ProcessContext(VaultImpl vault, String pid, Op op, boolean userId, String digest, String parent) {
+        this.parent = parent;
         this.vault = vault;
         this.pid = pid;
         this.op = op;
@@ -71,6 +78,11 @@ final class ProcessContext {
                 lastProgress = e.payload();
             }
         }
+    }
+
+    /** The parent process: the one given at the start, or the persisted one of a resumed process. */
+    String parentId() {
+        return record != null && record.parentId() != null ? record.parentId() : parent;
     }
 
     Catalog catalog() {
@@ -96,7 +108,7 @@ final class ProcessContext {
     ProcessRecord record(ProcessState state, String error) {
         long now = vault.clock().millis();
         if (record == null) {
-            return new ProcessRecord(pid, op.name(), state, vault.author(), null, started, now, error, 0, 0, digest,
+            return new ProcessRecord(pid, op.name(), state, vault.author(), parent, started, now, error, 0, 0, digest,
                     ProcessHandle.current().pid(), userId, setupDone);
         }
         return record.with(state, error, now).progress(record.stepsDone(), setupDone, now);
@@ -107,6 +119,7 @@ final class ProcessContext {
      * (with BEGIN, LOCKS and lock records the first time), in one atomic write.
      */
     void checkpoint(WriteBatch batch, String step, Object progress, ProcessState state) {
+        boolean written = false;
         try {
             ProcessRecord rec = record(state, null);
             rec = rec.progress(rec.stepsDone() + 1, setupDone, rec.updated());
@@ -114,12 +127,31 @@ final class ProcessContext {
             batch.put(vault.store().proc, Keys.logEntry(pid, nextSeq),
                     Codec.encode(new LogEntry(nextSeq, "CHECKPOINT", step, rec.updated(), progress)));
             vault.store().write(batch);
+            written = true;
             nextSeq++;
             record = rec;
             persisted = true;
             lastProgress = progress;
         } catch (RocksDBException e) {
             throw VaultImpl.io(e);
+        } finally {
+            afterWrite(written);
+        }
+    }
+
+    /**
+     * Runs {@code cleanup} (removing files the batch being built makes unreachable) once that batch is durable;
+     * dropped if it never is. A file must never go before the record that points at it.
+     */
+    void onDurable(Runnable cleanup) {
+        onDurable.add(cleanup);
+    }
+
+    private void afterWrite(boolean written) {
+        List<Runnable> todo = new ArrayList<>(onDurable);
+        onDurable.clear();
+        if (written) {
+            todo.forEach(Runnable::run);
         }
     }
 
@@ -155,10 +187,14 @@ final class ProcessContext {
      */
     void commit(Consumer<WriteBatch> changes) {
         crash("commit");
+        boolean written = false;
         try (WriteBatch b = new WriteBatch()) {
             changes.accept(b);
             vault.processes().finish(this, b, ProcessState.COMMITTED, null);
             vault.store().write(b);
+            written = true;
+        } finally {
+            afterWrite(written);
         }
         ended = true;
         endState = ProcessState.COMMITTED;

@@ -49,14 +49,27 @@ final class Processes implements LockManager.Holders {
         return run(op, pid, userId, false);
     }
 
+    /** Runs {@code op} as a sub-process of the running process {@code parent}: it shares the parent's locks. */
+    String runAsChild(Op op, String pid, boolean userId, String parent) {
+        if (!running.containsKey(parent)) {
+            throw new TvProcessException(ErrorCode.PROCESS_STATE, "process " + parent + " is not running here, so a"
+                    + " vault handle it gave a builder can no longer start sub-processes; use the vault itself");
+        }
+        return run(op, pid, userId, false, parent);
+    }
+
     /**
      * {@code resuming} is set when the caller knows the process is active (resume, restart): a generated id
      * skips the active and finished lookups only when it comes fresh from a call.
      */
     private String run(Op op, String pid, boolean userId, boolean resuming) {
+        return run(op, pid, userId, resuming, null);
+    }
+
+    private String run(Op op, String pid, boolean userId, boolean resuming, String parent) {
         vault.checkWritable();
         String digest = digest(Codec.encode(op.args()));
-        ProcessContext ctx = new ProcessContext(vault, pid, op, userId, digest);
+        ProcessContext ctx = new ProcessContext(vault, pid, op, userId, digest, parent);
         if (running.putIfAbsent(pid, ctx) != null) {
             throw new TvProcessException(ErrorCode.PROCESS_STATE, "process " + pid
                     + " is already running in this vault; wait for it, or stopProcess(\"" + pid + "\")");
@@ -226,7 +239,7 @@ final class Processes implements LockManager.Holders {
         }
         List<LogEntry> log = log(pid);
         Op op = Ops.fromArgs(log.isEmpty() ? null : log.get(0).payload());
-        ProcessContext ctx = new ProcessContext(vault, pid, op, rec.userId(), rec.digest());
+        ProcessContext ctx = new ProcessContext(vault, pid, op, rec.userId(), rec.digest(), rec.parentId());
         ctx.resumeFrom(rec, log);
         return ctx;
     }
@@ -415,7 +428,15 @@ final class Processes implements LockManager.Holders {
 
     @Override
     public boolean shares(String holder, String requester) {
-        return holder.equals(requester);
+        String p = requester;
+        for (int depth = 0; p != null && depth < 64; depth++) {
+            if (p.equals(holder)) {
+                return true;
+            }
+            ProcessContext c = running.get(p);
+            p = c == null ? null : c.parentId();
+        }
+        return false;
     }
 
     static String describe(Throwable t) {

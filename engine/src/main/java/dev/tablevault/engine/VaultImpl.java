@@ -33,6 +33,9 @@ import org.rocksdb.RocksDBException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -173,8 +176,42 @@ final class VaultImpl implements Vault {
         return guarded(() -> {
             boolean user = processId != null;
             String pid = user ? Names.processId(processId) : newId();
-            return processes.run(op, pid, user);
+            String parent = CHILD_OF.get();
+            return parent == null ? processes.run(op, pid, user) : processes.runAsChild(op, pid, user, parent);
         });
+    }
+
+    /** The parent process of writes made on this thread through a {@link #childView}. */
+    private static final ThreadLocal<String> CHILD_OF = new ThreadLocal<>();
+
+    /**
+     * This vault as a builder of process {@code parent} sees it: every write runs as a sub-process of
+     * {@code parent} and shares its locks; reads are the vault's; {@code close} does nothing (the vault stays
+     * the application's). Valid while {@code parent} runs.
+     */
+    Vault childView(String parent) {
+        InvocationHandler h = (proxy, m, args) -> {
+            if (m.getName().equals("close") && m.getParameterCount() == 0) {
+                return null;
+            }
+            if (m.getDeclaringClass() == Object.class) {
+                return m.getName().equals("toString") ? "Vault(sub-processes of " + parent + ")" : m.invoke(this, args);
+            }
+            String before = CHILD_OF.get();
+            CHILD_OF.set(parent);
+            try {
+                return m.invoke(this, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            } finally {
+                if (before == null) {
+                    CHILD_OF.remove();
+                } else {
+                    CHILD_OF.set(before);
+                }
+            }
+        };
+        return (Vault) Proxy.newProxyInstance(Vault.class.getClassLoader(), new Class<?>[] {Vault.class}, h);
     }
 
     private static String newId() {
@@ -363,6 +400,22 @@ final class VaultImpl implements Vault {
             TableRecord t = new Catalog(store, store).requireTable(table);
             return new TableDescription(t.name(), t.description(), t.sideEffects(), t.multipleArtifacts(),
                     Instant.ofEpochMilli(t.created()), t.artifactInstance());
+        });
+    }
+
+    @Override
+    public Path artifactFolder(String table, String instanceId) {
+        Names.table(table);
+        Names.instance(instanceId);
+        return guarded(() -> {
+            Catalog cat = new Catalog(store, store);
+            cat.requireTable(table);
+            InstanceRecord r = cat.requireInstance(table, instanceId);
+            if (r.key() == 0) {
+                throw new TvArgumentException(ErrorCode.NOT_FOUND, "instance '" + instanceId + "' of table '" + table
+                        + "' holds no data yet, so it has no artifact folder");
+            }
+            return Artifacts.folder(this, r.key());
         });
     }
 
