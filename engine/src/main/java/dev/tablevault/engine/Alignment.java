@@ -70,7 +70,7 @@ final class Alignment {
                     + " rows against an origin of " + origin.rows() + " rows is beyond the supported size; use force");
         }
         ChunkTable now = new ChunkTable(store, key, index, n);
-        ChunkTable old = new ChunkTable(store, origin.key(), origin.columns(), origin.rows());
+        ChunkTable old = ChunkTable.of(store, origin);
         int[] nowPk = positions(index, pk);
         int[] oldPk = positions(origin.columns(), pk);
         if (pk.isEmpty()) {

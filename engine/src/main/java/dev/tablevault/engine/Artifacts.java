@@ -36,13 +36,15 @@ final class Artifacts {
     }
 
     /**
-     * Checks that every value of the ARTIFACT columns names a file under the folder of {@code key}; a file
+     * Checks that every value of the ARTIFACT columns of {@code t} names a file under the folder of {@code key}; a file
      * found instead in one of {@code fallbacks} (the origin's, the table's current artifact instance's) is
      * linked (or copied) in, as values carried over from an origin refer to its files.
      *
      * @throws TvBuilderException naming column, row and path for a missing file or a path leaving the folder
      */
-    static void check(VaultImpl vault, long key, List<Column> columns, long rows, List<Long> fallbacks) {
+    static void check(VaultImpl vault, long key, ChunkTable t, List<Long> fallbacks) {
+        List<Column> columns = t.columns();
+        long rows = t.rows();
         List<Integer> cols = new ArrayList<>();
         for (int c = 0; c < columns.size(); c++) {
             if (columns.get(c).type() == ColumnType.ARTIFACT) {
@@ -53,7 +55,6 @@ final class Artifacts {
             return;
         }
         Path dir = folder(vault, key);
-        ChunkTable t = new ChunkTable(vault.store(), key, columns, rows);
         for (int c : cols) {
             for (long r = 0; r < rows; r++) {
                 Object v = t.value(c, r);

@@ -1,6 +1,7 @@
 package dev.tablevault.engine;
 
 import dev.tablevault.api.Column;
+import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.ref.RefTable;
 import dev.tablevault.engine.store.Chunks;
 import dev.tablevault.engine.store.Keys;
@@ -19,7 +20,8 @@ import java.util.Map;
 final class ChunkTable implements RefTable {
     private static final int CACHED_CHUNKS = 64;
     private final Store store;
-    private final long key;
+    private final long[] keys;
+    private final int[] slots;
     private final List<Column> columns;
     private final long rows;
     private final Map<Long, List<Object>> cache = new LinkedHashMap<>(128, 0.75f, true) {
@@ -29,11 +31,36 @@ final class ChunkTable implements RefTable {
         }
     };
 
+    /** Columns {@code 0..n-1} of one key, at their positions. */
     ChunkTable(Store store, long key, List<Column> columns, long rows) {
+        this(store, filled(columns.size(), key), java.util.stream.IntStream.range(0, columns.size()).toArray(),
+                columns, rows);
+    }
+
+    /** Column {@code c} at key {@code keys[c]}, slot {@code slots[c]}. */
+    ChunkTable(Store store, long[] keys, int[] slots, List<Column> columns, long rows) {
         this.store = store;
-        this.key = key;
+        this.keys = keys;
+        this.slots = slots;
         this.columns = List.copyOf(columns);
         this.rows = rows;
+    }
+
+    /** The cells of a stored instance. */
+    static ChunkTable of(Store store, InstanceRecord r) {
+        long[] keys = new long[r.columns().size()];
+        int[] slots = new int[keys.length];
+        for (int c = 0; c < keys.length; c++) {
+            keys[c] = r.keyOf(c);
+            slots[c] = r.slotOf(c);
+        }
+        return new ChunkTable(store, keys, slots, r.columns(), r.rows());
+    }
+
+    private static long[] filled(int n, long key) {
+        long[] out = new long[n];
+        java.util.Arrays.fill(out, key);
+        return out;
     }
 
     @Override
@@ -48,6 +75,7 @@ final class ChunkTable implements RefTable {
 
     @Override
     public Object value(int column, long row) {
+        long key = keys[column];
         if (key == 0) {
             return null;
         }
@@ -58,7 +86,7 @@ final class ChunkTable implements RefTable {
             values = cache.get(cacheKey);
         }
         if (values == null) {
-            byte[] v = store.get(store.data, Keys.cell(key, column, chunk));
+            byte[] v = store.get(store.data, Keys.cell(key, slots[column], chunk));
             values = new ArrayList<>(Chunks.ROWS);
             if (v != null) {
                 Chunks.decode(columns.get(column).type(), v, values);

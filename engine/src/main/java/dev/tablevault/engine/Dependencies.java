@@ -103,7 +103,7 @@ final class Dependencies {
         Map<String, RefTable> out = new LinkedHashMap<>();
         for (DepRecord d : deps) {
             InstanceRecord r = cat.requireInstance(d.table(), d.instanceId());
-            out.put(key(d.table(), d.version()), new ChunkTable(store, r.key(), r.columns(), r.rows()));
+            out.put(key(d.table(), d.version()), ChunkTable.of(store, r));
         }
         return out;
     }

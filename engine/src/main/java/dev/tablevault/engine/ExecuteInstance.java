@@ -26,6 +26,7 @@ import org.rocksdb.WriteBatch;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -188,12 +189,71 @@ final class ExecuteInstance extends Op {
         return out;
     }
 
+    /**
+     * True when the clean builders' columns are the origin's own, unchanged: a finished origin and the very
+     * same rows. Their cells then stay under the origin's key instead of being copied. Works for a dormant
+     * process too (a stop): what it needs is in the progress.
+     */
+    private boolean shares(ProcessContext ctx, ExecProgress p) {
+        if (p.originId() == null || p.step() < 1 || p.clean().isEmpty()) {
+            return false;
+        }
+        if (origin == null) {
+            origin = ctx.catalog().requireInstance(p.originTable(), p.originId());
+            clean = Set.copyOf(p.clean());
+            store = ctx.vault.store();
+        }
+        return origin.success() && alignment(ctx, p).identity();
+    }
+
+    /** Where each column's cells are: the new key and its position, or the origin's for shared columns. */
+    private void layout(ProcessContext ctx, ExecProgress p, long[] keys, int[] slots) {
+        boolean sharing = shares(ctx, p);
+        int c = 0;
+        for (Spec s : ordered(p)) {
+            for (Column col : s.columns()) {
+                if (c < keys.length) {
+                    int oc = origin == null ? -1 : origin.columns().indexOf(col);
+                    boolean shared = sharing && clean.contains(s.name()) && oc >= 0;
+                    keys[c] = shared ? origin.keyOf(oc) : p.instanceKey();
+                    slots[c] = shared ? origin.slotOf(oc) : c;
+                }
+                c++;
+            }
+        }
+    }
+
+    /** The specs in plan order; from the recorded specs when the code is not at hand (a stop, a restart). */
+    private List<Spec> ordered(ExecProgress p) {
+        if (plan != null) {
+            return plan.steps().stream().map(Plan.Step::spec).toList();
+        }
+        return Plan.order(a.table(), a.version(), p.specs().stream().map(r -> BuilderSpecs.parse(a.table(), r))
+                .toList());
+    }
+
+    /** The first {@code n} columns of the instance being built, as committed so far. */
+    private ChunkTable built(ProcessContext ctx, ExecProgress p, List<Column> columns) {
+        long[] keys = new long[columns.size()];
+        int[] slots = new int[columns.size()];
+        layout(ctx, p, keys, slots);
+        return new ChunkTable(ctx.vault.store(), keys, slots, columns, Math.max(0, p.rows()));
+    }
+
+    /** The alignment of the new rows with the origin's (the index step must have finished). */
+    private Alignment alignment(ProcessContext ctx, ExecProgress p) {
+        if (store == null) {
+            store = ctx.vault.store();
+        }
+        return alignment(p);
+    }
+
     /** The alignment of the new rows with the origin's (the index step must have finished). */
     private Alignment alignment(ExecProgress p) {
         if (alignment == null) {
-            Plan.Step ix = plan.steps().get(0);
-            alignment = Alignment.of(store, origin, ix.spec().name(), ix.spec().columns(), ix.spec().primaryKey(),
-                    p.instanceKey(), p.indexRows(), ix.spec().keepOld());
+            Spec ix = ordered(p).get(0);
+            alignment = Alignment.of(store, origin, ix.name(), ix.columns(), ix.primaryKey(), p.instanceKey(),
+                    p.indexRows(), ix.keepOld());
         }
         return alignment;
     }
@@ -236,7 +296,7 @@ final class ExecuteInstance extends Op {
         if (current != null) {
             ctx.catalog().instance(a.table(), current).ifPresent(r -> fallbacks.add(r.key()));
         }
-        Artifacts.check(ctx.vault, p.instanceKey(), plan.columns(), p.rows(), fallbacks);
+        Artifacts.check(ctx.vault, p.instanceKey(), built(ctx, p, plan.columns()), fallbacks);
         ctx.commit(b -> materialize(ctx, b, done, true));
     }
 
@@ -255,7 +315,7 @@ final class ExecuteInstance extends Op {
                                            boolean success) {
         return new InstanceRecord(t.table(), t.id(), t.version(), true, t.externalEdit(), t.originTable(),
                 t.originId(), t.description(), columns, List.of(), rows, success, t.active(), t.changedTime(),
-                t.materializedTime(), t.processId(), key, List.of());
+                t.materializedTime(), t.processId(), key, List.of(), List.of(), List.of());
     }
 
     /** Rows defined so far: the index's count once known, else what the index step committed. */
@@ -302,8 +362,17 @@ final class ExecuteInstance extends Op {
                     && (!clean.contains(sp.name()) || !origin.success()))
                     .flatMap(sp -> sp.columns().stream()).map(Column::name).toList();
         }
+        List<Long> keys = new ArrayList<>();
+        List<Integer> slots = new ArrayList<>();
+        if (!columns.isEmpty() && shares(ctx, p)) {
+            long[] k = new long[columns.size()];
+            int[] sl = new int[columns.size()];
+            layout(ctx, p, k, sl);
+            Arrays.stream(k).forEach(keys::add);
+            Arrays.stream(sl).forEach(slots::add);
+        }
         WriteInstance.flip(ctx, b, a.table(), a.version(), p.newId(), p.instanceKey(), columns, changed,
-                rowsOf(p), success, p.deps());
+                rowsOf(p), success, p.deps(), keys, slots);
         Store s = ctx.vault.store();
         try {
             for (BuilderRecord r : p.specs()) {
@@ -322,6 +391,9 @@ final class ExecuteInstance extends Op {
      */
     private ExecProgress carry(ProcessContext ctx, ExecProgress p) {
         Alignment al = alignment(p);
+        if (shares(ctx, p)) {
+            return p; // the clean columns stay where they are, and there are no kept rows
+        }
         Store s = ctx.vault.store();
         List<int[]> cols = new ArrayList<>();
         for (Plan.Step st : plan.steps()) {
@@ -332,7 +404,7 @@ final class ExecuteInstance extends Op {
             }
         }
         List<Column> indexCols = plan.steps().get(0).spec().columns();
-        ChunkTable old = new ChunkTable(s, origin.key(), origin.columns(), origin.rows());
+        ChunkTable old = ChunkTable.of(s, origin);
         ChunkTable now = new ChunkTable(s, p.instanceKey(), indexCols, al.indexRows());
         long rows = p.rows();
         long chunks = (rows + Chunks.ROWS - 1) / Chunks.ROWS;
@@ -347,7 +419,8 @@ final class ExecuteInstance extends Op {
                         for (int[] col : cols) {
                             byte[] k = Keys.cell(p.instanceKey(), col[0], c);
                             if (al.identity()) {
-                                byte[] v = origin.key() == 0 ? null : s.get(s.data, Keys.cell(origin.key(), col[1], c));
+                                long ok = origin.keyOf(col[1]);
+                                byte[] v = ok == 0 ? null : s.get(s.data, Keys.cell(ok, origin.slotOf(col[1]), c));
                                 if (v != null) {
                                     b.put(s.data, k, v);
                                 }
@@ -413,7 +486,7 @@ final class ExecuteInstance extends Op {
             this.index = p.step();
             this.done = new RowTracker(p.doneBefore(), p.doneAfter());
             this.reuse = clean.contains(step.spec().name());
-            this.old = reuse ? new ChunkTable(store, origin.key(), origin.columns(), origin.rows()) : null;
+            this.old = reuse ? ChunkTable.of(store, origin) : null;
             this.oldCols = reuse ? step.spec().columns().stream().mapToInt(c -> origin.columns().indexOf(c)).toArray()
                     : null;
             // Chunks of a clean builder hold carried values, so each one touched is read back first.
@@ -421,9 +494,9 @@ final class ExecuteInstance extends Op {
                     : p.doneAfter().get(p.doneAfter().size() - 1) + 1;
             this.writer = new CellWriter(ctx.vault.store(), p.instanceKey(), step.firstColumn(),
                     step.spec().columns(), fresh);
-            this.bctx = new ExecContext(ctx, a.table(), a.version(), step.spec(), p.rows(), new ChunkTable(
-                    ctx.vault.store(), p.instanceKey(), plan.columns().subList(0, step.firstColumn()), Math.max(0,
-                    p.rows())), depTables, Artifacts.folder(ctx.vault, p.instanceKey()));
+            this.bctx = new ExecContext(ctx, a.table(), a.version(), step.spec(), p.rows(), built(ctx, p,
+                    plan.columns().subList(0, step.firstColumn())), depTables, Artifacts.folder(ctx.vault,
+                    p.instanceKey()));
         }
 
         ExecProgress run() throws InterruptedException {

@@ -70,7 +70,7 @@ final class FrameStore {
     static Frame read(Store s, Reads reads, InstanceRecord r) {
         List<List<Object>> cols = new ArrayList<>();
         for (int c = 0; c < r.columns().size(); c++) {
-            cols.add(readColumn(s, reads, r.key(), c, r.columns().get(c).type(), r.rows()));
+            cols.add(readColumn(s, reads, r.keyOf(c), r.slotOf(c), r.columns().get(c).type(), r.rows()));
         }
         return Frame.ofColumns(r.columns(), cols);
     }
@@ -97,8 +97,9 @@ final class FrameStore {
         private final Store.View view;
         private final InstanceRecord r;
         private final RocksIterator[] its;
-        private final Slice upper;
-        private final ReadOptions bounded;
+        /** Per column: cells may sit under another instance's key (a column carried over unchanged). */
+        private final Slice[] upper;
+        private final ReadOptions[] bounded;
         private final List<List<Object>> buf = new ArrayList<>();
         private int pos;
         private long chunk;
@@ -110,12 +111,14 @@ final class FrameStore {
             this.r = r;
             this.remaining = r.key() == 0 ? 0 : r.rows();
             this.its = new RocksIterator[r.columns().size()];
-            this.upper = new Slice(Keys.instanceStart(r.key() + 1));
-            this.bounded = view.bounded(upper);
+            this.upper = new Slice[its.length];
+            this.bounded = new ReadOptions[its.length];
             try {
                 for (int c = 0; c < its.length; c++) {
-                    its[c] = view.iterator(view.store().data, bounded);
-                    its[c].seek(Keys.cellColumnStart(r.key(), c));
+                    upper[c] = new Slice(Keys.cellColumnStart(r.keyOf(c), r.slotOf(c) + 1));
+                    bounded[c] = view.bounded(upper[c]);
+                    its[c] = view.iterator(view.store().data, bounded[c]);
+                    its[c].seek(Keys.cellColumnStart(r.keyOf(c), r.slotOf(c)));
                     buf.add(new ArrayList<>());
                 }
             } catch (RuntimeException e) {
@@ -161,7 +164,7 @@ final class FrameStore {
                 List<Object> col = buf.get(c);
                 col.clear();
                 RocksIterator it = its[c];
-                byte[] want = Keys.cell(r.key(), c, chunk);
+                byte[] want = Keys.cell(r.keyOf(c), r.slotOf(c), chunk);
                 if (it.isValid() && java.util.Arrays.equals(it.key(), want)) {
                     Chunks.decode(r.columns().get(c).type(), it.value(), col);
                     it.next();
@@ -179,13 +182,17 @@ final class FrameStore {
                 return;
             }
             closed = true;
-            for (RocksIterator it : its) {
-                if (it != null) {
-                    it.close();
+            for (int c = 0; c < its.length; c++) {
+                if (its[c] != null) {
+                    its[c].close();
+                }
+                if (bounded[c] != null) {
+                    bounded[c].close();
+                }
+                if (upper[c] != null) {
+                    upper[c].close();
                 }
             }
-            bounded.close();
-            upper.close();
             view.close();
         }
     }

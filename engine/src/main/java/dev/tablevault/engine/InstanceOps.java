@@ -3,6 +3,7 @@ package dev.tablevault.engine;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.LockMode;
 import dev.tablevault.api.TvArgumentException;
+import dev.tablevault.engine.codec.Codec;
 import dev.tablevault.engine.codec.Records.BuilderRecord;
 import dev.tablevault.engine.codec.Records.CreateInstanceArgs;
 import dev.tablevault.engine.codec.Records.DeleteBuilderArgs;
@@ -17,7 +18,9 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Instance and builder-spec operations. Each is one step: one batch. */
 final class InstanceOps {
@@ -90,7 +93,7 @@ final class InstanceOps {
             TableOps.put(ctx, b, Keys.instance(a.table(), temp), new InstanceRecord(a.table(), temp, a.version(),
                     true, a.externalEdit(), origin == null ? null : origin.table(), origin == null ? null : origin.id(),
                     a.description(), origin == null ? List.of() : origin.columns(), List.of(), 0, true, true, 0, 0,
-                    ctx.pid, 0, List.of()));
+                    ctx.pid, 0, List.of(), List.of(), List.of()));
             // A builder instance starts from its origin's builders (an executed origin keeps them under its id).
             if (origin != null && !a.externalEdit() && origin.table().equals(a.table())) {
                 for (BuilderRecord br : ctx.catalog().builders(a.table(), origin.id())) {
@@ -122,11 +125,18 @@ final class InstanceOps {
         }
 
         @Override
+        void run(ProcessContext ctx) throws InterruptedException {
+            synchronized (ctx.vault.cellKeys()) { // which cells are still used is decided and written as one
+                super.run(ctx);
+            }
+        }
+
+        @Override
         void apply(ProcessContext ctx, WriteBatch b) {
             Catalog cat = ctx.catalog();
             InstanceRecord r = cat.requireInstance(a.table(), a.instanceId());
             try {
-                deleteInstance(ctx, b, r);
+                deleteInstances(ctx, b, List.of(r));
                 // A temporary instance's builders sit under its version, a materialized one's under its id.
                 String owner = r.temporary() ? r.version() : r.id();
                 for (BuilderRecord br : cat.builders(a.table(), owner)) {
@@ -143,13 +153,37 @@ final class InstanceOps {
         }
     }
 
-    /** Adds the removal of an instance record and its cells. */
-    static void deleteInstance(ProcessContext ctx, WriteBatch b, InstanceRecord r) throws RocksDBException {
+    /**
+     * Adds the removal of instance records, of the cells no remaining instance uses (an instance that carried
+     * a column over reads it under its origin's key, which then outlives the origin), and, once durable, of
+     * their artifact folders. Callers hold {@link VaultImpl#cellKeys} while they build and write the batch.
+     */
+    static void deleteInstances(ProcessContext ctx, WriteBatch b, List<InstanceRecord> gone) throws RocksDBException {
         Store s = ctx.vault.store();
-        b.delete(s.meta, Keys.instance(r.table(), r.id()));
-        if (r.key() != 0) {
-            b.deleteRange(s.data, Keys.instanceStart(r.key()), Keys.instanceStart(r.key() + 1));
-            ctx.onDurable(() -> Artifacts.delete(ctx.vault, r.key()));
+        Set<String> goneIds = new HashSet<>();
+        gone.forEach(r -> goneIds.add(r.table() + "/" + r.id()));
+        Set<Long> used = new HashSet<>();
+        s.scan(s.meta, Keys.prefix("I"), (k, v) -> {
+            InstanceRecord r = Codec.decode(v, InstanceRecord.class, "instance");
+            if (!goneIds.contains(r.table() + "/" + r.id())) {
+                used.add(r.key());
+                used.addAll(r.columnKeys());
+            }
+            return true;
+        });
+        Set<Long> dropped = new HashSet<>();
+        for (InstanceRecord r : gone) {
+            b.delete(s.meta, Keys.instance(r.table(), r.id()));
+            Set<Long> keys = new HashSet<>(r.columnKeys());
+            keys.add(r.key());
+            for (long k : keys) {
+                if (k != 0 && !used.contains(k) && dropped.add(k)) {
+                    b.deleteRange(s.data, Keys.instanceStart(k), Keys.instanceStart(k + 1));
+                }
+            }
+            if (r.key() != 0) {
+                ctx.onDurable(() -> Artifacts.delete(ctx.vault, r.key()));
+            }
         }
     }
 

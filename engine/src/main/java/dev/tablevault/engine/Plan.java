@@ -66,7 +66,8 @@ final class Plan {
         return List.copyOf(columns);
     }
 
-    private static List<Spec> order(String table, String version, List<Spec> specs) {
+    /** The specs in the order an execution runs them, without looking for their code. */
+    static List<Spec> order(String table, String version, List<Spec> specs) {
         List<Spec> index = specs.stream().filter(Spec::index).toList();
         if (index.size() != 1) {
             throw new TvBuilderException(ErrorCode.BAD_BUILDER, "instance TEMP_" + version + " of table '" + table

@@ -125,14 +125,19 @@ final class TableOps {
         }
 
         @Override
+        void run(ProcessContext ctx) throws InterruptedException {
+            synchronized (ctx.vault.cellKeys()) { // see InstanceOps.deleteInstances
+                super.run(ctx);
+            }
+        }
+
+        @Override
         void apply(ProcessContext ctx, WriteBatch b) {
             Catalog cat = ctx.catalog();
             Store s = ctx.vault.store();
             try {
                 b.delete(s.meta, Keys.table(a.table()));
-                for (InstanceRecord r : cat.instances(a.table())) {
-                    InstanceOps.deleteInstance(ctx, b, r);
-                }
+                InstanceOps.deleteInstances(ctx, b, cat.instances(a.table()));
                 for (String[] k : cat.builderKeys(a.table())) {
                     b.delete(s.meta, Keys.builder(a.table(), k[2], k[3]));
                 }

@@ -78,6 +78,13 @@ final class VaultImpl implements Vault {
         adoptLocks();
     }
 
+    /** The monitor deletions hold while they decide which cell keys no instance uses any more. */
+    Object cellKeys() {
+        return cellKeys;
+    }
+
+    private final Object cellKeys = new Object();
+
     private long maxInstanceKey() {
         long[] max = {0};
         byte[] last = store.lastKey(store.data);
@@ -85,7 +92,9 @@ final class VaultImpl implements Vault {
             max[0] = Keys.cellInstance(last);
         }
         store.scan(store.meta, Keys.prefix("I"), (k, v) -> {
-            max[0] = Math.max(max[0], Codec.decode(v, InstanceRecord.class, "instance").key());
+            InstanceRecord r = Codec.decode(v, InstanceRecord.class, "instance");
+            max[0] = Math.max(max[0], r.key());
+            r.columnKeys().forEach(ck -> max[0] = Math.max(max[0], ck));
             return true;
         });
         return max[0];

@@ -174,7 +174,7 @@ final class WriteInstance extends Op {
         InstanceRecord origin = temp.originId() == null ? null
                 : cat.instance(temp.originTable(), temp.originId()).orElse(null);
         flip(ctx, b, a.table(), a.version(), p.newId(), p.instanceKey(), a.columns(),
-                changedColumns(ctx.vault.store(), origin, p), p.rows(), success, List.of());
+                changedColumns(ctx.vault.store(), origin, p), p.rows(), success, List.of(), List.of(), List.of());
     }
 
     /**
@@ -184,7 +184,7 @@ final class WriteInstance extends Op {
      */
     static void flip(ProcessContext ctx, WriteBatch b, String tableName, String version, String newId, long key,
                      List<Column> columns, List<String> changed, long rows, boolean success,
-                     List<DepRecord> deps) {
+                     List<DepRecord> deps, List<Long> columnKeys, List<Integer> columnSlots) {
         Catalog cat = ctx.catalog();
         Store s = ctx.vault.store();
         TableRecord table = cat.requireTable(tableName);
@@ -198,7 +198,8 @@ final class WriteInstance extends Op {
             b.delete(s.meta, Keys.instance(tableName, tempId));
             TableOps.put(ctx, b, Keys.instance(tableName, newId), new InstanceRecord(tableName, newId,
                     version, false, temp.externalEdit(), temp.originTable(), temp.originId(), temp.description(),
-                    columns, changed, rows, success, true, changedTime, now, ctx.pid, key, deps));
+                    columns, changed, rows, success, true, changedTime, now, ctx.pid, key, deps, columnKeys,
+                    columnSlots));
             if (success && !table.multipleArtifacts()) {
                 TableOps.put(ctx, b, Keys.table(tableName), new TableRecord(table.name(), table.description(),
                         table.sideEffects(), table.multipleArtifacts(), table.created(), newId));
@@ -230,7 +231,8 @@ final class WriteInstance extends Op {
                 continue;
             }
             List<Object> mine = FrameStore.readColumn(s, s, p.instanceKey(), c, col.type(), p.rows());
-            List<Object> theirs = FrameStore.readColumn(s, s, origin.key(), oc, col.type(), origin.rows());
+            List<Object> theirs = FrameStore.readColumn(s, s, origin.keyOf(oc), origin.slotOf(oc), col.type(),
+                    origin.rows());
             for (int r = 0; r < mine.size(); r++) {
                 if (!Frame.valueEquals(mine.get(r), theirs.get(r))) {
                     changed.add(col.name());

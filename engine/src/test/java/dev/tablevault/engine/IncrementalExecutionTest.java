@@ -340,4 +340,82 @@ class IncrementalExecutionTest {
             assertThat(v.description(T, o).active()).isFalse();
         }
     }
+
+    /** Instance keys that still have cells in the data family. */
+    private static Set<Long> cellKeys(Vault v) {
+        Set<Long> keys = new TreeSet<>();
+        dev.tablevault.engine.store.Store s = ((VaultImpl) v).store();
+        s.scan(s.data, new byte[0], (k, val) -> keys.add(dev.tablevault.engine.store.Keys.cellInstance(k)) || true);
+        return keys;
+    }
+
+    @Test
+    void unchangedColumnsAreSharedNotCopiedAndTheirCellsLiveAsLongAsAnInstanceUsesThem() {
+        try (Vault v = open()) {
+            String v1 = first(v, 3000);
+            Frame original = v.dataframe(T, ReadOptions.id(v1));
+            Set<Long> afterFirst = cellKeys(v);
+            assertThat(afterFirst).hasSize(1);
+            next(v, v1);
+            v.putBuilder(T, "v2", col("b", "s2", ""), OpOptions.defaults());
+            v.executeInstance(T, ExecuteOptions.defaults().version("v2"));
+            String v2 = latest(v);
+            v.createInstance(T, InstanceOptions.defaults().version("v3").originId(v2));
+            v.putBuilder(T, "v3", col("c", "s3", ""), OpOptions.defaults());
+            v.executeInstance(T, ExecuteOptions.defaults().version("v3"));
+            String v3 = latest(v);
+            Frame third = v.dataframe(T, ReadOptions.id(v3));
+            assertThat(third.column("a")).isEqualTo(original.column("a"));
+            assertThat(third.column("b").get(9)).isEqualTo("b:s2:9");
+            assertThat(third.column("c").get(9)).isEqualTo("c:s3:9");
+            try (var cursor = v.rows(T, ReadOptions.id(v3))) {
+                List<Object> row = null;
+                for (int r = 0; r <= 2500; r++) {
+                    row = cursor.next();
+                }
+                assertThat(row).isEqualTo(third.row(2500));
+            }
+
+            v.deleteInstance(T, v1, OpOptions.defaults());
+            v.deleteInstance(T, v2, OpOptions.defaults());
+            assertThat(v.dataframe(T, ReadOptions.id(v3))).isEqualTo(third);
+            assertThat(cellKeys(v)).containsAll(afterFirst); // v1's cells: still used by v3 (id, a, d, e)
+
+            v.deleteInstance(T, v3, OpOptions.defaults());
+            assertThat(cellKeys(v)).isEmpty();
+        }
+    }
+
+    @Test
+    void deletingATableDropsSharedCellsToo() {
+        try (Vault v = open()) {
+            String v1 = first(v, 100);
+            next(v, v1);
+            v.putBuilder(T, "v2", col("b", "s2", ""), OpOptions.defaults());
+            v.executeInstance(T, ExecuteOptions.defaults().version("v2"));
+            assertThat(cellKeys(v)).hasSize(2);
+            v.deleteTable(T, OpOptions.defaults());
+            assertThat(cellKeys(v)).isEmpty();
+        }
+    }
+
+    @Test
+    void aStopMaterializedReExecutionKeepsTheSharedColumnsReadable() {
+        try (Vault v = open()) {
+            String v1 = first(v, 40);
+            Frame original = v.dataframe(T, ReadOptions.id(v1));
+            next(v, v1);
+            v.putBuilder(T, "v2", col("d", "s2", ""), OpOptions.defaults());
+            tagged.fail.add(20L);
+            catchThrowableOfType(() -> v.executeInstance(T, ExecuteOptions.defaults().version("v2").processId("p3")
+                    .checkpointRows(5)), IllegalStateException.class);
+            v.stopProcess("p3", StopOptions.defaults().materialize(true));
+            Frame partial = v.dataframe(T, ReadOptions.id(latest(v)));
+            assertThat(partial.column("a")).isEqualTo(original.column("a"));
+            assertThat(partial.column("d").get(19)).isEqualTo("d:s2:19");
+            assertThat(partial.column("d").get(20)).isNull();
+            v.deleteInstance(T, v1, OpOptions.defaults());
+            assertThat(v.dataframe(T, ReadOptions.id(latest(v)))).isEqualTo(partial);
+        }
+    }
 }

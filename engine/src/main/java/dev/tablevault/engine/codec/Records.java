@@ -30,30 +30,44 @@ public final class Records {
     /**
      * Key {@code I/<table>/<id>} in {@code meta}. {@code key} is the numeric instance key that prefixes the
      * instance's cells in {@code data}; {@code 0} means the instance has no cells. {@code dependencies} are the
-     * instances an execution read (empty for other instances).
+     * instances an execution read (empty for other instances). A column carried over unchanged from an origin is
+     * not copied: its cells stay under the origin's key, at {@code columnKeys[c]} and slot {@code columnSlots[c]}
+     * (both empty when every column is the instance's own, at its position).
      */
     public record InstanceRecord(String table, String id, String version, boolean temporary, boolean externalEdit,
                                  String originTable, String originId, String description, List<Column> columns,
                                  List<String> changedColumns, long rows, boolean success, boolean active,
                                  long changedTime, long materializedTime, String processId, long key,
-                                 List<DepRecord> dependencies) {
+                                 List<DepRecord> dependencies, List<Long> columnKeys, List<Integer> columnSlots) {
         public InstanceRecord {
             columns = new ArrayList<>(columns);
             changedColumns = new ArrayList<>(changedColumns);
             dependencies = new ArrayList<>(dependencies);
+            columnKeys = new ArrayList<>(columnKeys);
+            columnSlots = new ArrayList<>(columnSlots);
+        }
+
+        /** The key under which column {@code c}'s cells are. */
+        public long keyOf(int c) {
+            return columnKeys.isEmpty() ? key : columnKeys.get(c);
+        }
+
+        /** The column slot of column {@code c}'s cells under {@link #keyOf}. */
+        public int slotOf(int c) {
+            return columnSlots.isEmpty() ? c : columnSlots.get(c);
         }
 
         public InstanceRecord inTable(String newTable) {
             return new InstanceRecord(newTable, id, version, temporary, externalEdit,
                     table.equals(originTable) ? newTable : originTable, originId, description, columns,
                     changedColumns, rows, success, active, changedTime, materializedTime, processId, key,
-                    dependencies);
+                    dependencies, columnKeys, columnSlots);
         }
 
         public InstanceRecord deactivated() {
             return new InstanceRecord(table, id, version, temporary, externalEdit, originTable, originId, description,
                     columns, changedColumns, rows, success, false, changedTime, materializedTime, processId, key,
-                    dependencies);
+                    dependencies, columnKeys, columnSlots);
         }
     }
 
