@@ -1,6 +1,7 @@
 package dev.tablevault.api;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,6 +18,12 @@ public interface BuildContext {
 
     /** The id of the executing process. */
     String processId();
+
+    /**
+     * The columns this builder produces, with their declared types: the spec's {@code changedColumns} in
+     * order, typed by its {@code types} (STRING where none is declared). Never empty.
+     */
+    List<Column> columns();
 
     /**
      * The spec's {@code arguments} (strings, numbers, booleans, lists and maps as parsed from YAML or JSON)

@@ -72,6 +72,11 @@ final class ExecContext implements BuildContext {
     }
 
     @Override
+    public List<Column> columns() {
+        return spec.columns();
+    }
+
+    @Override
     public Map<String, Object> arguments() {
         return Collections.unmodifiableMap(spec.arguments());
     }

@@ -30,6 +30,10 @@ import java.util.TreeSet;
  *   {@code latencyMillis}, and fails with {@link ExternalFailure} at the rows in {@code failAtRows}, while the
  *   file {@code failWhileFileExists} exists, or with probability {@code failProbability} (seeded by
  *   {@code seed} and the row).</li>
+ *   <li>{@code csv}: the rows of the CSV file {@code path} (optional {@code delimiter}, default {@code ,};
+ *   {@code header}, default true) typed to the spec's columns, found by header name or by position;
+ *   whole-column or generator, as index or column builder; a resumed generator skips the committed rows while
+ *   streaming. See {@code CsvLoad}.</li>
  * </ul>
  */
 public final class Builtins {
@@ -43,7 +47,7 @@ public final class Builtins {
     }
 
     private static final Map<String, Builder> ALL = Map.of("range", new Range(), "random", new RandomText(),
-            "external", new External());
+            "external", new External(), "csv", new CsvLoad());
 
     private Builtins() {
     }
