@@ -16,11 +16,14 @@ public interface BuildContext {
     /** The name of the builder spec being executed. */
     String builderName();
 
-    /** The columns this builder produces (its {@code changedColumns}), with their declared types, in order. */
-    List<Column> columns();
-
     /** The id of the executing process. */
     String processId();
+
+    /**
+     * The columns this builder produces, with their declared types: the spec's {@code changedColumns} in
+     * order, typed by its {@code types} (STRING where none is declared). Never empty.
+     */
+    List<Column> columns();
 
     /**
      * The spec's {@code arguments} (strings, numbers, booleans, lists and maps as parsed from YAML or JSON)

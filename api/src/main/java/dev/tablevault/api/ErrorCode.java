@@ -40,7 +40,12 @@ public enum ErrorCode {
     /** The vault object was closed, or is read-only. */
     VAULT_CLOSED(54),
     /** A write on a vault opened read-only. */
-    READ_ONLY(55);
+    READ_ONLY(55),
+    /**
+     * A stored {@link ColumnType#OBJECT} value does not decode: its class is not on the class path, or it
+     * changed incompatibly since the value was written.
+     */
+    OBJECT_CLASS(56);
 
     private final int code;
 

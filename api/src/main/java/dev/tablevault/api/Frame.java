@@ -2,7 +2,6 @@ package dev.tablevault.api;
 
 import java.util.AbstractList;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -12,7 +11,8 @@ import java.util.Set;
 
 /**
  * An immutable, typed, column-oriented table held in memory. Values are null or instances of their column
- * type's {@link ColumnType#javaType()}. Thread safe (immutable).
+ * type's {@link ColumnType#javaType()}. Thread safe (immutable); {@link ColumnType#OBJECT} values are held by
+ * reference, so they must not be changed once in a frame.
  */
 public final class Frame {
     private final List<Column> columns;
@@ -138,12 +138,9 @@ public final class Frame {
         return true;
     }
 
-    /** Value equality that compares byte arrays by content. */
+    /** Value equality that compares arrays (byte arrays, and arrays in OBJECT columns) by content. */
     public static boolean valueEquals(Object a, Object b) {
-        if (a instanceof byte[] x && b instanceof byte[] y) {
-            return Arrays.equals(x, y);
-        }
-        return Objects.equals(a, b);
+        return Objects.deepEquals(a, b);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -29,10 +30,11 @@ class FrameTest {
             case TIMESTAMP -> Instant.ofEpochSecond(1_700_000_000L, 5);
             case DURATION -> Duration.ofMillis(1500);
             case ARTIFACT -> "images/a.png";
+            case OBJECT -> List.of("any", 1, Map.of("k", 2.5));
         };
     }
 
-    /** A value of the wrong type for each type. */
+    /** A value of the wrong type for each type; null for OBJECT, which takes any value. */
     static Object wrong(ColumnType t) {
         return switch (t) {
             case LONG -> 7;
@@ -42,6 +44,7 @@ class FrameTest {
             case BYTES -> new Byte[]{1};
             case TIMESTAMP -> 1_700_000_000L;
             case DURATION -> 1500L;
+            case OBJECT -> null;
         };
     }
 
@@ -143,12 +146,42 @@ class FrameTest {
         assertThat(f.get(1, 0)).isNull();
         assertThat(type.accepts(null)).isTrue();
         assertThat(type.accepts(sample(type))).isTrue();
+        if (type == ColumnType.OBJECT) {
+            return; // takes any value: objectColumnsTakeAnyValue
+        }
         assertThat(type.accepts(wrong(type))).isFalse();
 
         List<Object> bad = new ArrayList<>(Arrays.asList(sample(type), null, wrong(type)));
         assertThatThrownBy(() -> Frame.ofColumns(List.of(c), List.of(bad)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'c'").hasMessageContaining("row 2")
                 .hasMessageContaining(type.name());
+    }
+
+    @Test
+    void objectColumnsTakeAnyValue() {
+        List<Object> values = Arrays.asList(7L, "s", new byte[]{1}, new int[]{1, 2}, List.of(1), Map.of("a", 1),
+                new Column("x", ColumnType.LONG), null, Instant.EPOCH);
+        values.forEach(v -> assertThat(ColumnType.OBJECT.accepts(v)).isTrue());
+        assertThat(ColumnType.OBJECT.javaType()).isEqualTo(Object.class);
+        Frame f = Frame.ofColumns(List.of(new Column("o", ColumnType.OBJECT)), List.of(values));
+        assertThat(f.column("o")).hasSize(values.size());
+        assertThat(f.get(6, 0)).isEqualTo(new Column("x", ColumnType.LONG));
+    }
+
+    /** Arrays (bytes, and any array in an OBJECT column) compare by content, nested ones too. */
+    @Test
+    void valueEqualsComparesArraysByContent() {
+        assertThat(Frame.valueEquals(new byte[]{1, 2}, new byte[]{1, 2})).isTrue();
+        assertThat(Frame.valueEquals(new byte[]{1, 2}, new byte[]{1, 3})).isFalse();
+        assertThat(Frame.valueEquals(new int[]{1, 2}, new int[]{1, 2})).isTrue();
+        assertThat(Frame.valueEquals(new Object[]{"a", new long[]{3}}, new Object[]{"a", new long[]{3}})).isTrue();
+        assertThat(Frame.valueEquals(new Object[]{"a", new long[]{3}}, new Object[]{"a", new long[]{4}})).isFalse();
+        assertThat(Frame.valueEquals(null, null)).isTrue();
+        assertThat(Frame.valueEquals(null, 1L)).isFalse();
+        assertThat(Frame.valueEquals(List.of(1), List.of(1))).isTrue();
+        Frame a = Frame.builder().column("o", ColumnType.OBJECT).row((Object) new int[]{1, 2}).build();
+        Frame b = Frame.builder().column("o", ColumnType.OBJECT).row((Object) new int[]{1, 2}).build();
+        assertThat(a).isEqualTo(b);
     }
 
     @Test

@@ -73,7 +73,8 @@ final class CellWriter {
             int n = rows >= 0 ? (int) Math.min(Chunks.ROWS, rows - chunk * Chunks.ROWS) : length.get(chunk);
             for (int i = 0; i < columns.size(); i++) {
                 b.put(store.data, Keys.cell(key, firstColumn + i, chunk),
-                        Chunks.encode(columns.get(i).type(), Arrays.asList(c[i]), 0, n));
+                        Chunks.encode(columns.get(i).type(), Arrays.asList(c[i]), 0, n, columns.get(i).name(),
+                                chunk * Chunks.ROWS));
             }
         }
         touched.clear();

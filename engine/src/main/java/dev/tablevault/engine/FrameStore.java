@@ -34,11 +34,12 @@ final class FrameStore {
     /** Adds rows {@code [from, to)} of every column of {@code frame}; {@code from} must be chunk-aligned. */
     static void putRows(Store s, WriteBatch b, long key, Frame frame, int from, int to) throws RocksDBException {
         for (int c = 0; c < frame.columnCount(); c++) {
-            ColumnType type = frame.columns().get(c).type();
+            Column column = frame.columns().get(c);
             List<Object> col = frame.column(c);
             for (int r = from; r < to; r += Chunks.ROWS) {
                 int end = Math.min(to, r + Chunks.ROWS);
-                b.put(s.data, Keys.cell(key, c, r / Chunks.ROWS), Chunks.encode(type, col, r, end));
+                b.put(s.data, Keys.cell(key, c, r / Chunks.ROWS),
+                        Chunks.encode(column.type(), col, r, end, column.name(), r));
             }
         }
     }
@@ -75,7 +76,11 @@ final class FrameStore {
         return Frame.ofColumns(r.columns(), cols);
     }
 
-    /** SHA-256 of a frame's columns and values, as resume compares them. */
+    /**
+     * SHA-256 of a frame's columns and values, as resume compares them.
+     *
+     * @throws dev.tablevault.api.TvArgumentException for an OBJECT value that cannot be stored
+     */
     static String digest(Frame f) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
@@ -83,7 +88,8 @@ final class FrameStore {
                 Column col = f.columns().get(c);
                 md.update((col.name() + "\0" + col.type() + "\0").getBytes(StandardCharsets.UTF_8));
                 for (int r = 0; r < f.rowCount(); r += Chunks.ROWS) {
-                    md.update(Chunks.encode(col.type(), f.column(c), r, Math.min(f.rowCount(), r + Chunks.ROWS)));
+                    md.update(Chunks.encode(col.type(), f.column(c), r, Math.min(f.rowCount(), r + Chunks.ROWS),
+                            col.name(), r));
                 }
             }
             return HexFormat.of().formatHex(md.digest());

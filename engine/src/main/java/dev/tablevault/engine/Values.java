@@ -4,11 +4,16 @@ import dev.tablevault.api.Column;
 import dev.tablevault.api.ColumnType;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TvBuilderException;
+import dev.tablevault.engine.store.Chunks;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
-/** Checks a builder's row against its declared columns, widening int-like and float values. Stateless. */
+/**
+ * Checks a builder's row against its declared columns, widening int-like and float values; an OBJECT value must
+ * write and read back through Kryo. Stateless.
+ */
 final class Values {
     private Values() {
     }
@@ -28,6 +33,14 @@ final class Values {
                         + v.getClass().getName() + " for column '" + cols.get(i).name() + "' (" + cols.get(i).type()
                         + ") at row " + row + "; declare its type under 'types' or return a "
                         + cols.get(i).type().javaType().getSimpleName());
+            }
+            Optional<String> why = v != null && cols.get(i).type() == ColumnType.OBJECT
+                    ? Chunks.objectProblem(v) : Optional.empty();
+            if (why.isPresent()) {
+                throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + spec.name() + "' returned a "
+                        + v.getClass().getName() + " for OBJECT column '" + cols.get(i).name() + "' at row " + row
+                        + " that cannot be stored: " + why.get() + "; return records, collections or classes whose"
+                        + " fields Kryo can write and read back (see ColumnType.OBJECT)");
             }
             out.add(v);
         }

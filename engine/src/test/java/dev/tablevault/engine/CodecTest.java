@@ -366,6 +366,7 @@ class CodecTest {
                 case 2 -> Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
                 default -> Duration.ofSeconds(r.nextLong() >> 20, r.nextInt(1_000_000_000));
             };
+            case OBJECT -> RandomObjects.value(r);
         };
     }
 

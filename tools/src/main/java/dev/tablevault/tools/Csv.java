@@ -30,8 +30,10 @@ import java.util.Locale;
  * CSV in and out. The header names the columns; a header cell may be {@code name:type} with a lower-case
  * {@link ColumnType} name (default {@code string}). An empty cell, quoted or not, is null (so an empty string
  * reads back as null). Bytes are Base64, timestamps ISO-8601 instants, durations ISO-8601 ({@code PT1.5S}).
- * {@code tv show} writes the same form, so its output can be written back. Reading uses Jackson; writing is
- * done here because Jackson's row writer drops null array elements (shifting the columns).
+ * {@code tv show} writes the same form, so its output can be written back, except {@code object} columns:
+ * their values print by {@code toString} (arrays by content) and cannot be parsed back, so reading refuses the
+ * type. Reading uses Jackson; writing is done here because Jackson's row writer drops null array elements
+ * (shifting the columns).
  */
 final class Csv {
     private static final CsvMapper MAPPER = CsvMapper.builder()
@@ -92,12 +94,21 @@ final class Csv {
     }
 
     private static ColumnType type(Path file, String name) {
+        ColumnType t;
         try {
-            return ColumnType.valueOf(name.toUpperCase(Locale.ROOT));
+            t = ColumnType.valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw bad(file, "unknown column type '" + name + "'; use one of "
-                    + Arrays.stream(ColumnType.values()).map(Csv::typeName).toList());
+            throw bad(file, "unknown column type '" + name + "'; use one of " + readable());
         }
+        if (t == ColumnType.OBJECT) {
+            throw bad(file, "column type 'object' holds Java objects, which cannot be read from CSV text; write"
+                    + " them through the Java API, or use one of " + readable());
+        }
+        return t;
+    }
+
+    private static List<String> readable() {
+        return Arrays.stream(ColumnType.values()).filter(t -> t != ColumnType.OBJECT).map(Csv::typeName).toList();
     }
 
     /** The header cell of a column: {@code name:type}. */
@@ -122,6 +133,7 @@ final class Csv {
                 case BYTES -> Base64.getDecoder().decode(cell.strip());
                 case TIMESTAMP -> Instant.parse(cell.strip());
                 case DURATION -> Duration.parse(cell.strip());
+                case OBJECT -> throw new IllegalStateException("object columns are refused in the header");
             };
         } catch (RuntimeException e) {
             throw bad(file, "row " + row + " column '" + col.name() + "': '" + cell + "' is not a "
@@ -139,13 +151,20 @@ final class Csv {
         throw new IllegalArgumentException("expected true or false");
     }
 
-    /** A cell's text: bytes as Base64, everything else by {@code toString}; null stays null. */
+    /**
+     * A cell's text: bytes as Base64, other arrays (a top-level value of an object column) by content as
+     * {@code [a, b]}, everything else by {@code toString}; null stays null.
+     */
     static String format(Object v) {
         if (v == null) {
             return null;
         }
         if (v instanceof byte[] b) {
             return Base64.getEncoder().encodeToString(b);
+        }
+        if (v.getClass().isArray()) {
+            String s = Arrays.deepToString(new Object[] {v});
+            return s.substring(1, s.length() - 1);
         }
         return v.toString();
     }

@@ -3,6 +3,7 @@ package dev.tablevault.tools;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.lang.reflect.Array;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,7 +13,9 @@ import java.util.Map;
 
 /**
  * JSON output. {@link #tree} turns API values into plain maps, lists and scalars first, so records print their
- * components and times print as ISO-8601 strings without extra Jackson modules.
+ * components and times print as ISO-8601 strings without extra Jackson modules. Values of {@code object}
+ * columns go through the same conversion: maps, collections, arrays (byte arrays excepted) and records become
+ * JSON structures, numbers, strings and booleans stay themselves, anything else is its {@code toString}.
  */
 final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper();
@@ -54,6 +57,13 @@ final class Json {
         if (v instanceof Collection<?> c) {
             List<Object> out = new ArrayList<>(c.size());
             c.forEach(x -> out.add(tree(x)));
+            return out;
+        }
+        if (v.getClass().isArray() && !(v instanceof byte[])) {
+            List<Object> out = new ArrayList<>();
+            for (int i = 0; i < Array.getLength(v); i++) {
+                out.add(tree(Array.get(v, i)));
+            }
             return out;
         }
         if (v instanceof Record r) {

@@ -15,10 +15,12 @@ import java.util.List;
 
 /**
  * {@code tv show TABLE}: streams an instance's rows as CSV (header {@code name:type}, the form {@code tv write}
- * reads) or, with {@code --json}, as one object {@code {table, instanceId, columns, rows}}.
+ * reads) or, with {@code --json}, as one object {@code {table, instanceId, columns, rows}}. Object column
+ * values print as {@link Csv#format} and {@link Json#tree} describe; their classes must be on the class path.
  */
 @Command(name = "show", description = {"Print the rows of an instance as CSV (the latest active one by default).",
-        "The header cells are NAME:TYPE and an empty cell is null, so the output can be given to 'tv write --csv'."})
+        "The header cells are NAME:TYPE and an empty cell is null, so the output can be given to 'tv write --csv'"
+        + " (except object columns, which print by toString; with --json, maps, lists and records print as JSON)."})
 final class Show extends TvCommand {
     @Parameters(paramLabel = "TABLE")
     String table;

@@ -35,6 +35,10 @@ import java.util.TreeSet;
  *   <li>{@code copy}: whole-column, usable as the index builder; the argument {@code from} is a reference
  *   whose result (one column or a table) gives the columns by position, e.g.
  *   {@code from: "<<orders(v1).{id,total}>>"}.</li>
+ *   <li>{@code csv}: the rows of the CSV file {@code path} (optional {@code delimiter}, default {@code ,};
+ *   {@code header}, default true) typed to the spec's columns, found by header name or by position;
+ *   whole-column or generator, as index or column builder; a resumed generator skips the committed rows while
+ *   streaming. See {@code CsvLoad}.</li>
  * </ul>
  */
 public final class Builtins {
@@ -48,7 +52,8 @@ public final class Builtins {
     }
 
     private static final Map<String, Builder> ALL = Map.of("range", new Range(), "random", new RandomText(),
-            "external", new External(), "template", new TemplateText(), "copy", new Copy());
+            "external", new External(), "template", new TemplateText(), "copy", new Copy(), "csv",
+            new CsvLoad());
 
     private Builtins() {
     }

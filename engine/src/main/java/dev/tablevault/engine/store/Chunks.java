@@ -4,16 +4,21 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import dev.tablevault.api.ColumnType;
 import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.TvArgumentException;
 import dev.tablevault.api.TvStorageException;
 import dev.tablevault.engine.codec.Codec;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.zip.CRC32C;
 
 /**
  * Encodes a chunk of one column's values: format tag, count, null bitmap, then the non-null values in a
- * type-specific compact form (Kryo's varint streams). Stateless and thread safe.
+ * type-specific compact form (Kryo's varint streams). An {@link ColumnType#OBJECT} value is its own Kryo
+ * stream ({@link ObjectCodec}) behind its length and followed by its CRC-32C, so garbage is corruption before
+ * Kryo reads a class name from it. Stateless and thread safe.
  */
 public final class Chunks {
     /** Rows per cell chunk. */
@@ -23,7 +28,20 @@ public final class Chunks {
     private Chunks() {
     }
 
+    /** Encodes values {@code [from, to)}; errors about an OBJECT value name its row as its list index. */
     public static byte[] encode(ColumnType type, List<Object> values, int from, int to) {
+        return encode(type, values, from, to, null, from);
+    }
+
+    /**
+     * Encodes values {@code [from, to)} of column {@code column} (null if unknown), whose value {@code from} is
+     * row {@code firstRow}.
+     *
+     * @throws TvArgumentException ({@code BAD_ARGUMENT}) for an OBJECT value that does not write and read
+     *     back, naming the column, row and class
+     */
+    public static byte[] encode(ColumnType type, List<Object> values, int from, int to, String column,
+                                long firstRow) {
         int n = to - from;
         try (Output out = new Output(16 + n * 9, -1)) {
             out.writeByte(TAG);
@@ -37,12 +55,65 @@ public final class Chunks {
             out.writeBytes(nulls);
             for (int i = 0; i < n; i++) {
                 Object v = values.get(from + i);
-                if (v != null) {
+                if (v != null && type == ColumnType.OBJECT) {
+                    long row = firstRow + i;
+                    writeBytes(out, ObjectCodec.encode(v, why -> refused(column, row, v, why)));
+                } else if (v != null) {
                     write(out, type, v);
                 }
             }
             return out.toBytes();
         }
+    }
+
+    /**
+     * Why {@code value} cannot be stored in an OBJECT column, or empty when it can: Kryo writes it and reads
+     * it back.
+     */
+    public static Optional<String> objectProblem(Object value) {
+        try {
+            ObjectCodec.encode(value, Refused::new);
+            return Optional.empty();
+        } catch (Refused e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    private static TvArgumentException refused(String column, long row, Object v, String why) {
+        return new TvArgumentException(ErrorCode.BAD_ARGUMENT, (column == null ? "an OBJECT column" : "column '"
+                + column + "'") + " row " + row + ": a " + v.getClass().getName() + " cannot be stored as an OBJECT"
+                + " value: " + why + "; store records, collections or classes whose fields Kryo can write and read"
+                + " back (see ColumnType.OBJECT), or convert the value to STRING or BYTES");
+    }
+
+    /** The reason {@link #objectProblem} reports. */
+    private static final class Refused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(String why) {
+            super(why, null, false, false);
+        }
+    }
+
+    /** An OBJECT value's encoding: length, bytes, CRC-32C of the bytes. */
+    private static void writeBytes(Output out, byte[] b) {
+        out.writeVarInt(b.length, true);
+        out.writeBytes(b);
+        out.writeInt(crc(b));
+    }
+
+    private static int crc(byte[] b) {
+        CRC32C c = new CRC32C();
+        c.update(b);
+        return (int) c.getValue();
+    }
+
+    private static Object object(Input in) {
+        byte[] b = bytes(in);
+        if (in.readInt() != crc(b)) {
+            throw new IllegalStateException("OBJECT value checksum mismatch");
+        }
+        return ObjectCodec.decode(b);
     }
 
     /** Decodes a chunk, appending its values to {@code into}. */
@@ -94,6 +165,7 @@ public final class Chunks {
                 out.writeVarLong(d.getSeconds(), false);
                 out.writeVarInt(d.getNano(), true);
             }
+            case OBJECT -> throw new IllegalStateException("OBJECT values are written by encode");
         }
     }
 
@@ -116,6 +188,7 @@ public final class Chunks {
             case BYTES -> bytes(in);
             case TIMESTAMP -> Instant.ofEpochSecond(in.readVarLong(false), in.readVarInt(true));
             case DURATION -> Duration.ofSeconds(in.readVarLong(false), in.readVarInt(true));
+            case OBJECT -> object(in);
         };
     }
 }
