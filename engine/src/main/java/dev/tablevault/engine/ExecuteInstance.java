@@ -372,7 +372,7 @@ final class ExecuteInstance extends Op {
             Arrays.stream(sl).forEach(slots::add);
         }
         WriteInstance.flip(ctx, b, a.table(), a.version(), p.newId(), p.instanceKey(), columns, changed,
-                rowsOf(p), success, p.deps(), keys, slots);
+                rowsOf(p), success, p.deps(), keys, slots, p.originTable(), p.originId());
         Store s = ctx.vault.store();
         try {
             for (BuilderRecord r : p.specs()) {

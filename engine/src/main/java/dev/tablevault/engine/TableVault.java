@@ -26,8 +26,11 @@ import java.util.stream.Stream;
  * read-write; any number may open it {@link VaultOptions#readOnly(boolean) read-only} meanwhile.
  */
 public final class TableVault {
-    /** The vault format this engine writes and the newest it reads. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * The vault format this engine writes and the only one it reads. 2: instance records with dependencies and
+     * per-column cell keys, execution progress with origin and carry (1 was never released).
+     */
+    public static final int FORMAT_VERSION = 2;
 
     private TableVault() {
     }
@@ -124,6 +127,12 @@ public final class TableVault {
         if (r.formatVersion() > FORMAT_VERSION) {
             throw new TvStorageException(ErrorCode.UNSUPPORTED_FORMAT, "vault " + dir + " has format version "
                     + r.formatVersion() + "; this engine reads up to " + FORMAT_VERSION + ": upgrade TableVault");
+        }
+        if (r.formatVersion() < FORMAT_VERSION) {
+            throw new TvStorageException(ErrorCode.UNSUPPORTED_FORMAT, "vault " + dir + " has format version "
+                    + r.formatVersion() + ", written by a development build before the first release; this engine"
+                    + " reads format " + FORMAT_VERSION + " and has no migration for it: export its tables with"
+                    + " that build (tv show) and write them into a new vault");
         }
     }
 

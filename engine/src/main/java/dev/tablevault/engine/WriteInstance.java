@@ -174,30 +174,34 @@ final class WriteInstance extends Op {
         InstanceRecord origin = temp.originId() == null ? null
                 : cat.instance(temp.originTable(), temp.originId()).orElse(null);
         flip(ctx, b, a.table(), a.version(), p.newId(), p.instanceKey(), a.columns(),
-                changedColumns(ctx.vault.store(), origin, p), p.rows(), success, List.of(), List.of(), List.of());
+                changedColumns(ctx.vault.store(), origin, p), p.rows(), success, List.of(), List.of(), List.of(), null,
+                null);
     }
 
     /**
      * Materializes {@code TEMP_<version>} as instance {@code newId} in {@code b}: the new record, the temporary
      * one gone, the table's artifact instance (single-artifact tables, successful only), and side-effect
-     * deactivation of the table's other active instances. O(1) in rows.
+     * deactivation of the table's other active instances. O(1) in rows. {@code originTable}/{@code originId}
+     * name the origin an execution chose when the temporary instance named none (null: the temporary one's).
      */
     static void flip(ProcessContext ctx, WriteBatch b, String tableName, String version, String newId, long key,
                      List<Column> columns, List<String> changed, long rows, boolean success,
-                     List<DepRecord> deps, List<Long> columnKeys, List<Integer> columnSlots) {
+                     List<DepRecord> deps, List<Long> columnKeys, List<Integer> columnSlots, String originTable,
+                     String originId) {
         Catalog cat = ctx.catalog();
         Store s = ctx.vault.store();
         TableRecord table = cat.requireTable(tableName);
         String tempId = Names.temp(version);
         InstanceRecord temp = cat.requireInstance(tableName, tempId);
-        InstanceRecord origin = temp.originId() == null ? null
-                : cat.instance(temp.originTable(), temp.originId()).orElse(null);
+        String oTable = originId != null ? originTable : temp.originTable();
+        String oId = originId != null ? originId : temp.originId();
+        InstanceRecord origin = oId == null ? null : cat.instance(oTable, oId).orElse(null);
         long now = ctx.vault.clock().millis();
         long changedTime = changed.isEmpty() && origin != null ? origin.changedTime() : now;
         try {
             b.delete(s.meta, Keys.instance(tableName, tempId));
             TableOps.put(ctx, b, Keys.instance(tableName, newId), new InstanceRecord(tableName, newId,
-                    version, false, temp.externalEdit(), temp.originTable(), temp.originId(), temp.description(),
+                    version, false, temp.externalEdit(), oTable, oId, temp.description(),
                     columns, changed, rows, success, true, changedTime, now, ctx.pid, key, deps, columnKeys,
                     columnSlots));
             if (success && !table.multipleArtifacts()) {

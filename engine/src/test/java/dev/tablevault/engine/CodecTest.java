@@ -538,7 +538,7 @@ class CodecTest {
     }
 
     @Test
-    void vaultWithANewerFormatVersionIsRefusedAndLeftAsItWas() {
+    void vaultWithAnotherFormatVersionIsRefusedAndLeftAsItWas() {
         Path dir = vaultWithATable();
         byte[] original = rawGet(dir, Keys.vault());
         VaultRecord rec = Codec.decode(original, VaultRecord.class, "vault record");
@@ -551,6 +551,11 @@ class CodecTest {
         openFails(dir, VaultOptions.defaults().readOnly(true), ErrorCode.UNSUPPORTED_FORMAT, "99");
         // The failed opens released the database and did not touch the record.
         assertThat(rawGet(dir, Keys.vault())).isEqualTo(newer);
+
+        byte[] older = Codec.encode(new VaultRecord(1, rec.created(), rec.createdBy()));
+        rawPut(dir, Keys.vault(), older);
+        openFails(dir, VaultOptions.defaults(), ErrorCode.UNSUPPORTED_FORMAT, "format version 1");
+        openFails(dir, VaultOptions.defaults().readOnly(true), ErrorCode.UNSUPPORTED_FORMAT, "no migration");
 
         rawPut(dir, Keys.vault(), original);
         try (Vault v = TableVault.open(dir, VaultOptions.defaults())) {

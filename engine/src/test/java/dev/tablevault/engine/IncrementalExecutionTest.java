@@ -180,6 +180,8 @@ class IncrementalExecutionTest {
                     + "arguments: {salt: s1, after: d}\ndependencies: [self.d]\n"), OpOptions.defaults());
             v.executeInstance(T, ExecuteOptions.defaults().version("v1"));
             assertThat(tagged.take()).isEqualTo(Map.of("a", rows(0, 10)));
+            String chosen = v.instances(T, null, false).get(0);
+            assertThat(v.description(T, latest(v)).originId()).isEqualTo(chosen); // the origin it chose
 
             v.createInstance(T, InstanceOptions.defaults().version("v1").copy(true));
             v.executeInstance(T, ExecuteOptions.defaults().version("v1").force(true));

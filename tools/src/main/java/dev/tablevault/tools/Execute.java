@@ -29,6 +29,10 @@ final class Execute extends TvCommand {
             + " least every MS milliseconds (default: ${DEFAULT-VALUE}).")
     long checkpointMillis;
 
+    @Option(names = "--force", description = "Compute every column, ignoring the origin's results (by default"
+            + " builders whose spec, code version and inputs did not change are carried over).")
+    boolean force;
+
     @Mixin
     ProcessIdOption pid;
 
@@ -36,7 +40,7 @@ final class Execute extends TvCommand {
     void execute() {
         try (Vault v = openWritable()) {
             String p = v.executeInstance(table, ExecuteOptions.defaults().version(version).processId(pid.processId)
-                    .checkpointRows(checkpointRows).checkpointMillis(checkpointMillis));
+                    .checkpointRows(checkpointRows).checkpointMillis(checkpointMillis).force(force));
             String id = v.instances(table, version, false).stream().reduce((x, y) -> y).orElse("?");
             Frame f = v.dataframe(table, ReadOptions.id(id));
             print(Json.obj("table", table, "version", version, "instanceId", id, "rows", f.rowCount(), "columns",

@@ -216,5 +216,18 @@ class CommandsTest {
         ok(log);
         assertThat(log.outLines().get(0)).contains("BEGIN", "executeInstance");
         assertThat(log.out()).contains("CHECKPOINT", "END", "COMMITTED");
+
+        // Re-executing with the same specs carries the answers over: the service is down again, unused.
+        Files.writeString(flag, "");
+        ok(cli.tv("create-instance", "stories"));
+        ok(cli.tv("builder", "put", "stories", index.toString()));
+        ok(cli.tv("builder", "put", "stories", call.toString()));
+        ok(cli.tv("execute", "stories"));
+        ok(cli.tv("create-instance", "stories"));
+        ok(cli.tv("builder", "put", "stories", index.toString()));
+        ok(cli.tv("builder", "put", "stories", call.toString()));
+        Cli.Result forced = cli.tv("execute", "stories", "--force");
+        assertThat(forced.exit()).isNotZero();
+        assertThat(forced.err()).contains("service-down exists");
     }
 }
