@@ -47,6 +47,36 @@ public enum ColumnType {
         return javaType;
     }
 
+    /**
+     * The value a text stands for: numbers and booleans ({@code true}/{@code false}, any case) as written,
+     * surrounding blanks ignored; TIMESTAMP and DURATION in ISO-8601; BYTES in Base64; STRING and ARTIFACT the
+     * text itself. OBJECT values have no text form.
+     *
+     * @throws IllegalArgumentException naming what was expected
+     */
+    public Object parse(String text) {
+        String t = text.strip();
+        try {
+            return switch (this) {
+                case LONG -> Long.parseLong(t);
+                case DOUBLE -> Double.parseDouble(t);
+                case BOOLEAN -> {
+                    if (!t.equalsIgnoreCase("true") && !t.equalsIgnoreCase("false")) {
+                        throw new IllegalArgumentException("expected true or false");
+                    }
+                    yield Boolean.parseBoolean(t);
+                }
+                case STRING, ARTIFACT -> text;
+                case BYTES -> java.util.Base64.getDecoder().decode(t);
+                case TIMESTAMP -> Instant.parse(t);
+                case DURATION -> Duration.parse(t);
+                case OBJECT -> throw new IllegalArgumentException("object values have no text form");
+            };
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("expected ISO-8601: " + e.getMessage(), e);
+        }
+    }
+
     /** True when {@code value} (null allowed) may be stored in a column of this type. */
     public boolean accepts(Object value) {
         return value == null || javaType.isInstance(value);

@@ -14,11 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The {@link BuildContext} of one builder step. Reads of the instance being built ({@code self}: the committed
  * columns of the steps before it) and references resolve through a {@link Resolver} shared by the step's
- * threads; arguments without a per-row reference are resolved once. Thread safe.
+ * threads; arguments without a per-row reference are resolved once per step, the others once per row context.
+ * Thread safe.
  */
 final class ExecContext implements BuildContext {
     private final ProcessContext process;
@@ -29,7 +31,11 @@ final class ExecContext implements BuildContext {
     private final RefTable self;
     private final Resolver resolver;
     private final Path artifacts;
-    private volatile Map<String, Object> resolved;
+    /** The row whose arguments this context resolves, or -1 for the step's own (row-independent) context. */
+    private final long row;
+    /** The arguments without a row, shared by the step's contexts and resolved once. */
+    private final AtomicReference<Map<String, Object>> stepArguments;
+    private volatile Map<String, Object> rowArguments;
 
     ExecContext(ProcessContext process, String table, String version, Spec spec, long rows, RefTable self,
                 Map<String, RefTable> deps, Path artifacts) {
@@ -41,11 +47,26 @@ final class ExecContext implements BuildContext {
         this.self = self;
         this.resolver = new Resolver(Dependencies.source(self, deps, spec.name()), "builder '" + spec.name() + "'");
         this.artifacts = artifacts;
+        this.row = -1;
+        this.stepArguments = new AtomicReference<>();
+    }
+
+    private ExecContext(ExecContext step, long row) {
+        this.process = step.process;
+        this.table = step.table;
+        this.version = step.version;
+        this.spec = step.spec;
+        this.rows = step.rows;
+        this.self = step.self;
+        this.resolver = step.resolver;
+        this.artifacts = step.artifacts;
+        this.row = row;
+        this.stepArguments = step.stepArguments;
     }
 
     /** The context a row-wise builder gets for {@code row}: arguments resolved for that row. */
     BuildContext forRow(long row) {
-        return spec.args().perRow() ? new RowView(row) : this;
+        return spec.args().perRow() ? new ExecContext(this, row) : this;
     }
 
     @Override
@@ -75,10 +96,18 @@ final class ExecContext implements BuildContext {
 
     @Override
     public Map<String, Object> arguments() {
-        Map<String, Object> r = resolved;
+        if (row >= 0) {
+            Map<String, Object> r = rowArguments;
+            if (r == null) {
+                r = spec.args().resolve(resolver, row);
+                rowArguments = r;
+            }
+            return r;
+        }
+        Map<String, Object> r = stepArguments.get();
         if (r == null) {
             r = spec.args().resolve(resolver, -1);
-            resolved = r;
+            stepArguments.compareAndSet(null, r);
         }
         return r;
     }
@@ -125,73 +154,5 @@ final class ExecContext implements BuildContext {
     @Override
     public Vault vault() {
         return process.vault.childView(process.pid);
-    }
-
-    /** The same context with arguments resolved for one row. */
-    private final class RowView implements BuildContext {
-        private final long row;
-        private Map<String, Object> args;
-
-        RowView(long row) {
-            this.row = row;
-        }
-
-        @Override
-        public String table() {
-            return table;
-        }
-
-        @Override
-        public String version() {
-            return version;
-        }
-
-        @Override
-        public String builderName() {
-            return spec.name();
-        }
-
-        @Override
-        public List<Column> columns() {
-            return spec.columns();
-        }
-
-        @Override
-        public String processId() {
-            return process.pid;
-        }
-
-        @Override
-        public synchronized Map<String, Object> arguments() {
-            if (args == null) {
-                args = spec.args().resolve(resolver, row);
-            }
-            return args;
-        }
-
-        @Override
-        public long rowCount() {
-            return rows;
-        }
-
-        @Override
-        public Object value(String column, long r) {
-            return ExecContext.this.value(column, r);
-        }
-
-        @Override
-        public Path artifactFolder() {
-            return ExecContext.this.artifactFolder();
-        }
-
-        @Override
-        public boolean stopRequested() {
-            return ExecContext.this.stopRequested();
-        }
-
-        @Override
-        public Vault vault() {
-            return ExecContext.this.vault();
-        }
     }
 }

@@ -24,7 +24,6 @@ import dev.tablevault.engine.store.Store;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

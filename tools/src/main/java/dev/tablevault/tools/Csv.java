@@ -18,8 +18,6 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -125,30 +123,11 @@ final class Csv {
             return null;
         }
         try {
-            return switch (col.type()) {
-                case LONG -> Long.parseLong(cell.strip());
-                case DOUBLE -> Double.parseDouble(cell.strip());
-                case BOOLEAN -> parseBoolean(cell.strip());
-                case STRING, ARTIFACT -> cell;
-                case BYTES -> Base64.getDecoder().decode(cell.strip());
-                case TIMESTAMP -> Instant.parse(cell.strip());
-                case DURATION -> Duration.parse(cell.strip());
-                case OBJECT -> throw new IllegalStateException("object columns are refused in the header");
-            };
+            return col.type().parse(cell);
         } catch (RuntimeException e) {
             throw bad(file, "row " + row + " column '" + col.name() + "': '" + cell + "' is not a "
                     + typeName(col.type()) + " (" + e.getMessage() + ")");
         }
-    }
-
-    private static Boolean parseBoolean(String s) {
-        if (s.equalsIgnoreCase("true")) {
-            return Boolean.TRUE;
-        }
-        if (s.equalsIgnoreCase("false")) {
-            return Boolean.FALSE;
-        }
-        throw new IllegalArgumentException("expected true or false");
     }
 
     /**

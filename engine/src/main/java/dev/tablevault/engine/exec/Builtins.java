@@ -231,20 +231,15 @@ public final class Builtins {
         }
         String text = v.toString();
         try {
-            return switch (col.type()) {
-                case STRING, ARTIFACT -> text;
-                case LONG -> v instanceof Number n && n.doubleValue() == n.longValue() ? (Object) n.longValue()
-                        : (Object) Long.parseLong(text.trim());
-                case DOUBLE -> v instanceof Number n ? n.doubleValue() : Double.parseDouble(text.trim());
-                case BOOLEAN -> switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
-                    case "true" -> true;
-                    case "false" -> false;
-                    default -> throw new IllegalArgumentException(text);
-                };
-                case TIMESTAMP -> java.time.Instant.parse(text.trim());
-                case DURATION -> java.time.Duration.parse(text.trim());
-                default -> throw new IllegalArgumentException(text);
-            };
+            if (v instanceof Number n && (col.type() == ColumnType.LONG || col.type() == ColumnType.DOUBLE)) {
+                if (col.type() == ColumnType.DOUBLE) {
+                    return n.doubleValue();
+                }
+                if (n.doubleValue() == n.longValue()) {
+                    return n.longValue();
+                }
+            }
+            return col.type().parse(text);
         } catch (RuntimeException e) {
             throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + ctx.builderName() + "': value '" + text
                     + "' for column '" + col.name() + "' at row " + row + " is not a " + col.type());

@@ -21,10 +21,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 
@@ -244,16 +241,7 @@ final class CsvLoad implements FrameBuilder, GeneratorBuilder {
                 return null;
             }
             try {
-                return switch (col.type()) {
-                    case LONG -> Long.parseLong(cell.strip());
-                    case DOUBLE -> Double.parseDouble(cell.strip());
-                    case BOOLEAN -> bool(cell.strip());
-                    case STRING, ARTIFACT -> cell;
-                    case BYTES -> Base64.getDecoder().decode(cell.strip());
-                    case TIMESTAMP -> Instant.parse(cell.strip());
-                    case DURATION -> Duration.parse(cell.strip());
-                    case OBJECT -> throw new IllegalStateException("object columns are refused on open");
-                };
+                return col.type().parse(cell);
             } catch (RuntimeException e) {
                 throw bad(ctx, file + " line " + line + ", column '" + col.name() + "': '" + cell + "' is not a "
                         + col.type().name().toLowerCase(Locale.ROOT) + " (" + e.getMessage() + ")");
@@ -268,16 +256,6 @@ final class CsvLoad implements FrameBuilder, GeneratorBuilder {
                 in.close();
             }
         }
-    }
-
-    private static Boolean bool(String s) {
-        if (s.equalsIgnoreCase("true")) {
-            return Boolean.TRUE;
-        }
-        if (s.equalsIgnoreCase("false")) {
-            return Boolean.FALSE;
-        }
-        throw new IllegalArgumentException("expected true or false");
     }
 
     private static String path(BuildContext ctx) {

@@ -10,9 +10,6 @@ import dev.tablevault.engine.ref.Ref.Nested;
 import dev.tablevault.engine.ref.Ref.Part;
 import dev.tablevault.engine.ref.Ref.Text;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -247,18 +244,22 @@ public final class Resolver {
         if (v == null) {
             return null;
         }
+        if (type == ColumnType.BYTES || type == ColumnType.OBJECT) {
+            throw error(r, "condition " + c + " is on a " + type + " column; conditions work on numbers, booleans,"
+                    + " text, timestamps and durations");
+        }
         try {
-            return switch (type) {
-                case LONG -> v instanceof Number n ? exactLong(n) : Long.parseLong(v.toString().trim());
-                case DOUBLE -> v instanceof Number n ? n.doubleValue() : Double.parseDouble(v.toString().trim());
-                case BOOLEAN -> v instanceof Boolean b ? b : parseBoolean(v.toString().trim());
-                case STRING, ARTIFACT -> v.toString();
-                case TIMESTAMP -> v instanceof Instant i ? i : Instant.parse(v.toString().trim());
-                case DURATION -> v instanceof Duration d ? d : Duration.parse(v.toString().trim());
-                default -> throw error(r, "condition " + c + " is on a " + type + " column; conditions work on"
-                        + " numbers, booleans, text, timestamps and durations");
-            };
-        } catch (NumberFormatException | DateTimeParseException e) {
+            if (type.accepts(v)) {
+                return v;
+            }
+            if (v instanceof Number n && type == ColumnType.LONG) {
+                return exactLong(n);
+            }
+            if (v instanceof Number n && type == ColumnType.DOUBLE) {
+                return n.doubleValue();
+            }
+            return type.parse(v.toString());
+        } catch (IllegalArgumentException e) {
             throw error(r, "condition " + c + ": '" + v + "' is not a " + type + " value");
         }
     }
@@ -268,13 +269,6 @@ public final class Resolver {
             throw new NumberFormatException(n.toString());
         }
         return n.longValue();
-    }
-
-    private static boolean parseBoolean(String s) {
-        if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(s);
-        }
-        throw new NumberFormatException(s);
     }
 
     TvBuilderException error(Ref r, String what) {
