@@ -1,6 +1,7 @@
 package dev.tablevault.engine;
 
 import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.Frame;
 import dev.tablevault.api.ProcessState;
 import dev.tablevault.api.ReadOptions;
 import dev.tablevault.api.RowBuilder;
@@ -98,6 +99,42 @@ class MultiProcessTest {
             assertThat(calls.keySet().stream().mapToLong(Long::longValue).min().orElse(-1))
                     .isEqualTo(committedBeforeKill);
             assertThat(stopAt - committedBeforeKill).as("rows computed twice").isLessThan(batch);
+            assertThat(calls.values()).allSatisfy(c -> assertThat(c.get()).isEqualTo(1));
+        }
+    }
+
+    /** The same for a re-execution: rows aligned on the key, old rows kept, one column carried over. */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {21, 22})
+    void reExecutionKilledAtARandomRowResumesAndEqualsAnUninterruptedOne(long seed) throws Exception {
+        Random rnd = new Random(seed);
+        int rows = 2000 + 2 * rnd.nextInt(1000);
+        int total = rows + rows / 2;
+        int batch = 200 + rnd.nextInt(500);
+        long stopAt = rnd.nextInt(total);
+        Path dir = tmp.resolve("v");
+        OwnerChild.prepareReExecute(dir, rows);
+        try (ChildJvm child = ChildJvm.start(OwnerChild.class, "execute", dir.toString(), Integer.toString(rows),
+                Integer.toString(batch), Long.toString(stopAt), "v2")) {
+            child.awaitLine("AT ");
+            child.kill();
+        }
+        Map<Long, AtomicInteger> calls = new ConcurrentHashMap<>();
+        RowBuilder counting = (ctx, row) -> {
+            calls.computeIfAbsent(row, r -> new AtomicInteger()).incrementAndGet();
+            return List.of("v" + row);
+        };
+        try (Vault v = TableVault.open(dir, VaultOptions.defaults().restart(true).builder("slow", counting))) {
+            assertThat(TableVault.restartFailures(v)).isEmpty();
+            assertThat(v.process("exec-kill").state()).isEqualTo(ProcessState.COMMITTED);
+            Frame f = v.dataframe("stories", ReadOptions.version("v2"));
+            assertThat(f.rowCount()).isEqualTo(total);
+            for (int r = 0; r < total; r++) {
+                long id = r < rows ? rows / 2 + r : r - rows;
+                assertThat(f.row(r)).as("row %d", r).containsExactly(id, "L" + id, "v" + r);
+            }
+            long committedBeforeKill = stopAt / batch * batch;
+            assertThat(calls).as("rows computed after the restart").hasSize((int) (total - committedBeforeKill));
             assertThat(calls.values()).allSatisfy(c -> assertThat(c.get()).isEqualTo(1));
         }
     }

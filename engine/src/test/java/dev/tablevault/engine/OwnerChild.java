@@ -15,9 +15,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Child-JVM mains for {@link MultiProcessTest}. {@code own DIR}: creates a vault with table {@code stories},
- * prints {@code READY}, and holds the vault until stdin closes. {@code execute DIR ROWS BATCH STOP_AT}: runs an
- * execution with a row-wise builder that prints {@code AT <row>} on reaching row STOP_AT and then blocks, so
- * the parent can {@code kill -9} it there.
+ * prints {@code READY}, and holds the vault until stdin closes. {@code execute DIR ROWS BATCH STOP_AT [VERSION]}:
+ * runs an execution (of version {@code base} unless given) with a row-wise builder that prints {@code AT <row>}
+ * on reaching row STOP_AT and then blocks, so the parent can {@code kill -9} it there.
  */
 final class OwnerChild {
     private OwnerChild() {
@@ -46,6 +46,7 @@ final class OwnerChild {
         };
         try (Vault v = TableVault.open(dir, VaultOptions.defaults().builder("slow", slow))) {
             v.executeInstance("stories", ExecuteOptions.defaults().processId("exec-kill")
+                    .version(args.length > 5 ? args[5] : "base")
                     .checkpointRows(Integer.parseInt(args[3])).checkpointMillis(3_600_000));
         }
     }
@@ -61,5 +62,41 @@ final class OwnerChild {
             v.putBuilder("stories", "base", BuilderSpec.fromYaml("name: text\ntype: column\nbuilder: slow\n"
                     + "changedColumns: [text]\n"), OpOptions.defaults());
         }
+    }
+
+    /**
+     * A vault for a re-execution: version {@code base} executed ({@code rows} ids, primary key {@code id},
+     * columns {@code label} = {@code L<id>} and {@code text} by {@code slow}), and {@code TEMP_v2} from it whose
+     * index shifts the ids by half ({@code keepOld}: the first half are kept) and whose {@code text} changed:
+     * {@code label} is carried over, {@code text} recomputed by {@code slow} for every row.
+     */
+    static void prepareReExecute(Path dir, int rows) {
+        RowBuilder plain = (ctx, row) -> List.of("old" + row);
+        try (Vault v = TableVault.open(dir, VaultOptions.defaults().create(true).builder("slow", plain))) {
+            v.createTable("stories", TableOptions.defaults());
+            v.createInstance("stories", InstanceOptions.defaults().version("base"));
+            v.putBuilder("stories", "base", index(0, rows), OpOptions.defaults());
+            v.putBuilder("stories", "base", LABEL, OpOptions.defaults());
+            v.putBuilder("stories", "base", text("one"), OpOptions.defaults());
+            v.executeInstance("stories", ExecuteOptions.defaults());
+            String base = v.instances("stories", "base", false).get(0);
+            v.createInstance("stories", InstanceOptions.defaults().version("v2").originId(base));
+            v.putBuilder("stories", "v2", index(rows / 2, rows), OpOptions.defaults());
+            v.putBuilder("stories", "v2", text("two"), OpOptions.defaults());
+        }
+    }
+
+    private static final BuilderSpec LABEL = BuilderSpec.fromYaml("name: label\ntype: column\nbuilder: template\n"
+            + "changedColumns: [label]\narguments: {template: 'L<<self.id[index]>>'}\n");
+
+    private static BuilderSpec index(int start, int count) {
+        return BuilderSpec.fromYaml("name: stories_index\ntype: index\nbuilder: range\nchangedColumns: [id]\n"
+                + "types: {id: long}\nprimaryKey: [id]\nkeepOld: true\narguments: {start: " + start + ", count: "
+                + count + "}\n");
+    }
+
+    private static BuilderSpec text(String salt) {
+        return BuilderSpec.fromYaml("name: text\ntype: column\nbuilder: slow\nchangedColumns: [text]\n"
+                + "dependencies: [label]\narguments: {salt: " + salt + "}\n");
     }
 }
