@@ -124,6 +124,8 @@ final class ExecuteInstance extends Op {
         if (origin != null) {
             ctx.vault.lockManager().acquire(ctx.pid, LockManager.instance(origin.table(), origin.id()), LockMode.SHARED,
                     ctx.vault.options().lockTimeout());
+            // Chosen before the lock was held: make sure it was not deleted in between.
+            origin = cat.requireInstance(origin.table(), origin.id());
         }
     }
 
@@ -500,13 +502,17 @@ final class ExecuteInstance extends Op {
 
         ExecProgress run() throws InterruptedException {
             Spec spec = step.spec();
+            if (reuse && alignment(p).allMapped() && origin.success()) {
+                // Every row is the origin's and the origin finished: nothing to compute, one checkpoint.
+                p = p.at(index + 1, p.rows(), 0, List.of());
+                try (WriteBatch b = new WriteBatch()) {
+                    ctx.checkpoint(b, spec.name() + " carried over", p, ProcessState.RUNNING);
+                }
+                ctx.crash("step");
+                return p;
+            }
             try {
-                if (reuse && alignment(p).allMapped() && origin.success()) {
-                    // Every row is the origin's and the origin finished: nothing to compute.
-                    for (PrimitiveIterator.OfLong it = done.todo(p.rows()); it.hasNext(); ) {
-                        skip(it.nextLong());
-                    }
-                } else if (step.builder() instanceof FrameBuilder fb && spec.mode().equals("whole-column")) {
+                if (step.builder() instanceof FrameBuilder fb && spec.mode().equals("whole-column")) {
                     Frame f = fb.build(bctx);
                     checkFrame(f);
                     for (int r = (int) done.doneBefore(); r < f.rowCount(); r++) {
