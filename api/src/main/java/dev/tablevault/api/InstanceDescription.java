@@ -23,15 +23,18 @@ import java.util.List;
  * @param materializedTime when it was materialized
  * @param processId the process that created (temporary) or materialized it
  * @param dependencies for an executed instance, the instances its builders read, as {@code table/instanceId}
+ * @param columnTimes when each column's data last changed (a column carried over unchanged keeps its time);
+ *     empty for a temporary instance
  */
 public record InstanceDescription(String table, String id, String version, boolean temporary, boolean externalEdit,
                                   String originTable, String originId, String description, List<Column> columns,
                                   List<String> changedColumns, long rows, boolean success, boolean active,
                                   Instant changedTime, Instant materializedTime, String processId,
-                                  List<String> dependencies) {
+                                  List<String> dependencies, java.util.Map<String, Instant> columnTimes) {
     public InstanceDescription {
         columns = List.copyOf(columns);
         changedColumns = List.copyOf(changedColumns);
         dependencies = List.copyOf(dependencies);
+        columnTimes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(columnTimes));
     }
 }

@@ -17,7 +17,9 @@ import dev.tablevault.engine.codec.Records.ExecuteArgs;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.codec.Records.TableRecord;
 import dev.tablevault.engine.lock.LockManager;
+import dev.tablevault.engine.ref.Ref;
 import dev.tablevault.engine.ref.RefTable;
+import dev.tablevault.engine.ref.Template;
 import dev.tablevault.engine.store.Chunks;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;
@@ -180,7 +182,7 @@ final class ExecuteInstance extends Op {
                     ok = target.equals(index) || out.contains(target);
                 } else {
                     String k = Dependencies.externalKey(d);
-                    ok = depsNow.get(k) != null && depsNow.get(k).equals(depsThen.get(k));
+                    ok = sameData(cat, d, depsNow.get(k), depsThen.get(k));
                 }
             }
             if (ok) {
@@ -239,6 +241,40 @@ final class ExecuteInstance extends Op {
         int[] slots = new int[columns.size()];
         layout(ctx, p, keys, slots);
         return new ChunkTable(ctx.vault.store(), keys, slots, columns, Math.max(0, p.rows()));
+    }
+
+    /**
+     * True when dependency {@code d} reads the same data in instance {@code now} as it did in {@code then}: the
+     * same instance, or for named columns, instances in which those columns last changed at the same time (a
+     * column is carried over unchanged only with the very same rows).
+     */
+    private static boolean sameData(Catalog cat, String d, String now, String then) {
+        if (now == null || then == null || now.equals(then)) {
+            return now != null && now.equals(then);
+        }
+        Ref r = Template.parse("<<" + d + ">>", "dependency '" + d + "'").refs().get(0);
+        Optional<InstanceRecord> a = cat.instance(r.table().toString(), now);
+        Optional<InstanceRecord> b = cat.instance(r.table().toString(), then);
+        if (r.columns().isEmpty() || a.isEmpty() || b.isEmpty()) {
+            return false;
+        }
+        for (Ref.Part c : r.columns()) {
+            int ca = indexOf(a.get(), c.toString());
+            int cb = indexOf(b.get(), c.toString());
+            if (ca < 0 || cb < 0 || a.get().timeOf(ca) != b.get().timeOf(cb)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int indexOf(InstanceRecord r, String column) {
+        for (int c = 0; c < r.columns().size(); c++) {
+            if (r.columns().get(c).name().equals(column)) {
+                return c;
+            }
+        }
+        return -1;
     }
 
     /** The alignment of the new rows with the origin's (the index step must have finished). */
@@ -316,7 +352,7 @@ final class ExecuteInstance extends Op {
                                            boolean success) {
         return new InstanceRecord(t.table(), t.id(), t.version(), true, t.externalEdit(), t.originTable(),
                 t.originId(), t.description(), columns, List.of(), rows, success, t.active(), t.changedTime(),
-                t.materializedTime(), t.processId(), key, List.of(), List.of(), List.of());
+                t.materializedTime(), t.processId(), key, List.of(), List.of(), List.of(), List.of());
     }
 
     /** Rows defined so far: the index's count once known, else what the index step committed. */

@@ -93,7 +93,7 @@ final class InstanceOps {
             TableOps.put(ctx, b, Keys.instance(a.table(), temp), new InstanceRecord(a.table(), temp, a.version(),
                     true, a.externalEdit(), origin == null ? null : origin.table(), origin == null ? null : origin.id(),
                     a.description(), origin == null ? List.of() : origin.columns(), List.of(), 0, true, true, 0, 0,
-                    ctx.pid, 0, List.of(), List.of(), List.of()));
+                    ctx.pid, 0, List.of(), List.of(), List.of(), List.of()));
             // A builder instance starts from its origin's builders (an executed origin keeps them under its id).
             if (origin != null && !a.externalEdit() && origin.table().equals(a.table())) {
                 for (BuilderRecord br : ctx.catalog().builders(a.table(), origin.id())) {

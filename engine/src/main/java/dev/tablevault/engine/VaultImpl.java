@@ -41,6 +41,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -428,6 +429,14 @@ final class VaultImpl implements Vault {
         });
     }
 
+    private static Map<String, Instant> columnTimes(InstanceRecord r) {
+        Map<String, Instant> out = new LinkedHashMap<>();
+        for (int c = 0; !r.temporary() && c < r.columns().size(); c++) {
+            out.put(r.columns().get(c).name(), Instant.ofEpochMilli(r.timeOf(c)));
+        }
+        return out;
+    }
+
     @Override
     public InstanceDescription description(String table, String instanceId) {
         Names.table(table);
@@ -441,7 +450,8 @@ final class VaultImpl implements Vault {
                     List.copyOf(r.changedColumns()), r.rows(), r.success(), r.active(),
                     r.temporary() ? null : Instant.ofEpochMilli(r.changedTime()),
                     r.temporary() ? null : Instant.ofEpochMilli(r.materializedTime()), r.processId(),
-                    r.dependencies().stream().map(d -> d.table() + "/" + d.instanceId()).distinct().toList());
+                    r.dependencies().stream().map(d -> d.table() + "/" + d.instanceId()).distinct().toList(),
+                    columnTimes(r));
         });
     }
 

@@ -184,6 +184,17 @@ final class WriteInstance extends Op {
      * deactivation of the table's other active instances. O(1) in rows. {@code originTable}/{@code originId}
      * name the origin an execution chose when the temporary instance named none (null: the temporary one's).
      */
+    /** Per column: now if it changed, else its time in the origin (the origin's change time if it has none). */
+    private static List<Long> columnTimes(List<Column> columns, List<String> changed, InstanceRecord origin,
+                                          long now) {
+        List<Long> out = new ArrayList<>(columns.size());
+        for (Column c : columns) {
+            int oc = origin == null ? -1 : origin.columns().indexOf(c);
+            out.add(changed.contains(c.name()) || oc < 0 ? now : origin.timeOf(oc));
+        }
+        return out;
+    }
+
     static void flip(ProcessContext ctx, WriteBatch b, String tableName, String version, String newId, long key,
                      List<Column> columns, List<String> changed, long rows, boolean success,
                      List<DepRecord> deps, List<Long> columnKeys, List<Integer> columnSlots, String originTable,
@@ -203,7 +214,7 @@ final class WriteInstance extends Op {
             TableOps.put(ctx, b, Keys.instance(tableName, newId), new InstanceRecord(tableName, newId,
                     version, false, temp.externalEdit(), oTable, oId, temp.description(),
                     columns, changed, rows, success, true, changedTime, now, ctx.pid, key, deps, columnKeys,
-                    columnSlots));
+                    columnSlots, columnTimes(columns, changed, origin, now)));
             if (success && !table.multipleArtifacts()) {
                 TableOps.put(ctx, b, Keys.table(tableName), new TableRecord(table.name(), table.description(),
                         table.sideEffects(), table.multipleArtifacts(), table.created(), newId));

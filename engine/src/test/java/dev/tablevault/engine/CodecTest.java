@@ -93,11 +93,11 @@ class CodecTest {
         all.add(new TableRecord("stories", "d", true, false, 5L, null));
         all.add(new TableRecord("stories", "", false, true, Long.MAX_VALUE, "base_1_0000abcd"));
         all.add(new InstanceRecord("t", "TEMP_base", "base", true, true, null, null, "", List.of(), List.of(), 0,
-                true, true, 0, 0, "p", 0, List.of(), List.of(), List.of()));
+                true, true, 0, 0, "p", 0, List.of(), List.of(), List.of(), List.of()));
         all.add(new InstanceRecord("t", "base_5_0000abcd", "base", false, false, "u", "base_1_deadbeef", "desc",
                 everyColumnType(), List.of("c_long", "c_string"), 123_456_789_012L, false, false, -1L,
                 Long.MAX_VALUE, "3f0c1b7e-uuid", Long.MAX_VALUE, List.of(new Records.DepRecord("u", "v2",
-                "v2_1_00000002")), List.of(7L, Long.MAX_VALUE), List.of(0, 3)));
+                "v2_1_00000002")), List.of(7L, Long.MAX_VALUE), List.of(0, 3), List.of(1L, 2L)));
         all.add(new BuilderRecord("title", "JSON", "{\"name\": \"title\"}"));
         all.add(new BuilderRecord("", "YAML", ""));
         for (ProcessState s : ProcessState.values()) {

@@ -420,4 +420,43 @@ class IncrementalExecutionTest {
             assertThat(v.dataframe(T, ReadOptions.id(latest(v)))).isEqualTo(partial);
         }
     }
+
+    @Test
+    void onlyReadersOfADependencysChangedColumnsRunAgain() {
+        try (Vault v = open()) {
+            v.createTable("rates", TableOptions.defaults());
+            List<dev.tablevault.api.Column> cols = List.of(new dev.tablevault.api.Column("x", ColumnType.LONG),
+                    new dev.tablevault.api.Column("y", ColumnType.LONG));
+            v.createInstance("rates", InstanceOptions.defaults().version("r").externalEdit(true));
+            v.writeInstance("rates", Frame.ofColumns(cols, List.of(new ArrayList<>(List.of(1L)),
+                    new ArrayList<>(List.of(10L)))), WriteOptions.defaults().version("r"));
+            String r1 = v.instances("rates", null, false).get(0);
+            v.createTable(T, TableOptions.defaults());
+            v.createInstance(T, InstanceOptions.defaults().version("v1"));
+            v.putBuilder(T, "v1", index(0, 4, false), OpOptions.defaults());
+            v.putBuilder(T, "v1", col("a", "'<<rates.x[index::0]>>'", ""), OpOptions.defaults());
+            v.putBuilder(T, "v1", col("b", "'<<rates.y[index::0]>>'", ""), OpOptions.defaults());
+            v.executeInstance(T, ExecuteOptions.defaults().version("v1"));
+            String o = latest(v);
+            tagged.take();
+
+            // A new rates instance from the old one: y changes, x keeps its values and so its column time.
+            v.createInstance("rates", InstanceOptions.defaults().version("r").externalEdit(true).originId(r1));
+            v.writeInstance("rates", Frame.ofColumns(cols, List.of(new ArrayList<>(List.of(1L)),
+                    new ArrayList<>(List.of(20L)))), WriteOptions.defaults().version("r")) ;
+            String r2 = v.instances("rates", null, false).get(1);
+            InstanceDescription d1 = v.description("rates", r1);
+            InstanceDescription d2 = v.description("rates", r2);
+            assertThat(d2.changedColumns()).containsExactly("y");
+            assertThat(d2.columnTimes().get("x")).isEqualTo(d1.columnTimes().get("x"));
+
+            next(v, o);
+            v.executeInstance(T, ExecuteOptions.defaults().version("v2"));
+            assertThat(tagged.take()).isEqualTo(Map.of("b", rows(0, 4)));
+            Frame f = v.dataframe(T, ReadOptions.latest());
+            assertThat(f.column("a").get(0)).isEqualTo("a:1:0");
+            assertThat(f.column("b").get(0)).isEqualTo("b:20:0");
+            assertThat(v.description(T, latest(v)).dependencies()).containsExactly("rates/" + r2);
+        }
+    }
 }

@@ -32,19 +32,28 @@ public final class Records {
      * instance's cells in {@code data}; {@code 0} means the instance has no cells. {@code dependencies} are the
      * instances an execution read (empty for other instances). A column carried over unchanged from an origin is
      * not copied: its cells stay under the origin's key, at {@code columnKeys[c]} and slot {@code columnSlots[c]}
-     * (both empty when every column is the instance's own, at its position).
+     * (both empty when every column is the instance's own, at its position). {@code columnTimes[c]} is when
+     * column {@code c}'s data last changed: carried over from the origin for an unchanged column (empty: all
+     * {@code changedTime}).
      */
     public record InstanceRecord(String table, String id, String version, boolean temporary, boolean externalEdit,
                                  String originTable, String originId, String description, List<Column> columns,
                                  List<String> changedColumns, long rows, boolean success, boolean active,
                                  long changedTime, long materializedTime, String processId, long key,
-                                 List<DepRecord> dependencies, List<Long> columnKeys, List<Integer> columnSlots) {
+                                 List<DepRecord> dependencies, List<Long> columnKeys, List<Integer> columnSlots,
+                                 List<Long> columnTimes) {
         public InstanceRecord {
             columns = new ArrayList<>(columns);
             changedColumns = new ArrayList<>(changedColumns);
             dependencies = new ArrayList<>(dependencies);
             columnKeys = new ArrayList<>(columnKeys);
             columnSlots = new ArrayList<>(columnSlots);
+            columnTimes = new ArrayList<>(columnTimes);
+        }
+
+        /** When column {@code c}'s data last changed. */
+        public long timeOf(int c) {
+            return columnTimes.isEmpty() ? changedTime : columnTimes.get(c);
         }
 
         /** The key under which column {@code c}'s cells are. */
@@ -61,13 +70,13 @@ public final class Records {
             return new InstanceRecord(newTable, id, version, temporary, externalEdit,
                     table.equals(originTable) ? newTable : originTable, originId, description, columns,
                     changedColumns, rows, success, active, changedTime, materializedTime, processId, key,
-                    dependencies, columnKeys, columnSlots);
+                    dependencies, columnKeys, columnSlots, columnTimes);
         }
 
         public InstanceRecord deactivated() {
             return new InstanceRecord(table, id, version, temporary, externalEdit, originTable, originId, description,
                     columns, changedColumns, rows, success, false, changedTime, materializedTime, processId, key,
-                    dependencies, columnKeys, columnSlots);
+                    dependencies, columnKeys, columnSlots, columnTimes);
         }
     }
 
