@@ -2,6 +2,7 @@ package dev.tablevault.engine;
 
 import dev.tablevault.api.Column;
 import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.ExecutionListener;
 import dev.tablevault.api.Frame;
 import dev.tablevault.api.FrameBuilder;
 import dev.tablevault.api.GeneratorBuilder;
@@ -54,6 +55,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ExecuteInstance extends Op {
     private final ExecuteArgs a;
+    private final ExecutionListener listener;
     private Plan plan;
     private List<BuilderRecord> specs;
     private List<DepRecord> deps;
@@ -66,10 +68,22 @@ final class ExecuteInstance extends Op {
     private Store store;
 
     ExecuteInstance(ExecuteArgs a) {
+        this(a, null);
+    }
+
+    /** With {@code listener} (may be null) told of the progress; it is not part of the recorded arguments. */
+    ExecuteInstance(ExecuteArgs a, ExecutionListener listener) {
         super("executeInstance", a);
         Names.table(a.table());
         Names.version(a.version());
         this.a = a;
+        this.listener = listener;
+    }
+
+    private void tell(String builder, int step, long rowsDone, long rows) {
+        if (listener != null) {
+            listener.progress(builder, step, plan.steps().size(), rowsDone, rows);
+        }
     }
 
     private String temp() {
@@ -544,6 +558,7 @@ final class ExecuteInstance extends Op {
                 try (WriteBatch b = new WriteBatch()) {
                     ctx.checkpoint(b, spec.name() + " carried over", p, ProcessState.RUNNING);
                 }
+                tell(spec.name(), index, p.rows(), p.rows());
                 ctx.crash("step");
                 return p;
             }
@@ -587,6 +602,7 @@ final class ExecuteInstance extends Op {
             try (WriteBatch b = new WriteBatch()) {
                 ctx.checkpoint(b, spec.name() + " done", p, ProcessState.RUNNING);
             }
+            tell(spec.name(), index, p.rows(), p.rows());
             ctx.crash("step");
             return p;
         }
@@ -724,6 +740,7 @@ final class ExecuteInstance extends Op {
                 p = p.at(index, p.rows(), done.doneBefore(), done.doneAfter());
                 ctx.checkpoint(b, step.spec().name(), p, ProcessState.RUNNING);
                 writer.closeChunks(done, rowsKnown);
+                tell(step.spec().name(), index, done.doneBefore() + done.doneAfter().size(), rowsKnown);
             } catch (RocksDBException e) {
                 throw VaultImpl.io(e);
             }

@@ -303,7 +303,7 @@ final class VaultImpl implements Vault {
     public String executeInstance(String table, ExecuteOptions o) {
         requireOptions(o);
         return write(new ExecuteInstance(new Records.ExecuteArgs(table, o.version(), o.checkpointRows(),
-                o.checkpointMillis(), o.force())), o.processId());
+                o.checkpointMillis(), o.force()), o.listener()), o.processId());
     }
 
     @Override

@@ -437,4 +437,17 @@ class ExecuteInstanceTest {
             assertThat(counting.total()).isZero();
         }
     }
+
+    @Test
+    void aListenerIsToldOfEachCheckpointAndEachFinishedBuilder() {
+        try (Vault v = open(true, false)) {
+            setup(v, 100, 1);
+            List<String> seen = new ArrayList<>();
+            v.executeInstance(T, every(30).listener((builder, step, steps, done, rows) ->
+                    seen.add(builder + " " + step + "/" + steps + " " + done + "/" + rows)));
+            assertThat(seen).containsExactly("stories_index 0/2 30/-1", "stories_index 0/2 60/-1",
+                    "stories_index 0/2 90/-1", "stories_index 0/2 100/-1", "stories_index 0/2 100/100", "text 1/2 30/100", "text 1/2 60/100",
+                    "text 1/2 90/100", "text 1/2 100/100", "text 1/2 100/100");
+        }
+    }
 }

@@ -33,19 +33,28 @@ final class Execute extends TvCommand {
             + " builders whose spec, code version and inputs did not change are carried over).")
     boolean force;
 
+    @Option(names = "--progress", negatable = true, description = "Show a progress bar on stderr (default: when"
+            + " stderr is a terminal and --json is not given).")
+    Boolean progress;
+
     @Mixin
     ProcessIdOption pid;
 
     @Override
     void execute() {
-        try (Vault v = openWritable()) {
+        try (Vault v = openWritable(); Progress bar = Progress.of(showProgress(), spec.commandLine().getErr())) {
             String p = v.executeInstance(table, ExecuteOptions.defaults().version(version).processId(pid.processId)
-                    .checkpointRows(checkpointRows).checkpointMillis(checkpointMillis).force(force));
+                    .checkpointRows(checkpointRows).checkpointMillis(checkpointMillis).force(force)
+                    .listener(bar.listener()));
             String id = v.instances(table, version, false).stream().reduce((x, y) -> y).orElse("?");
             Frame f = v.dataframe(table, ReadOptions.id(id));
             print(Json.obj("table", table, "version", version, "instanceId", id, "rows", f.rowCount(), "columns",
                     f.columnNames(), "processId", p), "executed " + table + " version " + version + " as " + id
                     + ": " + f.rowCount() + " rows x " + f.columnCount() + " columns (process " + p + ")");
         }
+    }
+
+    private boolean showProgress() {
+        return progress != null ? progress : !json() && System.console() != null;
     }
 }

@@ -222,7 +222,9 @@ class CommandsTest {
         ok(cli.tv("create-instance", "stories"));
         ok(cli.tv("builder", "put", "stories", index.toString()));
         ok(cli.tv("builder", "put", "stories", call.toString()));
-        ok(cli.tv("execute", "stories"));
+        Cli.Result carried = cli.tv("execute", "stories", "--progress");
+        assertThat(carried.exit()).isZero();
+        assertThat(carried.err()).contains("1/2 stories_index", "2/2 answer", "50/50");
         ok(cli.tv("create-instance", "stories"));
         ok(cli.tv("builder", "put", "stories", index.toString()));
         ok(cli.tv("builder", "put", "stories", call.toString()));

@@ -1,0 +1,82 @@
+package dev.tablevault.tools;
+
+import dev.tablevault.api.ExecutionListener;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The progress bar of {@code tv execute}: one bar per builder, on stderr. Closing it finishes the bar on
+ * screen. Used by one thread (the listener runs on the executing thread).
+ */
+final class Progress implements AutoCloseable {
+    private final PrintStream target;
+    private ProgressBar bar;
+    private String builder;
+
+    private Progress(PrintStream target) {
+        this.target = target;
+    }
+
+    /** A bar writing to {@code err}, or one that shows nothing when {@code show} is false. */
+    static Progress of(boolean show, PrintWriter err) {
+        return new Progress(show ? new PrintStream(new WriterStream(err), true, StandardCharsets.UTF_8) : null);
+    }
+
+    /** The listener to pass to the execution, or null when nothing is shown. */
+    ExecutionListener listener() {
+        return target == null ? null : this::update;
+    }
+
+    private void update(String name, int step, int steps, long rowsDone, long rows) {
+        if (bar == null || !name.equals(builder)) {
+            close();
+            builder = name;
+            bar = new ProgressBarBuilder().setTaskName((step + 1) + "/" + steps + " " + name)
+                    .setInitialMax(Math.max(rows, 0)).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200)
+                    .setConsumer(new ConsoleProgressBarConsumer(target)).build();
+        }
+        if (rows >= 0) {
+            bar.maxHint(rows);
+        }
+        bar.stepTo(rowsDone);
+    }
+
+    @Override
+    public void close() {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+    }
+
+    /** Bytes to the command's error writer (picocli's, which tests capture). */
+    private static final class WriterStream extends java.io.OutputStream {
+        private final PrintWriter w;
+
+        WriterStream(PrintWriter w) {
+            this.w = w;
+        }
+
+        @Override
+        public void write(int b) {
+            w.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            w.write(new String(b, off, len, StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void flush() {
+            w.flush();
+        }
+    }
+}
