@@ -223,6 +223,23 @@ final class ExecuteInstance extends Op {
         return origin.success() && alignment(ctx, p).identity();
     }
 
+    /** Per-column cell keys and slots as an instance record holds them (empty lists: all the instance's own). */
+    private record Stored(List<Long> keys, List<Integer> slots) {
+    }
+
+    private Stored stored(ProcessContext ctx, ExecProgress p, List<Column> columns) {
+        List<Long> keys = new ArrayList<>();
+        List<Integer> slots = new ArrayList<>();
+        if (!columns.isEmpty() && shares(ctx, p)) {
+            long[] k = new long[columns.size()];
+            int[] sl = new int[columns.size()];
+            layout(ctx, p, k, sl);
+            Arrays.stream(k).forEach(keys::add);
+            Arrays.stream(sl).forEach(slots::add);
+        }
+        return new Stored(keys, slots);
+    }
+
     /** Where each column's cells are: the new key and its position, or the origin's for shared columns. */
     private void layout(ProcessContext ctx, ExecProgress p, long[] keys, int[] slots) {
         boolean sharing = shares(ctx, p);
@@ -358,15 +375,16 @@ final class ExecuteInstance extends Op {
             Store s = ctx.vault.store();
             b.deleteRange(s.data, Keys.instanceStart(t.key()), Keys.instanceStart(t.key() + 1));
             ctx.onDurable(() -> Artifacts.delete(ctx.vault, t.key()));
-            TableOps.put(ctx, b, Keys.instance(a.table(), temp()), withData(t, List.of(), 0, 0, true));
+            TableOps.put(ctx, b, Keys.instance(a.table(), temp()), withData(t, List.of(), 0, 0, true,
+                    new Stored(List.of(), List.of())));
         }
     }
 
     private static InstanceRecord withData(InstanceRecord t, List<Column> columns, long rows, long key,
-                                           boolean success) {
+                                           boolean success, Stored at) {
         return new InstanceRecord(t.table(), t.id(), t.version(), true, t.externalEdit(), t.originTable(),
                 t.originId(), t.description(), columns, List.of(), rows, success, t.active(), t.changedTime(),
-                t.materializedTime(), t.processId(), key, List.of(), List.of(), List.of(), List.of());
+                t.materializedTime(), t.processId(), key, List.of(), at.keys(), at.slots(), List.of());
     }
 
     /** Rows defined so far: the index's count once known, else what the index step committed. */
@@ -380,8 +398,10 @@ final class ExecuteInstance extends Op {
         if (p == null) {
             return;
         }
+        List<Column> columns = columns(p);
+        Stored at = stored(ctx, p, columns);
         ctx.catalog().instance(a.table(), temp()).ifPresent(t -> TableOps.put(ctx, b,
-                Keys.instance(a.table(), temp()), withData(t, columns(p), rowsOf(p), p.instanceKey(), false)));
+                Keys.instance(a.table(), temp()), withData(t, columns, rowsOf(p), p.instanceKey(), false, at)));
     }
 
     /** The instance's columns from the recorded specs: a stop or restart may not have the builders' code. */
@@ -413,17 +433,9 @@ final class ExecuteInstance extends Op {
                     && (!clean.contains(sp.name()) || !origin.success()))
                     .flatMap(sp -> sp.columns().stream()).map(Column::name).toList();
         }
-        List<Long> keys = new ArrayList<>();
-        List<Integer> slots = new ArrayList<>();
-        if (!columns.isEmpty() && shares(ctx, p)) {
-            long[] k = new long[columns.size()];
-            int[] sl = new int[columns.size()];
-            layout(ctx, p, k, sl);
-            Arrays.stream(k).forEach(keys::add);
-            Arrays.stream(sl).forEach(slots::add);
-        }
+        Stored at = stored(ctx, p, columns);
         WriteInstance.flip(ctx, b, a.table(), a.version(), p.newId(), p.instanceKey(), columns, changed,
-                rowsOf(p), success, p.deps(), keys, slots, p.originTable(), p.originId());
+                rowsOf(p), success, p.deps(), at.keys(), at.slots(), p.originTable(), p.originId());
         Store s = ctx.vault.store();
         try {
             for (BuilderRecord r : p.specs()) {

@@ -459,4 +459,25 @@ class IncrementalExecutionTest {
             assertThat(v.description(T, latest(v)).dependencies()).containsExactly("rates/" + r2);
         }
     }
+
+    @Test
+    void aRevertedReExecutionLeavesItsPartialRowsReadableWithTheSharedColumns() {
+        try (Vault v = open()) {
+            String v1 = first(v, 30);
+            Frame original = v.dataframe(T, ReadOptions.id(v1));
+            next(v, v1);
+            v.putBuilder(T, "v2", col("e", "s9", "dependencies: [self.d]\n"), OpOptions.defaults());
+            tagged.fail.add(12L);
+            catchThrowableOfType(() -> v.executeInstance(T, ExecuteOptions.defaults().version("v2")
+                    .checkpointRows(5)), IllegalStateException.class);
+            Frame partial = v.dataframe(T, ReadOptions.id("TEMP_v2"));
+            assertThat(partial.column("a")).isEqualTo(original.column("a"));
+            assertThat(partial.column("e").get(11)).isEqualTo("e:s9:11");
+            assertThat(partial.column("e").get(12)).isNull();
+            v.deleteInstance(T, v1, OpOptions.defaults());
+            assertThat(v.dataframe(T, ReadOptions.id("TEMP_v2"))).isEqualTo(partial);
+            v.deleteInstance(T, "TEMP_v2", OpOptions.defaults());
+            assertThat(cellKeys(v)).isEmpty();
+        }
+    }
 }
