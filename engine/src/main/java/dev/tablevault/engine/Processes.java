@@ -95,7 +95,7 @@ final class Processes implements LockManager.Holders {
                             + ", this call " + digest.substring(0, 12) + "); call it with the arguments it started"
                             + " with, resumeProcess(\"" + pid + "\"), or stopProcess it");
                 }
-                ctx.resumeFrom(existing, log(pid));
+                ctx.resumeFrom(existing, tail(pid));
                 op.checkResumable(ctx);
             }
             return execute(ctx);
@@ -237,10 +237,9 @@ final class Processes implements LockManager.Holders {
         if (rec == null) {
             throw notActive(pid);
         }
-        List<LogEntry> log = log(pid);
-        Op op = Ops.fromArgs(log.isEmpty() ? null : log.get(0).payload());
-        ProcessContext ctx = new ProcessContext(vault, pid, op, rec.userId(), rec.digest(), rec.parentId());
-        ctx.resumeFrom(rec, log);
+        ProcessContext ctx = new ProcessContext(vault, pid, Ops.fromArgs(beginArgs(pid)), rec.userId(), rec.digest(),
+                rec.parentId());
+        ctx.resumeFrom(rec, tail(pid));
         return ctx;
     }
 
@@ -250,9 +249,7 @@ final class Processes implements LockManager.Holders {
         if (rec == null) {
             throw notActive(pid);
         }
-        List<LogEntry> log = log(pid);
-        Op op = Ops.fromArgs(log.isEmpty() ? null : log.get(0).payload());
-        return run(op, pid, rec.userId(), true);
+        return run(Ops.fromArgs(beginArgs(pid)), pid, rec.userId(), true);
     }
 
     /**
@@ -347,6 +344,26 @@ final class Processes implements LockManager.Holders {
         List<ProcessRecord> out = new ArrayList<>();
         vault.store().scan(vault.store().proc, Keys.prefix("P"),
                 (k, v) -> out.add(Codec.decode(v, ProcessRecord.class, "process")));
+        return out;
+    }
+
+    /** The arguments BEGIN recorded, or null when the log has none. */
+    private Object beginArgs(String pid) {
+        byte[] v = vault.store().get(vault.store().proc, Keys.logEntry(pid, 0));
+        return v == null ? null : Codec.decode(v, LogEntry.class, "log of " + pid).payload();
+    }
+
+    /**
+     * The end of a process's log, oldest first, from its last checkpoint (or its start): what a resume needs,
+     * read backwards so that it costs the same however many checkpoints came before.
+     */
+    List<LogEntry> tail(String pid) {
+        List<LogEntry> out = new ArrayList<>();
+        vault.store().scanBackwards(vault.store().proc, Keys.prefix("L", pid), (k, v) -> {
+            LogEntry e = Codec.decode(v, LogEntry.class, "log of " + pid);
+            out.add(0, e);
+            return !e.kind().equals("CHECKPOINT");
+        });
         return out;
     }
 
