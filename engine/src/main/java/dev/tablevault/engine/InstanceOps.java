@@ -126,9 +126,7 @@ final class InstanceOps {
 
         @Override
         void run(ProcessContext ctx) throws InterruptedException {
-            synchronized (ctx.vault.cellKeys()) { // which cells are still used is decided and written as one
-                super.run(ctx);
-            }
+            dropping(ctx, List.of(ctx.catalog().requireInstance(a.table(), a.instanceId())), () -> super.run(ctx));
         }
 
         @Override
@@ -153,10 +151,31 @@ final class InstanceOps {
         }
     }
 
+    /** A commit that may be interrupted. */
+    interface Commit {
+        void run() throws InterruptedException;
+    }
+
+    /**
+     * Runs the commit of a deletion of {@code gone}: when they hold cells, under {@link VaultImpl#cellKeys}, so
+     * that which cells are still used is decided and written as one (two deletions of the last two users of a
+     * key, side by side, would each see the other and leave the key behind). Deletions without cells (most
+     * table deletions) do not wait on each other.
+     */
+    static void dropping(ProcessContext ctx, List<InstanceRecord> gone, Commit commit) throws InterruptedException {
+        if (gone.stream().allMatch(r -> r.key() == 0 && r.columnKeys().isEmpty())) {
+            commit.run();
+            return;
+        }
+        synchronized (ctx.vault.cellKeys()) {
+            commit.run();
+        }
+    }
+
     /**
      * Adds the removal of instance records, of the cells no remaining instance uses (an instance that carried
      * a column over reads it under its origin's key, which then outlives the origin), and, once durable, of
-     * their artifact folders. Callers hold {@link VaultImpl#cellKeys} while they build and write the batch.
+     * their artifact folders. Callers build and write the batch inside {@link #dropping}.
      */
     static void deleteInstances(ProcessContext ctx, WriteBatch b, List<InstanceRecord> gone) throws RocksDBException {
         Store s = ctx.vault.store();

@@ -126,9 +126,7 @@ final class TableOps {
 
         @Override
         void run(ProcessContext ctx) throws InterruptedException {
-            synchronized (ctx.vault.cellKeys()) { // see InstanceOps.deleteInstances
-                super.run(ctx);
-            }
+            InstanceOps.dropping(ctx, ctx.catalog().instances(a.table()), () -> super.run(ctx));
         }
 
         @Override
