@@ -75,10 +75,9 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code --p3-rounds N} [3]; {@code --p4-done 10000,100000,1000000} (rows done before the kill; the table has
  * twice as many), {@code --p4-reps N} [3], {@code --p4-no-halt} (skip the child-JVM halt variant),
  * {@code --p4-split} (add a diagnostic variant: {@code open} without restart, timed, then {@code resumeProcess});
- * {@code --p5-rows N} [1,000,000],
- * {@code --p5-rounds N} [5]; {@code --p7-rows N} [1,000,000], {@code --p7-rounds N} [3];
- * {@code --m1-rows 1000000,10000000}, {@code --m1-xmx 256m}, {@code --m1-index generator,whole-column}
- * (index modes to try) [whole-column,generator]; {@code --warmup-rows N} [100,000]. Scratch directories go under
+ * {@code --p5-rows N} [1,000,000], {@code --p5-rounds N} [5]; {@code --p7-rows N} [1,000,000], {@code --p7-rounds N} [3];
+ * {@code --m1-rows 1000000,10000000}, {@code --m1-xmx 256m}, {@code --m1-index whole-column,generator}
+ * (index modes to try) [both]; {@code --warmup-rows N} [100,000]. Scratch directories go under
  * {@code -Dbench.dir} or {@code java.io.tmpdir} and are deleted at the end.
  *
  * <ul>
@@ -92,11 +91,12 @@ import java.util.concurrent.atomic.LongAdder;
  *   halted ({@code Runtime.halt}, as {@code kill -9}) at row N instead of a thrown failure.</li>
  *   <li>P5: cells/s of {@code dataframe} and of the {@code rows} cursor over 1M rows x 5 columns (3 LONG,
  *   2 STRING), with raw RocksDB iterating the same chunk keys (with and without the engine's chunk
- *   decoder) as references; the vault and the raw database are both opened read-only.</li>
+ *   decoder) as references; the vault and the raw database are both opened read-only; measured with the data
+ *   as the vault left it (memtables, replayed from the WAL) and after a raw flush into table files.</li>
  *   <li>P7: an instance with an index and 5 row-wise LONG columns executed in full, then a new instance from
  *   it as origin with one builder's argument changed, executed; time ratio and builder calls per column.</li>
- *   <li>M1: a child JVM with {@code -Xmx256m} executes an index and one row-wise column of 10M rows; time, the
- *   largest heap after a GC and the sampled peak heap.</li>
+ *   <li>M1: a child JVM with {@code -Xmx256m} executes an index (whole-column and generator mode) and one
+ *   row-wise column of 1M and 10M rows; exit status, time, the largest heap after a GC and the sampled peak.</li>
  * </ul>
  */
 public final class ExecBench {
@@ -148,21 +148,21 @@ public final class ExecBench {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
-                case "--only" -> only = new LinkedHashSet<>(Arrays.asList(value(args, ++i).split(",")));
-                case "--p3-rows" -> p3Rows = positive(a, value(args, ++i));
-                case "--p3-rounds" -> p3Rounds = positive(a, value(args, ++i));
-                case "--p4-done" -> p4Done = ints(a, value(args, ++i));
+                case "--only" -> only = new LinkedHashSet<>(Arrays.asList(CliArgs.value(args, ++i).split(",")));
+                case "--p3-rows" -> p3Rows = CliArgs.positive(a, CliArgs.value(args, ++i));
+                case "--p3-rounds" -> p3Rounds = CliArgs.positive(a, CliArgs.value(args, ++i));
+                case "--p4-done" -> p4Done = ints(a, CliArgs.value(args, ++i));
                 case "--p4-no-halt" -> p4Halt = false;
-                case "--p4-reps" -> p4Reps = positive(a, value(args, ++i));
+                case "--p4-reps" -> p4Reps = CliArgs.positive(a, CliArgs.value(args, ++i));
                 case "--p4-split" -> p4Split = true;
-                case "--p5-rows" -> p5Rows = positive(a, value(args, ++i));
-                case "--p5-rounds" -> p5Rounds = positive(a, value(args, ++i));
-                case "--p7-rows" -> p7Rows = positive(a, value(args, ++i));
-                case "--p7-rounds" -> p7Rounds = positive(a, value(args, ++i));
-                case "--m1-rows" -> m1Rows = ints(a, value(args, ++i));
-                case "--m1-xmx" -> m1Xmx = value(args, ++i);
-                case "--m1-index" -> m1Index = Arrays.asList(value(args, ++i).split(","));
-                case "--warmup-rows" -> warmupRows = positive(a, value(args, ++i));
+                case "--p5-rows" -> p5Rows = CliArgs.positive(a, CliArgs.value(args, ++i));
+                case "--p5-rounds" -> p5Rounds = CliArgs.positive(a, CliArgs.value(args, ++i));
+                case "--p7-rows" -> p7Rows = CliArgs.positive(a, CliArgs.value(args, ++i));
+                case "--p7-rounds" -> p7Rounds = CliArgs.positive(a, CliArgs.value(args, ++i));
+                case "--m1-rows" -> m1Rows = ints(a, CliArgs.value(args, ++i));
+                case "--m1-xmx" -> m1Xmx = CliArgs.value(args, ++i);
+                case "--m1-index" -> m1Index = Arrays.asList(CliArgs.value(args, ++i).split(","));
+                case "--warmup-rows" -> warmupRows = CliArgs.positive(a, CliArgs.value(args, ++i));
                 default -> throw new IllegalArgumentException("unknown option " + a + " (known: --only --p3-rows"
                         + " --p3-rounds --p4-done --p4-no-halt --p4-reps --p4-split --p5-rows --p5-rounds --p7-rows --p7-rounds --m1-rows"
                         + " --m1-xmx --m1-index --warmup-rows)");
@@ -185,23 +185,8 @@ public final class ExecBench {
         }
     }
 
-    private static String value(String[] args, int i) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(args[i - 1] + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static int positive(String option, String v) {
-        int n = Integer.parseInt(v.replace("_", ""));
-        if (n <= 0) {
-            throw new IllegalArgumentException(option + " must be > 0, got " + v);
-        }
-        return n;
-    }
-
     private static int[] ints(String option, String v) {
-        return Arrays.stream(v.split(",")).mapToInt(s -> positive(option, s.trim())).toArray();
+        return Arrays.stream(v.split(",")).mapToInt(s -> CliArgs.positive(option, s.trim())).toArray();
     }
 
     private void run() throws Exception {

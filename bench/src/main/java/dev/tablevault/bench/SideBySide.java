@@ -67,13 +67,13 @@ public final class SideBySide {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
-                case "--p1-ops" -> p1Ops = positive(a, value(args, ++i));
-                case "--p2-ops" -> p2Ops = positive(a, value(args, ++i));
-                case "--rounds" -> rounds = positive(a, value(args, ++i));
-                case "--warmup-ops" -> warmupOps = Integer.parseInt(value(args, ++i));
-                case "--threads" -> threads = Arrays.stream(value(args, ++i).split(","))
-                        .mapToInt(t -> positive("--threads", t.trim())).sorted().distinct().toArray();
-                case "--only" -> only = new LinkedHashSet<>(Arrays.asList(value(args, ++i).split(",")));
+                case "--p1-ops" -> p1Ops = CliArgs.positive(a, CliArgs.value(args, ++i));
+                case "--p2-ops" -> p2Ops = CliArgs.positive(a, CliArgs.value(args, ++i));
+                case "--rounds" -> rounds = CliArgs.positive(a, CliArgs.value(args, ++i));
+                case "--warmup-ops" -> warmupOps = Integer.parseInt(CliArgs.value(args, ++i));
+                case "--threads" -> threads = Arrays.stream(CliArgs.value(args, ++i).split(","))
+                        .mapToInt(t -> CliArgs.positive("--threads", t.trim())).sorted().distinct().toArray();
+                case "--only" -> only = new LinkedHashSet<>(Arrays.asList(CliArgs.value(args, ++i).split(",")));
                 case "--skip-p1" -> p1 = false;
                 case "--skip-p2" -> p2 = false;
                 default -> throw new IllegalArgumentException("unknown option " + a
@@ -88,21 +88,6 @@ public final class SideBySide {
                 throw new IllegalArgumentException("at most " + Target.MAX_THREADS + " threads");
             }
         }
-    }
-
-    private static String value(String[] args, int i) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(args[i - 1] + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static int positive(String option, String v) {
-        int n = Integer.parseInt(v);
-        if (n <= 0) {
-            throw new IllegalArgumentException(option + " must be > 0, got " + v);
-        }
-        return n;
     }
 
     private void run() throws Exception {
