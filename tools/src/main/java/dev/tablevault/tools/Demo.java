@@ -1,14 +1,18 @@
 package dev.tablevault.tools;
 
+import dev.tablevault.api.BuilderSpec;
 import dev.tablevault.api.ColumnType;
+import dev.tablevault.api.ExecuteOptions;
 import dev.tablevault.api.Frame;
 import dev.tablevault.api.InstanceOptions;
+import dev.tablevault.api.OpOptions;
 import dev.tablevault.api.ProcessInfo;
 import dev.tablevault.api.ReadOptions;
 import dev.tablevault.api.TableOptions;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.WriteOptions;
 import dev.tablevault.engine.TableVault;
+import dev.tablevault.engine.exec.Builtins;
 import picocli.CommandLine.Command;
 
 import java.io.IOException;
@@ -23,10 +27,12 @@ import java.util.stream.Stream;
 /**
  * {@code tv demo}: the walk-through. Creates the vault if the directory is new or empty (else uses it), then a
  * table, an external-edit instance, writes a small frame under a generated process id, reads it back and shows
- * the processes, printing each step.
+ * the processes; then builds a second table from it with builders (references, a failing service that pauses
+ * the process, a resume) and re-executes it with one builder changed, printing each step.
  */
 @Command(name = "demo", description = "Walk through the main job step by step: create a vault (if DIR is new or"
-        + " empty), a table and an instance, write rows, read them back, show processes and history.")
+        + " empty), a table and an instance, write rows, read them back, show processes and history; then build a"
+        + " second table with builders, pause on a failing service, resume, and re-execute one changed builder.")
 final class Demo extends TvCommand {
     private final List<Map<String, Object>> steps = new ArrayList<>();
 
@@ -37,7 +43,7 @@ final class Demo extends TvCommand {
         try (Vault v = TableVault.open(dir, options().create(create))) {
             step("open", (create ? "created a new vault at " : "opened the existing vault at ") + dir,
                     Json.obj("vault", dir.toString(), "created", create));
-            String table = freeName(v.tables());
+            String table = freeName(v.tables(), "stories");
             String p = v.createTable(table, TableOptions.defaults().description("made by tv demo"));
             step("createTable", "created table '" + table + "' (process " + p + ")", Json.obj("table", table,
                     "processId", p));
@@ -66,6 +72,7 @@ final class Demo extends TvCommand {
             if (!same) {
                 throw new IllegalStateException("the frame read back differs from the one written: " + back);
             }
+            execute(v, dir, table);
             if (json()) {
                 out().println(Json.write(Json.obj("vault", dir.toString(), "table", table, "instanceId", id,
                         "steps", steps)));
@@ -74,6 +81,61 @@ final class Demo extends TvCommand {
                         + " history");
             }
         }
+    }
+
+    /**
+     * Builds a second table from the first with builders: references, a flaky service that pauses the process
+     * and a resume by the same call, then a re-execution in which only the changed builder runs.
+     */
+    private void execute(Vault v, Path dir, String source) throws IOException {
+        String table = freeName(v.tables(), "blurbs");
+        v.createTable(table, TableOptions.defaults().description("built from " + source + " by tv demo"));
+        v.createInstance(table, InstanceOptions.defaults());
+        String self = "<<self.id[index]>>";
+        v.putBuilder(table, "base", BuilderSpec.fromYaml("name: " + table + "_index\ntype: index\nbuilder: copy\n"
+                + "changedColumns: [id]\ntypes: {id: long}\nprimaryKey: [id]\narguments: {from: '<<" + source
+                + ".id>>'}\n"), OpOptions.defaults());
+        v.putBuilder(table, "base", blurb(source, self, "rated"), OpOptions.defaults());
+        Path flag = Files.createTempFile("tv-demo-service-down", "");
+        v.putBuilder(table, "base", BuilderSpec.fromYaml("name: answer\ntype: column\nbuilder: external\n"
+                + "changedColumns: [answer]\narguments: {failWhileFileExists: '" + flag.toString().replace("'", "''")
+                + "'}\n"), OpOptions.defaults());
+        String pid = v.generateProcessId();
+        ExecuteOptions run = ExecuteOptions.defaults().processId(pid).checkpointRows(1);
+        try {
+            try {
+                v.executeInstance(table, run);
+                throw new IllegalStateException("the simulated service did not fail");
+            } catch (Builtins.ExternalFailure e) {
+                step("executeInstance", "executed table '" + table + "' with builders; the simulated service"
+                        + " failed, so process " + pid + " is " + v.process(pid).state() + ", holding its locks ("
+                        + e.getMessage() + ")", Json.obj("table", table, "processId", pid, "state",
+                        v.process(pid).state()));
+            }
+        } finally {
+            Files.deleteIfExists(flag);
+        }
+        v.executeInstance(table, run);
+        List<String> ids = v.instances(table, "base", false);
+        String first = ids.get(ids.size() - 1);
+        step("resume", "the service is back: the same call resumed " + pid + " from its checkpoint and"
+                + " materialized " + first + ":\n" + indent(csv(v.dataframe(table, ReadOptions.latest()))),
+                Json.obj("processId", pid, "instanceId", first));
+        v.createInstance(table, InstanceOptions.defaults().originId(first));
+        v.putBuilder(table, "base", blurb(source, self, "scored"), OpOptions.defaults());
+        v.executeInstance(table, ExecuteOptions.defaults());
+        ids = v.instances(table, "base", false);
+        String second = ids.get(ids.size() - 1);
+        List<String> changed = v.description(table, second).changedColumns();
+        step("reExecute", "changed one builder and executed again from " + first + ": only " + changed
+                + " recomputed, the other columns carried over as " + second, Json.obj("instanceId", second,
+                "changedColumns", changed));
+    }
+
+    private static BuilderSpec blurb(String source, String self, String verb) {
+        return BuilderSpec.fromYaml("name: blurb\ntype: column\nbuilder: template\nchangedColumns: [blurb]\n"
+                + "arguments: {template: '<<" + source + ".title[id::" + self + "]>> " + verb + " <<" + source
+                + ".rating[id::" + self + "]>>'}\n");
     }
 
     private void step(String name, String text, Map<String, Object> detail) {
@@ -108,10 +170,10 @@ final class Demo extends TvCommand {
         }
     }
 
-    private static String freeName(List<String> tables) {
-        String name = "stories";
+    private static String freeName(List<String> tables, String base) {
+        String name = base;
         for (int i = 2; tables.contains(name); i++) {
-            name = "stories-" + i;
+            name = base + "-" + i;
         }
         return name;
     }

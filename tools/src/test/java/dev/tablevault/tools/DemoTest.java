@@ -21,8 +21,11 @@ class DemoTest {
         assertThat(r.err()).isEmpty();
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("[1] created a new vault", "[2] created table 'stories'",
-                "identical to what was written", "active processes: none", "writeInstance", "done.");
-        assertThat(cli.tv("tables").outLines()).containsExactly("stories");
+                "identical to what was written", "active processes: none", "writeInstance",
+                "[8] executed table 'blurbs'", "is PAUSED, holding its locks", "[9] the service is back",
+                "2,ok-1,\"Night Train, Part 2 rated 3.75\"", "only [blurb] recomputed", "done.");
+        assertThat(cli.tv("tables").outLines()).containsExactly("blurbs", "stories");
+        assertThat(cli.tv("ps").out()).doesNotContain("PAUSED");
         assertThat(cli.tv("show", "stories").outLines()).hasSize(4)
                 .contains("2,\"Night Train, Part 2\",3.75,false,2024-05-02T18:05:00Z");
     }
@@ -37,6 +40,7 @@ class DemoTest {
         assertThat(o.get("table").asText()).isEqualTo("stories-2");
         assertThat(o.get("steps").get(0).get("created").asBoolean()).isFalse();
         assertThat(o.get("steps").get(4).get("identical").asBoolean()).isTrue();
-        assertThat(cli.tv("tables").outLines()).containsExactly("stories", "stories-2");
+        assertThat(o.get("steps").get(9).get("changedColumns").get(0).asText()).isEqualTo("blurb");
+        assertThat(cli.tv("tables").outLines()).containsExactly("blurbs", "blurbs-2", "stories", "stories-2");
     }
 }
