@@ -16,7 +16,6 @@ import dev.tablevault.engine.codec.Records.DepRecord;
 import dev.tablevault.engine.codec.Records.ExecProgress;
 import dev.tablevault.engine.codec.Records.ExecuteArgs;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
-import dev.tablevault.engine.codec.Records.TableRecord;
 import dev.tablevault.engine.lock.LockManager;
 import dev.tablevault.engine.ref.Ref;
 import dev.tablevault.engine.ref.RefTable;
@@ -92,19 +91,8 @@ final class ExecuteInstance extends Op {
 
     @Override
     List<LockReq> locks(ProcessContext ctx) {
-        List<LockReq> l = new ArrayList<>();
-        l.add(new LockReq(LockManager.instance(a.table(), temp()), LockMode.EXCLUSIVE));
-        Catalog cat = ctx.catalog();
-        Optional<TableRecord> t = cat.table(a.table());
-        if (t.isPresent() && t.get().sideEffects()) {
-            l.add(new LockReq(LockManager.table(a.table()), LockMode.EXCLUSIVE));
-        }
-        if (t.isPresent() && !t.get().multipleArtifacts()) {
-            l.add(new LockReq(LockManager.artifacts(a.table()), LockMode.EXCLUSIVE));
-        }
-        cat.instance(a.table(), temp()).filter(r -> r.originId() != null).ifPresent(r ->
-                l.add(new LockReq(LockManager.instance(r.originTable(), r.originId()), LockMode.SHARED)));
-        return l;
+        // A side-effect table is locked whole: materializing deactivates its other instances.
+        return WriteInstance.materializeLocks(ctx, a.table(), a.version(), true);
     }
 
     @Override
@@ -220,7 +208,7 @@ final class ExecuteInstance extends Op {
             clean = Set.copyOf(p.clean());
             store = ctx.vault.store();
         }
-        return origin.success() && alignment(ctx, p).identity();
+        return origin.success() && alignment(p).identity();
     }
 
     /** Per-column cell keys and slots as an instance record holds them (empty lists: all the instance's own). */
@@ -306,14 +294,6 @@ final class ExecuteInstance extends Op {
             }
         }
         return -1;
-    }
-
-    /** The alignment of the new rows with the origin's (the index step must have finished). */
-    private Alignment alignment(ProcessContext ctx, ExecProgress p) {
-        if (store == null) {
-            store = ctx.vault.store();
-        }
-        return alignment(p);
     }
 
     /** The alignment of the new rows with the origin's (the index step must have finished). */
@@ -752,7 +732,7 @@ final class ExecuteInstance extends Op {
                 p = p.at(index, p.rows(), done.doneBefore(), done.doneAfter());
                 ctx.checkpoint(b, step.spec().name(), p, ProcessState.RUNNING);
                 writer.closeChunks(done, rowsKnown);
-                tell(step.spec().name(), index, done.doneBefore() + done.doneAfter().size(), rowsKnown);
+                tell(step.spec().name(), index, done.doneCount(), rowsKnown);
             } catch (RocksDBException e) {
                 throw VaultImpl.io(e);
             }

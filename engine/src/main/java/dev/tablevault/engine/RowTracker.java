@@ -34,6 +34,11 @@ final class RowTracker {
         return doneBefore;
     }
 
+    /** How many rows are committed. */
+    long doneCount() {
+        return doneBefore + doneAfter.size();
+    }
+
     List<Long> doneAfter() {
         return new ArrayList<>(doneAfter);
     }

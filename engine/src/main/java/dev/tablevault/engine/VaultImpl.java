@@ -418,15 +418,20 @@ final class VaultImpl implements Vault {
         Names.table(table);
         Names.instance(instanceId);
         return guarded(() -> {
-            Catalog cat = new Catalog(store, store);
-            cat.requireTable(table);
-            InstanceRecord r = cat.requireInstance(table, instanceId);
+            InstanceRecord r = instanceRecord(table, instanceId);
             if (r.key() == 0) {
                 throw new TvArgumentException(ErrorCode.NOT_FOUND, "instance '" + instanceId + "' of table '" + table
                         + "' holds no data yet, so it has no artifact folder");
             }
             return Artifacts.folder(this, r.key());
         });
+    }
+
+    /** An instance's record, its table checked first (so a missing table is named as such). */
+    private InstanceRecord instanceRecord(String table, String instanceId) {
+        Catalog cat = new Catalog(store, store);
+        cat.requireTable(table);
+        return cat.requireInstance(table, instanceId);
     }
 
     private static Map<String, Instant> columnTimes(InstanceRecord r) {
@@ -442,9 +447,7 @@ final class VaultImpl implements Vault {
         Names.table(table);
         Names.instance(instanceId);
         return guarded(() -> {
-            Catalog cat = new Catalog(store, store);
-            cat.requireTable(table);
-            InstanceRecord r = cat.requireInstance(table, instanceId);
+            InstanceRecord r = instanceRecord(table, instanceId);
             return new InstanceDescription(r.table(), r.id(), r.version(), r.temporary(), r.externalEdit(),
                     r.originTable(), r.originId(), r.description(), List.copyOf(r.columns()),
                     List.copyOf(r.changedColumns()), r.rows(), r.success(), r.active(),

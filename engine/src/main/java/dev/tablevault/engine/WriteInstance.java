@@ -90,14 +90,27 @@ final class WriteInstance extends Op {
 
     @Override
     List<LockReq> locks(ProcessContext ctx) {
+        return materializeLocks(ctx, a.table(), a.version(), false);
+    }
+
+    /**
+     * The locks of an operation that fills and materializes {@code TEMP_<version>}: that instance, the whole
+     * table when {@code wholeTable} is set and the table has side effects, the artifact folder of a
+     * single-artifact table, and (shared) the origin the temporary instance names.
+     */
+    static List<LockReq> materializeLocks(ProcessContext ctx, String table, String version, boolean wholeTable) {
         List<LockReq> l = new ArrayList<>();
-        l.add(new LockReq(LockManager.instance(a.table(), temp()), LockMode.EXCLUSIVE));
+        String temp = Names.temp(version);
+        l.add(new LockReq(LockManager.instance(table, temp), LockMode.EXCLUSIVE));
         Catalog cat = ctx.catalog();
-        Optional<TableRecord> t = cat.table(a.table());
-        if (t.isPresent() && !t.get().multipleArtifacts()) {
-            l.add(new LockReq(LockManager.artifacts(a.table()), LockMode.EXCLUSIVE));
+        Optional<TableRecord> t = cat.table(table);
+        if (wholeTable && t.isPresent() && t.get().sideEffects()) {
+            l.add(new LockReq(LockManager.table(table), LockMode.EXCLUSIVE));
         }
-        cat.instance(a.table(), temp()).filter(r -> r.originId() != null).ifPresent(r ->
+        if (t.isPresent() && !t.get().multipleArtifacts()) {
+            l.add(new LockReq(LockManager.artifacts(table), LockMode.EXCLUSIVE));
+        }
+        cat.instance(table, temp).filter(r -> r.originId() != null).ifPresent(r ->
                 l.add(new LockReq(LockManager.instance(r.originTable(), r.originId()), LockMode.SHARED)));
         return l;
     }
