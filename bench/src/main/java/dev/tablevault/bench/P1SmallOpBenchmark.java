@@ -49,6 +49,7 @@ public class P1SmallOpBenchmark {
         public void open() {
             JvmFlags.warnIfWrong();
             target = new OursTarget(Durability.SYNC, "TableVault SYNC");
+            Target.settle(target, Target.SETTLE_OPS);
         }
 
         @TearDown(Level.Trial)
@@ -64,6 +65,7 @@ public class P1SmallOpBenchmark {
         @Setup(Level.Trial)
         public void open() {
             target = new OursTarget(Durability.NONE, "TableVault NONE");
+            Target.settle(target, Target.SETTLE_OPS);
         }
 
         @TearDown(Level.Trial)
@@ -78,7 +80,8 @@ public class P1SmallOpBenchmark {
 
         @Setup(Level.Trial)
         public void open() {
-            target = new RawRocksTarget(true, "RocksDB synced batch");
+            target = new RawRocksTarget(true, true, "RocksDB synced batch");
+            Target.settle(target, Target.SETTLE_OPS);
         }
 
         @TearDown(Level.Trial)
@@ -93,7 +96,8 @@ public class P1SmallOpBenchmark {
 
         @Setup(Level.Trial)
         public void open() {
-            target = new RawRocksTarget(false, "RocksDB batch, sync=false");
+            target = new RawRocksTarget(false, true, "RocksDB batch, sync=false");
+            Target.settle(target, Target.SETTLE_OPS);
         }
 
         @TearDown(Level.Trial)
@@ -109,6 +113,7 @@ public class P1SmallOpBenchmark {
         @Setup(Level.Trial)
         public void open() {
             target = new SqliteTarget("SQLite WAL FULL");
+            Target.settle(target, Target.SETTLE_OPS);
         }
 
         @TearDown(Level.Trial)

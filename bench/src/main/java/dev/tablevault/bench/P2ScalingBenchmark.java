@@ -56,6 +56,7 @@ public class P2ScalingBenchmark {
         @Setup(Level.Trial)
         public void open() {
             target = new OursTarget(Durability.SYNC, "TableVault SYNC");
+            Target.settle(target, Target.SETTLE_OPS);
         }
 
         @TearDown(Level.Trial)
@@ -70,7 +71,8 @@ public class P2ScalingBenchmark {
 
         @Setup(Level.Trial)
         public void open() {
-            target = new RawRocksTarget(true, "RocksDB synced batch");
+            target = new RawRocksTarget(true, true, "RocksDB synced batch");
+            Target.settle(target, Target.SETTLE_OPS);
         }
 
         @TearDown(Level.Trial)
@@ -86,6 +88,7 @@ public class P2ScalingBenchmark {
         @Setup(Level.Trial)
         public void open() {
             target = new SqliteTarget("SQLite WAL FULL");
+            Target.settle(target, Target.SETTLE_OPS);
         }
 
         @TearDown(Level.Trial)
@@ -101,6 +104,7 @@ public class P2ScalingBenchmark {
         @Setup(Level.Trial)
         public void open() {
             target = new OursTarget(Durability.NONE, "TableVault NONE");
+            Target.settle(target, Target.SETTLE_OPS);
         }
 
         @TearDown(Level.Trial)

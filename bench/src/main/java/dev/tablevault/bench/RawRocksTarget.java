@@ -1,5 +1,6 @@
 package dev.tablevault.bench;
 
+import dev.tablevault.engine.store.Store;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -19,8 +20,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * Raw RocksDB, the P1 baseline: one operation is one {@code WriteBatch} of {@link #PUTS} puts of
  * {@link #VALUE_BYTES}-byte values over the same column families the engine uses ({@code meta}, {@code proc},
  * {@code locks}), written with {@code sync=true} (one WAL fdatasync per batch; concurrent writers share it
- * through RocksDB's group commit). Default RocksDB options otherwise. Override the shape with
- * {@code -Dbench.raw.puts} and {@code -Dbench.raw.valueBytes}.
+ * through RocksDB's group commit). With {@code engineWal}, the WAL options are the vault's
+ * ({@link Store#walOptions}: a bounded WAL and reused WAL files), so the comparison is like with like; without,
+ * every option is RocksDB's default. Override the shape with {@code -Dbench.raw.puts} and
+ * {@code -Dbench.raw.valueBytes}.
  */
 final class RawRocksTarget implements Target {
     static final int PUTS = Integer.getInteger("bench.raw.puts", 4);
@@ -41,11 +44,12 @@ final class RawRocksTarget implements Target {
     private final byte[] value = new byte[VALUE_BYTES];
     private final AtomicLongArray next = new AtomicLongArray(MAX_THREADS);
 
-    RawRocksTarget(boolean sync, String label) {
+    RawRocksTarget(boolean sync, boolean engineWal, String label) {
         this.label = label;
         this.dir = BenchDirs.create("tv-bench-rocks-");
         Arrays.fill(value, (byte) 'v');
-        dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+        DBOptions o = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+        dbOptions = engineWal ? Store.walOptions(o) : o;
         cfOptions = new ColumnFamilyOptions();
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         for (String f : FAMILIES) {

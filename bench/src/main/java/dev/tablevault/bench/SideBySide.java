@@ -26,15 +26,18 @@ import java.util.function.Supplier;
  * </pre>
  *
  * Options (defaults in brackets): {@code --p1-ops N} operations per P1 round [2000], {@code --p2-ops N}
- * operations per thread per P2 round [1000, even], {@code --threads 1,4,16}, {@code --rounds N} [3],
- * {@code --warmup-ops N} [500], {@code --only ours,rocks,sqlite,ref} (which systems; {@code ref} = the
- * no-fsync reference rows) [all], {@code --skip-p1}, {@code --skip-p2}. Scratch directories go under
+ * operations per P2 round, split evenly over the threads [16000], {@code --threads 1,4,16}, {@code --rounds N} [3],
+ * {@code --warmup-ops N} [500], {@code --settle-ops N} single-thread operations each system does first, see
+ * {@link Target#SETTLE_OPS} [16000], {@code --only ours,rocks,sqlite,ref} (which systems; {@code ref} = the
+ * reference rows: no fsync, and raw RocksDB with default options) [all], {@code --skip-p1}, {@code --skip-p2}. Scratch directories go under
  * {@code -Dbench.dir} or {@code java.io.tmpdir} and are deleted at the end.
  *
  * <p>P1: the mean over each round's N operations, the median of the rounds' means reported, plus p50/p99 of
  * all single-operation latencies. A TableVault operation is one {@code createTable} or one
- * {@code deleteTable} (they alternate; their p50s are also shown apart). P2: T threads start together on a barrier, each does N operations on
- * its own names; throughput = T*N / wall time from the barrier to the last thread's end; median of rounds.
+ * {@code deleteTable} (they alternate; their p50s are also shown apart). P2: T threads start together on a barrier, each does N/T operations on
+ * its own names; throughput = N / wall time from the barrier to the last thread's end; median of rounds. Every
+ * round does the same N whatever T, so a 1-thread round lasts as long as the others and averages over the
+ * same background flushes and compactions.
  */
 public final class SideBySide {
     static final String OURS = "TableVault SYNC";
@@ -42,12 +45,14 @@ public final class SideBySide {
     static final String SQLITE = "SQLite WAL FULL";
     static final String OURS_NONE = "(ref) TableVault NONE";
     static final String ROCKS_NOSYNC = "(ref) RocksDB batch, sync=false";
+    static final String ROCKS_DEFAULT = "(ref) RocksDB synced batch, default options";
 
     private int p1Ops = 2000;
-    private int p2Ops = 1000;
+    private int p2Ops = 16_000;
     private int[] threads = {1, 4, 16};
     private int rounds = 3;
     private int warmupOps = 500;
+    private int settleOps = Target.SETTLE_OPS;
     private Set<String> only = new LinkedHashSet<>(List.of("ours", "rocks", "sqlite", "ref"));
     private boolean p1 = true;
     private boolean p2 = true;
@@ -71,17 +76,25 @@ public final class SideBySide {
                 case "--p2-ops" -> p2Ops = CliArgs.positive(a, CliArgs.value(args, ++i));
                 case "--rounds" -> rounds = CliArgs.positive(a, CliArgs.value(args, ++i));
                 case "--warmup-ops" -> warmupOps = Integer.parseInt(CliArgs.value(args, ++i));
+                case "--settle-ops" -> settleOps = Integer.parseInt(CliArgs.value(args, ++i));
                 case "--threads" -> threads = Arrays.stream(CliArgs.value(args, ++i).split(","))
                         .mapToInt(t -> CliArgs.positive("--threads", t.trim())).sorted().distinct().toArray();
                 case "--only" -> only = new LinkedHashSet<>(Arrays.asList(CliArgs.value(args, ++i).split(",")));
                 case "--skip-p1" -> p1 = false;
                 case "--skip-p2" -> p2 = false;
                 default -> throw new IllegalArgumentException("unknown option " + a
-                        + " (known: --p1-ops --p2-ops --threads --rounds --warmup-ops --only --skip-p1 --skip-p2)");
+                        + " (known: --p1-ops --p2-ops --threads --rounds --warmup-ops --settle-ops --only --skip-p1"
+                        + " --skip-p2)");
             }
         }
-        if (p2Ops % 2 != 0 || p1Ops % 2 != 0 || warmupOps % 2 != 0) {
+        if (p1Ops % 2 != 0 || warmupOps % 2 != 0 || settleOps % 2 != 0) {
             throw new IllegalArgumentException("operation counts must be even (TableVault alternates create/delete)");
+        }
+        for (int t : threads) {
+            if (p2Ops % (2 * t) != 0) {
+                throw new IllegalArgumentException("--p2-ops " + p2Ops + " must split into an even count per thread"
+                        + " for " + t + " threads (TableVault alternates create/delete)");
+            }
         }
         for (int t : threads) {
             if (t > Target.MAX_THREADS) {
@@ -124,8 +137,9 @@ public final class SideBySide {
         r.line("- JVM arguments: " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
         r.line("- raw RocksDB batch: " + RawRocksTarget.PUTS + " puts of " + RawRocksTarget.VALUE_BYTES
                 + "-byte values over the meta/proc/locks column families; SQLite row: " + RawRocksTarget.VALUE_BYTES + " bytes");
-        r.line("- P1: " + p1Ops + " ops per round, P2: " + p2Ops + " ops per thread per round, threads "
-                + Arrays.toString(threads) + ", " + rounds + " rounds (median reported), warm-up " + warmupOps + " ops");
+        r.line("- P1: " + p1Ops + " ops per round, P2: " + p2Ops + " ops per round split over the threads, threads "
+                + Arrays.toString(threads) + ", " + rounds + " rounds (median reported), warm-up " + warmupOps + " ops"
+                + " after " + settleOps + " settling ops per system (WAL files filled and reused)");
         r.line("");
     }
 
@@ -137,19 +151,21 @@ public final class SideBySide {
             factories.add(() -> new OursTarget(Durability.SYNC, OURS));
         }
         if (only.contains("rocks")) {
-            factories.add(() -> new RawRocksTarget(true, ROCKS));
+            factories.add(() -> new RawRocksTarget(true, true, ROCKS));
         }
         if (only.contains("sqlite")) {
             factories.add(() -> new SqliteTarget(SQLITE));
         }
         if (only.contains("ref")) {
             factories.add(() -> new OursTarget(Durability.NONE, OURS_NONE));
-            factories.add(() -> new RawRocksTarget(false, ROCKS_NOSYNC));
+            factories.add(() -> new RawRocksTarget(false, true, ROCKS_NOSYNC));
+            factories.add(() -> new RawRocksTarget(true, false, ROCKS_DEFAULT));
         }
         List<Target> targets = new ArrayList<>();
         try {
             for (Supplier<Target> f : factories) {
                 targets.add(f.get());
+                Target.settle(targets.get(targets.size() - 1), settleOps);
             }
             for (Target t : targets) {
                 for (int i = 0; i < warmupOps; i++) {
@@ -204,20 +220,22 @@ public final class SideBySide {
             factories.add(() -> new OursTarget(Durability.SYNC, OURS));
         }
         if (only.contains("rocks")) {
-            factories.add(() -> new RawRocksTarget(true, ROCKS));
+            factories.add(() -> new RawRocksTarget(true, true, ROCKS));
         }
         if (only.contains("sqlite")) {
             factories.add(() -> new SqliteTarget(SQLITE + " (1 connection)"));
         }
         if (only.contains("ref")) {
             factories.add(() -> new OursTarget(Durability.NONE, OURS_NONE));
+            factories.add(() -> new RawRocksTarget(true, false, ROCKS_DEFAULT));
         }
         List<Target> targets = new ArrayList<>();
         try {
             for (Supplier<Target> f : factories) {
                 targets.add(f.get());
+                Target.settle(targets.get(targets.size() - 1), settleOps);
             }
-            int warm = Math.max(2, Math.min(warmupOps, p2Ops) / 2 * 2);
+            int warm = Math.max(2, warmupOps / 2 * 2);
             for (Target t : targets) {
                 parallel(t, threads[threads.length - 1], warm);
             }
@@ -225,7 +243,7 @@ public final class SideBySide {
             for (int r = 0; r < rounds; r++) {
                 for (int ti = 0; ti < threads.length; ti++) {
                     for (int k = 0; k < targets.size(); k++) {
-                        rates[k][ti][r] = parallel(targets.get(k), threads[ti], p2Ops);
+                        rates[k][ti][r] = parallel(targets.get(k), threads[ti], p2Ops / threads[ti]);
                     }
                 }
             }

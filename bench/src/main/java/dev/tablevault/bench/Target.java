@@ -8,11 +8,25 @@ package dev.tablevault.bench;
 interface Target extends AutoCloseable {
     int MAX_THREADS = 256;
 
+    /**
+     * Operations a fresh target does on one thread before anything is measured: about 9 MiB of WAL, so the first
+     * two WAL files fill and later commits append to reused ones, as in a vault that has been running (a new
+     * file costs an extra metadata write per fdatasync). Even, as TableVault alternates create and delete.
+     */
+    int SETTLE_OPS = 16_000;
+
     /** Row label in result tables. */
     String label();
 
     /** One operation on behalf of worker {@code thread}. */
     void op(int thread);
+
+    /** Runs {@code ops} operations on worker 0. */
+    static void settle(Target target, int ops) {
+        for (int i = 0; i < ops; i++) {
+            target.op(0);
+        }
+    }
 
     @Override
     void close();

@@ -163,7 +163,7 @@ final class InstanceOps {
      * table deletions) do not wait on each other.
      */
     static void dropping(ProcessContext ctx, List<InstanceRecord> gone, Commit commit) throws InterruptedException {
-        if (gone.stream().allMatch(r -> r.key() == 0 && r.columnKeys().isEmpty())) {
+        if (!holdCells(gone)) {
             commit.run();
             return;
         }
@@ -179,6 +179,12 @@ final class InstanceOps {
      */
     static void deleteInstances(ProcessContext ctx, WriteBatch b, List<InstanceRecord> gone) throws RocksDBException {
         Store s = ctx.vault.store();
+        if (!holdCells(gone)) {
+            for (InstanceRecord r : gone) {
+                b.delete(s.meta, Keys.instance(r.table(), r.id()));
+            }
+            return;
+        }
         Set<String> goneIds = new HashSet<>();
         gone.forEach(r -> goneIds.add(r.table() + "/" + r.id()));
         Set<Long> used = new HashSet<>();
@@ -204,6 +210,11 @@ final class InstanceOps {
                 ctx.onDurable(() -> Artifacts.delete(ctx.vault, r.key()));
             }
         }
+    }
+
+    /** False when none of {@code records} points at cells or an artifact folder (instance key 0). */
+    private static boolean holdCells(List<InstanceRecord> records) {
+        return !records.stream().allMatch(r -> r.key() == 0 && r.columnKeys().isEmpty());
     }
 
     /** The temporary instance of a builder operation, which must exist and not be external-edit. */

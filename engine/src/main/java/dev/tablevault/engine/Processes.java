@@ -103,7 +103,7 @@ final class Processes implements LockManager.Holders {
             running.remove(pid);
             ctx.done.countDown();
             // Waiters re-check: a holder that just paused is no longer running, so they fail at once.
-            vault.lockManager().holderChanged();
+            vault.lockManager().holderChanged(ctx.pid);
         }
     }
 
@@ -170,7 +170,7 @@ final class Processes implements LockManager.Holders {
             cause.addSuppressed(w);
             vault.lockManager().releaseAll(ctx.pid);
         }
-        vault.lockManager().holderChanged();
+        vault.lockManager().holderChanged(ctx.pid);
     }
 
     /** Undoes the process's staged effects and ends it REVERTED, in one batch; releases its locks. */

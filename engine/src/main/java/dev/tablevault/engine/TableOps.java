@@ -107,6 +107,8 @@ final class TableOps {
 
     static final class DeleteTable extends Op {
         private final DeleteTableArgs a;
+        /** The table's instances, read once under the lock by {@link #run} for {@link #apply}. */
+        private List<InstanceRecord> instances;
 
         DeleteTable(DeleteTableArgs a) {
             super("deleteTable", a);
@@ -126,7 +128,8 @@ final class TableOps {
 
         @Override
         void run(ProcessContext ctx) throws InterruptedException {
-            InstanceOps.dropping(ctx, ctx.catalog().instances(a.table()), () -> super.run(ctx));
+            instances = ctx.catalog().instances(a.table());
+            InstanceOps.dropping(ctx, instances, () -> super.run(ctx));
         }
 
         @Override
@@ -135,7 +138,7 @@ final class TableOps {
             Store s = ctx.vault.store();
             try {
                 b.delete(s.meta, Keys.table(a.table()));
-                InstanceOps.deleteInstances(ctx, b, cat.instances(a.table()));
+                InstanceOps.deleteInstances(ctx, b, instances);
                 for (String[] k : cat.builderKeys(a.table())) {
                     b.delete(s.meta, Keys.builder(a.table(), k[2], k[3]));
                 }

@@ -17,7 +17,8 @@ import java.util.concurrent.CountDownLatch;
  * Child-JVM mains for {@link MultiProcessTest}. {@code own DIR}: creates a vault with table {@code stories},
  * prints {@code READY}, and holds the vault until stdin closes. {@code execute DIR ROWS BATCH STOP_AT [VERSION]}:
  * runs an execution (of version {@code base} unless given) with a row-wise builder that prints {@code AT <row>}
- * on reaching row STOP_AT and then blocks, so the parent can {@code kill -9} it there.
+ * on reaching row STOP_AT and then blocks, so the parent can {@code kill -9} it there. {@code churn DIR}: see
+ * {@link #churn}.
  */
 final class OwnerChild {
     private OwnerChild() {
@@ -32,6 +33,10 @@ final class OwnerChild {
                 System.out.flush();
                 System.in.readAllBytes();
             }
+            return;
+        }
+        if (args[0].equals("churn")) {
+            churn(dir);
             return;
         }
         long stopAt = Long.parseLong(args[4]);
@@ -49,6 +54,47 @@ final class OwnerChild {
                     .version(args.length > 5 ? args[5] : "base")
                     .checkpointRows(Integer.parseInt(args[3])).checkpointMillis(3_600_000));
         }
+    }
+
+    /** Tables of the churn's first phase; each description is about 60 kB, so a few WAL files fill up. */
+    static final int BIG_TABLES = 100;
+
+    static String bigDescription(int i) {
+        return "d".repeat(60_000) + i;
+    }
+
+    /**
+     * Creates {@link #BIG_TABLES} tables {@code big<i>} with {@link #bigDescription}, deleting each even one
+     * right after the next is created, so several WAL files are filled, obsoleted and recycled. Prints
+     * {@code LOGS <n>} with the number of WAL files in the database directory, then creates tables
+     * {@code c<thread>_<k>} from 4 threads for ever, printing {@code ACK <name>} once each call returned.
+     */
+    private static void churn(Path dir) throws Exception {
+        Vault v = TableVault.open(dir, VaultOptions.defaults().create(true));
+        for (int i = 0; i < BIG_TABLES; i++) {
+            v.createTable("big" + i, TableOptions.defaults().description(bigDescription(i)));
+            if (i % 2 == 1) {
+                v.deleteTable("big" + (i - 1), OpOptions.defaults());
+            }
+        }
+        try (var files = java.nio.file.Files.list(dir.resolve("db"))) {
+            System.out.println("LOGS " + files.filter(f -> f.toString().endsWith(".log")).count());
+        }
+        System.out.flush();
+        for (int t = 0; t < 4; t++) {
+            int thread = t;
+            new Thread(() -> {
+                for (int k = 0; ; k++) {
+                    String name = "c" + thread + "_" + k;
+                    v.createTable(name, TableOptions.defaults());
+                    synchronized (System.out) {
+                        System.out.println("ACK " + name);
+                        System.out.flush();
+                    }
+                }
+            }).start();
+        }
+        new CountDownLatch(1).await();
     }
 
     /** The vault the execute child runs on: index of {@code rows} rows and one column built by {@code slow}. */

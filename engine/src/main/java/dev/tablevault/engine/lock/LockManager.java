@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -22,7 +23,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #adopt}s them on open.
  *
  * <p>Thread safe. Its monitor is held only to inspect or change the table, never while waiting: a waiter
- * parks on a condition, which releases it. A request blocked by a holder that is not running in this JVM
+ * parks on a condition, which releases it. Every operation passes through here, so the monitor is held for as
+ * little as possible: {@link #heldBy} reads without it, and nobody is signalled when nobody waits. A request blocked by a holder that is not running in this JVM
  * (paused, or crashed and not restarted) fails at once; a request that would close a cycle in the wait-for
  * graph fails at once with {@link ErrorCode#DEADLOCK}.
  */
@@ -50,8 +52,15 @@ public final class LockManager {
     private final Condition changed = mu.newCondition();
     /** Locks grouped by the table they concern ({@code ""} for the vault lock). */
     private final Map<String, List<Held>> byGroup = new HashMap<>();
+    /**
+     * The same locks by holder, as immutable lists; changed under {@link #mu}, read without it. Holds no empty
+     * list.
+     */
+    private final Map<String, List<Held>> byProcess = new ConcurrentHashMap<>();
     /** Wait-for edges: waiter to the holders it waits on. */
     private final Map<String, Set<String>> waitsFor = new HashMap<>();
+    /** Requests parked on {@link #changed}; guarded by {@link #mu}. */
+    private int waiting;
 
     public LockManager(Holders holders) {
         this.holders = holders;
@@ -89,7 +98,7 @@ public final class LockManager {
                     if (mine != null) {
                         list.remove(mine);
                     }
-                    list.add(new Held(resource, mode, processId));
+                    add(list, new Held(resource, mode, processId), mine);
                     waitsFor.remove(processId);
                     return;
                 }
@@ -128,11 +137,14 @@ public final class LockManager {
                             + "; retry later or raise VaultOptions.lockTimeout",
                             resource, conflict.processId, ProcessState.RUNNING, null);
                 }
+                waiting++;
                 try {
                     changed.awaitNanos(left);
                 } catch (InterruptedException e) {
                     waitsFor.remove(processId);
                     throw e;
+                } finally {
+                    waiting--;
                 }
                 waitsFor.remove(processId);
             }
@@ -145,44 +157,67 @@ public final class LockManager {
     public void adopt(String processId, String resource, LockMode mode) {
         mu.lock();
         try {
-            byGroup.computeIfAbsent(group(resource), g -> new ArrayList<>()).add(new Held(resource, mode, processId));
+            add(byGroup.computeIfAbsent(group(resource), g -> new ArrayList<>()), new Held(resource, mode, processId),
+                    null);
         } finally {
             mu.unlock();
         }
+    }
+
+    /** Adds {@code held} to its group's {@code list} and to its holder's locks, replacing {@code old}. */
+    private void add(List<Held> list, Held held, Held old) {
+        list.add(held);
+        List<Held> mine = new ArrayList<>(byProcess.getOrDefault(held.processId, List.of()));
+        mine.remove(old);
+        mine.add(held);
+        byProcess.put(held.processId, List.copyOf(mine));
     }
 
     /** Releases every lock of {@code processId} and wakes the waiters. */
     public void releaseAll(String processId) {
         mu.lock();
         try {
-            byGroup.values().forEach(l -> l.removeIf(h -> h.processId.equals(processId)));
-            byGroup.values().removeIf(List::isEmpty);
-            changed.signalAll();
+            List<Held> mine = byProcess.remove(processId);
+            if (mine == null) {
+                return;
+            }
+            for (Held h : mine) {
+                String group = group(h.resource);
+                List<Held> list = byGroup.get(group);
+                list.remove(h);
+                if (list.isEmpty()) {
+                    byGroup.remove(group);
+                }
+            }
+            if (waiting > 0) {
+                changed.signalAll();
+            }
         } finally {
             mu.unlock();
         }
     }
 
-    /** Wakes waiters so they re-check holders whose state changed (e.g. one just paused). */
-    public void holderChanged() {
+    /**
+     * Wakes waiters so they re-check holder {@code processId}, whose state changed (e.g. it just paused). A
+     * holder of no lock blocks nobody, so then nobody is woken.
+     */
+    public void holderChanged(String processId) {
+        if (!byProcess.containsKey(processId)) {
+            return;
+        }
         mu.lock();
         try {
-            changed.signalAll();
+            if (waiting > 0) {
+                changed.signalAll();
+            }
         } finally {
             mu.unlock();
         }
     }
 
-    /** The locks held by one process. */
+    /** The locks held by one process, in the order taken. */
     public List<Held> heldBy(String processId) {
-        mu.lock();
-        try {
-            List<Held> out = new ArrayList<>();
-            byGroup.values().forEach(l -> l.stream().filter(h -> h.processId.equals(processId)).forEach(out::add));
-            return out;
-        } finally {
-            mu.unlock();
-        }
+        return byProcess.getOrDefault(processId, List.of());
     }
 
     /** Every held lock. */

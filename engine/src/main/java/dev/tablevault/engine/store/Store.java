@@ -93,10 +93,10 @@ public final class Store implements AutoCloseable, Reads {
      */
     public static Store open(Path dbDir, boolean create, boolean readOnly, Durability durability, long groupedMillis,
                              String ownerHint) {
-        // The WAL is bounded (4 MiB: older memtables are flushed) and replayed without a flush on open, so
-        // opening after a crash costs about the same however much was written before (P4).
-        DBOptions dbo = new DBOptions().setCreateIfMissing(create).setCreateMissingColumnFamilies(create)
-                .setKeepLogFileNum(5).setAvoidFlushDuringRecovery(true).setMaxTotalWalSize(4L << 20);
+        // Replaying the bounded WAL (walOptions) without a flush makes opening after a crash cost about the same
+        // however much was written before (P4).
+        DBOptions dbo = walOptions(new DBOptions().setCreateIfMissing(create).setCreateMissingColumnFamilies(create)
+                .setKeepLogFileNum(5).setAvoidFlushDuringRecovery(true));
         ColumnFamilyOptions cfo = new ColumnFamilyOptions();
         List<ColumnFamilyDescriptor> descs = new ArrayList<>();
         for (String f : FAMILIES) {
@@ -120,6 +120,20 @@ public final class Store implements AutoCloseable, Reads {
             }
             throw new TvStorageException(ErrorCode.IO, "cannot open " + dbDir + ": " + msg, e);
         }
+    }
+
+    /**
+     * Sets the vault's WAL options on {@code o} (the benchmarks give raw RocksDB the same ones):
+     * <ul>
+     * <li>The WAL is bounded: past 4 MiB, the memtables it holds are flushed.</li>
+     * <li>Obsolete WAL files are reused. An fdatasync after appending to a new file must also write the file's
+     * size and block map; in a reused file it writes only the data. On the benchmark VM this cut a small
+     * commit from about 240 to 170 µs. Point-in-time recovery tells a reused file's old records from new ones
+     * by their sequence numbers.</li>
+     * </ul>
+     */
+    public static DBOptions walOptions(DBOptions o) {
+        return o.setMaxTotalWalSize(4L << 20).setRecycleLogFileNum(4);
     }
 
     public boolean readOnly() {
@@ -147,10 +161,6 @@ public final class Store implements AutoCloseable, Reads {
             }
         } catch (RocksDBException e) {
             throw new TvStorageException(ErrorCode.IO, "commit failed in " + dir + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TvStorageException(ErrorCode.IO, "interrupted while committing in " + dir
-                    + "; the commit may or may not be durable", e);
         }
     }
 

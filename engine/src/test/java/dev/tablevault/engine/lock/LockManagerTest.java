@@ -301,7 +301,7 @@ class LockManagerTest {
         Waiter b = acquireAsync("B", X, SHARED, LONG);
         awaitParked(b);
         states.put("A", new LockManager.Holder(ProcessState.PAUSED, "boom", false));
-        lm.holderChanged();
+        lm.holderChanged("A");
         Throwable t = b.failure();
         assertThat(t).isExactlyInstanceOf(TvLockException.class);
         TvLockException e = (TvLockException) t;

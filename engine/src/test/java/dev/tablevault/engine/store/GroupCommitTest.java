@@ -129,6 +129,55 @@ class GroupCommitTest {
         }
     }
 
+    /**
+     * An interrupt cannot abandon a queued commit (the leader may be reading its batch): the write completes,
+     * is durable, and the caller finds its interrupt flag still set.
+     */
+    @Test
+    void interruptedCommittersStillCommitAndKeepTheirInterruptFlag() throws Exception {
+        int threads = 6;
+        int perThread = 100;
+        Path db = dir.resolve("i");
+        try (Store store = Store.open(db, true, false, Durability.SYNC, 0, "test")) {
+            CyclicBarrier start = new CyclicBarrier(threads);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<Integer>> futures = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    futures.add(pool.submit(() -> {
+                        start.await();
+                        int flagged = 0;
+                        for (int i = 0; i < perThread; i++) {
+                            try (WriteBatch batch = new WriteBatch()) {
+                                batch.put(store.meta, b("i" + thread + "_" + i), b("x" + i));
+                                Thread.currentThread().interrupt();
+                                store.write(batch);
+                                if (Thread.interrupted()) {
+                                    flagged++;
+                                }
+                            }
+                        }
+                        return flagged;
+                    }));
+                }
+                for (Future<Integer> f : futures) {
+                    assertThat(f.get(2, TimeUnit.MINUTES)).as("writes that returned still interrupted")
+                            .isEqualTo(perThread);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        try (Store reopened = Store.open(db, false, true, Durability.SYNC, 0, "test")) {
+            for (int t = 0; t < threads; t++) {
+                for (int i = 0; i < perThread; i++) {
+                    assertThat(reopened.get(reopened.meta, b("i" + t + "_" + i))).isEqualTo(b("x" + i));
+                }
+            }
+        }
+    }
+
     private static ColumnFamilyHandle cf(Store s, int index) {
         return index == 0 ? s.meta : s.data;
     }
