@@ -88,31 +88,17 @@ class GroupCommitTest {
         int perThread = 150;
         Path db = dir.resolve("c");
         try (Store store = Store.open(db, true, false, Durability.SYNC, 0, "test")) {
-            CyclicBarrier start = new CyclicBarrier(threads);
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            try {
-                List<Future<?>> futures = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    int thread = t;
-                    futures.add(pool.submit(() -> {
-                        start.await();
-                        for (int i = 0; i < perThread; i++) {
-                            try (WriteBatch batch = new WriteBatch()) {
-                                batch.put(store.meta, b("a" + thread + "_" + i), b("x" + i));
-                                batch.put(store.data, b("b" + thread + "_" + i), b("y" + i));
-                                batch.delete(store.meta, b("a" + thread + "_" + (i - 1)));
-                                store.write(batch);
-                            }
-                        }
-                        return null;
-                    }));
+            concurrently(threads, thread -> {
+                for (int i = 0; i < perThread; i++) {
+                    try (WriteBatch batch = new WriteBatch()) {
+                        batch.put(store.meta, b("a" + thread + "_" + i), b("x" + i));
+                        batch.put(store.data, b("b" + thread + "_" + i), b("y" + i));
+                        batch.delete(store.meta, b("a" + thread + "_" + (i - 1)));
+                        store.write(batch);
+                    }
                 }
-                for (Future<?> f : futures) {
-                    f.get(2, TimeUnit.MINUTES);
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+                return null;
+            });
         }
         try (Store reopened = Store.open(db, false, true, Durability.SYNC, 0, "test")) {
             for (int t = 0; t < threads; t++) {
@@ -139,35 +125,21 @@ class GroupCommitTest {
         int perThread = 100;
         Path db = dir.resolve("i");
         try (Store store = Store.open(db, true, false, Durability.SYNC, 0, "test")) {
-            CyclicBarrier start = new CyclicBarrier(threads);
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            try {
-                List<Future<Integer>> futures = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    int thread = t;
-                    futures.add(pool.submit(() -> {
-                        start.await();
-                        int flagged = 0;
-                        for (int i = 0; i < perThread; i++) {
-                            try (WriteBatch batch = new WriteBatch()) {
-                                batch.put(store.meta, b("i" + thread + "_" + i), b("x" + i));
-                                Thread.currentThread().interrupt();
-                                store.write(batch);
-                                if (Thread.interrupted()) {
-                                    flagged++;
-                                }
-                            }
+            List<Integer> flagged = concurrently(threads, thread -> {
+                int stillInterrupted = 0;
+                for (int i = 0; i < perThread; i++) {
+                    try (WriteBatch batch = new WriteBatch()) {
+                        batch.put(store.meta, b("i" + thread + "_" + i), b("x" + i));
+                        Thread.currentThread().interrupt();
+                        store.write(batch);
+                        if (Thread.interrupted()) {
+                            stillInterrupted++;
                         }
-                        return flagged;
-                    }));
+                    }
                 }
-                for (Future<Integer> f : futures) {
-                    assertThat(f.get(2, TimeUnit.MINUTES)).as("writes that returned still interrupted")
-                            .isEqualTo(perThread);
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+                return stillInterrupted;
+            });
+            assertThat(flagged).as("writes that returned still interrupted, per thread").containsOnly(perThread);
         }
         try (Store reopened = Store.open(db, false, true, Durability.SYNC, 0, "test")) {
             for (int t = 0; t < threads; t++) {
@@ -175,6 +147,34 @@ class GroupCommitTest {
                     assertThat(reopened.get(reopened.meta, b("i" + t + "_" + i))).isEqualTo(b("x" + i));
                 }
             }
+        }
+    }
+
+    /** One thread's work in {@link #concurrently}. */
+    private interface Work<T> {
+        T run(int thread) throws Exception;
+    }
+
+    /** Runs {@code work} on {@code threads} threads released together; returns their results in thread order. */
+    private static <T> List<T> concurrently(int threads, Work<T> work) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return work.run(thread);
+                }));
+            }
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get(2, TimeUnit.MINUTES));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
         }
     }
 
