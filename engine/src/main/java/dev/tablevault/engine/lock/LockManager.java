@@ -23,10 +23,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #adopt}s them on open.
  *
  * <p>Thread safe. Its monitor is held only to inspect or change the table, never while waiting: a waiter
- * parks on a condition, which releases it. Every operation passes through here, so the monitor is held for as
- * little as possible: {@link #heldBy} reads without it, and nobody is signalled when nobody waits. A request blocked by a holder that is not running in this JVM
- * (paused, or crashed and not restarted) fails at once; a request that would close a cycle in the wait-for
- * graph fails at once with {@link ErrorCode#DEADLOCK}.
+ * parks on a condition, which releases it. Every operation passes through here, so the monitor is held as
+ * briefly as possible: {@link #heldBy} reads without it, and nobody is signalled when nobody waits. A request
+ * blocked by a holder that is not running in this JVM (paused, or crashed and not restarted) fails at once; a
+ * request that would close a cycle in the wait-for graph fails at once with {@link ErrorCode#DEADLOCK}.
  */
 public final class LockManager {
 

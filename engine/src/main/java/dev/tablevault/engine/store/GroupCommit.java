@@ -93,6 +93,10 @@ final class GroupCommit {
             writeGroup(group);
         } catch (RocksDBException e) {
             failure = e;
+        } catch (RuntimeException | Error e) {
+            // The leader rethrows e itself; the others must not take the unfinished write for a success.
+            failure = new RocksDBException("the group write failed: " + e);
+            throw e;
         } finally {
             Pending next;
             synchronized (monitor) {
