@@ -26,18 +26,19 @@ import java.util.function.Supplier;
  * </pre>
  *
  * Options (defaults in brackets): {@code --p1-ops N} operations per P1 round [2000], {@code --p2-ops N}
- * operations per P2 round, split evenly over the threads [16000], {@code --threads 1,4,16}, {@code --rounds N} [3],
- * {@code --warmup-ops N} [500], {@code --settle-ops N} single-thread operations each system does first, see
- * {@link Target#SETTLE_OPS} [16000], {@code --only ours,rocks,sqlite,ref} (which systems; {@code ref} = the
- * reference rows: no fsync, and raw RocksDB with default options) [all], {@code --skip-p1}, {@code --skip-p2}. Scratch directories go under
- * {@code -Dbench.dir} or {@code java.io.tmpdir} and are deleted at the end.
+ * operations per P2 round, split evenly over the threads [16000], {@code --threads 1,4,16},
+ * {@code --rounds N} [3], {@code --warmup-ops N} [500], {@code --settle-ops N} single-thread operations each
+ * system does first, see {@link Target#SETTLE_OPS} [16000], {@code --only ours,rocks,sqlite,ref} (which
+ * systems; {@code ref} = the reference rows: no fsync, and raw RocksDB with default options) [all],
+ * {@code --skip-p1}, {@code --skip-p2}. Scratch directories go under {@code -Dbench.dir} or
+ * {@code java.io.tmpdir} and are deleted at the end.
  *
  * <p>P1: the mean over each round's N operations, the median of the rounds' means reported, plus p50/p99 of
  * all single-operation latencies. A TableVault operation is one {@code createTable} or one
- * {@code deleteTable} (they alternate; their p50s are also shown apart). P2: T threads start together on a barrier, each does N/T operations on
- * its own names; throughput = N / wall time from the barrier to the last thread's end; median of rounds. Every
- * round does the same N whatever T, so a 1-thread round lasts as long as the others and averages over the
- * same background flushes and compactions.
+ * {@code deleteTable} (they alternate; their p50s are also shown apart). P2: T threads start together on a
+ * barrier, each does N/T operations on its own names; throughput = N / wall time from the barrier to the last
+ * thread's end; median of rounds. Every round does the same N whatever T, so a 1-thread round lasts as long
+ * as the others and averages over the same background flushes and compactions.
  */
 public final class SideBySide {
     static final String OURS = "TableVault SYNC";
