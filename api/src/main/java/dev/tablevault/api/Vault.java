@@ -85,7 +85,13 @@ public interface Vault extends AutoCloseable {
      * not exist when the instance has none. For a single-artifact table, the table's current artifacts are
      * those of {@code description(table).artifactInstance()}.
      *
-     * @throws TvArgumentException if the instance does not exist or never held data
+     * <p>For an external-edit temporary instance ({@code TEMP_<version>}) it is a staging folder, created on
+     * demand: put the files there, then {@link #writeInstance} checks that every ARTIFACT value names one and
+     * links them into the new instance's folder before it commits (a missing file or a path leaving the folder is
+     * a {@link TvArgumentException}, and the staged files stay). The staging folder is removed once the write,
+     * or the deletion of the temporary instance or its table, is durable.
+     *
+     * @throws TvArgumentException if the instance does not exist, or is not external-edit and never held data
      */
     java.nio.file.Path artifactFolder(String table, String instanceId);
 

@@ -26,6 +26,7 @@ import dev.tablevault.engine.store.Store;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -336,15 +337,17 @@ final class ExecuteInstance extends Op {
             p = new StepRun(ctx, p, plan.steps().get(i)).run();
         }
         ExecProgress done = p;
-        List<Long> fallbacks = new ArrayList<>();
-        if (origin != null) {
-            fallbacks.add(origin.key());
+        List<Path> fallbacks = new ArrayList<>();
+        if (origin != null && origin.key() != 0) {
+            fallbacks.add(Artifacts.folder(ctx.vault, origin.key()));
         }
         String current = ctx.catalog().requireTable(a.table()).artifactInstance();
         if (current != null) {
-            ctx.catalog().instance(a.table(), current).ifPresent(r -> fallbacks.add(r.key()));
+            ctx.catalog().instance(a.table(), current).filter(r -> r.key() != 0)
+                    .ifPresent(r -> fallbacks.add(Artifacts.folder(ctx.vault, r.key())));
         }
-        Artifacts.check(ctx.vault, p.instanceKey(), built(ctx, p, plan.columns()), fallbacks);
+        Artifacts.check(ctx.vault, p.instanceKey(), built(ctx, p, plan.columns()), fallbacks,
+                Artifacts.Source.BUILDER);
         ctx.commit(b -> materialize(ctx, b, done, true));
     }
 

@@ -17,6 +17,7 @@ import dev.tablevault.engine.store.Store;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -90,6 +91,11 @@ final class InstanceOps {
         @Override
         void apply(ProcessContext ctx, WriteBatch b) {
             String temp = Names.temp(a.version());
+            if (a.externalEdit()) {
+                // Files a crash left in an earlier instance's staging folder must not join this one.
+                Path staging = Artifacts.staging(ctx.vault, a.table(), temp);
+                ctx.onDurable(() -> Artifacts.deleteTree(staging));
+            }
             TableOps.put(ctx, b, Keys.instance(a.table(), temp), new InstanceRecord(a.table(), temp, a.version(),
                     true, a.externalEdit(), origin == null ? null : origin.table(), origin == null ? null : origin.id(),
                     a.description(), origin == null ? List.of() : origin.columns(), List.of(), 0, true, true, 0, 0,
@@ -135,6 +141,10 @@ final class InstanceOps {
             InstanceRecord r = cat.requireInstance(a.table(), a.instanceId());
             try {
                 deleteInstances(ctx, b, List.of(r));
+                if (r.temporary()) {
+                    Path staging = Artifacts.staging(ctx.vault, a.table(), r.id());
+                    ctx.onDurable(() -> Artifacts.deleteTree(staging));
+                }
                 // A temporary instance's builders sit under its version, a materialized one's under its id.
                 String owner = r.temporary() ? r.version() : r.id();
                 for (BuilderRecord br : cat.builders(a.table(), owner)) {

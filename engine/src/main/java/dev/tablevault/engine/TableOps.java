@@ -93,6 +93,7 @@ final class TableOps {
                     b.delete(s.meta, Keys.instance(a.table(), r.id()));
                     put(ctx, b, Keys.instance(a.newName(), r.id()), r.inTable(a.newName()));
                 }
+                ctx.onDurable(() -> Artifacts.renameStaging(ctx.vault, a.table(), a.newName()));
                 for (String[] k : cat.builderKeys(a.table())) {
                     byte[] v = s.get(s.meta, Keys.builder(a.table(), k[2], k[3]));
                     b.delete(s.meta, Keys.builder(a.table(), k[2], k[3]));
@@ -139,6 +140,7 @@ final class TableOps {
             try {
                 b.delete(s.meta, Keys.table(a.table()));
                 InstanceOps.deleteInstances(ctx, b, instances);
+                ctx.onDurable(() -> Artifacts.deleteTree(Artifacts.stagingRoot(ctx.vault, a.table())));
                 for (String[] k : cat.builderKeys(a.table())) {
                     b.delete(s.meta, Keys.builder(a.table(), k[2], k[3]));
                 }

@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -419,6 +421,16 @@ final class VaultImpl implements Vault {
         Names.instance(instanceId);
         return guarded(() -> {
             InstanceRecord r = instanceRecord(table, instanceId);
+            if (r.key() == 0 && r.temporary() && r.externalEdit()) {
+                Path staging = Artifacts.staging(this, table, instanceId);
+                try {
+                    Files.createDirectories(staging);
+                } catch (IOException e) {
+                    throw new TvStorageException(ErrorCode.IO, "cannot create artifact folder " + staging + ": " + e,
+                            e);
+                }
+                return staging;
+            }
             if (r.key() == 0) {
                 throw new TvArgumentException(ErrorCode.NOT_FOUND, "instance '" + instanceId + "' of table '" + table
                         + "' holds no data yet, so it has no artifact folder");

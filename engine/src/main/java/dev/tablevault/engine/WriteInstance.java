@@ -1,6 +1,7 @@
 package dev.tablevault.engine;
 
 import dev.tablevault.api.Column;
+import dev.tablevault.api.ColumnType;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.Frame;
 import dev.tablevault.api.LockMode;
@@ -18,6 +19,7 @@ import dev.tablevault.engine.store.Store;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -151,6 +153,10 @@ final class WriteInstance extends Op {
             ctx.crash("staged");
         }
         WriteProgress done = p;
+        if (a.columns().stream().anyMatch(c -> c.type() == ColumnType.ARTIFACT)) {
+            Artifacts.check(ctx.vault, p.instanceKey(), new ChunkTable(s, p.instanceKey(), a.columns(), p.rows()),
+                    List.of(Artifacts.staging(ctx.vault, a.table(), temp())), Artifacts.Source.WRITE);
+        }
         ctx.commit(b -> materialize(ctx, b, done, true));
     }
 
@@ -180,8 +186,16 @@ final class WriteInstance extends Op {
         materialize(ctx, b, p, false);
     }
 
-    /** The one-batch flip of a written frame. */
+    /**
+     * The one-batch flip of a written frame. The staging folder goes once the flip is durable: a successful
+     * write linked its files into the instance's folder. A partial one (stop with materialize) keeps no
+     * artifacts; its staging folder stays until the version's next external-edit instance is created.
+     */
     private void materialize(ProcessContext ctx, WriteBatch b, WriteProgress p, boolean success) {
+        if (success) {
+            Path staging = Artifacts.staging(ctx.vault, a.table(), temp());
+            ctx.onDurable(() -> Artifacts.deleteTree(staging));
+        }
         Catalog cat = ctx.catalog();
         InstanceRecord temp = cat.requireInstance(a.table(), temp());
         InstanceRecord origin = temp.originId() == null ? null

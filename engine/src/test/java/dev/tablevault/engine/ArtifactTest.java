@@ -1,18 +1,22 @@
 package dev.tablevault.engine;
 
 import dev.tablevault.api.BuildContext;
+import dev.tablevault.api.ColumnType;
 import dev.tablevault.api.BuilderSpec;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.ExecuteOptions;
+import dev.tablevault.api.Frame;
 import dev.tablevault.api.InstanceOptions;
 import dev.tablevault.api.OpOptions;
 import dev.tablevault.api.ReadOptions;
 import dev.tablevault.api.RowBuilder;
 import dev.tablevault.api.StopOptions;
 import dev.tablevault.api.TableOptions;
+import dev.tablevault.api.TvArgumentException;
 import dev.tablevault.api.TvBuilderException;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
+import dev.tablevault.api.WriteOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,6 +37,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * Artifacts: files a builder writes are published with the instance (the table's artifact instance switches
  * in the same commit), a path naming no file refuses the materialization, a partial instance keeps its
  * files to itself, carried-over values bring their files along, and deleting an instance removes its folder.
+ * A written (external-edit) instance takes its files from the temporary instance's staging folder.
  */
 class ArtifactTest {
     private static final String T = "pics";
@@ -167,6 +172,79 @@ class ArtifactTest {
             assertThat(second).isNotEqualTo(first);
             v.deleteInstance(T, first, OpOptions.defaults());
             assertThat(Files.readString(v.artifactFolder(T, second).resolve("img/2.txt"))).isEqualTo("picture 2 ink");
+        }
+    }
+
+    /** An external-edit temporary instance with files {@code a/0.txt} and {@code a/1.txt} staged; its folder. */
+    private static Path stageWrite(Vault v) throws IOException {
+        v.createInstance(T, InstanceOptions.defaults().version("w").externalEdit(true));
+        Path staging = v.artifactFolder(T, "TEMP_w");
+        Files.createDirectories(staging.resolve("a"));
+        Files.writeString(staging.resolve("a/0.txt"), "scan 0");
+        Files.writeString(staging.resolve("a/1.txt"), "scan 1");
+        return staging;
+    }
+
+    private static Frame scans(String... paths) {
+        Frame.Builder f = Frame.builder().column("id", ColumnType.LONG).column("scan", ColumnType.ARTIFACT);
+        for (int i = 0; i < paths.length; i++) {
+            f.row((long) i, paths[i]);
+        }
+        return f.build();
+    }
+
+    @Test
+    void writeInstanceTakesItsFilesFromTheStagingFolder() throws IOException {
+        try (Vault v = open()) {
+            v.createTable(T, TableOptions.defaults());
+            Path staging = stageWrite(v);
+            String id = v.writeInstance(T, scans("a/0.txt", null, "a/1.txt"), WriteOptions.defaults().version("w"));
+            String written = latest(v);
+            assertThat(v.description(T).artifactInstance()).isEqualTo(written);
+            assertThat(Files.readString(v.artifactFolder(T, written).resolve("a/0.txt"))).isEqualTo("scan 0");
+            assertThat(Files.readString(v.artifactFolder(T, written).resolve("a/1.txt"))).isEqualTo("scan 1");
+            assertThat(staging).as("the staging folder goes once the write is durable").doesNotExist();
+            assertThat(id).isNotBlank();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"a/missing.txt", "../a/0.txt", "/etc/hostname"})
+    void writeInstanceRefusesAPathNamingNoStagedFileAndKeepsTheStagedOnes(String bad) throws IOException {
+        try (Vault v = open()) {
+            v.createTable(T, TableOptions.defaults());
+            Path staging = stageWrite(v);
+            TvArgumentException e = catchThrowableOfType(() -> v.writeInstance(T, scans("a/0.txt", bad),
+                    WriteOptions.defaults().version("w")), TvArgumentException.class);
+            assertThat(e.code()).isEqualTo(ErrorCode.BAD_ARGUMENT);
+            assertThat(e.getMessage()).contains("'scan' row 1").contains(bad).contains("artifactFolder");
+            assertThat(v.instances(T, null, false)).as("nothing materialized").isEmpty();
+            assertThat(v.artifactFolder(T, "TEMP_w")).as("the temporary instance is still there").isEqualTo(staging);
+            assertThat(Files.readString(staging.resolve("a/0.txt"))).isEqualTo("scan 0");
+            v.writeInstance(T, scans("a/0.txt", "a/1.txt"), WriteOptions.defaults().version("w"));
+            assertThat(Files.readString(v.artifactFolder(T, latest(v)).resolve("a/1.txt"))).isEqualTo("scan 1");
+        }
+    }
+
+    @Test
+    void stagingFoldersFollowTheirTemporaryInstanceAndTable() throws IOException {
+        try (Vault v = open()) {
+            v.createTable(T, TableOptions.defaults());
+            Path staging = stageWrite(v);
+            v.deleteInstance(T, "TEMP_w", OpOptions.defaults());
+            assertThat(staging).doesNotExist();
+
+            staging = stageWrite(v);
+            v.renameTable(T, "scans", OpOptions.defaults());
+            assertThat(staging).doesNotExist();
+            Path moved = v.artifactFolder("scans", "TEMP_w");
+            assertThat(Files.readString(moved.resolve("a/1.txt"))).isEqualTo("scan 1");
+            v.deleteTable("scans", OpOptions.defaults());
+            assertThat(moved).doesNotExist();
+
+            v.createTable(T, TableOptions.defaults());
+            v.createInstance(T, InstanceOptions.defaults().version("w").externalEdit(true));
+            assertThat(v.artifactFolder(T, "TEMP_w")).as("a new temporary instance starts empty").isEmptyDirectory();
         }
     }
 }
