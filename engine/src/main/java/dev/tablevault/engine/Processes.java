@@ -20,11 +20,18 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs operations as durable processes and keeps the process records. Record layout in {@code proc}:
@@ -252,47 +259,106 @@ final class Processes implements LockManager.Holders {
         return run(Ops.fromArgs(beginArgs(pid)), pid, rec.userId(), true);
     }
 
+    /** Top-level processes a restart resumes at once; their commits share fsyncs through group commit. */
+    static final int RESTART_THREADS = 8;
+
     /**
      * Resumes every active process, each on its own: one that fails is reported and left as its failure left
      * it. A process whose setup had not finished is reverted; one that has used its attempts stays paused.
+     * Stops go first, one by one, as a stop decides the fate of its target; then sub-processes one by one, as
+     * before their parents, whose builders might otherwise start them a second time; then the other processes
+     * on up to {@link #RESTART_THREADS} threads, which end before this returns. A process that needs a lock
+     * another one holds waits for it while that one runs, as any operation would, and fails at once while
+     * that one is paused.
      */
     List<String> restartAll() {
-        List<String> failures = new ArrayList<>();
-        List<ProcessRecord> todo = activeRecords();
-        // Stops first, as a stop decides the fate of its target.
-        todo.sort(java.util.Comparator.comparing(r -> !r.operation().equals("stopProcess")));
-        for (ProcessRecord listed : todo) {
-            String pid = listed.id();
-            ProcessRecord rec = active(pid);
-            if (rec == null) {
-                continue;
-            }
-            try {
-                ProcessContext probe = dormant(pid);
-                if (!rec.setupDone()) {
-                    try (WriteBatch b = new WriteBatch()) {
-                        probe.op.revert(probe, b);
-                        finish(probe, b, ProcessState.REVERTED, "restart: its setup had not finished");
-                        vault.store().write(b);
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        List<ProcessRecord> one = new ArrayList<>();
+        List<ProcessRecord> many = new ArrayList<>();
+        for (ProcessRecord r : activeRecords()) {
+            (r.operation().equals("stopProcess") || r.parentId() != null ? one : many).add(r);
+        }
+        one.sort(java.util.Comparator.comparing(r -> !r.operation().equals("stopProcess")));
+        for (ProcessRecord r : one) {
+            restartOne(r.id(), failures);
+        }
+        if (many.size() <= 1) {
+            many.forEach(r -> restartOne(r.id(), failures));
+            return failures;
+        }
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(RESTART_THREADS, many.size()), r -> {
+            Thread t = new Thread(r, "tablevault-restart");
+            t.setDaemon(true);
+            return t;
+        });
+        List<Future<?>> workers = new ArrayList<>();
+        try {
+            for (int i = 0; i < Math.min(RESTART_THREADS, many.size()); i++) {
+                workers.add(pool.submit(() -> {
+                    for (int k = next.getAndIncrement(); k < many.size(); k = next.getAndIncrement()) {
+                        restartOne(many.get(k).id(), failures);
                     }
-                    vault.lockManager().releaseAll(pid);
-                } else if (rec.attempts() >= vault.options().maxRestartAttempts()) {
-                    String why = "restart gave up after " + rec.attempts() + " attempts; fix the cause, then"
-                            + " resumeProcess(\"" + pid + "\") or stopProcess it";
-                    if (rec.state() != ProcessState.PAUSED || !why.equals(rec.error())) {
-                        putRecord(rec.with(ProcessState.PAUSED, why, vault.clock().millis()));
-                    }
-                    failures.add(pid + ": " + why);
-                } else {
-                    putRecord(rec.attempt(vault.clock().millis(), ProcessHandle.current().pid()));
-                    resume(pid);
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("restart could not finish process {}: {}", pid, e.toString());
-                failures.add(pid + ": " + describe(e));
+                }));
             }
+            for (Future<?> w : workers) {
+                w.get();
+            }
+        } catch (ExecutionException e) {
+            // restartOne reports every RuntimeException as a failure, so only an Error arrives here.
+            throw Sneaky.<RuntimeException>rethrow(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TvProcessException(ErrorCode.PROCESS_STATE, "interrupted while restarting the vault's"
+                    + " processes; those not yet resumed stay active: open it again with restart(true)", e);
+        } finally {
+            pool.shutdownNow();
+            awaitQuietly(pool);
         }
         return failures;
+    }
+
+    /** Waits for the pool's threads, so that none outlives the restart; an interrupt only cuts it short. */
+    private static void awaitQuietly(ExecutorService pool) {
+        try {
+            if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                LOG.warn("restart threads still running after a minute");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Restarts one active process; a failure is added to {@code failures} and logged. */
+    private void restartOne(String pid, List<String> failures) {
+        ProcessRecord rec = active(pid);
+        if (rec == null) {
+            return;
+        }
+        try {
+            ProcessContext probe = dormant(pid);
+            if (!rec.setupDone()) {
+                try (WriteBatch b = new WriteBatch()) {
+                    probe.op.revert(probe, b);
+                    finish(probe, b, ProcessState.REVERTED, "restart: its setup had not finished");
+                    vault.store().write(b);
+                }
+                vault.lockManager().releaseAll(pid);
+            } else if (rec.attempts() >= vault.options().maxRestartAttempts()) {
+                String why = "restart gave up after " + rec.attempts() + " attempts; fix the cause, then"
+                        + " resumeProcess(\"" + pid + "\") or stopProcess it";
+                if (rec.state() != ProcessState.PAUSED || !why.equals(rec.error())) {
+                    putRecord(rec.with(ProcessState.PAUSED, why, vault.clock().millis()));
+                }
+                failures.add(pid + ": " + why);
+            } else {
+                putRecord(rec.attempt(vault.clock().millis(), ProcessHandle.current().pid()));
+                resume(pid);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("restart could not finish process {}: {}", pid, e.toString());
+            failures.add(pid + ": " + describe(e));
+        }
     }
 
     private void putRecord(ProcessRecord rec) {

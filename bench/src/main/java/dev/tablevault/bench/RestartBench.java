@@ -1,0 +1,193 @@
+package dev.tablevault.bench;
+
+import dev.tablevault.api.BuildContext;
+import dev.tablevault.api.ExecuteOptions;
+import dev.tablevault.api.InstanceOptions;
+import dev.tablevault.api.OpOptions;
+import dev.tablevault.api.ProcessState;
+import dev.tablevault.api.RowBuilder;
+import dev.tablevault.api.TableOptions;
+import dev.tablevault.api.Vault;
+import dev.tablevault.api.VaultOptions;
+import dev.tablevault.engine.TableVault;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * P6 (DESIGN.md section 10): opening a vault with {@code restart(true)} over N paused processes, target ≤ 1 s
+ * for N = 1,000. Each process is an execution of its own version (an index of {@code --rows} rows and one
+ * row-wise column) started with a caller-supplied id, whose builder threw at row 0, so it paused holding its
+ * locks. Three opens of the same vault shape are timed, each on a fresh copy built the same way:
+ * <ul>
+ * <li>{@code restart(false)}: adopting N paused processes and their locks;</li>
+ * <li>{@code restart(true)}, the builder still failing: every process is resumed, fails again and stays
+ * paused;</li>
+ * <li>{@code restart(true)}, the builder fixed: every process resumes and commits.</li>
+ * </ul>
+ * The time is from the call to {@code TableVault.open} to its return (restart runs inside it); the vault is
+ * then checked and closed outside the time. Median of {@code --rounds}.
+ *
+ * <pre>
+ * ./mvnw -B -pl bench -am package exec:exec -DskipTests -Dbench.main=dev.tablevault.bench.RestartBench \
+ *     [-Dbench.args="--processes 1000 --rows 10 --rounds 3"]
+ * </pre>
+ */
+public final class RestartBench {
+    private static final String T = ExecBench.T;
+
+    private int processes = 1000;
+    private int rows = 10;
+    private int rounds = 3;
+
+    /** The column builder: throws while {@link #failing} is set. */
+    private static final class Flaky implements RowBuilder {
+        volatile boolean failing = true;
+
+        @Override
+        public List<Object> build(BuildContext ctx, long row) {
+            if (failing) {
+                throw new IllegalStateException("service down");
+            }
+            return List.of(row);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        RestartBench b = new RestartBench();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--processes" -> b.processes = CliArgs.positive(a, CliArgs.value(args, ++i));
+                case "--rows" -> b.rows = CliArgs.positive(a, CliArgs.value(args, ++i));
+                case "--rounds" -> b.rounds = CliArgs.positive(a, CliArgs.value(args, ++i));
+                default -> {
+                    System.err.println("error: unknown option " + a + " (known: --processes --rows --rounds)");
+                    System.exit(2);
+                }
+            }
+        }
+        JvmFlags.warnIfWrong();
+        System.out.print(b.run());
+    }
+
+    private enum Mode {
+        ADOPT("`restart(false)`: adopt the paused processes"),
+        STILL_FAILING("`restart(true)`, builder still failing: each resumes, fails, stays paused"),
+        FIXED("`restart(true)`, builder fixed: each resumes and commits");
+
+        final String label;
+
+        Mode(String label) {
+            this.label = label;
+        }
+    }
+
+    private Report run() {
+        Report report = new Report();
+        report.line("## P6: open with restart over paused processes (" + Instant.now() + ")").line("");
+        report.line("- machine: " + Runtime.getRuntime().availableProcessors() + " CPUs visible to the JVM, "
+                + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java "
+                + System.getProperty("java.vm.version"));
+        report.line("- " + processes + " paused executions of " + rows + " rows each, one version each; "
+                + rounds + " rounds per mode, median reported; every open on a freshly built vault").line("");
+        report.line("| how the vault is opened | paused processes | open, ms (median) | rounds (ms) | after the open |");
+        report.line("|---|---:|---:|---|---|");
+        String verdict = null;
+        for (Mode mode : Mode.values()) {
+            double[] ms = new double[rounds];
+            String after = "";
+            for (int r = 0; r < rounds; r++) {
+                Path dir = BenchDirs.create("tv-bench-p6-");
+                try {
+                    Path vaultDir = dir.resolve("vault");
+                    prepare(vaultDir);
+                    Flaky flaky = new Flaky();
+                    flaky.failing = mode != Mode.FIXED;
+                    VaultOptions o = VaultOptions.defaults().builder("flaky", flaky).restart(mode != Mode.ADOPT)
+                            .maxRestartAttempts(Integer.MAX_VALUE);
+                    long t0 = System.nanoTime();
+                    try (Vault v = TableVault.open(vaultDir, o)) {
+                        ms[r] = (System.nanoTime() - t0) / 1e6;
+                        after = check(v, mode);
+                    }
+                } finally {
+                    BenchDirs.deleteRecursively(dir);
+                }
+            }
+            double median = median(ms);
+            report.line("| " + mode.label + " | " + String.format("%,d", processes) + " | "
+                    + Report.fmt(median, 1) + " | " + join(ms) + " | " + after + " |");
+            if (mode == Mode.FIXED) {
+                verdict = Report.fmt(median, 1) + " ms";
+            }
+        }
+        report.line("").line("P6 (target: ≤ 1 s for 1,000 paused processes, restart(true)): the slowest restart mode"
+                + " is in the table; the processes all commit in " + verdict + ".").line("");
+        return report;
+    }
+
+    /** Builds the vault: {@link #processes} executions, each paused at row 0 of its column builder. */
+    private void prepare(Path vaultDir) {
+        Flaky flaky = new Flaky();
+        try (Vault v = TableVault.open(vaultDir, VaultOptions.defaults().create(true).builder("flaky", flaky))) {
+            v.createTable(T, TableOptions.defaults().multipleArtifacts(true));
+            for (int i = 0; i < processes; i++) {
+                String version = "v" + i;
+                v.createInstance(T, InstanceOptions.defaults().version(version));
+                v.putBuilder(T, version, ExecBench.index(rows, null), OpOptions.defaults());
+                v.putBuilder(T, version, ExecBench.column("n", "flaky", Map.of("n", "long"), null),
+                        OpOptions.defaults());
+                try {
+                    v.executeInstance(T, ExecuteOptions.defaults().version(version).processId("p6-" + i));
+                    throw new IllegalStateException("execution " + i + " did not pause");
+                } catch (IllegalStateException e) {
+                    if (!"service down".equals(e.getMessage())) {
+                        throw e;
+                    }
+                }
+            }
+            if (v.activeProcesses().size() != processes) {
+                throw new IllegalStateException("expected " + processes + " paused processes, found "
+                        + v.activeProcesses().size());
+            }
+        }
+    }
+
+    /** Checks what the open left behind; returns it in words. */
+    private String check(Vault v, Mode mode) {
+        Map<String, ?> active = v.activeProcesses();
+        int committed = 0;
+        for (int i = 0; i < processes; i++) {
+            if (v.process("p6-" + i).state() == ProcessState.COMMITTED) {
+                committed++;
+            }
+        }
+        boolean ok = mode == Mode.FIXED ? committed == processes && active.isEmpty()
+                : committed == 0 && active.size() == processes;
+        if (!ok) {
+            throw new IllegalStateException(mode + ": " + committed + " committed, " + active.size() + " active, "
+                    + TableVault.restartFailures(v).size() + " restart failures");
+        }
+        return mode == Mode.FIXED ? "all " + committed + " committed" : active.size() + " paused, none lost";
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int m = v.length / 2;
+        return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
+    }
+
+    private static String join(double[] ms) {
+        List<String> out = new ArrayList<>();
+        for (double m : ms) {
+            out.add(Report.fmt(m, 1));
+        }
+        return String.join(" / ", out);
+    }
+}
