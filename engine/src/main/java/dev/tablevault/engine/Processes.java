@@ -288,7 +288,7 @@ final class Processes implements LockManager.Holders {
         }
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(RESTART_THREADS, many.size()), r -> {
-            Thread t = new Thread(r, "tablevault-restart");
+            Thread t = new Thread(r, restartThreadName(vault.dir()));
             t.setDaemon(true);
             return t;
         });
@@ -316,6 +316,11 @@ final class Processes implements LockManager.Holders {
             awaitQuietly(pool);
         }
         return failures;
+    }
+
+    /** The name of the threads restarting the vault at {@code dir}. */
+    static String restartThreadName(java.nio.file.Path dir) {
+        return "tablevault-restart " + dir;
     }
 
     /** Waits for the pool's threads, so that none outlives the restart; an interrupt only cuts it short. */
