@@ -287,9 +287,11 @@ final class Processes implements LockManager.Holders {
             return failures;
         }
         AtomicInteger next = new AtomicInteger();
+        List<Thread> threads = Collections.synchronizedList(new ArrayList<>());
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(RESTART_THREADS, many.size()), r -> {
             Thread t = new Thread(r, restartThreadName(vault.dir()));
             t.setDaemon(true);
+            threads.add(t);
             return t;
         });
         List<Future<?>> workers = new ArrayList<>();
@@ -313,7 +315,7 @@ final class Processes implements LockManager.Holders {
                     + " processes; those not yet resumed stay active: open it again with restart(true)", e);
         } finally {
             pool.shutdownNow();
-            awaitQuietly(pool);
+            joinQuietly(threads);
         }
         return failures;
     }
@@ -323,11 +325,17 @@ final class Processes implements LockManager.Holders {
         return "tablevault-restart " + dir;
     }
 
-    /** Waits for the pool's threads, so that none outlives the restart; an interrupt only cuts it short. */
-    private static void awaitQuietly(ExecutorService pool) {
+    /**
+     * Waits until the restart threads have ended (a pool counts as terminated a little before its threads do),
+     * so that none outlives the restart; an interrupt only cuts it short.
+     */
+    private static void joinQuietly(List<Thread> threads) {
         try {
-            if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
-                LOG.warn("restart threads still running after a minute");
+            for (Thread t : List.copyOf(threads)) {
+                t.join(TimeUnit.MINUTES.toMillis(1));
+                if (t.isAlive()) {
+                    LOG.warn("restart thread {} still running after a minute", t.getName());
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
