@@ -92,9 +92,9 @@ final class InstanceOps {
         void apply(ProcessContext ctx, WriteBatch b) {
             String temp = Names.temp(a.version());
             if (a.externalEdit()) {
-                // Files a crash left in an earlier instance's staging folder must not join this one.
-                Path staging = Artifacts.staging(ctx.vault, a.table(), temp);
-                ctx.onDurable(() -> Artifacts.deleteTree(staging));
+                // Files a crash or a stop left in an earlier instance's staging folder must not join this one.
+                // No instance owns them now, and nobody can stage files before this record exists.
+                Artifacts.deleteTree(Artifacts.staging(ctx.vault, a.table(), temp));
             }
             TableOps.put(ctx, b, Keys.instance(a.table(), temp), new InstanceRecord(a.table(), temp, a.version(),
                     true, a.externalEdit(), origin == null ? null : origin.table(), origin == null ? null : origin.id(),

@@ -164,6 +164,10 @@ final class WriteInstance extends Op {
         return a.version() + "_" + ctx.started + "_" + String.format("%08x", ThreadLocalRandom.current().nextInt());
     }
 
+    /**
+     * Drops the staged cells, and at once the artifact files the check linked into the new instance's folder:
+     * no record ever pointed at that folder, and the staged originals stay in the staging folder.
+     */
     @Override
     void revert(ProcessContext ctx, WriteBatch b) {
         WriteProgress p = (WriteProgress) ctx.lastProgress;
@@ -174,6 +178,7 @@ final class WriteInstance extends Op {
             } catch (RocksDBException e) {
                 throw VaultImpl.io(e);
             }
+            Artifacts.delete(ctx.vault, p.instanceKey());
         }
     }
 

@@ -221,6 +221,10 @@ class ArtifactTest {
             assertThat(v.instances(T, null, false)).as("nothing materialized").isEmpty();
             assertThat(v.artifactFolder(T, "TEMP_w")).as("the temporary instance is still there").isEqualTo(staging);
             assertThat(Files.readString(staging.resolve("a/0.txt"))).isEqualTo("scan 0");
+            try (var folders = Files.list(dir.resolve("v").resolve("artifacts"))) {
+                assertThat(folders.map(f -> f.getFileName().toString()))
+                        .as("no folder left for the reverted write's instance").containsExactly("temp");
+            }
             v.writeInstance(T, scans("a/0.txt", "a/1.txt"), WriteOptions.defaults().version("w"));
             assertThat(Files.readString(v.artifactFolder(T, latest(v)).resolve("a/1.txt"))).isEqualTo("scan 1");
         }
