@@ -95,6 +95,17 @@ public interface Vault extends AutoCloseable {
      */
     java.nio.file.Path artifactFolder(String table, String instanceId);
 
+    /**
+     * Checks the vault: RocksDB's checksums of every table file, then the engine's invariants over one
+     * snapshot (every instance, builder and lock belongs to something that exists; every active process has
+     * its log; cells and artifact folders belong to an instance or an active process). Reads only; works on a
+     * read-only handle while another OS process owns the vault. Time grows with the vault's size.
+     */
+    VerifyReport verify();
+
+    /** Counts and sizes of the vault. Reads only. Time grows with the number of instances and processes. */
+    VaultStats stats();
+
     /** Processes that have not ended, by id. */
     Map<String, ProcessInfo> activeProcesses();
 

@@ -1,5 +1,6 @@
 package dev.tablevault.engine;
 
+import dev.tablevault.api.Durability;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TvArgumentException;
 import dev.tablevault.api.TvStorageException;
@@ -68,7 +69,7 @@ public final class TableVault {
                 checkVaultRecord(store, dir);
             }
             if (!options.readOnly()) {
-                writeOwner(dir);
+                writeOwner(dir, options.durability());
             }
             VaultImpl vault = new VaultImpl(dir, store, options, Clock.systemUTC());
             if (options.restart()) {
@@ -140,15 +141,30 @@ public final class TableVault {
     private static String ownerHint(Path dir) {
         Path f = dir.resolve("owner");
         try {
-            return Files.exists(f) ? "OS process " + Files.readString(f).trim() : "another OS process";
+            return Files.exists(f) ? "OS process " + Files.readString(f).trim().split("\\s+")[0]
+                    : "another OS process";
         } catch (IOException e) {
             return "another OS process (its owner file " + f + " is unreadable: " + e.getMessage() + ")";
         }
     }
 
-    private static void writeOwner(Path dir) {
+    /**
+     * The durability the vault's last read-write owner opened it with, from the owner file; null when the file
+     * does not say (no owner yet, or one older than this field).
+     */
+    static Durability ownerDurability(Path dir) {
         try {
-            Files.writeString(dir.resolve("owner"), ProcessHandle.current().pid() + "\n");
+            String[] parts = Files.readString(dir.resolve("owner")).trim().split("\\s+");
+            return parts.length > 1 ? Durability.valueOf(parts[1]) : null;
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The owner file: {@code <pid> <durability>}, a hint for messages and {@code tv stats}. */
+    private static void writeOwner(Path dir, Durability durability) {
+        try {
+            Files.writeString(dir.resolve("owner"), ProcessHandle.current().pid() + " " + durability + "\n");
         } catch (IOException e) {
             throw new TvStorageException(ErrorCode.IO, "cannot write " + dir.resolve("owner") + ": " + e, e);
         }

@@ -17,6 +17,8 @@ import dev.tablevault.api.TableDescription;
 import dev.tablevault.api.TableOptions;
 import dev.tablevault.api.TvArgumentException;
 import dev.tablevault.api.TvStorageException;
+import dev.tablevault.api.VaultStats;
+import dev.tablevault.api.VerifyReport;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.api.WriteOptions;
@@ -524,6 +526,16 @@ final class VaultImpl implements Vault {
             }
             return out;
         });
+    }
+
+    @Override
+    public VerifyReport verify() {
+        return guarded(() -> Verify.verify(this));
+    }
+
+    @Override
+    public VaultStats stats() {
+        return guarded(() -> Verify.stats(this));
     }
 
     @Override

@@ -232,4 +232,25 @@ class CommandsTest {
         assertThat(forced.exit()).isNotZero();
         assertThat(forced.err()).contains("service-down exists");
     }
+
+    @Test
+    void verifyAndStats() throws Exception {
+        ok(cli.tv("init"));
+        ok(cli.tv("create-table", "stories"));
+        ok(cli.tv("create-instance", "stories", "--external-edit"));
+        Cli.Result verify = cli.tv("verify");
+        ok(verify);
+        assertThat(verify.outLines()).containsExactly("ok: no errors");
+
+        Files.createDirectories(tmp.resolve("vault/artifacts/77"));
+        Cli.Result warned = cli.tv("--json", "verify");
+        ok(warned);
+        assertThat(warned.out()).contains("\"ok\":true", "\"errors\":[]", "artifacts/77", "safe to delete");
+
+        Cli.Result stats = cli.tv("--json", "stats");
+        ok(stats);
+        assertThat(stats.out()).contains("\"durability\":\"SYNC\"", "\"tables\":1", "\"instances\":0",
+                "\"temporaryInstances\":1", "\"activeProcesses\":0", "\"finishedProcesses\":2");
+        assertThat(cli.tv("stats").outLines()).contains("tables: 1", "durability: SYNC");
+    }
 }

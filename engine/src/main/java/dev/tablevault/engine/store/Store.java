@@ -18,7 +18,9 @@ import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
+import java.util.stream.Stream;
 
 /**
  * The vault's RocksDB database at {@code <vault>/db}, with column families {@code meta} (vault, tables,
@@ -278,6 +281,33 @@ public final class Store implements AutoCloseable, Reads {
         }
     }
 
+    /** RocksDB's table files over all column families, in bytes. */
+    public long databaseBytes() {
+        long total = 0;
+        try {
+            for (ColumnFamilyHandle h : handles) {
+                total += db.getLongProperty(h, "rocksdb.total-sst-files-size");
+            }
+        } catch (RocksDBException e) {
+            throw new TvStorageException(ErrorCode.IO, "cannot read table file sizes in " + dir + ": "
+                    + e.getMessage(), e);
+        }
+        return total;
+    }
+
+    /** The write-ahead log files in the database folder (reused ones included), in bytes. */
+    public long walBytes() {
+        try (Stream<Path> files = Files.list(dir)) {
+            long total = 0;
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".log")).toList()) {
+                total += Files.size(f);
+            }
+            return total;
+        } catch (IOException e) {
+            throw new TvStorageException(ErrorCode.IO, "cannot list the WAL files in " + dir + ": " + e, e);
+        }
+    }
+
     public static boolean startsWith(byte[] key, byte[] prefix) {
         if (key.length < prefix.length) {
             return false;
@@ -350,6 +380,22 @@ public final class Store implements AutoCloseable, Reads {
 
         public Store store() {
             return store;
+        }
+
+        /** The instance keys that have cells in {@code data}, ascending; one seek per key. */
+        public List<Long> cellInstanceKeys() {
+            List<Long> out = new ArrayList<>();
+            try (RocksIterator it = store.db.newIterator(store.data, ro)) {
+                for (it.seekToFirst(); it.isValid(); ) {
+                    long k = Keys.cellInstance(it.key());
+                    out.add(k);
+                    if (k == Long.MAX_VALUE) {
+                        break;
+                    }
+                    it.seek(Keys.instanceStart(k + 1));
+                }
+            }
+            return out;
         }
 
         @Override

@@ -1,0 +1,22 @@
+package dev.tablevault.api;
+
+/**
+ * Sizes and counts of a vault, as {@link Vault#stats()} read them.
+ *
+ * @param durability         the durability the vault is written with: this handle's, or for a read-only handle
+ *                           the one its read-write owner last opened it with
+ * @param formatVersion      the vault's storage format version
+ * @param tables             tables
+ * @param instances          materialized instances, active or not
+ * @param temporaryInstances temporary ({@code TEMP_<version>}) instances
+ * @param activeProcesses    processes that have not ended (running or paused)
+ * @param finishedProcesses  processes that ended, kept in the history
+ * @param locks              locks held
+ * @param databaseBytes      RocksDB's table files, all column families
+ * @param walBytes           RocksDB's write-ahead log files, reused ones included
+ * @param artifactBytes      files under the vault's artifact folders
+ */
+public record VaultStats(Durability durability, int formatVersion, int tables, long instances,
+                         long temporaryInstances, int activeProcesses, long finishedProcesses, int locks,
+                         long databaseBytes, long walBytes, long artifactBytes) {
+}

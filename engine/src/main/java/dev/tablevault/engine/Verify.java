@@ -1,0 +1,230 @@
+package dev.tablevault.engine;
+
+import dev.tablevault.api.Durability;
+import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.TvStorageException;
+import dev.tablevault.api.VaultStats;
+import dev.tablevault.api.VerifyReport;
+import dev.tablevault.engine.codec.Codec;
+import dev.tablevault.engine.codec.Records.ExecProgress;
+import dev.tablevault.engine.codec.Records.InstanceRecord;
+import dev.tablevault.engine.codec.Records.LockRecord;
+import dev.tablevault.engine.codec.Records.LogEntry;
+import dev.tablevault.engine.codec.Records.ProcessRecord;
+import dev.tablevault.engine.codec.Records.TableRecord;
+import dev.tablevault.engine.codec.Records.VaultRecord;
+import dev.tablevault.engine.codec.Records.WriteProgress;
+import dev.tablevault.engine.store.Keys;
+import dev.tablevault.engine.store.Store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * {@code Vault.verify()} and {@code Vault.stats()}: read-only passes over one snapshot of the catalog, the
+ * process records and the cell keys, plus the artifact folders on disk. Stateless.
+ */
+final class Verify {
+    private Verify() {
+    }
+
+    /** The catalog and process records of one snapshot. */
+    private record Snapshot(Map<String, TableRecord> tables, Map<String, InstanceRecord> instances,
+                            List<String[]> builderKeys, Map<String, ProcessRecord> active, List<LockRecord> locks,
+                            Set<Long> activeKeys, List<Long> cellKeys, long finished) {
+        static Snapshot read(Store.View v) {
+            Store s = v.store();
+            Map<String, TableRecord> tables = new LinkedHashMap<>();
+            v.scan(s.meta, Keys.prefix("T"), (k, val) -> {
+                TableRecord t = Codec.decode(val, TableRecord.class, "table");
+                tables.put(t.name(), t);
+                return true;
+            });
+            Map<String, InstanceRecord> instances = new LinkedHashMap<>();
+            v.scan(s.meta, Keys.prefix("I"), (k, val) -> {
+                InstanceRecord r = Codec.decode(val, InstanceRecord.class, "instance");
+                instances.put(r.table() + "/" + r.id(), r);
+                return true;
+            });
+            List<String[]> builders = new ArrayList<>();
+            v.scan(s.meta, Keys.prefix("B"), (k, val) -> builders.add(Keys.parts(k)));
+            Map<String, ProcessRecord> active = new LinkedHashMap<>();
+            v.scan(s.proc, Keys.prefix("P"), (k, val) -> {
+                ProcessRecord p = Codec.decode(val, ProcessRecord.class, "process");
+                active.put(p.id(), p);
+                return true;
+            });
+            List<LockRecord> locks = new ArrayList<>();
+            v.scan(s.locks, new byte[0], (k, val) -> locks.add(Codec.decode(val, LockRecord.class, "lock")));
+            Set<Long> activeKeys = new HashSet<>();
+            for (String pid : active.keySet()) {
+                Object[] last = new Object[1];
+                v.scan(s.proc, Keys.prefix("L", pid), (k, val) -> {
+                    LogEntry e = Codec.decode(val, LogEntry.class, "log of " + pid);
+                    if (e.kind().equals("CHECKPOINT")) {
+                        last[0] = e.payload();
+                    }
+                    return true;
+                });
+                if (last[0] instanceof WriteProgress w) {
+                    activeKeys.add(w.instanceKey());
+                } else if (last[0] instanceof ExecProgress x) {
+                    activeKeys.add(x.instanceKey());
+                }
+            }
+            long[] finished = new long[1];
+            v.scan(s.proc, Keys.prefix("H"), (k, val) -> {
+                finished[0]++;
+                return true;
+            });
+            return new Snapshot(tables, instances, builders, active, locks, activeKeys, v.cellInstanceKeys(),
+                    finished[0]);
+        }
+
+        /** Instance keys some instance record reads cells or artifacts under. */
+        Set<Long> usedKeys() {
+            Set<Long> used = new HashSet<>(activeKeys);
+            for (InstanceRecord r : instances.values()) {
+                used.add(r.key());
+                used.addAll(r.columnKeys());
+            }
+            return used;
+        }
+    }
+
+    static VerifyReport verify(VaultImpl vault) {
+        List<String> errors = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        Store store = vault.store();
+        try {
+            store.verifyChecksums();
+        } catch (TvStorageException e) {
+            errors.add("checksums: " + e.getMessage());
+        }
+        Snapshot s;
+        try (Store.View v = store.view()) {
+            s = Snapshot.read(v);
+            for (String pid : s.active().keySet()) {
+                if (v.get(store.proc, Keys.logEntry(pid, 0)) == null) {
+                    errors.add("process " + pid + " is active but its log has no BEGIN entry");
+                }
+                if (v.get(store.proc, Keys.finished(pid)) != null) {
+                    errors.add("process " + pid + " is both active and finished");
+                }
+            }
+        }
+        checkCatalog(s, errors);
+        for (LockRecord l : s.locks()) {
+            if (!s.active().containsKey(l.processId())) {
+                errors.add("lock " + l.resource() + " (" + l.mode() + ") is held by process " + l.processId()
+                        + ", which is not active");
+            }
+        }
+        Set<Long> used = s.usedKeys();
+        for (long k : s.cellKeys()) {
+            if (!used.contains(k)) {
+                errors.add("cells under instance key " + k + " belong to no instance and no active process");
+            }
+        }
+        checkFolders(vault, s, used, warnings);
+        return new VerifyReport(errors, warnings);
+    }
+
+    private static void checkCatalog(Snapshot s, List<String> errors) {
+        for (InstanceRecord r : s.instances().values()) {
+            if (!s.tables().containsKey(r.table())) {
+                errors.add("instance " + r.id() + " belongs to table '" + r.table() + "', which does not exist");
+            }
+        }
+        for (String[] b : s.builderKeys()) {
+            if (!s.tables().containsKey(b[1])) {
+                errors.add("builder " + b[3] + " of version " + b[2] + " belongs to table '" + b[1]
+                        + "', which does not exist");
+            }
+        }
+        for (TableRecord t : s.tables().values()) {
+            if (t.artifactInstance() == null) {
+                continue;
+            }
+            InstanceRecord r = s.instances().get(t.name() + "/" + t.artifactInstance());
+            if (r == null || r.temporary() || !r.success()) {
+                errors.add("table '" + t.name() + "' names " + t.artifactInstance() + " as its artifact instance,"
+                        + " which is " + (r == null ? "missing" : "not a successful materialized instance"));
+            }
+        }
+    }
+
+    /** Artifact and staging folders that nothing uses: what a crash between a commit and its cleanup leaves. */
+    private static void checkFolders(VaultImpl vault, Snapshot s, Set<Long> used, List<String> warnings) {
+        Path root = vault.dir().resolve("artifacts");
+        for (Path f : list(root)) {
+            String name = f.getFileName().toString();
+            if (name.equals("temp")) {
+                for (Path table : list(f)) {
+                    for (Path temp : list(table)) {
+                        InstanceRecord r = s.instances().get(table.getFileName() + "/" + temp.getFileName());
+                        if (r == null || !r.temporary() || !r.externalEdit()) {
+                            warnings.add("staging folder " + temp + " belongs to no external-edit temporary"
+                                    + " instance; safe to delete");
+                        }
+                    }
+                }
+            } else if (!name.matches("\\d+") || !used.contains(Long.parseLong(name))) {
+                warnings.add("artifact folder " + f + " belongs to no instance; safe to delete");
+            }
+        }
+    }
+
+    static VaultStats stats(VaultImpl vault) {
+        Store store = vault.store();
+        Snapshot s;
+        int format;
+        try (Store.View v = store.view()) {
+            s = Snapshot.read(v);
+            format = Codec.decode(v.get(store.meta, Keys.vault()), VaultRecord.class, "vault").formatVersion();
+        }
+        long temporary = s.instances().values().stream().filter(InstanceRecord::temporary).count();
+        Durability durability = vault.options().durability();
+        if (vault.options().readOnly()) {
+            Durability owner = TableVault.ownerDurability(vault.dir());
+            durability = owner == null ? durability : owner;
+        }
+        return new VaultStats(durability, format, s.tables().size(),
+                s.instances().size() - temporary, temporary, s.active().size(), s.finished(), s.locks().size(),
+                store.databaseBytes(), store.walBytes(), bytesUnder(vault.dir().resolve("artifacts")));
+    }
+
+    private static List<Path> list(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.sorted().toList();
+        } catch (IOException e) {
+            throw new TvStorageException(ErrorCode.IO, "cannot list " + dir + ": " + e, e);
+        }
+    }
+
+    private static long bytesUnder(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            long total = 0;
+            for (Path f : all.filter(Files::isRegularFile).toList()) {
+                total += Files.size(f);
+            }
+            return total;
+        } catch (IOException e) {
+            throw new TvStorageException(ErrorCode.IO, "cannot measure " + dir + ": " + e, e);
+        }
+    }
+}
