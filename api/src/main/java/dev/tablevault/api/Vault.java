@@ -86,7 +86,7 @@ public interface Vault extends AutoCloseable {
      * those of {@code description(table).artifactInstance()}.
      *
      * <p>For an external-edit temporary instance ({@code TEMP_<version>}) it is a staging folder, created on
-     * demand: put the files there, then {@link #writeInstance} checks that every ARTIFACT value names one and
+     * demand (not by a read-only handle): put the files there, then {@link #writeInstance} checks that every ARTIFACT value names one and
      * links them into the new instance's folder before it commits (a missing file or a path leaving the folder is
      * a {@link TvArgumentException}, and the staged files stay). The staging folder is removed once the write,
      * or the deletion of the temporary instance or its table, is durable.

@@ -425,6 +425,9 @@ final class VaultImpl implements Vault {
             InstanceRecord r = instanceRecord(table, instanceId);
             if (r.key() == 0 && r.temporary() && r.externalEdit()) {
                 Path staging = Artifacts.staging(this, table, instanceId);
+                if (options.readOnly()) {
+                    return staging;
+                }
                 try {
                     Files.createDirectories(staging);
                 } catch (IOException e) {

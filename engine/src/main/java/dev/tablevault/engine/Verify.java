@@ -36,10 +36,9 @@ final class Verify {
     private Verify() {
     }
 
-    /** The catalog and process records of one snapshot. */
+    /** The catalog, active process records and locks of one snapshot. */
     private record Snapshot(Map<String, TableRecord> tables, Map<String, InstanceRecord> instances,
-                            List<String[]> builderKeys, Map<String, ProcessRecord> active, List<LockRecord> locks,
-                            Set<Long> activeKeys, List<Long> cellKeys, long finished) {
+                            List<String[]> builderKeys, Map<String, ProcessRecord> active, List<LockRecord> locks) {
         static Snapshot read(Store.View v) {
             Store s = v.store();
             Map<String, TableRecord> tables = new LinkedHashMap<>();
@@ -64,10 +63,22 @@ final class Verify {
             });
             List<LockRecord> locks = new ArrayList<>();
             v.scan(s.locks, new byte[0], (k, val) -> locks.add(Codec.decode(val, LockRecord.class, "lock")));
-            Set<Long> activeKeys = new HashSet<>();
+            return new Snapshot(tables, instances, builders, active, locks);
+        }
+
+        /**
+         * Instance keys that cells or artifacts may sit under: those of instance records, and those of the
+         * active processes' last checkpoints (staged rows not yet materialized).
+         */
+        Set<Long> usedKeys(Store.View v) {
+            Set<Long> used = new HashSet<>();
+            for (InstanceRecord r : instances.values()) {
+                used.add(r.key());
+                used.addAll(r.columnKeys());
+            }
             for (String pid : active.keySet()) {
                 Object[] last = new Object[1];
-                v.scan(s.proc, Keys.prefix("L", pid), (k, val) -> {
+                v.scan(v.store().proc, Keys.prefix("L", pid), (k, val) -> {
                     LogEntry e = Codec.decode(val, LogEntry.class, "log of " + pid);
                     if (e.kind().equals("CHECKPOINT")) {
                         last[0] = e.payload();
@@ -75,26 +86,10 @@ final class Verify {
                     return true;
                 });
                 if (last[0] instanceof WriteProgress w) {
-                    activeKeys.add(w.instanceKey());
+                    used.add(w.instanceKey());
                 } else if (last[0] instanceof ExecProgress x) {
-                    activeKeys.add(x.instanceKey());
+                    used.add(x.instanceKey());
                 }
-            }
-            long[] finished = new long[1];
-            v.scan(s.proc, Keys.prefix("H"), (k, val) -> {
-                finished[0]++;
-                return true;
-            });
-            return new Snapshot(tables, instances, builders, active, locks, activeKeys, v.cellInstanceKeys(),
-                    finished[0]);
-        }
-
-        /** Instance keys some instance record reads cells or artifacts under. */
-        Set<Long> usedKeys() {
-            Set<Long> used = new HashSet<>(activeKeys);
-            for (InstanceRecord r : instances.values()) {
-                used.add(r.key());
-                used.addAll(r.columnKeys());
             }
             return used;
         }
@@ -110,8 +105,12 @@ final class Verify {
             errors.add("checksums: " + e.getMessage());
         }
         Snapshot s;
+        Set<Long> used;
+        List<Long> cellKeys;
         try (Store.View v = store.view()) {
             s = Snapshot.read(v);
+            used = s.usedKeys(v);
+            cellKeys = v.cellInstanceKeys();
             for (String pid : s.active().keySet()) {
                 if (v.get(store.proc, Keys.logEntry(pid, 0)) == null) {
                     errors.add("process " + pid + " is active but its log has no BEGIN entry");
@@ -128,8 +127,7 @@ final class Verify {
                         + ", which is not active");
             }
         }
-        Set<Long> used = s.usedKeys();
-        for (long k : s.cellKeys()) {
+        for (long k : cellKeys) {
             if (!used.contains(k)) {
                 errors.add("cells under instance key " + k + " belong to no instance and no active process");
             }
@@ -187,9 +185,14 @@ final class Verify {
         Store store = vault.store();
         Snapshot s;
         int format;
+        long[] finished = new long[1];
         try (Store.View v = store.view()) {
             s = Snapshot.read(v);
             format = Codec.decode(v.get(store.meta, Keys.vault()), VaultRecord.class, "vault").formatVersion();
+            v.scan(store.proc, Keys.prefix("H"), (k, val) -> {
+                finished[0]++;
+                return true;
+            });
         }
         long temporary = s.instances().values().stream().filter(InstanceRecord::temporary).count();
         Durability durability = vault.options().durability();
@@ -198,7 +201,7 @@ final class Verify {
             durability = owner == null ? durability : owner;
         }
         return new VaultStats(durability, format, s.tables().size(),
-                s.instances().size() - temporary, temporary, s.active().size(), s.finished(), s.locks().size(),
+                s.instances().size() - temporary, temporary, s.active().size(), finished[0], s.locks().size(),
                 store.databaseBytes(), store.walBytes(), bytesUnder(vault.dir().resolve("artifacts")));
     }
 

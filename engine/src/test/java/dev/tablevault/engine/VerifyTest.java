@@ -107,6 +107,8 @@ class VerifyTest {
             VaultStats s = ro.stats();
             assertThat(s.durability()).as("the owner's, not the read-only handle's").isEqualTo(Durability.GROUPED);
             assertThat(s.activeProcesses()).isEqualTo(1);
+            assertThat(ro.artifactFolder("scans", "TEMP_w2")).as("a read-only handle creates no folder")
+                    .doesNotExist();
         }
     }
 
