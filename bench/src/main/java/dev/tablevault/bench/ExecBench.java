@@ -410,21 +410,21 @@ public final class ExecBench {
                 progress("P3 round " + (r + 1) + ", " + labels.get(k) + ": " + Report.fmt(rates[k][r], 0) + " rows/s");
             }
         }
-        double raw = median(rates[1]);
+        double raw = Report.median(rates[1]);
         report.line("### P3: execute " + p3Rows + " rows, trivial row-wise builder, default checkpoints").line("");
         report.line("Each row is 2 cells (the index's `id` and the builder's `n`, both LONG). Median of "
                 + p3Rounds + " rounds; per-round figures in the order they ran.").line("");
         report.line("| P3 system | rows/s | s per run | rounds (rows/s) | vs " + RAW + " |");
         report.line("|---|---:|---:|---|---:|");
         for (int k = 0; k < labels.size(); k++) {
-            double m = median(rates[k]);
+            double m = Report.median(rates[k]);
             report.line("| " + labels.get(k) + " | " + Report.fmt(m, 0) + " | " + Report.fmt(p3Rows / m, 2) + " | "
-                    + join(rates[k], 0) + " | " + Report.fmt(m / raw, 2) + "x |");
+                    + Report.join(rates[k], 0) + " | " + Report.fmt(m / raw, 2) + "x |");
         }
-        double ratio = median(rates[0]) / raw;
-        double vsChunks = median(rates[0]) / median(rates[2]);
+        double ratio = Report.median(rates[0]) / raw;
+        double vsChunks = Report.median(rates[0]) / Report.median(rates[2]);
         report.line("").line("P3 (target ≥ " + Report.fmt(P3_TARGET * 100, 0) + "% of raw RocksDB batch ingestion of the"
-                + " same cells): " + Report.fmt(median(rates[0]), 0) + " / " + Report.fmt(raw, 0) + " rows/s = **"
+                + " same cells): " + Report.fmt(Report.median(rates[0]), 0) + " / " + Report.fmt(raw, 0) + " rows/s = **"
                 + Report.fmt(ratio * 100, 1) + "%**, " + (ratio >= P3_TARGET ? "**met**" : "**missed**")
                 + "; against raw RocksDB writing the engine's own 1,024-row chunks: " + Report.fmt(vsChunks * 100, 1) + "%.");
         report.line("");
@@ -685,20 +685,20 @@ public final class ExecBench {
             for (int d = 0; d < p4Done.length; d++) {
                 P4Result[] reps = results[h][d];
                 double[] first = Arrays.stream(reps).mapToDouble(P4Result::firstRowMs).toArray();
-                medians[d] = median(first);
+                medians[d] = Report.median(first);
                 long rec = Arrays.stream(reps).mapToLong(P4Result::recomputed).max().orElseThrow();
                 maxRecomputed = Math.max(maxRecomputed, rec);
                 P4Result worst = Arrays.stream(reps).filter(r -> r.recomputed() == rec).findFirst().orElseThrow();
-                double open = median(Arrays.stream(reps).mapToDouble(P4Result::openMs).toArray());
+                double open = Report.median(Arrays.stream(reps).mapToDouble(P4Result::openMs).toArray());
                 report.line("| " + hows.get(h) + " | " + Report.fmt(p4Done[d], 0) + " | " + Report.fmt(2L * p4Done[d], 0)
-                        + " | " + Report.fmt(median(Arrays.stream(reps).mapToDouble(P4Result::walBytes).toArray())
-                        / (1024 * 1024), 1) + " | " + Report.fmt(medians[d], 1) + " | " + join(first, 1) + " | "
-                        + Report.fmt(median(Arrays.stream(reps).mapToDouble(P4Result::recoveryMs).toArray()), 1) + " | "
+                        + " | " + Report.fmt(Report.median(Arrays.stream(reps).mapToDouble(P4Result::walBytes).toArray())
+                        / (1024 * 1024), 1) + " | " + Report.fmt(medians[d], 1) + " | " + Report.join(first, 1) + " | "
+                        + Report.fmt(Report.median(Arrays.stream(reps).mapToDouble(P4Result::recoveryMs).toArray()), 1) + " | "
                         + (Double.isNaN(open) ? "(in the previous column)" : Report.fmt(open, 1)) + " | "
-                        + Report.fmt(median(Arrays.stream(reps).mapToDouble(P4Result::resumeReturnedMs).toArray()), 0)
+                        + Report.fmt(Report.median(Arrays.stream(reps).mapToDouble(P4Result::resumeReturnedMs).toArray()), 0)
                         + " | " + Arrays.stream(reps).map(r -> Report.fmt(r.resumedAt(), 0))
                         .reduce((x, y) -> x + " / " + y).orElse("") + " | " + worst.recomputedWhat() + " | "
-                        + Report.fmt(median(Arrays.stream(reps).mapToDouble(P4Result::restRowsPerSec).toArray()), 0)
+                        + Report.fmt(Report.median(Arrays.stream(reps).mapToDouble(P4Result::restRowsPerSec).toArray()), 0)
                         + " |");
             }
             if (hows.get(h).equals(SPLIT)) {
@@ -941,19 +941,19 @@ public final class ExecBench {
                         check(got, cells);
                     }
                 }
-                progress("P5 " + state + " round " + (r + 1) + ": " + join(new double[] {rates[0][r], rates[1][r],
+                progress("P5 " + state + " round " + (r + 1) + ": " + Report.join(new double[] {rates[0][r], rates[1][r],
                         rates[2][r], rates[3][r]}, 0) + " cells/s");
             }
         }
-        double decoded = median(rates[3]);
+        double decoded = Report.median(rates[3]);
         for (int k = 0; k < labels.size(); k++) {
-            double m = median(rates[k]);
+            double m = Report.median(rates[k]);
             report.line("| " + labels.get(k) + " | " + state + " | " + Report.fmt(m, 0) + " | "
-                    + Report.fmt(cells / m * 1e3, 0) + " | " + join(rates[k], 0) + " | " + gcMs[k] + " | "
+                    + Report.fmt(cells / m * 1e3, 0) + " | " + Report.join(rates[k], 0) + " | " + gcMs[k] + " | "
                     + Report.fmt(m / decoded, 2) + "x |");
         }
         for (int k = 0; k < 2; k++) {
-            double m = median(rates[k]);
+            double m = Report.median(rates[k]);
             verdicts.add("P5 " + (k == 0 ? "dataframe" : "cursor") + ", " + state + " (target ≥ 5M cells/s): **"
                     + Report.fmt(m / 1e6, 2) + "M cells/s**, " + (m >= P5_TARGET ? "**met**" : "**missed**"));
         }
@@ -1182,8 +1182,8 @@ public final class ExecBench {
             full[2 * r + 1] = rounds.get(r)[2];
             changed[r] = rounds.get(r)[1];
         }
-        double f = median(full);
-        double c = median(changed);
+        double f = Report.median(full);
+        double c = Report.median(changed);
         report.line("### P7: re-execute with 1 of 5 columns changed").line("");
         report.line(p7Rows + " rows; index + 5 row-wise LONG columns c1..c5 (`multiply`, c_i = row x k_i), SYNC, default"
                 + " checkpoints. Full: a fresh instance with all 6 builders, executed with `force(true)` (no origin). Changed: `createInstance(originId = the"
@@ -1191,8 +1191,8 @@ public final class ExecBench {
                 + " runs full, changed, full again; the two full runs of a round are both in the median.").line("");
         report.line("| P7 run | s | rounds (s) | vs full |");
         report.line("|---|---:|---|---:|");
-        report.line("| full execute (index + 5 columns) | " + Report.fmt(f, 2) + " | " + join(full, 2) + " | 1.00x |");
-        report.line("| re-execute, c3 changed, origin = full | " + Report.fmt(c, 2) + " | " + join(changed, 2) + " | "
+        report.line("| full execute (index + 5 columns) | " + Report.fmt(f, 2) + " | " + Report.join(full, 2) + " | 1.00x |");
+        report.line("| re-execute, c3 changed, origin = full | " + Report.fmt(c, 2) + " | " + Report.join(changed, 2) + " | "
                 + Report.fmt(c / f, 2) + "x |");
         report.line("| (ideal, proportional: 1 of 5 column steps, index and unchanged columns reused) | "
                 + Report.fmt(f / 6, 2) + " to " + Report.fmt(f / 5, 2) + " | | 0.17x to 0.20x |");
@@ -1455,21 +1455,4 @@ public final class ExecBench {
 
     // ---- helpers --------------------------------------------------------------------------------------------
 
-    static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        int m = v.length / 2;
-        return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
-    }
-
-    static String join(double[] values, int decimals) {
-        StringBuilder b = new StringBuilder();
-        for (double v : values) {
-            if (b.length() > 0) {
-                b.append(" / ");
-            }
-            b.append(Report.fmt(v, decimals));
-        }
-        return b.toString();
-    }
 }

@@ -1,6 +1,7 @@
 package dev.tablevault.bench;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -121,5 +122,24 @@ final class Report {
 
     static String fmt(double v, int decimals) {
         return String.format(Locale.ROOT, "%,." + decimals + "f", v);
+    }
+
+    static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int m = v.length / 2;
+        return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
+    }
+
+    /** Per-round figures in the order they ran: {@code a / b / c}. */
+    static String join(double[] values, int decimals) {
+        StringBuilder b = new StringBuilder();
+        for (double v : values) {
+            if (b.length() > 0) {
+                b.append(" / ");
+            }
+            b.append(fmt(v, decimals));
+        }
+        return b.toString();
     }
 }

@@ -13,8 +13,6 @@ import dev.tablevault.engine.TableVault;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -119,9 +117,9 @@ public final class RestartBench {
                     BenchDirs.deleteRecursively(dir);
                 }
             }
-            double median = median(ms);
+            double median = Report.median(ms);
             report.line("| " + mode.label + " | " + String.format("%,d", processes) + " | "
-                    + Report.fmt(median, 1) + " | " + join(ms) + " | " + after + " |");
+                    + Report.fmt(median, 1) + " | " + Report.join(ms, 1) + " | " + after + " |");
             if (mode == Mode.FIXED) {
                 verdict = Report.fmt(median, 1) + " ms";
             }
@@ -174,20 +172,5 @@ public final class RestartBench {
                     + TableVault.restartFailures(v).size() + " restart failures");
         }
         return mode == Mode.FIXED ? "all " + committed + " committed" : active.size() + " paused, none lost";
-    }
-
-    private static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        int m = v.length / 2;
-        return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
-    }
-
-    private static String join(double[] ms) {
-        List<String> out = new ArrayList<>();
-        for (double m : ms) {
-            out.add(Report.fmt(m, 1));
-        }
-        return String.join(" / ", out);
     }
 }

@@ -203,7 +203,7 @@ public final class SideBySide {
                     detail += "; createTable p50 " + Report.fmt(parityMedian(samples[k], 0) / 1e3, 1)
                             + ", deleteTable p50 " + Report.fmt(parityMedian(samples[k], 1) / 1e3, 1);
                 }
-                rows.add(new Report.Latency(targets.get(k).label(), median(roundMeans[k]), detail));
+                rows.add(new Report.Latency(targets.get(k).label(), Report.median(roundMeans[k]), detail));
             }
             report.line("### P1: one small durable operation, 1 thread").line("");
             report.p1(rows, OURS, ROCKS, "p50 / p99 µs; round means");
@@ -251,7 +251,7 @@ public final class SideBySide {
             List<Report.Throughput> cells = new ArrayList<>();
             for (int k = 0; k < targets.size(); k++) {
                 for (int ti = 0; ti < threads.length; ti++) {
-                    cells.add(new Report.Throughput(targets.get(k).label(), threads[ti], median(rates[k][ti])));
+                    cells.add(new Report.Throughput(targets.get(k).label(), threads[ti], Report.median(rates[k][ti])));
                 }
             }
             report.line("### P2: independent small durable operations, ops/s summed over threads").line("");
@@ -301,13 +301,6 @@ public final class SideBySide {
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------
-
-    private static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        int m = v.length / 2;
-        return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
-    }
 
     private static double parityMedian(long[] samples, int parity) {
         long[] v = new long[samples.length / 2];
