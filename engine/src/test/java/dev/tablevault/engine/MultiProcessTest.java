@@ -111,19 +111,9 @@ class MultiProcessTest {
         long stopAt = rnd.nextInt(rows);
         Path dir = tmp.resolve("v");
         OwnerChild.prepareExecute(dir, rows);
-        try (ChildJvm child = ChildJvm.start(OwnerChild.class, "execute", dir.toString(), Integer.toString(rows),
-                Integer.toString(batch), Long.toString(stopAt))) {
-            child.awaitLine("AT ");
-            child.kill();
-        }
         Map<Long, AtomicInteger> calls = new ConcurrentHashMap<>();
-        RowBuilder counting = (ctx, row) -> {
-            calls.computeIfAbsent(row, r -> new AtomicInteger()).incrementAndGet();
-            return List.of("v" + row);
-        };
-        try (Vault v = TableVault.open(dir, VaultOptions.defaults().restart(true).builder("slow", counting))) {
-            assertThat(TableVault.restartFailures(v)).isEmpty();
-            assertThat(v.process("exec-kill").state()).isEqualTo(ProcessState.COMMITTED);
+        try (Vault v = killAndRestart(dir, calls, Integer.toString(rows), Integer.toString(batch),
+                Long.toString(stopAt))) {
             List<Object> expected = new ArrayList<>();
             for (int r = 0; r < rows; r++) {
                 expected.add("v" + r);
@@ -149,19 +139,9 @@ class MultiProcessTest {
         long stopAt = rnd.nextInt(total);
         Path dir = tmp.resolve("v");
         OwnerChild.prepareReExecute(dir, rows);
-        try (ChildJvm child = ChildJvm.start(OwnerChild.class, "execute", dir.toString(), Integer.toString(rows),
-                Integer.toString(batch), Long.toString(stopAt), "v2")) {
-            child.awaitLine("AT ");
-            child.kill();
-        }
         Map<Long, AtomicInteger> calls = new ConcurrentHashMap<>();
-        RowBuilder counting = (ctx, row) -> {
-            calls.computeIfAbsent(row, r -> new AtomicInteger()).incrementAndGet();
-            return List.of("v" + row);
-        };
-        try (Vault v = TableVault.open(dir, VaultOptions.defaults().restart(true).builder("slow", counting))) {
-            assertThat(TableVault.restartFailures(v)).isEmpty();
-            assertThat(v.process("exec-kill").state()).isEqualTo(ProcessState.COMMITTED);
+        try (Vault v = killAndRestart(dir, calls, Integer.toString(rows), Integer.toString(batch),
+                Long.toString(stopAt), "v2")) {
             Frame f = v.dataframe("stories", ReadOptions.version("v2"));
             assertThat(f.rowCount()).isEqualTo(total);
             for (int r = 0; r < total; r++) {
@@ -171,6 +151,34 @@ class MultiProcessTest {
             long committedBeforeKill = stopAt / batch * batch;
             assertThat(calls).as("rows computed after the restart").hasSize((int) (total - committedBeforeKill));
             assertThat(calls.values()).allSatisfy(c -> assertThat(c.get()).isEqualTo(1));
+        }
+    }
+
+    /**
+     * Runs the {@code execute} child with {@code args} (see {@link OwnerChild}) until it reaches its stop row,
+     * kills it, and reopens with {@code restart(true)} and a {@code slow} builder that counts its calls per row
+     * in {@code calls}; the killed execution must have committed. The caller closes the vault.
+     */
+    private static Vault killAndRestart(Path dir, Map<Long, AtomicInteger> calls, String... args)
+            throws Exception {
+        List<String> childArgs = new ArrayList<>(List.of("execute", dir.toString()));
+        childArgs.addAll(List.of(args));
+        try (ChildJvm child = ChildJvm.start(OwnerChild.class, childArgs.toArray(String[]::new))) {
+            child.awaitLine("AT ");
+            child.kill();
+        }
+        RowBuilder counting = (ctx, row) -> {
+            calls.computeIfAbsent(row, r -> new AtomicInteger()).incrementAndGet();
+            return List.of("v" + row);
+        };
+        Vault v = TableVault.open(dir, VaultOptions.defaults().restart(true).builder("slow", counting));
+        try {
+            assertThat(TableVault.restartFailures(v)).isEmpty();
+            assertThat(v.process("exec-kill").state()).isEqualTo(ProcessState.COMMITTED);
+            return v;
+        } catch (RuntimeException | Error e) {
+            v.close();
+            throw e;
         }
     }
 }
