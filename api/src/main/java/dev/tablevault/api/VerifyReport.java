@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * What {@link Vault#verify()} found. An error breaks a checksum or an engine invariant (a record pointing at
  * nothing, a lock without its process, cells no instance owns); a warning is a leftover a crash may leave
- * behind, safe to remove (an artifact folder no instance uses). Each entry names what it is about.
+ * behind (an artifact folder no instance uses); check before removing it. Each entry names what it is about.
  *
  * @param errors   broken checksums and invariants
  * @param warnings harmless leftovers

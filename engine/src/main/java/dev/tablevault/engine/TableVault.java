@@ -2,6 +2,7 @@ package dev.tablevault.engine;
 
 import dev.tablevault.api.Durability;
 import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.RecoveryReport;
 import dev.tablevault.api.TvArgumentException;
 import dev.tablevault.api.TvStorageException;
 import dev.tablevault.api.Vault;
@@ -17,6 +18,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -32,6 +36,9 @@ public final class TableVault {
      * per-column cell keys, execution progress with origin and carry (1 was never released).
      */
     public static final int FORMAT_VERSION = 2;
+
+    private static final DateTimeFormatter REPORT_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")
+            .withZone(ZoneOffset.UTC);
 
     private TableVault() {
     }
@@ -60,8 +67,8 @@ public final class TableVault {
             throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, dir + " is not a TableVault vault (it has no db/"
                     + " directory)");
         }
-        Store store = Store.open(db, options.create(), options.readOnly(), options.durability(),
-                options.groupedSyncMillis(), ownerHint(dir));
+        Store store = Store.open(db, new Store.Opening(options.create(), options.readOnly(), options.durability(),
+                options.groupedSyncMillis(), ownerHint(dir), options.readOnly() && ownerAlive(dir), false));
         try {
             if (options.create()) {
                 writeVaultRecord(store, options.author());
@@ -79,6 +86,44 @@ public final class TableVault {
         } catch (RuntimeException e) {
             store.close();
             throw e;
+        }
+    }
+
+    /**
+     * Opens the vault at {@code dir} at its last consistent point when its write-ahead log lost durable writes
+     * (an open refuses such a vault with CORRUPTION), makes that point durable, and writes a report of what was
+     * lost to {@code <dir>/recovery/}. A vault that lost nothing is not changed. Takes the vault read-write
+     * ({@code options.durability()} applies); open it normally afterwards, with {@code restart(true)} to resume
+     * processes whose end was lost.
+     *
+     * @throws TvStorageException if another OS process holds the vault, or its database files are damaged in a
+     *                            way recovery cannot mend (a checksum failure in a table file: restore a backup)
+     */
+    public static RecoveryReport recover(Path dir, VaultOptions options) {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(options, "options");
+        if (options.readOnly() || options.create()) {
+            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "recover opens the vault " + dir + " read-write;"
+                    + " do not pass readOnly(true) or create(true)");
+        }
+        Path db = dir.resolve("db");
+        if (!Files.isDirectory(db)) {
+            throw new TvArgumentException(ErrorCode.NOT_FOUND, "no vault at " + dir + " (it has no db/ directory)");
+        }
+        try (Store store = Store.open(db, new Store.Opening(false, false, options.durability(),
+                options.groupedSyncMillis(), ownerHint(dir), false, true))) {
+            checkVaultRecord(store, dir);
+            String name = "recovery/" + REPORT_TIME.format(Instant.now()) + ".json";
+            RecoveryReport report = store.lossReport(name);
+            if (report == null) {
+                return new RecoveryReport(false, "nothing to recover: the write-ahead log of " + dir + " checks out"
+                        + " to its last durable write", store.latestSequence(), store.latestSequence(), 0, List.of(),
+                        List.of(), List.of(), null);
+            }
+            RecoveryReports.write(dir.resolve(name), report);
+            store.acceptRecovery();
+            writeOwner(dir, options.durability());
+            return report;
         }
     }
 
@@ -134,6 +179,16 @@ public final class TableVault {
                     + r.formatVersion() + ", written by a development build before the first release; this engine"
                     + " reads format " + FORMAT_VERSION + " and has no migration for it: export its tables with"
                     + " that build (tv show) and write them into a new vault");
+        }
+    }
+
+    /** Whether the OS process the owner file names is alive (then it may be writing the vault). */
+    private static boolean ownerAlive(Path dir) {
+        try {
+            String pid = Files.readString(dir.resolve("owner")).trim().split("\\s+")[0];
+            return ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
+        } catch (IOException | NumberFormatException e) {
+            return true; // unknown: assume the worst for a reader, which then does not scan the log
         }
     }
 

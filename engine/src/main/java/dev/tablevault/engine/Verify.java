@@ -163,6 +163,13 @@ final class Verify {
     /** Artifact and staging folders that nothing uses: what a crash between a commit and its cleanup leaves. */
     private static void checkFolders(VaultImpl vault, Snapshot s, Set<Long> used, List<String> warnings) {
         Path root = vault.dir().resolve("artifacts");
+        // Never "safe to delete": a folder no record names may hold the only files of an instance whose record
+        // was lost, and whether one was lost is not knowable from here (after a recovery it is recorded).
+        List<String> reports = RecoveryReports.list(vault.dir());
+        String advice = reports.isEmpty() ? "a crash between a commit and its cleanup leaves such folders; delete it"
+                + " once you know its files are not needed"
+                : "the vault lost writes (see " + String.join(", ", reports) + "): it may hold the files of a lost"
+                + " instance; keep it until you have checked";
         for (Path f : list(root)) {
             String name = f.getFileName().toString();
             if (name.equals("temp")) {
@@ -171,12 +178,12 @@ final class Verify {
                         InstanceRecord r = s.instances().get(table.getFileName() + "/" + temp.getFileName());
                         if (r == null || !r.temporary() || !r.externalEdit()) {
                             warnings.add("staging folder " + temp + " belongs to no external-edit temporary"
-                                    + " instance; safe to delete");
+                                    + " instance; " + advice);
                         }
                     }
                 }
             } else if (!name.matches("\\d+") || !used.contains(Long.parseLong(name))) {
-                warnings.add("artifact folder " + f + " belongs to no instance; safe to delete");
+                warnings.add("artifact folder " + f + " belongs to no instance; " + advice);
             }
         }
     }

@@ -28,8 +28,8 @@ import java.util.concurrent.Callable;
             Init.class, CreateTable.class, RenameTable.class, DeleteTable.class,
             CreateInstance.class, DeleteInstance.class, BuilderCommands.class, Write.class, Stop.class,
             Resume.class, Restart.class, GenerateProcessId.class, Tables.class, Instances.class, Show.class,
-            Ps.class, Locks.class, History.class, Log.class, Verify.class, Stats.class, Execute.class,
-            Demo.class})
+            Ps.class, Locks.class, History.class, Log.class, Verify.class, Stats.class, Recover.class,
+            Execute.class, Demo.class})
 public final class Tv implements Callable<Integer> {
     @Option(names = "--vault", paramLabel = "DIR", scope = ScopeType.INHERIT, description = "The vault directory.")
     Path vault;

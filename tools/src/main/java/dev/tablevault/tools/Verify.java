@@ -14,7 +14,7 @@ import java.util.List;
  * {@code CORRUPTION}'s code when something is broken, 0 when only warnings (safe leftovers) remain.
  */
 @Command(name = "verify", description = "Check the vault: RocksDB checksums and the engine's invariants."
-        + " Exits non-zero (CORRUPTION) when an error is found; warnings name leftovers that are safe to delete.")
+        + " Exits non-zero (CORRUPTION) when an error is found; warnings name leftovers, such as folders no instance uses.")
 final class Verify extends TvCommand {
     @Override
     void execute() {

@@ -245,12 +245,44 @@ class CommandsTest {
         Files.createDirectories(tmp.resolve("vault/artifacts/77"));
         Cli.Result warned = cli.tv("--json", "verify");
         ok(warned);
-        assertThat(warned.out()).contains("\"ok\":true", "\"errors\":[]", "artifacts/77", "safe to delete");
+        assertThat(warned.out()).contains("\"ok\":true", "\"errors\":[]", "artifacts/77", "belongs to no instance");
 
         Cli.Result stats = cli.tv("--json", "stats");
         ok(stats);
         assertThat(stats.out()).contains("\"durability\":\"SYNC\"", "\"tables\":1", "\"instances\":0",
                 "\"temporaryInstances\":1", "\"activeProcesses\":0", "\"finishedProcesses\":2");
         assertThat(cli.tv("stats").outLines()).contains("tables: 1", "durability: SYNC");
+    }
+
+    @Test
+    void recoverRefusesNothingOnAHealthyVaultAndReportsALossOtherwise() throws Exception {
+        ok(cli.tv("init"));
+        for (int i = 0; i < 30; i++) {
+            ok(cli.tv("create-table", "t" + i));
+        }
+        Cli.Result healthy = cli.tv("recover");
+        ok(healthy);
+        assertThat(healthy.out()).contains("nothing to recover");
+
+        Path log;
+        try (var s = Files.list(tmp.resolve("vault/db"))) {
+            // The largest log holds the tables (each open starts a new, empty one).
+            log = s.filter(f -> f.toString().endsWith(".log")).max(java.util.Comparator.comparingLong(
+                    f -> f.toFile().length())).orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(log);
+        for (int i = bytes.length / 3; i < bytes.length / 3 + 8; i++) {
+            bytes[i] ^= 0x5a;
+        }
+        Files.write(log, bytes);
+
+        Cli.Result refused = cli.tv("tables");
+        assertThat(refused.exit()).isEqualTo(51);
+        assertThat(refused.err()).contains("lost durable writes", "recover");
+        Cli.Result recovered = cli.tv("--json", "recover");
+        ok(recovered);
+        assertThat(recovered.out()).contains("\"lost\":true", "\"report\":\"recovery/");
+        ok(cli.tv("verify"));
+        assertThat(cli.tv("tables").outLines()).hasSizeBetween(1, 29);
     }
 }

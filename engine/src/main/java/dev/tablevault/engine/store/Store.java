@@ -2,11 +2,13 @@ package dev.tablevault.engine.store;
 
 import dev.tablevault.api.Durability;
 import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.RecoveryReport;
 import dev.tablevault.api.TvStorageException;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -42,6 +44,8 @@ import java.util.stream.Stream;
 public final class Store implements AutoCloseable, Reads {
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
     private static final List<String> FAMILIES = List.of("default", "meta", "proc", "locks", "data");
+    /** How often a SYNC owner records the durable sequence number (GROUPED: after each WAL sync). */
+    private static final long MARK_MILLIS = 1000;
 
     static {
         RocksDB.loadLibrary();
@@ -61,6 +65,13 @@ public final class Store implements AutoCloseable, Reads {
     public final ColumnFamilyHandle proc;
     public final ColumnFamilyHandle locks;
     public final ColumnFamilyHandle data;
+    private final DurableMark mark;
+    /** The last sequence number written to the mark; guarded by {@link #mark}. */
+    private long marked = -1;
+    /** Set when open refused the database: close must not mark it clean. */
+    private boolean refused;
+    private Loss loss;
+    private String pendingLoss;
 
     private Store(Path dir, boolean readOnly, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
                   List<ColumnFamilyHandle> handles, RocksDB db, Durability durability, long groupedMillis) {
@@ -77,29 +88,110 @@ public final class Store implements AutoCloseable, Reads {
         this.data = handles.get(4);
         this.writeOptions = new WriteOptions().setSync(durability == Durability.SYNC);
         this.group = durability == Durability.SYNC && !readOnly ? new GroupCommit(db, writeOptions) : null;
-        if (durability == Durability.GROUPED && !readOnly) {
+        this.mark = readOnly ? null : DurableMark.writer(dir, DurableMark.read(dir));
+        if (!readOnly && durability != Durability.NONE) {
             syncer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "tablevault-wal-sync");
                 t.setDaemon(true);
                 return t;
             });
-            syncer.scheduleWithFixedDelay(this::syncQuietly, groupedMillis, groupedMillis, TimeUnit.MILLISECONDS);
         } else {
             syncer = null;
         }
     }
 
     /**
+     * How to open: {@code create} a new database; {@code readOnly}; the {@code durability} of writes;
+     * {@code ownerHint} names the holder in a VAULT_LOCKED message; {@code writerMayBeLive} (read-only opens)
+     * says another OS process may be appending to the log, so it is not scanned; {@code recover} opens at the
+     * last consistent point even when durable writes were lost, and flushes that state (see {@link #loss()}).
+     */
+    public record Opening(boolean create, boolean readOnly, Durability durability, long groupedMillis,
+                          String ownerHint, boolean writerMayBeLive, boolean recover) {
+    }
+
+    /**
      * Opens (or with {@code create}, creates) the database under {@code dbDir}.
      *
-     * @throws TvStorageException if another OS process holds it read-write, or on I/O errors
+     * @throws TvStorageException if another OS process holds it, its files are damaged, it lost durable writes, or
+     *                            on I/O errors
      */
     public static Store open(Path dbDir, boolean create, boolean readOnly, Durability durability, long groupedMillis,
                              String ownerHint) {
+        return open(dbDir, new Opening(create, readOnly, durability, groupedMillis, ownerHint, false, false));
+    }
+
+    /**
+     * Opens the database under {@code dbDir}. A database whose recovery would drop writes that were durable
+     * ({@link Loss}) is refused with CORRUPTION unless {@link Opening#recover()}; the finding is kept in
+     * {@code db/tablevault.loss} so that every later open refuses too until a recovery.
+     */
+    public static Store open(Path dbDir, Opening how) {
+        DurableMark.State mark = how.create() ? null : DurableMark.read(dbDir);
+        String pendingLoss = how.create() ? null : PendingLoss.read(dbDir);
+        if (!how.create()) {
+            OpenErrors.checkCurrent(dbDir);
+        }
+        boolean mayScan = !how.create() && !(how.readOnly() && how.writerMayBeLive());
+        boolean clean = mark != null && mark.clean();
+        WalScan.Result before = mayScan && !clean ? scanQuietly(dbDir) : null;
+        Store store = openDb(dbDir, how);
+        try {
+            long recovered = store.db.getLatestSequenceNumber();
+            if (mayScan && clean && mark.sequence() != recovered) {
+                before = scanQuietly(dbDir); // a clean close was not recovered to: find where the log is damaged
+            }
+            Loss loss = Loss.find(recovered, mark, before);
+            if (loss != null && how.readOnly() && !java.util.Objects.equals(mark, DurableMark.read(dbDir))) {
+                loss = null; // an owner opened meanwhile: the log may have grown under the scan
+            }
+            if (loss != null && !how.readOnly() && pendingLoss == null) {
+                pendingLoss = loss.describe(dbDir);
+                PendingLoss.write(dbDir, pendingLoss);
+            } else if (loss != null && pendingLoss == null) {
+                pendingLoss = loss.describe(dbDir);
+            }
+            if (pendingLoss != null && !how.recover()) {
+                store.refused = true;
+                throw new TvStorageException(ErrorCode.CORRUPTION, "vault " + dbDir.getParent() + " lost durable"
+                        + " writes: " + pendingLoss + ". Nothing was changed. Run 'tv --vault " + dbDir.getParent()
+                        + " recover' (TableVault.recover) to open it at the last consistent point and record what"
+                        + " was lost, or restore it from a backup.");
+            }
+            store.loss = loss;
+            store.pendingLoss = pendingLoss;
+            if (!how.readOnly()) {
+                store.markDurable(recovered, false);
+                if (store.syncer != null) {
+                    long every = how.durability() == Durability.GROUPED ? how.groupedMillis() : MARK_MILLIS;
+                    store.syncer.scheduleWithFixedDelay(store::syncQuietly, every, every, TimeUnit.MILLISECONDS);
+                }
+            }
+            return store;
+        } catch (RuntimeException | IOException e) {
+            store.refused = true;
+            store.close();
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new TvStorageException(ErrorCode.IO, "cannot check the write-ahead log of " + dbDir + ": " + e, e);
+        }
+    }
+
+    private static WalScan.Result scanQuietly(Path dbDir) {
+        try {
+            return WalScan.scan(dbDir);
+        } catch (IOException e) {
+            throw new TvStorageException(ErrorCode.IO, "cannot read the write-ahead log files of " + dbDir + ": " + e,
+                    e);
+        }
+    }
+
+    private static Store openDb(Path dbDir, Opening how) {
         // Replaying the bounded WAL (walOptions) without a flush makes opening after a crash cost about the same
         // however much was written before (P4).
-        DBOptions dbo = walOptions(new DBOptions().setCreateIfMissing(create).setCreateMissingColumnFamilies(create)
-                .setKeepLogFileNum(5).setAvoidFlushDuringRecovery(true));
+        DBOptions dbo = walOptions(new DBOptions().setCreateIfMissing(how.create())
+                .setCreateMissingColumnFamilies(how.create()).setKeepLogFileNum(5).setAvoidFlushDuringRecovery(true));
         ColumnFamilyOptions cfo = new ColumnFamilyOptions();
         List<ColumnFamilyDescriptor> descs = new ArrayList<>();
         for (String f : FAMILIES) {
@@ -107,21 +199,15 @@ public final class Store implements AutoCloseable, Reads {
         }
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         try {
-            RocksDB db = readOnly
+            RocksDB db = how.readOnly()
                     ? RocksDB.openReadOnly(dbo, dbDir.toString(), descs, handles)
                     : RocksDB.open(dbo, dbDir.toString(), descs, handles);
-            return new Store(dbDir, readOnly, dbo, cfo, handles, db, durability, groupedMillis);
+            return new Store(dbDir, how.readOnly(), dbo, cfo, handles, db, how.durability(), how.groupedMillis());
         } catch (RocksDBException e) {
             handles.forEach(ColumnFamilyHandle::close);
             cfo.close();
             dbo.close();
-            String msg = String.valueOf(e.getMessage());
-            if (msg.contains("lock")) {
-                throw new TvStorageException(ErrorCode.VAULT_LOCKED, "vault " + dbDir.getParent()
-                        + " is open read-write by " + ownerHint + "; inspect it with VaultOptions.readOnly(true)"
-                        + " or 'tv --vault " + dbDir.getParent() + " ps' (" + msg + ")", e);
-            }
-            throw new TvStorageException(ErrorCode.IO, "cannot open " + dbDir + ": " + msg, e);
+            throw OpenErrors.of(e, dbDir, how.ownerHint());
         }
     }
 
@@ -264,10 +350,67 @@ public final class Store implements AutoCloseable, Reads {
 
     private void syncQuietly() {
         try {
-            db.syncWal();
-        } catch (RocksDBException e) {
+            // Every write a SYNC store returned was synced; under GROUPED the sequence read before the sync is.
+            long sequence = db.getLatestSequenceNumber();
+            if (durability == Durability.GROUPED) {
+                db.syncWal();
+            }
+            markDurable(sequence, false);
+        } catch (RocksDBException | TvStorageException e) {
             // The next commit or close reports I/O trouble to a caller; a timer thread has nobody to tell.
-            LOG.warn("grouped WAL sync failed in {}: {}", dir, e.getMessage());
+            LOG.warn("WAL sync or durable mark failed in {}: {}", dir, e.getMessage());
+        }
+    }
+
+    /** Records {@code sequence} as durable (and, with {@code clean}, as the whole database) unless known already. */
+    private void markDurable(long sequence, boolean clean) {
+        synchronized (mark) {
+            if (sequence == marked && !clean) {
+                return;
+            }
+            try {
+                mark.write(sequence, clean, durability);
+                marked = sequence;
+            } catch (IOException e) {
+                throw new TvStorageException(ErrorCode.IO, "cannot write " + dir.resolve(DurableMark.FILE) + ": " + e,
+                        e);
+            }
+        }
+    }
+
+    /** RocksDB's last sequence number. */
+    public long latestSequence() {
+        return db.getLatestSequenceNumber();
+    }
+
+    /** The durable writes an open with {@link Opening#recover()} gave up, or null when nothing was lost. */
+    public RecoveryReport lossReport(String reportFile) {
+        if (loss == null && pendingLoss == null) {
+            return null;
+        }
+        if (loss == null) {
+            // Found by an earlier open, whose refusal left only the description.
+            return new RecoveryReport(true, pendingLoss, db.getLatestSequenceNumber(), -1, 0, List.of(), List.of(),
+                    List.of(), reportFile);
+        }
+        return LossReport.of(loss, dir, meta.getID(), proc.getID(), reportFile);
+    }
+
+    /**
+     * Makes a recovered state the durable one: flushes every family (so the damaged log is no longer replayed),
+     * clears the pending loss and marks the recovered sequence number.
+     */
+    public void acceptRecovery() {
+        try (FlushOptions fo = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(fo, handles);
+            PendingLoss.clear(dir);
+            loss = null;
+            pendingLoss = null;
+            markDurable(db.getLatestSequenceNumber(), false);
+        } catch (RocksDBException e) {
+            throw StoreErrors.of(e, "cannot flush the recovered state of " + dir);
+        } catch (IOException e) {
+            throw new TvStorageException(ErrorCode.IO, "cannot clear " + dir.resolve(PendingLoss.FILE) + ": " + e, e);
         }
     }
 
@@ -329,8 +472,11 @@ public final class Store implements AutoCloseable, Reads {
             if (!readOnly && durability != Durability.SYNC) {
                 db.syncWal();
             }
-        } catch (RocksDBException e) {
-            LOG.warn("final WAL sync failed in {}: {}", dir, e.getMessage());
+            if (!readOnly && !refused) {
+                markDurable(db.getLatestSequenceNumber(), true);
+            }
+        } catch (RocksDBException | TvStorageException e) {
+            LOG.warn("final WAL sync or durable mark failed in {}: {}", dir, e.getMessage());
         } finally {
             writeOptions.close();
             handles.forEach(ColumnFamilyHandle::close);
