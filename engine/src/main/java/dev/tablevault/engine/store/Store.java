@@ -68,6 +68,8 @@ public final class Store implements AutoCloseable, Reads {
     private final DurableMark mark;
     /** The last sequence number written to the mark; guarded by {@link #mark}. */
     private long marked = -1;
+    /** When the sync thread last wrote the mark ({@link System#nanoTime()}); only that thread uses it. */
+    private long markedAt;
     /** Set when open refused the database: close must not mark it clean. */
     private boolean refused;
     private Loss loss;
@@ -355,7 +357,11 @@ public final class Store implements AutoCloseable, Reads {
             if (durability == Durability.GROUPED) {
                 db.syncWal();
             }
-            markDurable(sequence, false);
+            long now = System.nanoTime();
+            if (now - markedAt >= TimeUnit.MILLISECONDS.toNanos(MARK_MILLIS)) {
+                markDurable(sequence, false);
+                markedAt = now;
+            }
         } catch (RocksDBException | TvStorageException e) {
             // The next commit or close reports I/O trouble to a caller; a timer thread has nobody to tell.
             LOG.warn("WAL sync or durable mark failed in {}: {}", dir, e.getMessage());
