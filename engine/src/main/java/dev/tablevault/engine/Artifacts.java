@@ -2,21 +2,36 @@ package dev.tablevault.engine;
 
 import dev.tablevault.api.Column;
 import dev.tablevault.api.ColumnType;
+import dev.tablevault.api.Durability;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TvArgumentException;
 import dev.tablevault.api.TvBuilderException;
 import dev.tablevault.api.TvStorageException;
+import dev.tablevault.engine.codec.Codec;
+import dev.tablevault.engine.codec.Records.ArtifactSums;
+import dev.tablevault.engine.store.Keys;
+import dev.tablevault.engine.store.Store;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
 import java.util.stream.Stream;
 
 /**
@@ -27,7 +42,9 @@ import java.util.stream.Stream;
  * durable. An external-edit temporary instance has a staging folder {@code <vault>/artifacts/temp/<table>/
  * <TEMP_version>} instead, where the caller puts the files before {@code writeInstance}; that links them into
  * the new instance's folder before its commit, and the staging folder goes once the commit is durable.
- * Stateless.
+ * The materializing commit also records the size and CRC32C of every file in the folder ({@link ArtifactSums},
+ * under {@link #sumsKey}), after the files and folders are fsynced, so that {@code verify} finds a file that
+ * changed, shrank or went missing since. Stateless.
  */
 final class Artifacts {
     private static final Logger LOG = LoggerFactory.getLogger(Artifacts.class);
@@ -131,6 +148,143 @@ final class Artifacts {
         throw source.error("column '" + column + "' row " + row + " names artifact '" + value + "', which is not"
                 + " in the instance's artifact folder" + (source == Source.WRITE ? "" : " " + dir) + "; write it under "
                 + source.folder + " before " + source.before);
+    }
+
+    /** The key in {@code meta} of the {@link ArtifactSums} of instance key {@code key}. */
+    static byte[] sumsKey(long key) {
+        return Keys.of("A", Long.toString(key));
+    }
+
+    /** The size and CRC32C of one file's contents. */
+    record Sum(long size, int crc32c) {
+    }
+
+    /**
+     * Seals the artifact folder of instance key {@code key} for the commit (in {@code b}) that materializes its
+     * instance: records the size and CRC32C of every file in it, and, unless the vault's durability is NONE,
+     * fsyncs every file, every folder below it, the folder itself and its parents up to the vault directory
+     * first, so that a durable commit never publishes files that are still only in the page cache (GROUPED too:
+     * its next WAL sync may come long before the kernel writes the files back). A file that is a hard link to
+     * the same path in the folder of a key in {@code carriedFrom} keeps that folder's recorded checksum, unread:
+     * a carried file costs no read, and damage it took since its first publication stays visible. Nothing is
+     * recorded when {@code key} is 0 or has no folder.
+     */
+    static void seal(VaultImpl vault, WriteBatch b, long key, List<Long> carriedFrom) {
+        Path dir = folder(vault, key);
+        if (key == 0 || !Files.isDirectory(dir)) {
+            return;
+        }
+        Store s = vault.store();
+        List<Recorded> recorded = new ArrayList<>();
+        for (long k : carriedFrom) {
+            byte[] v = s.get(s.meta, sumsKey(k));
+            if (v != null) {
+                recorded.add(new Recorded(folder(vault, k), Codec.decode(v, ArtifactSums.class,
+                        "artifact checksums of instance key " + k)));
+            }
+        }
+        boolean sync = vault.options().durability() != Durability.NONE;
+        List<String> paths = new ArrayList<>();
+        List<Long> sizes = new ArrayList<>();
+        List<Integer> sums = new ArrayList<>();
+        ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+        try {
+            List<Path> dirs = new ArrayList<>();
+            for (Path f : tree(dir)) {
+                if (Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)) {
+                    dirs.add(f);
+                    continue;
+                }
+                if (!Files.isRegularFile(f)) {
+                    continue;
+                }
+                String rel = relative(dir, f);
+                Sum sum = carried(f, rel, recorded);
+                try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+                    if (sum == null) {
+                        sum = sum(ch, buf);
+                    }
+                    if (sync) {
+                        ch.force(true);
+                    }
+                }
+                paths.add(rel);
+                sizes.add(sum.size());
+                sums.add(sum.crc32c());
+            }
+            if (sync) {
+                // Deepest first: the entries in a folder before the entry naming it; then the parents.
+                Collections.reverse(dirs);
+                for (Path d = dir.getParent(); d != null && d.startsWith(vault.dir()); d = d.getParent()) {
+                    dirs.add(d);
+                }
+                for (Path d : dirs) {
+                    try (FileChannel ch = FileChannel.open(d, StandardOpenOption.READ)) {
+                        ch.force(true);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new TvStorageException(ErrorCode.IO, "cannot checksum and sync the artifact folder " + dir
+                    + " before publishing it: " + e, e);
+        }
+        try {
+            b.put(s.meta, sumsKey(key), Codec.encode(new ArtifactSums(paths, sizes, sums)));
+        } catch (RocksDBException e) {
+            throw VaultImpl.io(e);
+        }
+    }
+
+    /** The checksums recorded for folder {@code dir}, by path. */
+    private record Recorded(Path dir, Map<String, Sum> sums) {
+        Recorded(Path dir, ArtifactSums a) {
+            this(dir, new HashMap<>());
+            for (int i = 0; i < a.paths().size(); i++) {
+                sums.put(a.paths().get(i), new Sum(a.sizes().get(i), a.crc32c().get(i)));
+            }
+        }
+    }
+
+    /** The recorded checksum of {@code f} when it is a hard link to the same path in a recorded folder. */
+    private static Sum carried(Path f, String rel, List<Recorded> recorded) throws IOException {
+        for (Recorded r : recorded) {
+            Sum sum = r.sums().get(rel);
+            Path other = r.dir().resolve(rel);
+            if (sum != null && Files.isRegularFile(other) && Files.isSameFile(f, other)) {
+                return sum;
+            }
+        }
+        return null;
+    }
+
+    /** The size and CRC32C of the file open in {@code ch}, read from its start with {@code buf}. */
+    static Sum sum(FileChannel ch, ByteBuffer buf) throws IOException {
+        CRC32C crc = new CRC32C();
+        long size = 0;
+        buf.clear();
+        for (int n; (n = ch.read(buf)) >= 0; buf.clear()) {
+            buf.flip();
+            crc.update(buf);
+            size += n;
+        }
+        return new Sum(size, (int) crc.getValue());
+    }
+
+    /** {@code dir} and every directory and file below it, sorted (a folder before what it holds). */
+    static List<Path> tree(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            return all.sorted().toList();
+        }
+    }
+
+    /** {@code f} relative to {@code dir}, {@code /}-separated, as ARTIFACT values and {@link ArtifactSums} name it. */
+    static String relative(Path dir, Path f) {
+        Path rel = dir.relativize(f);
+        StringBuilder out = new StringBuilder();
+        for (Path part : rel) {
+            out.append(out.isEmpty() ? "" : "/").append(part);
+        }
+        return out.toString();
     }
 
     /** Deletes the folder of {@code key}; a failure leaves an orphan folder, which is logged. */

@@ -26,7 +26,6 @@ import dev.tablevault.engine.store.Store;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -337,18 +336,19 @@ final class ExecuteInstance extends Op {
             p = new StepRun(ctx, p, plan.steps().get(i)).run();
         }
         ExecProgress done = p;
-        List<Path> fallbacks = new ArrayList<>();
+        // Carried-over values name files in the origin's folder or the table's current artifact folder.
+        List<Long> carriedFrom = new ArrayList<>();
         if (origin != null && origin.key() != 0) {
-            fallbacks.add(Artifacts.folder(ctx.vault, origin.key()));
+            carriedFrom.add(origin.key());
         }
         String current = ctx.catalog().requireTable(a.table()).artifactInstance();
         if (current != null) {
             ctx.catalog().instance(a.table(), current).filter(r -> r.key() != 0)
-                    .ifPresent(r -> fallbacks.add(Artifacts.folder(ctx.vault, r.key())));
+                    .ifPresent(r -> carriedFrom.add(r.key()));
         }
-        Artifacts.check(ctx.vault, p.instanceKey(), built(ctx, p, plan.columns()), fallbacks,
-                Artifacts.Source.BUILDER);
-        ctx.commit(b -> materialize(ctx, b, done, true));
+        Artifacts.check(ctx.vault, p.instanceKey(), built(ctx, p, plan.columns()),
+                carriedFrom.stream().map(k -> Artifacts.folder(ctx.vault, k)).toList(), Artifacts.Source.BUILDER);
+        ctx.commit(b -> materialize(ctx, b, done, true, carriedFrom));
     }
 
     /** Removes the partial rows a reverted earlier execution left on the temporary instance. */
@@ -404,10 +404,16 @@ final class ExecuteInstance extends Op {
                     + String.format("%08x", ThreadLocalRandom.current().nextInt()), ctx.started, List.of(), List.of(),
                     null, null, List.of(), 0, 0, 0, 0, 0, List.of());
         }
-        materialize(ctx, b, p, false);
+        materialize(ctx, b, p, false, List.of());
     }
 
-    private void materialize(ProcessContext ctx, WriteBatch b, ExecProgress p, boolean success) {
+    /**
+     * The one-batch flip, with the checksums of the files in the instance's folder (those linked from a folder
+     * of a key in {@code carriedFrom} keep its recorded ones).
+     */
+    private void materialize(ProcessContext ctx, WriteBatch b, ExecProgress p, boolean success,
+                             List<Long> carriedFrom) {
+        Artifacts.seal(ctx.vault, b, p.instanceKey(), carriedFrom);
         List<Column> columns = p.specs().isEmpty() ? List.of() : columns(p);
         List<String> changed = columns.stream().map(Column::name).toList();
         if (success && origin != null && alignment(p).identity()) {

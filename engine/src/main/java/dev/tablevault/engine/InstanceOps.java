@@ -184,8 +184,9 @@ final class InstanceOps {
 
     /**
      * Adds the removal of instance records, of the cells no remaining instance uses (an instance that carried
-     * a column over reads it under its origin's key, which then outlives the origin), and, once durable, of
-     * their artifact folders. Callers build and write the batch inside {@link #dropping}.
+     * a column over reads it under its origin's key, which then outlives the origin), of their artifact
+     * checksums, and, once durable, of their artifact folders. Callers build and write the batch inside
+     * {@link #dropping}.
      */
     static void deleteInstances(ProcessContext ctx, WriteBatch b, List<InstanceRecord> gone) throws RocksDBException {
         Store s = ctx.vault.store();
@@ -217,6 +218,7 @@ final class InstanceOps {
                 }
             }
             if (r.key() != 0) {
+                b.delete(s.meta, Artifacts.sumsKey(r.key()));
                 ctx.onDurable(() -> Artifacts.delete(ctx.vault, r.key()));
             }
         }

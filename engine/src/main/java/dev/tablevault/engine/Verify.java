@@ -6,6 +6,7 @@ import dev.tablevault.api.TvStorageException;
 import dev.tablevault.api.VaultStats;
 import dev.tablevault.api.VerifyReport;
 import dev.tablevault.engine.codec.Codec;
+import dev.tablevault.engine.codec.Records.ArtifactSums;
 import dev.tablevault.engine.codec.Records.ExecProgress;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.codec.Records.LockRecord;
@@ -18,9 +19,13 @@ import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +35,8 @@ import java.util.stream.Stream;
 
 /**
  * {@code Vault.verify()} and {@code Vault.stats()}: read-only passes over one snapshot of the catalog, the
- * process records and the cell keys, plus the artifact folders on disk. Stateless.
+ * process records and the cell keys, plus the artifact folders on disk (verify reads every artifact file
+ * against its recorded CRC32C). Stateless.
  */
 final class Verify {
     private Verify() {
@@ -107,10 +113,21 @@ final class Verify {
         Snapshot s;
         Set<Long> used;
         List<Long> cellKeys;
+        Map<Long, ArtifactSums> sums = new LinkedHashMap<>();
         try (Store.View v = store.view()) {
             s = Snapshot.read(v);
             used = s.usedKeys(v);
             cellKeys = v.cellInstanceKeys();
+            v.scan(store.meta, Keys.prefix("A"), (k, val) -> {
+                String key = Keys.parts(k)[1];
+                ArtifactSums a = Codec.decode(val, ArtifactSums.class, "artifact checksums of instance key " + key);
+                try {
+                    sums.put(Long.parseLong(key), a);
+                } catch (NumberFormatException e) {
+                    errors.add("artifact checksums under '" + key + "', which is no instance key");
+                }
+                return true;
+            });
             for (String pid : s.active().keySet()) {
                 if (v.get(store.proc, Keys.logEntry(pid, 0)) == null) {
                     errors.add("process " + pid + " is active but its log has no BEGIN entry");
@@ -133,7 +150,101 @@ final class Verify {
             }
         }
         checkFolders(vault, s, used, warnings);
+        checkArtifacts(vault, s, sums, errors, warnings);
         return new VerifyReport(errors, warnings);
+    }
+
+    /**
+     * Every artifact file against the size and CRC32C its instance's materialization recorded: a changed,
+     * shrunk, grown or missing file is an error naming table, instance and file, a file nothing recorded a
+     * warning. Checksums of no instance are an error; the folder of a materialized instance without checksums
+     * (materialized by an engine that recorded none) is a warning. The files are read after the snapshot, so a
+     * finding counts only while the checksums are still there: a deletion drops them before the folder.
+     */
+    private static void checkArtifacts(VaultImpl vault, Snapshot s, Map<Long, ArtifactSums> sums,
+                                       List<String> errors, List<String> warnings) {
+        Map<Long, InstanceRecord> byKey = new HashMap<>();
+        for (InstanceRecord r : s.instances().values()) {
+            if (r.key() != 0) {
+                byKey.put(r.key(), r);
+            }
+        }
+        Store store = vault.store();
+        ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+        for (Map.Entry<Long, ArtifactSums> e : sums.entrySet()) {
+            long key = e.getKey();
+            InstanceRecord r = byKey.get(key);
+            if (r == null) {
+                errors.add("artifact checksums under instance key " + key + " belong to no instance");
+                continue;
+            }
+            List<String> bad = new ArrayList<>();
+            List<String> extra = new ArrayList<>();
+            checkFiles(Artifacts.folder(vault, key), e.getValue(), "table '" + r.table() + "' instance " + r.id(),
+                    buf, bad, extra);
+            if ((!bad.isEmpty() || !extra.isEmpty()) && store.get(store.meta, Artifacts.sumsKey(key)) != null) {
+                errors.addAll(bad);
+                warnings.addAll(extra);
+            }
+        }
+        for (InstanceRecord r : byKey.values()) {
+            Path dir = Artifacts.folder(vault, r.key());
+            if (!r.temporary() && !sums.containsKey(r.key()) && Files.isDirectory(dir)) {
+                warnings.add("artifact folder " + dir + " of table '" + r.table() + "' instance " + r.id() + " has"
+                        + " no recorded checksums (materialized by an engine that recorded none); its files are not"
+                        + " verified");
+            }
+        }
+    }
+
+    /**
+     * Adds what is wrong in folder {@code dir} of instance {@code who} to {@code bad}, and files nothing
+     * recorded to {@code extra}.
+     */
+    private static void checkFiles(Path dir, ArtifactSums sums, String who, ByteBuffer buf, List<String> bad,
+                                   List<String> extra) {
+        for (int i = 0; i < sums.paths().size(); i++) {
+            String rel = sums.paths().get(i);
+            Path f = dir.resolve(rel);
+            String file = who + ": artifact file " + rel + " (" + f + ")";
+            long was = sums.sizes().get(i);
+            try {
+                if (!Files.isRegularFile(f)) {
+                    bad.add(file + " is missing");
+                    continue;
+                }
+                long size = Files.size(f);
+                if (size != was) {
+                    bad.add(file + " is " + size + " bytes, " + (size < was ? "truncated from " : "grown from ")
+                            + was + " when it was published");
+                    continue;
+                }
+                try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+                    Artifacts.Sum now = Artifacts.sum(ch, buf);
+                    if (now.size() != was || now.crc32c() != sums.crc32c().get(i)) {
+                        bad.add(file + " changed since it was published (CRC32C " + String.format("%08x",
+                                now.crc32c()) + ", recorded " + String.format("%08x", sums.crc32c().get(i)) + ")");
+                    }
+                }
+            } catch (IOException e) {
+                bad.add(file + " cannot be read: " + e);
+            }
+        }
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        Set<String> recorded = new HashSet<>(sums.paths());
+        try {
+            for (Path f : Artifacts.tree(dir)) {
+                String rel = Artifacts.relative(dir, f);
+                if (Files.isRegularFile(f) && !recorded.contains(rel)) {
+                    extra.add(who + ": artifact file " + rel + " (" + f + ") was not there when the instance was"
+                            + " published; it is not verified");
+                }
+            }
+        } catch (IOException e) {
+            bad.add(who + ": cannot list its artifact folder " + dir + ": " + e);
+        }
     }
 
     private static void checkCatalog(Snapshot s, List<String> errors) {

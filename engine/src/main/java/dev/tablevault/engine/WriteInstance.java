@@ -192,11 +192,13 @@ final class WriteInstance extends Op {
     }
 
     /**
-     * The one-batch flip of a written frame. The staging folder goes once the flip is durable: a successful
-     * write linked its files into the instance's folder. A partial one (stop with materialize) keeps no
-     * artifacts; its staging folder stays until the version's next external-edit instance is created.
+     * The one-batch flip of a written frame, with the checksums of the files in the instance's folder. The
+     * staging folder goes once the flip is durable: a successful write linked its files into that folder. A
+     * partial one (stop with materialize) keeps no artifacts; its staging folder stays until the version's next
+     * external-edit instance is created.
      */
     private void materialize(ProcessContext ctx, WriteBatch b, WriteProgress p, boolean success) {
+        Artifacts.seal(ctx.vault, b, p.instanceKey(), List.of());
         if (success) {
             Path staging = Artifacts.staging(ctx.vault, a.table(), temp());
             ctx.onDurable(() -> Artifacts.deleteTree(staging));

@@ -114,6 +114,9 @@ class CodecTest {
                 new Records.DepRecord("users", "v2", "v2_9_00000001")), "t", "base_0_00000001", List.of("a", "b"), 1,
                 1_000_000L, 999_000L, 512L, 4096L, List.of(4098L, 5000L, Long.MAX_VALUE)));
         all.add(new Records.DepRecord("t", "", "v_1_00000000"));
+        all.add(new Records.ArtifactSums(List.of("img/0.png", "ünï/表.txt"), List.of(0L, Long.MAX_VALUE),
+                List.of(0, Integer.MIN_VALUE)));
+        all.add(new Records.ArtifactSums(List.of(), List.of(), List.of()));
         all.add(new Records.ExecProgress(0L, "v_1_00000000", 0L, List.of(), List.of(), null, null, List.of(), 0, -1L,
                 0L, 0L, 0L, List.of()));
         long seq = 0;
@@ -144,7 +147,7 @@ class CodecTest {
         List<String> covered = records().map(a -> a.get()[1].getClass().getName()).distinct().toList();
         List<String> declared = Arrays.stream(Records.class.getDeclaredClasses()).filter(Class::isRecord)
                 .map(Class::getName).toList();
-        assertThat(declared).hasSize(20);
+        assertThat(declared).hasSize(21);
         assertThat(covered).containsExactlyInAnyOrderElementsOf(declared);
     }
 

@@ -16,6 +16,7 @@ import dev.tablevault.api.VaultStats;
 import dev.tablevault.api.VerifyReport;
 import dev.tablevault.api.WriteOptions;
 import dev.tablevault.engine.codec.Codec;
+import dev.tablevault.engine.codec.Records.ArtifactSums;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.codec.Records.LockRecord;
 import dev.tablevault.engine.codec.Records.TableRecord;
@@ -117,7 +118,8 @@ class VerifyTest {
         INSTANCE_OF_MISSING_TABLE("ghost"),
         LOCK_OF_NO_PROCESS("gone-pid"),
         CELLS_OF_NO_INSTANCE("instance key 987654"),
-        ARTIFACT_INSTANCE_MISSING("missing_0_0");
+        ARTIFACT_INSTANCE_MISSING("missing_0_0"),
+        ARTIFACT_SUMS_OF_NO_INSTANCE("instance key 424243");
 
         final String named;
 
@@ -143,6 +145,8 @@ class VerifyTest {
                     case CELLS_OF_NO_INSTANCE -> b.put(s.data, Keys.cell(987654L, 0, 0), new byte[]{1});
                     case ARTIFACT_INSTANCE_MISSING -> b.put(s.meta, Keys.table(T), Codec.encode(
                             new TableRecord(T, "", false, false, 0, "missing_0_0")));
+                    case ARTIFACT_SUMS_OF_NO_INSTANCE -> b.put(s.meta, Artifacts.sumsKey(424243L), Codec.encode(
+                            new ArtifactSums(List.of("a.txt"), List.of(1L), List.of(7))));
                 }
                 s.write(b);
             }

@@ -1,6 +1,7 @@
 package dev.tablevault.tools;
 
 import dev.tablevault.api.ColumnType;
+import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.Frame;
 import dev.tablevault.api.ReadOptions;
 import dev.tablevault.api.Vault;
@@ -284,5 +285,29 @@ class CommandsTest {
         assertThat(recovered.out()).contains("\"lost\":true", "\"report\":\"recovery/");
         ok(cli.tv("verify"));
         assertThat(cli.tv("tables").outLines()).hasSizeBetween(1, 29);
+    }
+
+    @Test
+    void verifyNamesAChangedArtifactFileAndExitsWithCorruption() throws Exception {
+        ok(cli.tv("init"));
+        ok(cli.tv("create-table", "scans"));
+        ok(cli.tv("create-instance", "scans", "--external-edit"));
+        Path staging = Files.createDirectories(tmp.resolve("vault/artifacts/temp/scans/TEMP_base"));
+        Files.writeString(staging.resolve("0.txt"), "scan 0");
+        Path csv = tmp.resolve("scans.csv");
+        Files.writeString(csv, "scan:artifact\n0.txt\n");
+        ok(cli.tv("write", "scans", "--csv", csv.toString()));
+        ok(cli.tv("verify"));
+
+        Path file;
+        try (var files = Files.walk(tmp.resolve("vault/artifacts"))) {
+            file = files.filter(f -> f.getFileName().toString().equals("0.txt")).findFirst().orElseThrow();
+        }
+        Files.writeString(file, "scan 1");
+        Cli.Result r = cli.tv("verify");
+        assertThat(r.exit()).isEqualTo(ErrorCode.CORRUPTION.exitCode());
+        assertThat(r.outLines()).singleElement().asString().startsWith("error: table 'scans' instance base_")
+                .contains("artifact file 0.txt", "changed since it was published");
+        assertThat(r.err()).startsWith("tv: CORRUPTION: ");
     }
 }

@@ -80,6 +80,19 @@ public final class Records {
         }
     }
 
+    /**
+     * Key {@code A/<instance key>} in {@code meta}, written in the batch that materializes the instance: every
+     * file its artifact folder held then, as a path relative to the folder ({@code /}-separated, sorted), with
+     * its size and CRC32C. Dropped in the batch that drops the instance.
+     */
+    public record ArtifactSums(List<String> paths, List<Long> sizes, List<Integer> crc32c) {
+        public ArtifactSums {
+            paths = new ArrayList<>(paths);
+            sizes = new ArrayList<>(sizes);
+            crc32c = new ArrayList<>(crc32c);
+        }
+    }
+
     /** Key {@code B/<table>/<version>/<name>} in {@code meta}. */
     public record BuilderRecord(String name, String format, String text) {
     }
