@@ -3,6 +3,7 @@ package dev.tablevault.engine.store;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TvStorageException;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.Status;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -50,10 +51,16 @@ final class OpenErrors {
         }
     }
 
-    /** A typed error for a failed open. */
-    static TvStorageException of(RocksDBException e, Path dbDir, String ownerHint) {
+    /**
+     * A typed error for a failed open. Opening an existing vault names every column family a vault is created
+     * with, so RocksDB's InvalidArgument there means its MANIFEST no longer lists them: damage, like a checksum.
+     */
+    static TvStorageException of(RocksDBException e, Path dbDir, String ownerHint, boolean create) {
         ErrorCode code = StoreErrors.code(e);
         Path vault = dbDir.getParent();
+        if (!create && e.getStatus() != null && e.getStatus().getCode() == Status.Code.InvalidArgument) {
+            code = ErrorCode.CORRUPTION;
+        }
         if (code == ErrorCode.CORRUPTION) {
             return new TvStorageException(code, "cannot open vault " + vault + ": its database files are damaged ("
                     + e.getMessage() + "); 'tv verify' cannot run on it either: restore it from a backup", e);

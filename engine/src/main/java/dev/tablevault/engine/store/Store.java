@@ -209,7 +209,7 @@ public final class Store implements AutoCloseable, Reads {
             handles.forEach(ColumnFamilyHandle::close);
             cfo.close();
             dbo.close();
-            throw OpenErrors.of(e, dbDir, how.ownerHint());
+            throw OpenErrors.of(e, dbDir, how.ownerHint(), how.create());
         }
     }
 
