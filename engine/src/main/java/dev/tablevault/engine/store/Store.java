@@ -172,7 +172,7 @@ public final class Store implements AutoCloseable, Reads {
         try {
             return db.get(cf, key);
         } catch (RocksDBException e) {
-            throw new TvStorageException(ErrorCode.IO, "read failed in " + dir + ": " + e.getMessage(), e);
+            throw StoreErrors.toTv(e, "a read in " + dir);
         }
     }
 
@@ -204,6 +204,7 @@ public final class Store implements AutoCloseable, Reads {
                     break;
                 }
             }
+            checkStatus(it);
         }
     }
 
@@ -233,6 +234,7 @@ public final class Store implements AutoCloseable, Reads {
                     break;
                 }
             }
+            checkStatus(it);
         }
     }
 
@@ -240,7 +242,23 @@ public final class Store implements AutoCloseable, Reads {
     public byte[] lastKey(ColumnFamilyHandle cf) {
         try (RocksIterator it = db.newIterator(cf)) {
             it.seekToLast();
-            return it.isValid() ? it.key() : null;
+            if (it.isValid()) {
+                return it.key();
+            }
+            checkStatus(it);
+            return null;
+        }
+    }
+
+    /**
+     * Throws unless {@code it} stopped because it ran out of keys: an iterator that meets a read error or a
+     * checksum mismatch just becomes invalid, which looks like the end of the data unless its status is asked.
+     */
+    void checkStatus(RocksIterator it) {
+        try {
+            it.status();
+        } catch (RocksDBException e) {
+            throw StoreErrors.toTv(e, "a scan in " + dir);
         }
     }
 
@@ -276,8 +294,7 @@ public final class Store implements AutoCloseable, Reads {
         try {
             db.verifyChecksum();
         } catch (RocksDBException e) {
-            throw new TvStorageException(ErrorCode.CORRUPTION, "checksum verification failed in " + dir + ": "
-                    + e.getMessage(), e);
+            throw StoreErrors.toTv(e, "checksum verification of " + dir);
         }
     }
 
@@ -359,7 +376,7 @@ public final class Store implements AutoCloseable, Reads {
             try {
                 return store.db.get(cf, ro, key);
             } catch (RocksDBException e) {
-                throw new TvStorageException(ErrorCode.IO, "read failed: " + e.getMessage(), e);
+                throw StoreErrors.toTv(e, "a read in " + store.dir);
             }
         }
 
@@ -368,9 +385,17 @@ public final class Store implements AutoCloseable, Reads {
             store.scan(cf, prefix, ro, visitor);
         }
 
-        /** An iterator with read options from {@link #bounded}; close it before those and the view. */
+        /**
+         * An iterator with read options from {@link #bounded}; close it before those and the view. Whenever it
+         * is not {@link RocksIterator#isValid() valid}, call {@link #checkStatus} before taking that as the end.
+         */
         public RocksIterator iterator(ColumnFamilyHandle cf, ReadOptions bound) {
             return store.db.newIterator(cf, bound);
+        }
+
+        /** Throws {@code CORRUPTION} or {@code IO} if {@code it} stopped on an error rather than at the end. */
+        public void checkStatus(RocksIterator it) {
+            store.checkStatus(it);
         }
 
         /** Read options of this snapshot with an exclusive upper bound; close it, then the slice. */
@@ -394,6 +419,7 @@ public final class Store implements AutoCloseable, Reads {
                     }
                     it.seek(Keys.instanceStart(k + 1));
                 }
+                store.checkStatus(it);
             }
             return out;
         }

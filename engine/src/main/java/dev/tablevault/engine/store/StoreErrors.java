@@ -1,0 +1,42 @@
+package dev.tablevault.engine.store;
+
+import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.TvStorageException;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.Status;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a {@link RocksDBException} into the engine's {@link TvStorageException}, classified by RocksDB's status
+ * code (never by the wording of its message): {@code Corruption} is {@link ErrorCode#CORRUPTION}, everything else
+ * {@link ErrorCode#IO}. The message keeps RocksDB's whole text and names the damaged file when RocksDB did.
+ */
+final class StoreErrors {
+    /** A database file as RocksDB names it in a message: table, blob or WAL file, or a MANIFEST. */
+    private static final Pattern FILE = Pattern.compile("[^\\s:;,]*(?:\\d+\\.(?:sst|blob|log)|MANIFEST-\\d+)");
+
+    private StoreErrors() {
+    }
+
+    /**
+     * The error for {@code e}, which happened while doing {@code what} (e.g. "read in /v/db"): corruption names
+     * the file and says what to do.
+     */
+    static TvStorageException toTv(RocksDBException e, String what) {
+        Status s = e.getStatus();
+        String text = String.valueOf(e.getMessage());
+        if (s != null && s.getCode() == Status.Code.Corruption) {
+            Matcher m = FILE.matcher(text);
+            String file = m.find() ? " in " + m.group() : "";
+            return new TvStorageException(ErrorCode.CORRUPTION, what + " found corrupt data" + file + " (RocksDB: "
+                    + text + "); run 'tv verify'; restore from a backup or 'tv recover'", e);
+        }
+        if (s != null && s.getSubCode() == Status.SubCode.NoSpace) {
+            return new TvStorageException(ErrorCode.IO, what + " failed: the disk is full (RocksDB: " + text
+                    + "); free some space and try again", e);
+        }
+        return new TvStorageException(ErrorCode.IO, what + " failed: " + text, e);
+    }
+}
