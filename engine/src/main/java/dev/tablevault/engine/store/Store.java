@@ -13,6 +13,7 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 import org.rocksdb.Snapshot;
+import org.rocksdb.Status;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
@@ -108,7 +109,7 @@ public final class Store implements AutoCloseable, Reads {
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         try {
             RocksDB db = readOnly
-                    ? RocksDB.openReadOnly(dbo, dbDir.toString(), descs, handles)
+                    ? openReadOnly(dbo, dbDir, descs, handles)
                     : RocksDB.open(dbo, dbDir.toString(), descs, handles);
             return new Store(dbDir, readOnly, dbo, cfo, handles, db, durability, groupedMillis);
         } catch (RocksDBException e) {
@@ -122,6 +123,32 @@ public final class Store implements AutoCloseable, Reads {
                         + " or 'tv --vault " + dbDir.getParent() + " ps' (" + msg + ")", e);
             }
             throw new TvStorageException(ErrorCode.IO, "cannot open " + dbDir + ": " + msg, e);
+        }
+    }
+
+    /**
+     * Opens read-only, again while the owner changes the file set under the open (up to {@link FileSet#ATTEMPTS}
+     * times): a table file the MANIFEST named may be compacted away before the open reaches it, which RocksDB
+     * reports as a corrupted MANIFEST. An error stands once the file set held still across the attempt.
+     */
+    private static RocksDB openReadOnly(DBOptions o, Path dir, List<ColumnFamilyDescriptor> descs,
+                                        List<ColumnFamilyHandle> handles) throws RocksDBException {
+        for (int attempt = 1; ; attempt++) {
+            FileSet before = FileSet.of(dir);
+            try {
+                return RocksDB.openReadOnly(o, dir.toString(), descs, handles);
+            } catch (RocksDBException e) {
+                if (before.equals(FileSet.of(dir))) {
+                    throw e;
+                }
+                if (attempt == FileSet.ATTEMPTS) {
+                    // Not shown to be damage: the owner replaced files during every attempt.
+                    throw new RocksDBException("the owner changed the database's files during each of "
+                            + attempt + " read-only opens; open again (last error: " + e.getMessage() + ")",
+                            new Status(Status.Code.IOError, Status.SubCode.None, e.getMessage()));
+                }
+                LOG.debug("read-only open of {} raced with the owner, trying again: {}", dir, e.getMessage());
+            }
         }
     }
 
@@ -289,12 +316,33 @@ public final class Store implements AutoCloseable, Reads {
         }
     }
 
-    /** Verifies every SST checksum. */
+    /**
+     * Verifies every table file's checksums. RocksDB reads each file again by name, so on a read-only handle this
+     * checks a freshly opened read-only view, again while the owner replaces files under it (up to
+     * {@link FileSet#ATTEMPTS} times): a file compacted away since the view opened is no damage.
+     */
     public void verifyChecksums() {
-        try {
-            db.verifyChecksum();
-        } catch (RocksDBException e) {
-            throw StoreErrors.toTv(e, "checksum verification of " + dir);
+        if (!readOnly) {
+            try {
+                db.verifyChecksum();
+            } catch (RocksDBException e) {
+                throw StoreErrors.toTv(e, "checksum verification of " + dir);
+            }
+            return;
+        }
+        for (int attempt = 1; ; attempt++) {
+            FileSet before = FileSet.of(dir);
+            try (Store fresh = open(dir, false, true, durability, 0, "")) {
+                fresh.db.verifyChecksum();
+                return;
+            } catch (RocksDBException e) {
+                boolean stable = before.equals(FileSet.of(dir));
+                if (stable || attempt == FileSet.ATTEMPTS) {
+                    throw StoreErrors.toTv(e, "checksum verification of " + dir + (stable ? ""
+                            : " (the owner changed the database's files during each of " + attempt + " attempts)"));
+                }
+                LOG.debug("checksum verification of {} raced with the owner, trying again: {}", dir, e.getMessage());
+            }
         }
     }
 
