@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Committed cells of one instance key read chunk by chunk through a small LRU cache; chunks never written read
- * as nulls. The caller guarantees the cells do not change while it reads (a materialized instance under a
- * shared lock, or the columns of finished steps). Thread safe.
+ * Committed cells of one instance key read chunk by chunk through a small LRU cache. The caller guarantees the
+ * cells do not change while it reads (a materialized instance under a shared lock, or the columns of finished
+ * steps). Those columns are complete (see {@link FrameStore}): a missing or short chunk is {@code CORRUPTION};
+ * only in an unsuccessful instance do chunks never written read as nulls. Thread safe.
  */
 final class ChunkTable implements RefTable {
     private static final int CACHED_CHUNKS = 64;
@@ -24,6 +25,9 @@ final class ChunkTable implements RefTable {
     private final int[] slots;
     private final List<Column> columns;
     private final long rows;
+    private final boolean complete;
+    /** Names the instance in errors. */
+    private final String owner;
     private final Map<Long, List<Object>> cache = new LinkedHashMap<>(128, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, List<Object>> e) {
@@ -31,19 +35,26 @@ final class ChunkTable implements RefTable {
         }
     };
 
-    /** Columns {@code 0..n-1} of one key, at their positions. */
+    /** Complete columns {@code 0..n-1} of one key, at their positions. */
     ChunkTable(Store store, long key, List<Column> columns, long rows) {
         this(store, filled(columns.size(), key), java.util.stream.IntStream.range(0, columns.size()).toArray(),
                 columns, rows);
     }
 
-    /** Column {@code c} at key {@code keys[c]}, slot {@code slots[c]}. */
+    /** Complete column {@code c} at key {@code keys[c]}, slot {@code slots[c]}. */
     ChunkTable(Store store, long[] keys, int[] slots, List<Column> columns, long rows) {
+        this(store, keys, slots, columns, rows, true, "the instance being built");
+    }
+
+    private ChunkTable(Store store, long[] keys, int[] slots, List<Column> columns, long rows, boolean complete,
+                       String owner) {
         this.store = store;
         this.keys = keys;
         this.slots = slots;
         this.columns = List.copyOf(columns);
         this.rows = rows;
+        this.complete = complete;
+        this.owner = owner;
     }
 
     /** The cells of a stored instance. */
@@ -54,7 +65,7 @@ final class ChunkTable implements RefTable {
             keys[c] = r.keyOf(c);
             slots[c] = r.slotOf(c);
         }
-        return new ChunkTable(store, keys, slots, r.columns(), r.rows());
+        return new ChunkTable(store, keys, slots, r.columns(), r.rows(), r.success(), FrameStore.owner(r));
     }
 
     private static long[] filled(int n, long key) {
@@ -90,6 +101,12 @@ final class ChunkTable implements RefTable {
             values = new ArrayList<>(Chunks.ROWS);
             if (v != null) {
                 Chunks.decode(columns.get(column).type(), v, values);
+            }
+            if (complete && v == null) {
+                throw FrameStore.missing(owner, columns.get(column), chunk, rows);
+            }
+            if (complete && values.size() < FrameStore.chunkRows(chunk, rows)) {
+                throw FrameStore.shortChunk(owner, columns.get(column), chunk, values.size(), rows);
             }
             synchronized (cache) {
                 cache.put(cacheKey, values);

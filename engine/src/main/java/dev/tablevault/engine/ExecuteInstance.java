@@ -475,6 +475,9 @@ final class ExecuteInstance extends Op {
                                 byte[] v = ok == 0 ? null : s.get(s.data, Keys.cell(ok, origin.slotOf(col[1]), c));
                                 if (v != null) {
                                     b.put(s.data, k, v);
+                                } else if (ok != 0 && origin.success()) {
+                                    throw FrameStore.missing(FrameStore.owner(origin), origin.columns().get(col[1]),
+                                            c, origin.rows());
                                 }
                             } else {
                                 b.put(s.data, k, Chunks.encode(plan.columns().get(col[0]).type(),

@@ -1,9 +1,10 @@
 package dev.tablevault.engine;
 
 import dev.tablevault.api.Column;
-import dev.tablevault.api.ColumnType;
+import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.Frame;
 import dev.tablevault.api.RowCursor;
+import dev.tablevault.api.TvStorageException;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.store.Chunks;
 import dev.tablevault.engine.store.Keys;
@@ -26,6 +27,10 @@ import java.util.NoSuchElementException;
 /**
  * Cells of instances in the {@code data} family: one value per key {@code (instance, column, chunk)} holding
  * {@link Chunks#ROWS} rows of one column. Stateless.
+ *
+ * <p>A <em>complete</em> column (of a successful instance, or a finished step) has every chunk, each holding
+ * at least its rows: every writer stores whole chunks, nulls included. A chunk missing there is damage and reads
+ * as {@code CORRUPTION}; only an unsuccessful instance (stopped, reverted) reads missing chunks as nulls.
  */
 final class FrameStore {
     private FrameStore() {
@@ -44,21 +49,69 @@ final class FrameStore {
         }
     }
 
-    static List<Object> readColumn(Store s, Reads reads, long key, int column, ColumnType type, long rows) {
+    /**
+     * The {@code rows} values of the column in slot {@code slot} under {@code key}; {@code complete}: every chunk
+     * must be there (see the class comment), {@code owner} names the instance in errors.
+     *
+     * @throws TvStorageException {@code CORRUPTION} for a chunk missing or short in a complete column
+     */
+    static List<Object> readColumn(Store s, Reads reads, long key, int slot, Column column, long rows,
+                                   boolean complete, String owner) {
         List<Object> out = new ArrayList<>((int) Math.min(rows, Integer.MAX_VALUE));
         if (key == 0) {
             return out;
         }
-        reads.scan(s.data, Keys.cellColumnStart(key, column), (k, v) -> {
-            padTo(out, Keys.cellChunk(k) * Chunks.ROWS);
-            Chunks.decode(type, v, out);
+        reads.scan(s.data, Keys.cellColumnStart(key, slot), (k, v) -> {
+            long chunk = Keys.cellChunk(k);
+            if (complete && chunk * Chunks.ROWS != out.size()) {
+                throw missing(owner, column, out.size() / Chunks.ROWS, rows);
+            }
+            padTo(out, chunk * Chunks.ROWS);
+            Chunks.decode(column.type(), v, out);
+            if (complete && out.size() < Math.min(rows, (chunk + 1) * Chunks.ROWS)) {
+                throw shortChunk(owner, column, chunk, out.size() - chunk * Chunks.ROWS, rows);
+            }
             return out.size() < rows;
         });
+        if (complete && out.size() < rows) {
+            throw missing(owner, column, out.size() / Chunks.ROWS, rows);
+        }
         while (out.size() > rows) {
             out.remove(out.size() - 1);
         }
         padTo(out, rows);
         return out;
+    }
+
+    /** The rows chunk {@code chunk} must hold in a complete column of {@code rows} rows. */
+    static int chunkRows(long chunk, long rows) {
+        return (int) Math.min(Chunks.ROWS, rows - chunk * Chunks.ROWS);
+    }
+
+    /** A chunk of a complete column that is not stored. */
+    static TvStorageException missing(String owner, Column column, long chunk, long rows) {
+        long first = chunk * Chunks.ROWS;
+        return damaged(owner + ": the cells of column '" + column.name() + "', rows " + first + " to "
+                + (first + chunkRows(chunk, rows) - 1) + " (chunk " + chunk + "), are missing");
+    }
+
+    /**
+     * A chunk of a complete column that holds fewer values than its rows. (More is harmless: the last chunk of
+     * an index that a re-execution extended by kept rows holds them too.)
+     */
+    static TvStorageException shortChunk(String owner, Column column, long chunk, long values, long rows) {
+        return damaged(owner + ": chunk " + chunk + " of column '" + column.name() + "' holds only " + values
+                + " of its " + chunkRows(chunk, rows) + " values");
+    }
+
+    private static TvStorageException damaged(String what) {
+        return new TvStorageException(ErrorCode.CORRUPTION, what + ", though every chunk was written whole;"
+                + " run 'tv verify'; restore from a backup or 'tv recover'");
+    }
+
+    /** How errors name the instance of record {@code r}. */
+    static String owner(InstanceRecord r) {
+        return "instance " + r.id() + " of table '" + r.table() + "'";
     }
 
     /** Cells never written (a partial result: rows a stopped execution did not reach) read as nulls. */
@@ -71,7 +124,8 @@ final class FrameStore {
     static Frame read(Store s, Reads reads, InstanceRecord r) {
         List<List<Object>> cols = new ArrayList<>();
         for (int c = 0; c < r.columns().size(); c++) {
-            cols.add(readColumn(s, reads, r.keyOf(c), r.slotOf(c), r.columns().get(c).type(), r.rows()));
+            cols.add(readColumn(s, reads, r.keyOf(c), r.slotOf(c), r.columns().get(c), r.rows(), r.success(),
+                    owner(r)));
         }
         return Frame.ofColumns(r.columns(), cols);
     }
@@ -98,7 +152,7 @@ final class FrameStore {
         }
     }
 
-    /** A cursor over one instance on a snapshot it owns. */
+    /** A cursor over one instance on a snapshot it owns; checks chunks as {@link #readColumn} does. */
     static final class Cursor implements RowCursor {
         private final Store.View view;
         private final InstanceRecord r;
@@ -170,12 +224,22 @@ final class FrameStore {
                 List<Object> col = buf.get(c);
                 col.clear();
                 RocksIterator it = its[c];
+                if (!it.isValid()) {
+                    view.checkStatus(it);
+                }
+                Column column = r.columns().get(c);
                 byte[] want = Keys.cell(r.keyOf(c), r.slotOf(c), chunk);
                 if (it.isValid() && java.util.Arrays.equals(it.key(), want)) {
-                    Chunks.decode(r.columns().get(c).type(), it.value(), col);
+                    Chunks.decode(column.type(), it.value(), col);
                     it.next();
+                } else if (r.success()) {
+                    throw missing(owner(r), column, chunk, r.rows());
                 }
-                // A chunk never written (partial result), or a short one, reads as nulls.
+                if (r.success() && col.size() < chunkRows(chunk, r.rows())) {
+                    throw shortChunk(owner(r), column, chunk, col.size(), r.rows());
+                }
+                // In an unsuccessful instance, a chunk never written (rows not reached), or a short one, reads
+                // as nulls.
                 padTo(col, (int) Math.min(Chunks.ROWS, remaining));
             }
             chunk++;

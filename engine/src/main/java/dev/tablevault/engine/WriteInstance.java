@@ -279,9 +279,10 @@ final class WriteInstance extends Op {
                 changed.add(col.name());
                 continue;
             }
-            List<Object> mine = FrameStore.readColumn(s, s, p.instanceKey(), c, col.type(), p.rows());
-            List<Object> theirs = FrameStore.readColumn(s, s, origin.keyOf(oc), origin.slotOf(oc), col.type(),
-                    origin.rows());
+            List<Object> mine = FrameStore.readColumn(s, s, p.instanceKey(), c, col, p.rows(), true,
+                    "the staged rows of " + temp());
+            List<Object> theirs = FrameStore.readColumn(s, s, origin.keyOf(oc), origin.slotOf(oc), col,
+                    origin.rows(), origin.success(), FrameStore.owner(origin));
             for (int r = 0; r < mine.size(); r++) {
                 if (!Frame.valueEquals(mine.get(r), theirs.get(r))) {
                     changed.add(col.name());

@@ -1,6 +1,9 @@
 package dev.tablevault.engine;
 
+import dev.tablevault.api.ColumnType;
+import dev.tablevault.api.Durability;
 import dev.tablevault.api.ExecuteOptions;
+import dev.tablevault.api.Frame;
 import dev.tablevault.api.InstanceOptions;
 import dev.tablevault.api.OpOptions;
 import dev.tablevault.api.RowBuilder;
@@ -8,17 +11,22 @@ import dev.tablevault.api.TableOptions;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.api.BuilderSpec;
+import dev.tablevault.api.WriteOptions;
+import dev.tablevault.engine.store.Store;
+import dev.tablevault.engine.store.StoreHooks;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Child-JVM mains for {@link MultiProcessTest}. {@code own DIR}: creates a vault with table {@code stories},
  * prints {@code READY}, and holds the vault until stdin closes. {@code execute DIR ROWS BATCH STOP_AT [VERSION]}:
  * runs an execution (of version {@code base} unless given) with a row-wise builder that prints {@code AT <row>}
  * on reaching row STOP_AT and then blocks, so the parent can {@code kill -9} it there. {@code churn DIR}: see
- * {@link #churn}.
+ * {@link #churn}. {@code compact DIR}: see {@link #compact}.
  */
 final class OwnerChild {
     private OwnerChild() {
@@ -37,6 +45,10 @@ final class OwnerChild {
         }
         if (args[0].equals("churn")) {
             churn(dir);
+            return;
+        }
+        if (args[0].equals("compact")) {
+            compact(dir);
             return;
         }
         long stopAt = Long.parseLong(args[4]);
@@ -95,6 +107,60 @@ final class OwnerChild {
             }).start();
         }
         new CountDownLatch(1).await();
+    }
+
+    /** Rounds after which {@link #compact} stops by itself, should its parent never close stdin. */
+    static final int MAX_COMPACT_ROUNDS = 5_000;
+
+    /**
+     * Creates a vault whose table {@code big} has a 20,000-row instance and prints {@code READY}; then, until stdin
+     * closes (or {@link #MAX_COMPACT_ROUNDS}), writes a small instance, deletes the previous one and compacts every
+     * column family, so table files are written and deleted all the time, printing {@code ROUND <n>} after each
+     * round. Prints {@code DONE <rounds>} at the end.
+     */
+    private static void compact(Path dir) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread stdin = new Thread(() -> {
+            try {
+                System.in.readAllBytes();
+            } catch (IOException e) {
+                System.out.println("stdin failed: " + e); // ends the rounds all the same
+            }
+            stop.set(true);
+        });
+        stdin.setDaemon(true);
+        try (Vault v = TableVault.open(dir, VaultOptions.defaults().create(true).durability(Durability.NONE))) {
+            v.createTable("big", TableOptions.defaults());
+            writeRows(v, "base", 20_000);
+            Store store = ((VaultImpl) v).store();
+            StoreHooks.compact(store);
+            stdin.start();
+            System.out.println("READY");
+            System.out.flush();
+            int rounds = 0;
+            for (String previous = null; !stop.get() && rounds < MAX_COMPACT_ROUNDS; rounds++) {
+                String id = writeRows(v, "r" + rounds, 100);
+                if (previous != null) {
+                    v.deleteInstance("big", previous, OpOptions.defaults());
+                }
+                previous = id;
+                StoreHooks.compact(store);
+                System.out.println("ROUND " + rounds);
+                System.out.flush();
+            }
+            System.out.println("DONE " + rounds);
+        }
+    }
+
+    /** Writes {@code rows} rows as a new instance of {@code version} of table {@code big}; returns its id. */
+    private static String writeRows(Vault v, String version, int rows) {
+        Frame.Builder f = Frame.builder().column("id", ColumnType.LONG).column("text", ColumnType.STRING);
+        for (int r = 0; r < rows; r++) {
+            f.row((long) r, version + " row " + r);
+        }
+        v.createInstance("big", InstanceOptions.defaults().version(version).externalEdit(true));
+        v.writeInstance("big", f.build(), WriteOptions.defaults().version(version));
+        return v.instances("big", version, false).get(0);
     }
 
     /** The vault the execute child runs on: index of {@code rows} rows and one column built by {@code slow}. */

@@ -36,7 +36,7 @@ final class LossReport {
                  })) {
                 batch.iterate(v);
             } catch (RocksDBException e) {
-                throw StoreErrors.of(e, "cannot decode a dropped write batch of " + b.file() + " at offset "
+                throw StoreErrors.toTv(e, "cannot decode a dropped write batch of " + b.file() + " at offset "
                         + b.offset());
             }
         }

@@ -74,7 +74,7 @@ final class OpenErrors {
                         + e.getMessage() + ")", e);
             }
         }
-        return StoreErrors.of(e, "cannot open " + dbDir);
+        return StoreErrors.toTv(e, "cannot open " + dbDir);
     }
 
     /**

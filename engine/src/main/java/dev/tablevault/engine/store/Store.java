@@ -15,6 +15,7 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 import org.rocksdb.Snapshot;
+import org.rocksdb.Status;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
@@ -202,7 +203,7 @@ public final class Store implements AutoCloseable, Reads {
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         try {
             RocksDB db = how.readOnly()
-                    ? RocksDB.openReadOnly(dbo, dbDir.toString(), descs, handles)
+                    ? openReadOnly(dbo, dbDir, descs, handles)
                     : RocksDB.open(dbo, dbDir.toString(), descs, handles);
             return new Store(dbDir, how.readOnly(), dbo, cfo, handles, db, how.durability(), how.groupedMillis());
         } catch (RocksDBException e) {
@@ -210,6 +211,32 @@ public final class Store implements AutoCloseable, Reads {
             cfo.close();
             dbo.close();
             throw OpenErrors.of(e, dbDir, how.ownerHint(), how.create());
+        }
+    }
+
+    /**
+     * Opens read-only, again while the owner changes the file set under the open (up to {@link FileSet#ATTEMPTS}
+     * times): a table file the MANIFEST named may be compacted away before the open reaches it, which RocksDB
+     * reports as a corrupted MANIFEST. An error stands once the file set held still across the attempt.
+     */
+    private static RocksDB openReadOnly(DBOptions o, Path dir, List<ColumnFamilyDescriptor> descs,
+                                        List<ColumnFamilyHandle> handles) throws RocksDBException {
+        for (int attempt = 1; ; attempt++) {
+            FileSet before = FileSet.of(dir);
+            try {
+                return RocksDB.openReadOnly(o, dir.toString(), descs, handles);
+            } catch (RocksDBException e) {
+                if (before.equals(FileSet.of(dir))) {
+                    throw e;
+                }
+                if (attempt == FileSet.ATTEMPTS) {
+                    // Not shown to be damage: the owner replaced files during every attempt.
+                    throw new RocksDBException("the owner changed the database's files during each of "
+                            + attempt + " read-only opens; open again (last error: " + e.getMessage() + ")",
+                            new Status(Status.Code.IOError, Status.SubCode.None, e.getMessage()));
+                }
+                LOG.debug("read-only open of {} raced with the owner, trying again: {}", dir, e.getMessage());
+            }
         }
     }
 
@@ -260,7 +287,7 @@ public final class Store implements AutoCloseable, Reads {
         try {
             return db.get(cf, key);
         } catch (RocksDBException e) {
-            throw new TvStorageException(ErrorCode.IO, "read failed in " + dir + ": " + e.getMessage(), e);
+            throw StoreErrors.toTv(e, "a read in " + dir);
         }
     }
 
@@ -292,6 +319,7 @@ public final class Store implements AutoCloseable, Reads {
                     break;
                 }
             }
+            checkStatus(it);
         }
     }
 
@@ -321,6 +349,7 @@ public final class Store implements AutoCloseable, Reads {
                     break;
                 }
             }
+            checkStatus(it);
         }
     }
 
@@ -328,7 +357,23 @@ public final class Store implements AutoCloseable, Reads {
     public byte[] lastKey(ColumnFamilyHandle cf) {
         try (RocksIterator it = db.newIterator(cf)) {
             it.seekToLast();
-            return it.isValid() ? it.key() : null;
+            if (it.isValid()) {
+                return it.key();
+            }
+            checkStatus(it);
+            return null;
+        }
+    }
+
+    /**
+     * Throws unless {@code it} stopped because it ran out of keys: an iterator that meets a read error or a
+     * checksum mismatch just becomes invalid, which looks like the end of the data unless its status is asked.
+     */
+    void checkStatus(RocksIterator it) {
+        try {
+            it.status();
+        } catch (RocksDBException e) {
+            throw StoreErrors.toTv(e, "a scan in " + dir);
         }
     }
 
@@ -414,19 +459,39 @@ public final class Store implements AutoCloseable, Reads {
             pendingLoss = null;
             markDurable(db.getLatestSequenceNumber(), false);
         } catch (RocksDBException e) {
-            throw StoreErrors.of(e, "cannot flush the recovered state of " + dir);
+            throw StoreErrors.toTv(e, "cannot flush the recovered state of " + dir);
         } catch (IOException e) {
             throw new TvStorageException(ErrorCode.IO, "cannot clear " + dir.resolve(PendingLoss.FILE) + ": " + e, e);
         }
     }
 
-    /** Verifies every SST checksum. */
+    /**
+     * Verifies every table file's checksums. RocksDB reads each file again by name, so on a read-only handle this
+     * checks a freshly opened read-only view, again while the owner replaces files under it (up to
+     * {@link FileSet#ATTEMPTS} times): a file compacted away since the view opened is no damage.
+     */
     public void verifyChecksums() {
-        try {
-            db.verifyChecksum();
-        } catch (RocksDBException e) {
-            throw new TvStorageException(ErrorCode.CORRUPTION, "checksum verification failed in " + dir + ": "
-                    + e.getMessage(), e);
+        if (!readOnly) {
+            try {
+                db.verifyChecksum();
+            } catch (RocksDBException e) {
+                throw StoreErrors.toTv(e, "checksum verification of " + dir);
+            }
+            return;
+        }
+        for (int attempt = 1; ; attempt++) {
+            FileSet before = FileSet.of(dir);
+            try (Store fresh = open(dir, false, true, durability, 0, "")) {
+                fresh.db.verifyChecksum();
+                return;
+            } catch (RocksDBException e) {
+                boolean stable = before.equals(FileSet.of(dir));
+                if (stable || attempt == FileSet.ATTEMPTS) {
+                    throw StoreErrors.toTv(e, "checksum verification of " + dir + (stable ? ""
+                            : " (the owner changed the database's files during each of " + attempt + " attempts)"));
+                }
+                LOG.debug("checksum verification of {} raced with the owner, trying again: {}", dir, e.getMessage());
+            }
         }
     }
 
@@ -511,7 +576,7 @@ public final class Store implements AutoCloseable, Reads {
             try {
                 return store.db.get(cf, ro, key);
             } catch (RocksDBException e) {
-                throw new TvStorageException(ErrorCode.IO, "read failed: " + e.getMessage(), e);
+                throw StoreErrors.toTv(e, "a read in " + store.dir);
             }
         }
 
@@ -520,9 +585,17 @@ public final class Store implements AutoCloseable, Reads {
             store.scan(cf, prefix, ro, visitor);
         }
 
-        /** An iterator with read options from {@link #bounded}; close it before those and the view. */
+        /**
+         * An iterator with read options from {@link #bounded}; close it before those and the view. Whenever it
+         * is not {@link RocksIterator#isValid() valid}, call {@link #checkStatus} before taking that as the end.
+         */
         public RocksIterator iterator(ColumnFamilyHandle cf, ReadOptions bound) {
             return store.db.newIterator(cf, bound);
+        }
+
+        /** Throws {@code CORRUPTION} or {@code IO} if {@code it} stopped on an error rather than at the end. */
+        public void checkStatus(RocksIterator it) {
+            store.checkStatus(it);
         }
 
         /** Read options of this snapshot with an exclusive upper bound; close it, then the slice. */
@@ -546,6 +619,7 @@ public final class Store implements AutoCloseable, Reads {
                     }
                     it.seek(Keys.instanceStart(k + 1));
                 }
+                store.checkStatus(it);
             }
             return out;
         }
