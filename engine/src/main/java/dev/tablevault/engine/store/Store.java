@@ -44,7 +44,7 @@ public final class Store implements AutoCloseable, Reads {
     private static final List<String> FAMILIES = List.of("default", "meta", "proc", "locks", "data");
 
     static {
-        RocksDB.loadLibrary();
+        NativeLibrary.load();
     }
 
     private final Path dir;
