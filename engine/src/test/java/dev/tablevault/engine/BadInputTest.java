@@ -613,7 +613,8 @@ class BadInputTest {
             // A generator streams, so it may be as long as the engine allows; a count a reference gives is
             // checked at execution.
             vault.putBuilder("stories", "good", BuilderSpec.fromYaml("name: many\ntype: column\nbuilder: range\n"
-                    + "mode: generator\nchangedColumns: [many]\narguments: {count: 2147483647}\n"), OpOptions.defaults());
+                    + "mode: generator\nchangedColumns: [many]\narguments: {count: 2147483647}\n"),
+                    OpOptions.defaults());
             vault.putBuilder("stories", "good", BuilderSpec.fromYaml("name: ref\ntype: column\nbuilder: range\n"
                     + "changedColumns: [ref]\narguments: {count: '<<other.n>>'}\n"), OpOptions.defaults());
             assertThat(vault.builders("stories", "good")).containsExactly("many", "ref", "stories_index", "summary");

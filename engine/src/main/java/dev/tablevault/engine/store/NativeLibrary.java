@@ -61,7 +61,8 @@ public final class NativeLibrary {
             try {
                 Checksum expected = expected(resource);
                 dir = base().resolve("rocksdbjni-" + HexFormat.of().toHexDigits((int) expected.crc()));
-                Path file = dir.resolve(Environment.getJniLibraryFileName("rocksdbjni")); // what loadLibrary(List) loads
+                // The name loadLibrary(List) loads (with "jni" twice: "rocksdbjni" gets a "jni" suffix).
+                Path file = dir.resolve(Environment.getJniLibraryFileName("rocksdbjni"));
                 if (!expected.equals(checksum(file))) {
                     extract(resource, dir, file, expected);
                 }
