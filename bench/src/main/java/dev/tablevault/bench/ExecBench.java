@@ -20,6 +20,7 @@ import dev.tablevault.api.VaultOptions;
 import dev.tablevault.engine.TableVault;
 import dev.tablevault.engine.store.Chunks;
 import dev.tablevault.engine.store.Keys;
+import dev.tablevault.engine.store.NativeLibrary;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -471,7 +472,7 @@ public final class ExecBench {
      */
     static final class RawIngest {
         static {
-            RocksDB.loadLibrary();
+            NativeLibrary.load();
         }
 
         static double run(Path dir, int rows, boolean chunks, boolean sync) throws RocksDBException {
@@ -1011,7 +1012,7 @@ public final class ExecBench {
         private final ColumnFamilyHandle data;
 
         RawScan(Path dbDir) throws RocksDBException {
-            RocksDB.loadLibrary();
+            NativeLibrary.load();
             List<byte[]> names;
             try (Options o = new Options()) {
                 names = RocksDB.listColumnFamilies(o, dbDir.toString());

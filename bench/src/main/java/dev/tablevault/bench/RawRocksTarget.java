@@ -1,5 +1,6 @@
 package dev.tablevault.bench;
 
+import dev.tablevault.engine.store.NativeLibrary;
 import dev.tablevault.engine.store.Store;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -31,7 +32,7 @@ final class RawRocksTarget implements Target {
     private static final List<String> FAMILIES = List.of("default", "meta", "proc", "locks", "data");
 
     static {
-        RocksDB.loadLibrary();
+        NativeLibrary.load();
     }
 
     private final String label;

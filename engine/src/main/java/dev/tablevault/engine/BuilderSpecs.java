@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.tablevault.api.Builder;
 import dev.tablevault.api.BuilderSpec;
 import dev.tablevault.api.Column;
 import dev.tablevault.api.ColumnType;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TvBuilderException;
 import dev.tablevault.engine.codec.Records;
+import dev.tablevault.engine.exec.Builtins;
 import dev.tablevault.engine.ref.Args;
 
 import java.util.ArrayList;
@@ -39,9 +41,16 @@ final class BuilderSpecs {
     private BuilderSpecs() {
     }
 
-    /** Validates the spec's structure for {@code table} and returns the builder name. */
-    static String validate(String table, BuilderSpec spec) {
-        return parse(table, spec).name();
+    /**
+     * Validates the spec's structure for {@code table}, and the literal arguments of a built-in it names unless
+     * {@code registered} (the application's builders) overrides that name; returns the builder name.
+     */
+    static String validate(String table, BuilderSpec spec, Map<String, Builder> registered) {
+        Spec s = parse(table, spec);
+        if (!registered.containsKey(s.builder())) {
+            Builtins.checkArguments(s.name(), s.builder(), s.mode(), s.arguments());
+        }
+        return s.name();
     }
 
     /** A stored spec, parsed and validated again (the engine that stored it may have been older). */

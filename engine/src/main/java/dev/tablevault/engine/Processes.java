@@ -307,7 +307,7 @@ final class Processes implements LockManager.Holders {
                 w.get();
             }
         } catch (ExecutionException e) {
-            // restartOne reports every RuntimeException as a failure, so only an Error arrives here.
+            // restartOne reports every throwable as a failure, so only one thrown while reporting arrives here.
             throw Sneaky.<RuntimeException>rethrow(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -342,7 +342,7 @@ final class Processes implements LockManager.Holders {
         }
     }
 
-    /** Restarts one active process; a failure is added to {@code failures} and logged. */
+    /** Restarts one active process; any failure, {@code Error}s included, is added to {@code failures} and logged. */
     private void restartOne(String pid, List<String> failures) {
         ProcessRecord rec = active(pid);
         if (rec == null) {
@@ -368,7 +368,9 @@ final class Processes implements LockManager.Holders {
                 putRecord(rec.attempt(vault.clock().millis(), ProcessHandle.current().pid()));
                 resume(pid);
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // Any throwable: an Error or a checked exception from one process's builder (the process paused on
+            // it) must not end the open nor the other processes' restart; its attempt is already counted.
             LOG.warn("restart could not finish process {}: {}", pid, e.toString());
             failures.add(pid + ": " + describe(e));
         }

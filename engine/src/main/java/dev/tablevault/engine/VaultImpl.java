@@ -285,7 +285,7 @@ final class VaultImpl implements Vault {
     public String putBuilder(String table, String version, BuilderSpec spec, OpOptions o) {
         requireOptions(o);
         Names.table(table);
-        String name = BuilderSpecs.validate(table, spec);
+        String name = BuilderSpecs.validate(table, spec, options.builders());
         return write(new InstanceOps.PutBuilder(new Records.PutBuilderArgs(table, version, name,
                 spec.format().name(), spec.text())), o.processId());
     }

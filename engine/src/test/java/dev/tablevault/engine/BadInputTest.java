@@ -551,7 +551,21 @@ class BadInputTest {
                 spec("keepOld on column builder", BuilderSpec.fromYaml("name: title\n" + col + "keepOld: true\n"),
                         "title", "keepOld"),
                 spec("primaryKey on column builder", BuilderSpec.fromYaml(
-                        "name: title\n" + col + "primaryKey: [title]\n"), "title", "primaryKey"));
+                        "name: title\n" + col + "primaryKey: [title]\n"), "title", "primaryKey"),
+                spec("range count beyond whole-column", BuilderSpec.fromYaml(
+                        idx + "changedColumns: [id]\narguments: {count: 10000001}\n"), "stories_index", "count"),
+                spec("range count beyond generator", BuilderSpec.fromYaml(
+                        idx + "mode: generator\nchangedColumns: [id]\narguments: {count: 2147483648}\n"),
+                        "stories_index", "count"),
+                spec("range count negative", BuilderSpec.fromYaml(
+                        idx + "mode: generator\nchangedColumns: [id]\narguments: {count: -1}\n"), "stories_index",
+                        "count"),
+                spec("range count not a number", BuilderSpec.fromYaml(
+                        idx + "changedColumns: [id]\narguments: {count: many}\n"), "stories_index", "count"),
+                spec("random length beyond bound", BuilderSpec.fromYaml("name: title\ntype: column\nbuilder: random\n"
+                        + "changedColumns: [title]\narguments: {length: 2147483647}\n"), "title", "length"),
+                spec("random length negative", BuilderSpec.fromYaml("name: title\ntype: column\nbuilder: random\n"
+                        + "changedColumns: [title]\narguments: {length: -1}\n"), "title", "length"));
     }
 
     private static Arguments spec(String label, BuilderSpec spec, String builder, String field) {
@@ -571,6 +585,20 @@ class BadInputTest {
         }
     }
 
+    /**
+     * Issue 9's repro: a whole-column range of 2^31-1 rows passed validation, then its builder pre-sized a list of
+     * that many elements and threw {@code OutOfMemoryError}. It is refused here, naming the bound and the fix.
+     */
+    @Test
+    void aRangeTooLargeToHoldInMemoryIsRefusedAtPutBuilder() {
+        TvBuilderException e = rejects(vault, TvBuilderException.class, ErrorCode.BAD_BUILDER, "'stories_index'",
+                v -> v.putBuilder("stories", "draft", BuilderSpec.fromYaml("name: stories_index\ntype: index\n"
+                        + "builder: range\nchangedColumns: [id]\ntypes: {id: long}\narguments: {count: 2147483647}\n"),
+                        OpOptions.defaults()));
+        assertThat(e.getMessage()).contains("argument 'count' must be 0..10000000, got 2147483647",
+                "mode generator");
+    }
+
     @Test
     void goodSpecsAreAccepted() {
         vault.createInstance("stories", InstanceOptions.defaults().version("good"));
@@ -582,7 +610,14 @@ class BadInputTest {
             vault.putBuilder("stories", "good", BuilderSpec.fromJson("{\"name\": \"summary\", \"type\": \"column\","
                     + " \"builder\": \"template\", \"changedColumns\": [\"summary\"], \"mode\": \"generator\"}"),
                     OpOptions.defaults());
-            assertThat(vault.builders("stories", "good")).containsExactly("stories_index", "summary");
+            // A generator streams, so it may be as long as the engine allows; a count a reference gives is
+            // checked at execution.
+            vault.putBuilder("stories", "good", BuilderSpec.fromYaml("name: many\ntype: column\nbuilder: range\n"
+                    + "mode: generator\nchangedColumns: [many]\narguments: {count: 2147483647}\n"),
+                    OpOptions.defaults());
+            vault.putBuilder("stories", "good", BuilderSpec.fromYaml("name: ref\ntype: column\nbuilder: range\n"
+                    + "changedColumns: [ref]\narguments: {count: '<<other.n>>'}\n"), OpOptions.defaults());
+            assertThat(vault.builders("stories", "good")).containsExactly("many", "ref", "stories_index", "summary");
         } finally {
             vault.deleteInstance("stories", "TEMP_good", OpOptions.defaults());
         }

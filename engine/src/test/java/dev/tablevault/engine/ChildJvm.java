@@ -28,6 +28,11 @@ final class ChildJvm implements AutoCloseable {
     }
 
     static ChildJvm start(Class<?> main, String... args) throws IOException {
+        return start(List.of(), main, args);
+    }
+
+    /** A child with {@code jvmArgs} (such as {@code -Dname=value}) after this JVM's own flags. */
+    static ChildJvm start(List<String> jvmArgs, Class<?> main, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx128m");
@@ -37,6 +42,7 @@ final class ChildJvm implements AutoCloseable {
                 cmd.add(a);
             }
         }
+        cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(main.getName());

@@ -17,6 +17,7 @@ import dev.tablevault.api.TvBuilderException;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.engine.exec.Builtins;
+import dev.tablevault.engine.exec.Utf8Reader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -423,6 +425,48 @@ class CsvBuilderTest {
                 () -> CSV_FRAME.build(ctx(file, List.of(new Column("id", ColumnType.LONG)))), TvBuilderException.class);
         assertThat(e.getMessage()).contains(file.toString(), "line");
         assertThat(Arrays.asList(e.getMessage().split("\n"))).hasSize(1);
+    }
+
+    /** Spreadsheet programs start UTF-8 files with a byte order mark; it is neither a header nor a cell. */
+    @ParameterizedTest(name = "[{index}] header {0}")
+    @ValueSource(booleans = {true, false})
+    void aByteOrderMarkIsDropped(boolean header) throws Exception {
+        Path file = dir.resolve("excel.csv");
+        Files.writeString(file, "\uFEFF" + (header ? "n,word\n" : "") + "7,caf\u00e9\n8,na\u00efve\n");
+        List<Column> cols = List.of(new Column("n", ColumnType.LONG), new Column("word", ColumnType.STRING));
+        Frame f = CSV_FRAME.build(ctx(file, cols, "header", header));
+        assertThat(f.column("n")).containsExactly(7L, 8L);
+        assertThat(f.column("word")).containsExactly("caf\u00e9", "na\u00efve");
+    }
+
+    /**
+     * A Latin-1 file (what some spreadsheet programs save) is a builder error naming the file and the line of the
+     * first byte that is not UTF-8, with what to do, in our words (the decoder's report is only the cause); the
+     * execution reverts. The bad line is placed past the reader's first buffers too.
+     */
+    @ParameterizedTest(name = "[{index}] bad line {0}")
+    @ValueSource(ints = {2, 3_001})
+    void textThatIsNotUtf8IsABuilderErrorNamingTheLine(int badLine) throws IOException {
+        StringBuilder text = new StringBuilder("id,title,price\n");
+        for (int line = 2; line < badLine + 3; line++) {
+            text.append(line).append(',').append(line == badLine ? "Caf\u00e9" : "Cafe").append(",1.5\n");
+        }
+        Path file = dir.resolve("latin1.csv");
+        Files.write(file, text.toString().getBytes(StandardCharsets.ISO_8859_1));
+        try (Vault v = open()) {
+            setup(v, index("csv", "generator", file));
+            TvBuilderException e = catchThrowableOfType(() -> v.executeInstance(T, ExecuteOptions.defaults()),
+                    TvBuilderException.class);
+            assertThat(e.code()).isEqualTo(ErrorCode.BAD_BUILDER);
+            assertThat(e.getMessage()).contains("builder 'books_index' (csv)", file.toString(),
+                    "line " + badLine + " ", "not UTF-8", "0xE9", "save the file as UTF-8")
+                    .doesNotContain("Invalid", "start byte");
+            assertThat(e.getCause()).isInstanceOf(Utf8Reader.NotUtf8Exception.class);
+            // Reverted: no instance, process or lock (the rows before it stay on TEMP_base for inspection).
+            assertThat(v.instances(T, null, false)).isEmpty();
+            assertThat(v.activeProcesses()).isEmpty();
+            assertThat(v.locks()).isEmpty();
+        }
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.tablevault.tools;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.RuntimeJsonMappingException;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
@@ -12,9 +11,10 @@ import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.Frame;
 import dev.tablevault.api.TvArgumentException;
 import dev.tablevault.api.TvStorageException;
+import dev.tablevault.engine.exec.Utf8Reader;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -42,20 +42,21 @@ final class Csv {
     private Csv() {
     }
 
-    /** Reads a whole CSV file into a frame. */
+    /** Reads a whole CSV file into a frame; the text must be UTF-8 (a leading byte order mark is dropped). */
     static Frame read(Path file) {
-        try (Reader in = Files.newBufferedReader(file);
+        // hasNextValue/nextValue, not hasNext/next, which wrap an IOException into a bare RuntimeException.
+        try (InputStream in = Files.newInputStream(file);
              MappingIterator<String[]> it = MAPPER.readerFor(String[].class).with(CsvSchema.emptySchema())
-                     .readValues(in)) {
-            if (!it.hasNext()) {
+                     .readValues(new Utf8Reader(in))) {
+            if (!it.hasNextValue()) {
                 throw bad(file, "it is empty; the first line must name the columns");
             }
-            List<Column> columns = header(file, it.next());
+            List<Column> columns = header(file, it.nextValue());
             List<List<Object>> values = new ArrayList<>();
             columns.forEach(c -> values.add(new ArrayList<>()));
             long row = 0;
-            while (it.hasNext()) {
-                String[] cells = it.next();
+            while (it.hasNextValue()) {
+                String[] cells = it.nextValue();
                 row++;
                 if (cells.length != columns.size()) {
                     throw bad(file, "row " + row + " has " + cells.length + " cells, the header has "
@@ -68,7 +69,13 @@ final class Csv {
             return Frame.ofColumns(columns, values);
         } catch (NoSuchFileException e) {
             throw new TvArgumentException(ErrorCode.NOT_FOUND, "no such file: " + file);
-        } catch (JsonProcessingException | RuntimeJsonMappingException e) {
+        } catch (Utf8Reader.NotUtf8Exception e) {
+            throw notUtf8(file, e);
+        } catch (JsonProcessingException e) {
+            // Jackson wraps the reader's failure when it comes in the middle of a row.
+            if (e.getCause() instanceof Utf8Reader.NotUtf8Exception n) {
+                throw notUtf8(file, n);
+            }
             throw bad(file, e.getMessage());
         } catch (IllegalArgumentException e) {
             throw bad(file, e.getMessage());
@@ -171,6 +178,11 @@ final class Csv {
     /** The header line of {@code columns}: {@code name:type,...}. */
     static String headerLine(List<Column> columns) {
         return line(columns.stream().map(Csv::headerCell).toList());
+    }
+
+    private static TvArgumentException notUtf8(Path file, Utf8Reader.NotUtf8Exception e) {
+        return new TvArgumentException(ErrorCode.BAD_ARGUMENT, "bad CSV " + file + ": " + e.getMessage()
+                + "; save the file as UTF-8", e);
     }
 
     private static TvArgumentException bad(Path file, String why) {

@@ -92,6 +92,18 @@ class CommandsTest {
         assertThat(cli.tv("show", "copy", "--version", "v2").out()).isEqualTo(Files.readString(csv));
     }
 
+    /** Spreadsheet programs start UTF-8 files with a byte order mark; it is not part of the first column's name. */
+    @Test
+    void aByteOrderMarkIsNotPartOfTheFirstColumnName() throws Exception {
+        ok(cli.tv("init"));
+        ok(cli.tv("create-table", "t"));
+        ok(cli.tv("create-instance", "t", "--external-edit"));
+        Path csv = tmp.resolve("excel.csv");
+        Files.writeString(csv, "\uFEFFid:long,name\n1,caf\u00e9\n");
+        ok(cli.tv("write", "t", "--csv", csv.toString()));
+        assertThat(cli.tv("show", "t").outLines()).containsExactly("id:long,name:string", "1,caf\u00e9");
+    }
+
     @Test
     void oneColumnNullsSurviveTheRoundTrip() throws Exception {
         ok(cli.tv("init"));

@@ -14,6 +14,7 @@ import dev.tablevault.api.TvBuilderException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -23,9 +24,10 @@ import java.util.TreeSet;
  * The builders every vault knows by name, for the CLI and the demo. Stateless and thread safe.
  * <ul>
  *   <li>{@code range}: rows {@code start} (default 0) to {@code start + count - 1} in one LONG column;
- *   whole-column or generator.</li>
- *   <li>{@code random}: a row-wise or generated string of {@code length} (default 8) letters, determined by
- *   {@code seed} (default 0) and the row.</li>
+ *   whole-column (at most 10,000,000 rows: the column is built in memory) or generator (streamed, at most
+ *   {@link Integer#MAX_VALUE} rows).</li>
+ *   <li>{@code random}: a row-wise or generated string of {@code length} (default 8, at most 1,000,000) letters,
+ *   determined by {@code seed} (default 0) and the row.</li>
  *   <li>{@code external}: a row-wise stand-in for a slow, flaky service; returns {@code "ok-<row>"} after
  *   {@code latencyMillis}, and fails with {@link ExternalFailure} at the rows in {@code failAtRows}, while the
  *   file {@code failWhileFileExists} exists, or with probability {@code failProbability} (seeded by
@@ -40,8 +42,15 @@ import java.util.TreeSet;
  *   whole-column or generator, as index or column builder; a resumed generator skips the committed rows while
  *   streaming. See {@code CsvLoad}.</li>
  * </ul>
+ * Bounds on an argument are checked before anything is allocated from it, at {@code putBuilder} for a literal
+ * ({@link #checkArguments}) and again at execution, where a reference has resolved.
  */
 public final class Builtins {
+    /** The most rows a whole-column {@code range} builds: it holds them all in memory, a generator streams. */
+    static final long WHOLE_COLUMN_RANGE_ROWS = 10_000_000;
+    /** The longest text {@code random} makes. */
+    static final long RANDOM_LENGTH = 1_000_000;
+
     /** The error the {@code external} builder simulates: from outside the engine, so it pauses a process. */
     public static final class ExternalFailure extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -67,11 +76,39 @@ public final class Builtins {
         return ALL.keySet().stream().sorted().toList();
     }
 
+    /**
+     * Checks the arguments a spec gives literally to built-in {@code code} against the bounds execution enforces,
+     * so that {@code putBuilder} refuses what could never run; an argument holding a reference is checked once
+     * it resolves, at execution. Does nothing for other codes.
+     *
+     * @param builder the spec's name, for messages
+     * @param mode the spec's mode: {@code whole-column}, {@code row-wise} or {@code generator}
+     * @throws TvBuilderException {@code BAD_BUILDER} naming the argument and its bounds
+     */
+    public static void checkArguments(String builder, String code, String mode, Map<String, Object> arguments) {
+        Map<String, Object> literal = new HashMap<>(arguments);
+        literal.values().removeIf(v -> v instanceof String s && s.contains("<<"));
+        switch (code) {
+            case "range" -> {
+                if (!mode.equals("row-wise") && literal.containsKey("count")) {
+                    Range.count(builder, literal, mode.equals("whole-column"));
+                }
+            }
+            case "random" -> RandomText.length(builder, literal);
+            default -> {
+            }
+        }
+    }
+
     static long longArg(BuildContext ctx, String name, Long dflt) {
-        Object v = ctx.arguments().get(name);
+        return longArg(ctx.builderName(), ctx.arguments(), name, dflt);
+    }
+
+    private static long longArg(String builder, Map<String, Object> arguments, String name, Long dflt) {
+        Object v = arguments.get(name);
         if (v == null) {
             if (dflt == null) {
-                throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + ctx.builderName()
+                throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + builder
                         + "': argument '" + name + "' is required");
             }
             return dflt;
@@ -82,16 +119,27 @@ public final class Builtins {
         try {
             return Long.parseLong(v.toString().trim());
         } catch (NumberFormatException e) {
-            throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + ctx.builderName() + "': argument '"
+            throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + builder + "': argument '"
                     + name + "' must be a whole number, got '" + v + "'");
         }
+    }
+
+    /** The whole-number argument {@code name}, checked to lie in {@code min..max}; {@code hint} ends the error. */
+    private static long bounded(String builder, Map<String, Object> arguments, String name, Long dflt, long min,
+                                long max, String hint) {
+        long v = longArg(builder, arguments, name, dflt);
+        if (v < min || v > max) {
+            throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + builder + "': argument '" + name
+                    + "' must be " + min + ".." + max + ", got " + v + hint);
+        }
+        return v;
     }
 
     private static final class Range implements FrameBuilder, GeneratorBuilder {
         @Override
         public Frame build(BuildContext ctx) {
             long start = longArg(ctx, "start", 0L);
-            long count = count(ctx);
+            long count = count(ctx.builderName(), ctx.arguments(), true);
             List<Object> values = new ArrayList<>((int) count);
             for (long i = 0; i < count; i++) {
                 values.add(start + i);
@@ -102,19 +150,18 @@ public final class Builtins {
         @Override
         public void generate(BuildContext ctx, long firstRow, RowSink sink) {
             long start = longArg(ctx, "start", 0L);
-            long count = count(ctx);
+            long count = count(ctx.builderName(), ctx.arguments(), false);
             for (long i = firstRow; i < count && !ctx.stopRequested(); i++) {
                 sink.accept(List.of(start + i));
             }
         }
 
-        private static long count(BuildContext ctx) {
-            long count = longArg(ctx, "count", null);
-            if (count < 0 || count > Integer.MAX_VALUE) {
-                throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + ctx.builderName()
-                        + "': argument 'count' must be 0.." + Integer.MAX_VALUE + ", got " + count);
-            }
-            return count;
+        /** {@code count}: a whole column is built in memory, so it is bounded far below what a generator streams. */
+        static long count(String builder, Map<String, Object> arguments, boolean wholeColumn) {
+            return wholeColumn
+                    ? bounded(builder, arguments, "count", null, 0, WHOLE_COLUMN_RANGE_ROWS, "; mode whole-column holds"
+                    + " the column in memory, use mode generator, which streams up to " + Integer.MAX_VALUE + " rows")
+                    : bounded(builder, arguments, "count", null, 0, Integer.MAX_VALUE, "");
         }
 
         private static String column(BuildContext ctx) {
@@ -136,8 +183,12 @@ public final class Builtins {
             }
         }
 
+        static int length(String builder, Map<String, Object> arguments) {
+            return (int) bounded(builder, arguments, "length", 8L, 0, RANDOM_LENGTH, "");
+        }
+
         private static String text(BuildContext ctx, long row) {
-            int length = (int) longArg(ctx, "length", 8L);
+            int length = length(ctx.builderName(), ctx.arguments());
             Random rnd = new Random(longArg(ctx, "seed", 0L) * 1_000_003L + row);
             StringBuilder sb = new StringBuilder(length);
             for (int i = 0; i < length; i++) {

@@ -15,7 +15,6 @@ import dev.tablevault.api.FrameBuilder;
 import dev.tablevault.api.GeneratorBuilder;
 import dev.tablevault.api.TvBuilderException;
 
-import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -36,12 +35,13 @@ import java.util.Locale;
  * {@code Z} or an offset) and {@code duration}, Base64 {@code bytes}, {@code string} and {@code artifact} as
  * written; an empty cell is null, empty lines are skipped; {@code object} columns are refused.
  *
- * <p>Reading streams through Jackson's CSV parser: a generator holds one row at a time and, told
- * {@code firstRow} on a resume, skips that many data rows without building them. A missing file or column, a
- * value that does not parse, or a row count that differs from the index is a {@link TvBuilderException}
- * ({@code BAD_BUILDER}) naming the file (and the line and column); other I/O errors reach the caller as they
- * are, so an execution with a process id pauses on them. The file must not change while an execution that
- * reads it is paused. Stateless and thread safe.
+ * <p>Reading streams through Jackson's CSV parser over a strict {@link Utf8Reader} (a leading byte order mark
+ * is dropped): a generator holds one row at a time and, told {@code firstRow} on a resume, skips that many data
+ * rows without building them. A missing file or column, a value that does not parse, text that is not UTF-8, or
+ * a row count that differs from the index is a {@link TvBuilderException} ({@code BAD_BUILDER}) naming the file
+ * (and the line and column); other I/O errors reach the caller as they are, so an execution with a process id
+ * pauses on them. The file must not change while an execution that reads it is paused. Stateless and thread
+ * safe.
  */
 final class CsvLoad implements FrameBuilder, GeneratorBuilder {
     private static final CsvMapper MAPPER = CsvMapper.builder().enable(CsvParser.Feature.SKIP_EMPTY_LINES).build();
@@ -111,7 +111,7 @@ final class CsvLoad implements FrameBuilder, GeneratorBuilder {
             }
             try {
                 this.parser = MAPPER.reader().with(CsvSchema.emptySchema().withColumnSeparator(delimiter))
-                        .createParser(in);
+                        .createParser(new Utf8Reader(in));
                 this.fields = new int[columns.size()];
                 if (header) {
                     List<String> names = record();
@@ -119,7 +119,6 @@ final class CsvLoad implements FrameBuilder, GeneratorBuilder {
                         throw bad(ctx, file + " is empty; it needs a header line naming the columns "
                                 + names(columns) + " (or set header: false)");
                     }
-                    names.set(0, names.get(0).replace("\uFEFF", ""));
                     names.replaceAll(String::strip);
                     for (int c = 0; c < columns.size(); c++) {
                         fields[c] = names.indexOf(columns.get(c).name());
@@ -223,16 +222,16 @@ final class CsvLoad implements FrameBuilder, GeneratorBuilder {
             return t;
         }
 
-        /** The parser's next token; malformed CSV or text is a builder error naming the file. */
+        /** The parser's next token; malformed CSV or text that is not UTF-8 is a builder error naming the file. */
         private JsonToken advance() throws IOException {
             try {
                 return parser.nextToken();
             } catch (JsonProcessingException e) {
                 throw bad(ctx, file + " is not valid CSV at line " + (e.getLocation() == null ? "?"
                         : e.getLocation().getLineNr()) + ": " + e.getOriginalMessage());
-            } catch (CharConversionException e) {
-                throw bad(ctx, file + " near line " + parser.currentLocation().getLineNr() + " is not valid UTF-8"
-                        + " text (" + e.getMessage() + ")");
+            } catch (Utf8Reader.NotUtf8Exception e) {
+                throw new TvBuilderException(ErrorCode.BAD_BUILDER, prefix(ctx) + file + " " + e.getMessage()
+                        + "; save the file as UTF-8", e);
             }
         }
 
@@ -299,6 +298,10 @@ final class CsvLoad implements FrameBuilder, GeneratorBuilder {
     }
 
     private static TvBuilderException bad(BuildContext ctx, String what) {
-        return new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + ctx.builderName() + "' (csv): " + what);
+        return new TvBuilderException(ErrorCode.BAD_BUILDER, prefix(ctx) + what);
+    }
+
+    private static String prefix(BuildContext ctx) {
+        return "builder '" + ctx.builderName() + "' (csv): ";
     }
 }

@@ -49,7 +49,7 @@ public final class Store implements AutoCloseable, Reads {
     private static final long MARK_MILLIS = 1000;
 
     static {
-        RocksDB.loadLibrary();
+        NativeLibrary.load();
     }
 
     private final Path dir;
