@@ -5,7 +5,7 @@ import dev.tablevault.api.ColumnType;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TvArgumentException;
 import dev.tablevault.api.TvBuilderException;
-import dev.tablevault.api.TvStorageException;
+import dev.tablevault.engine.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,13 +93,13 @@ final class Artifacts {
             for (long r = 0; r < rows; r++) {
                 Object v = t.value(c, r);
                 if (v != null) {
-                    place(dir, (String) v, columns.get(c).name(), r, fallbacks, source);
+                    place(vault.dir(), dir, (String) v, columns.get(c).name(), r, fallbacks, source);
                 }
             }
         }
     }
 
-    private static void place(Path dir, String value, String column, long row, List<Path> fallbacks,
+    private static void place(Path vault, Path dir, String value, String column, long row, List<Path> fallbacks,
                               Source source) {
         Path rel = Path.of(value).normalize();
         if (value.isEmpty() || rel.isAbsolute() || rel.startsWith("..")) {
@@ -123,8 +123,7 @@ final class Artifacts {
                     }
                     return;
                 } catch (IOException e) {
-                    throw new TvStorageException(ErrorCode.IO, "cannot bring artifact " + src + " into " + dir
-                            + ": " + e, e);
+                    throw Store.fileFailure(vault, "cannot bring artifact " + src + " into " + dir, e);
                 }
             }
         }
