@@ -45,7 +45,14 @@ public enum ErrorCode {
      * A stored {@link ColumnType#OBJECT} value does not decode: its class is not on the class path, or it
      * changed incompatibly since the value was written.
      */
-    OBJECT_CLASS(56);
+    OBJECT_CLASS(56),
+    /**
+     * The vault's file system is full: a commit, or an artifact, owner or staging file, could not be written.
+     * Nothing was half-written. Free space, then retry the call; a process with an id is left paused and
+     * resumes with the same call or {@code resumeProcess}. The open vault resumes writing by itself once
+     * enough space is free; it need not be reopened.
+     */
+    DISK_FULL(57);
 
     private final int code;
 

@@ -110,13 +110,13 @@ final class Artifacts {
             for (long r = 0; r < rows; r++) {
                 Object v = t.value(c, r);
                 if (v != null) {
-                    place(dir, (String) v, columns.get(c).name(), r, fallbacks, source);
+                    place(vault.dir(), dir, (String) v, columns.get(c).name(), r, fallbacks, source);
                 }
             }
         }
     }
 
-    private static void place(Path dir, String value, String column, long row, List<Path> fallbacks,
+    private static void place(Path vault, Path dir, String value, String column, long row, List<Path> fallbacks,
                               Source source) {
         Path rel = Path.of(value).normalize();
         if (value.isEmpty() || rel.isAbsolute() || rel.startsWith("..")) {
@@ -140,8 +140,7 @@ final class Artifacts {
                     }
                     return;
                 } catch (IOException e) {
-                    throw new TvStorageException(ErrorCode.IO, "cannot bring artifact " + src + " into " + dir
-                            + ": " + e, e);
+                    throw Store.fileFailure(vault, "cannot bring artifact " + src + " into " + dir, e);
                 }
             }
         }

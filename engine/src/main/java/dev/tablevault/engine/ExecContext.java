@@ -4,10 +4,10 @@ import dev.tablevault.api.BuildContext;
 import dev.tablevault.api.Column;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TvBuilderException;
-import dev.tablevault.api.TvStorageException;
 import dev.tablevault.api.Vault;
 import dev.tablevault.engine.ref.RefTable;
 import dev.tablevault.engine.ref.Resolver;
+import dev.tablevault.engine.store.Store;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -142,7 +142,7 @@ final class ExecContext implements BuildContext {
         try {
             return Files.createDirectories(artifacts);
         } catch (IOException e) {
-            throw new TvStorageException(ErrorCode.IO, "cannot create the artifact folder " + artifacts + ": " + e, e);
+            throw Store.fileFailure(process.vault.dir(), "cannot create the artifact folder " + artifacts, e);
         }
     }
 

@@ -165,9 +165,12 @@ final class ProcessContext {
         putBegin(batch, rec);
     }
 
-    /** Adds BEGIN (the arguments) and LOCKS unless the log already has them. */
+    /**
+     * Adds BEGIN (the arguments) and LOCKS unless the log already has them: until a batch of this process has
+     * been written, every batch it builds (a failed one built again included) starts its log.
+     */
     void putBegin(WriteBatch batch, ProcessRecord rec) throws RocksDBException {
-        if (persisted || nextSeq > 0) {
+        if (persisted) {
             return;
         }
         List<LockRecord> held = new ArrayList<>();

@@ -5,6 +5,7 @@ import dev.tablevault.api.ProcessInfo;
 import dev.tablevault.api.ProcessState;
 import dev.tablevault.api.TableVaultException;
 import dev.tablevault.api.TvProcessException;
+import dev.tablevault.api.TvStorageException;
 import dev.tablevault.engine.codec.Codec;
 import dev.tablevault.engine.codec.Records.LogEntry;
 import dev.tablevault.engine.codec.Records.ProcessRecord;
@@ -40,12 +41,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * record (the index that refuses reuse of an id), and {@code h/<end time><pid>} for newest-first history.
  * A one-step operation that neither pauses nor checkpoints writes all of that in its final batch: one fsync.
  *
+ * <p>A pause, revert or stop whose batch cannot be written (a full disk) leaves the process <em>unsettled</em>:
+ * it keeps its locks, shows as PAUSED with the error and what is still to be written, and the next write call
+ * on this vault writes it first.
+ *
  * <p>Thread safe; operations on disjoint resources run in parallel.
  */
 final class Processes implements LockManager.Holders {
     private static final Logger LOG = LoggerFactory.getLogger(Processes.class);
     private final VaultImpl vault;
     private final Map<String, ProcessContext> running = new ConcurrentHashMap<>();
+    /** Unsettled processes by id; entries change under {@link #settling}. */
+    private final Map<String, Unsettled> unsettled = new ConcurrentHashMap<>();
+    private final Object settling = new Object();
+
+    /**
+     * A process whose pause, revert or stop could not be written: how it shows meanwhile, the failure, and
+     * the write to try again (which also does what follows it: releasing the locks of an ended process).
+     */
+    private record Unsettled(ProcessRecord shown, RuntimeException failure, Runnable write) {
+    }
 
     Processes(VaultImpl vault) {
         this.vault = vault;
@@ -75,6 +90,7 @@ final class Processes implements LockManager.Holders {
 
     private String run(Op op, String pid, boolean userId, boolean resuming, String parent) {
         vault.checkWritable();
+        settle(pid);
         String digest = digest(Codec.encode(op.args()));
         ProcessContext ctx = new ProcessContext(vault, pid, op, userId, digest, parent);
         if (running.putIfAbsent(pid, ctx) != null) {
@@ -128,14 +144,20 @@ final class Processes implements LockManager.Holders {
             if (ctx.ended) {
                 throw s;
             }
-            stopNow(ctx, s.materialize, s.by);
+            RuntimeException unwritten = settleOrKeep(ctx, "stopped by process " + s.by, "the stop", "ends it",
+                    () -> writeStop(ctx, s.materialize, s.by));
+            if (unwritten != null) {
+                throw unwritten;
+            }
             throw new TvProcessException(ErrorCode.PROCESS_STOPPED, "process " + ctx.pid + " was stopped by process "
                     + s.by + (s.materialize ? "; its partial result was materialized" : "; it was reverted"));
         } catch (TableVaultException e) {
             if (!ctx.ended) {
                 // Code missing at resume time is a deployment problem, not bad input: keep the work, wait for
-                // the code (a restart after registering it resumes).
-                if (e.code() == ErrorCode.BUILDER_NOT_FOUND && ctx.persisted) {
+                // the code (a restart after registering it resumes). A full disk is the environment's, like an
+                // external error: the caller frees space and resumes.
+                if (e.code() == ErrorCode.BUILDER_NOT_FOUND && ctx.persisted
+                        || e.code() == ErrorCode.DISK_FULL && ctx.userId) {
                     pause(ctx, e);
                 } else {
                     revert(ctx, e);
@@ -167,41 +189,108 @@ final class Processes implements LockManager.Holders {
 
     /** Persists the process as PAUSED with its locks; the locks stay held. */
     private void pause(ProcessContext ctx, Throwable cause) {
-        try (WriteBatch b = new WriteBatch()) {
-            ProcessRecord rec = ctx.record(ProcessState.PAUSED, describe(cause));
-            ctx.putPersistentState(b, rec);
-            vault.store().write(b);
-            ctx.record = rec;
-            ctx.persisted = true;
-        } catch (RocksDBException | RuntimeException w) {
-            cause.addSuppressed(w);
-            vault.lockManager().releaseAll(ctx.pid);
+        ProcessRecord rec = ctx.record(ProcessState.PAUSED, describe(cause));
+        RuntimeException unwritten = settleOrKeep(ctx, rec.error(), "the pause", "records it",
+                () -> writePause(ctx, rec));
+        if (unwritten != null) {
+            cause.addSuppressed(unwritten);
         }
         vault.lockManager().holderChanged(ctx.pid);
     }
 
+    private void writePause(ProcessContext ctx, ProcessRecord rec) {
+        try (WriteBatch b = new WriteBatch()) {
+            ctx.putPersistentState(b, rec);
+            vault.store().write(b);
+            ctx.record = rec;
+            ctx.persisted = true;
+        } catch (RocksDBException e) {
+            throw VaultImpl.io(e);
+        }
+    }
+
     /** Undoes the process's staged effects and ends it REVERTED, in one batch; releases its locks. */
     private void revert(ProcessContext ctx, Throwable cause) {
+        String error = describe(cause);
+        RuntimeException unwritten = settleOrKeep(ctx, error, "the revert", "reverts it",
+                () -> writeRevert(ctx, error));
+        if (unwritten != null) {
+            cause.addSuppressed(unwritten);
+        }
+    }
+
+    private void writeRevert(ProcessContext ctx, String error) {
         try (WriteBatch b = new WriteBatch()) {
             if (ctx.persisted || ctx.lastProgress != null) {
                 ctx.op.revert(ctx, b);
             }
-            finish(ctx, b, ProcessState.REVERTED, describe(cause));
+            finish(ctx, b, ProcessState.REVERTED, error);
             vault.store().write(b);
-        } catch (RuntimeException w) {
-            cause.addSuppressed(w);
-        } finally {
-            vault.lockManager().releaseAll(ctx.pid);
         }
+        ctx.endState = ProcessState.REVERTED;
+        vault.lockManager().releaseAll(ctx.pid);
     }
 
     /** Ends a process on a stop request, reverting or materializing its partial result, in one batch. */
-    void stopNow(ProcessContext ctx, boolean materialize, String by) {
+    private void writeStop(ProcessContext ctx, boolean materialize, String by) {
         try (WriteBatch b = new WriteBatch()) {
             stopInto(ctx, b, materialize, by);
             vault.store().write(b);
-        } finally {
-            vault.lockManager().releaseAll(ctx.pid);
+        }
+        ctx.endState = materialize ? ProcessState.MATERIALIZED : ProcessState.STOPPED;
+        vault.lockManager().releaseAll(ctx.pid);
+    }
+
+    /**
+     * Runs {@code write} ({@code what}, for a process failed or stopped with {@code error}); when it fails, keeps
+     * the process unsettled with its locks, PAUSED with {@code error} and what is still to be written, until
+     * {@link #settle} writes it ({@code then}: what that does). Returns the failure, or null.
+     */
+    private RuntimeException settleOrKeep(ProcessContext ctx, String error, String what, String then,
+                                          Runnable write) {
+        try {
+            write.run();
+            return null;
+        } catch (RuntimeException w) {
+            String code = w instanceof TableVaultException t ? t.code().name() : w.getClass().getSimpleName();
+            ProcessRecord shown = ctx.record(ProcessState.PAUSED, error + "; " + what + " could not be written ("
+                    + code + "); the vault's next write call " + then);
+            unsettled.put(ctx.pid, new Unsettled(shown, w, write));
+            return w;
+        }
+    }
+
+    /**
+     * Before a write call (by process {@code pid}): writes what unsettled processes still owe, stopping at the
+     * first failure (the others would meet the same full disk), and refuses to run {@code pid} while it is
+     * unsettled.
+     */
+    private void settle(String pid) {
+        if (unsettled.isEmpty()) {
+            return;
+        }
+        settleAll();
+        Unsettled left = unsettled.get(pid);
+        if (left != null) {
+            throw new TvStorageException(left.failure() instanceof TableVaultException t ? t.code() : ErrorCode.IO,
+                    "process " + pid + " cannot run until its last state is written, which still fails: "
+                    + left.failure().getMessage(), left.failure());
+        }
+    }
+
+    private void settleAll() {
+        synchronized (settling) {
+            for (Map.Entry<String, Unsettled> e : List.copyOf(unsettled.entrySet())) {
+                try {
+                    e.getValue().write().run();
+                } catch (RuntimeException w) {
+                    unsettled.put(e.getKey(), new Unsettled(e.getValue().shown(), w, e.getValue().write()));
+                    LOG.warn("process {} is still unsettled: {}", e.getKey(), w.toString());
+                    return;
+                }
+                unsettled.remove(e.getKey());
+                vault.lockManager().holderChanged(e.getKey());
+            }
         }
     }
 
@@ -215,7 +304,10 @@ final class Processes implements LockManager.Holders {
         finish(ctx, b, materialize ? ProcessState.MATERIALIZED : ProcessState.STOPPED, "stopped by process " + by);
     }
 
-    /** Adds the end of a process to a batch: history entry, and removal of its record, log and lock records. */
+    /**
+     * Adds the end of a process to a batch: history entry, and removal of its record, log and lock records.
+     * Changes nothing in {@code ctx}, so a batch that failed can be built again.
+     */
     void finish(ProcessContext ctx, WriteBatch b, ProcessState state, String error) {
         Store s = vault.store();
         try {
@@ -229,10 +321,8 @@ final class Processes implements LockManager.Holders {
             ctx.putBegin(b, fin);
             b.put(s.proc, Keys.logEntry(ctx.pid, ctx.nextSeq), Codec.encode(new LogEntry(ctx.nextSeq, "END",
                     state.name(), fin.updated(), error == null ? "" : error)));
-            ctx.nextSeq++;
             b.put(s.proc, Keys.finished(ctx.pid), Codec.encode(fin));
             b.put(s.proc, Keys.historyOrder(fin.updated(), ctx.pid), new byte[0]);
-            ctx.endState = state;
         } catch (RocksDBException e) {
             throw VaultImpl.io(e);
         }
@@ -252,6 +342,7 @@ final class Processes implements LockManager.Holders {
 
     /** Resumes an active process with the arguments it began with. */
     String resume(String pid) {
+        settle(pid);
         ProcessRecord rec = active(pid);
         if (rec == null) {
             throw notActive(pid);
@@ -460,6 +551,7 @@ final class Processes implements LockManager.Holders {
         for (ProcessRecord r : activeRecords()) {
             out.put(r.id(), info(r));
         }
+        unsettled.forEach((pid, u) -> out.put(pid, info(u.shown())));
         for (ProcessContext c : running.values()) {
             if (!c.ended) {
                 out.put(c.pid, info(c.record(ProcessState.RUNNING, null)));
@@ -486,7 +578,8 @@ final class Processes implements LockManager.Holders {
         if (c != null && !c.ended) {
             return info(c.record(ProcessState.RUNNING, null));
         }
-        ProcessRecord r = active(pid);
+        Unsettled u = unsettled.get(pid);
+        ProcessRecord r = u != null ? u.shown() : active(pid);
         if (r == null) {
             r = finished(pid);
         }
@@ -519,7 +612,8 @@ final class Processes implements LockManager.Holders {
         if (c != null) {
             return new LockManager.Holder(ProcessState.RUNNING, null, true);
         }
-        ProcessRecord r = active(processId);
+        Unsettled u = unsettled.get(processId);
+        ProcessRecord r = u != null ? u.shown() : active(processId);
         return r == null ? new LockManager.Holder(ProcessState.REVERTED, null, false)
                 : new LockManager.Holder(r.state(), r.error(), false);
     }

@@ -148,7 +148,7 @@ public final class TableVault {
             }
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new TvStorageException(ErrorCode.IO, "cannot create vault directory " + dir + ": " + e, e);
+            throw Store.fileFailure(dir, "cannot create vault directory " + dir, e);
         }
     }
 
@@ -221,7 +221,7 @@ public final class TableVault {
         try {
             Files.writeString(dir.resolve("owner"), ProcessHandle.current().pid() + " " + durability + "\n");
         } catch (IOException e) {
-            throw new TvStorageException(ErrorCode.IO, "cannot write " + dir.resolve("owner") + ": " + e, e);
+            throw Store.fileFailure(dir, "cannot write " + dir.resolve("owner"), e);
         }
     }
 }

@@ -431,8 +431,7 @@ final class VaultImpl implements Vault {
                 try {
                     Files.createDirectories(staging);
                 } catch (IOException e) {
-                    throw new TvStorageException(ErrorCode.IO, "cannot create artifact folder " + staging + ": " + e,
-                            e);
+                    throw Store.fileFailure(dir, "cannot create artifact folder " + staging, e);
                 }
                 return staging;
             }

@@ -4,6 +4,7 @@ import dev.tablevault.api.Durability;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.RecoveryReport;
 import dev.tablevault.api.TvStorageException;
+import org.rocksdb.AbstractEventListener;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +33,8 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiPredicate;
 import java.util.stream.Stream;
 
@@ -41,12 +45,18 @@ import java.util.stream.Stream;
  *
  * <p>Thread safe. Owns every native handle it creates and closes them, in reverse order, in {@link #close()}.
  * Every commit goes through {@link #write}, with the vault's durability.
+ *
+ * <p>A full disk: the failed write stops RocksDB's writes (a background error), and RocksDB's SstFileManager
+ * resumes them in place once {@link #resumeSpace} bytes are free, checking every 5 s. Until then every commit
+ * fails with {@link ErrorCode#DISK_FULL}; once that much is free, a commit waits for the resumption.
  */
 public final class Store implements AutoCloseable, Reads {
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
     private static final List<String> FAMILIES = List.of("default", "meta", "proc", "locks", "data");
     /** How often a SYNC owner records the durable sequence number (GROUPED: after each WAL sync). */
     private static final long MARK_MILLIS = 1000;
+    /** How long a commit waits for RocksDB to resume once enough space is free: two of its 5 s checks. */
+    private static final long RESUME_WAIT_MILLIS = 10_000;
 
     static {
         NativeLibrary.load();
@@ -62,6 +72,12 @@ public final class Store implements AutoCloseable, Reads {
     private final Durability durability;
     private final ScheduledExecutorService syncer;
     private final GroupCommit group;
+    private final NoSpaceWatch noSpace;
+    /**
+     * The free bytes RocksDB wants before it resumes writing after a full disk: its largest memtable
+     * ({@code write_buffer_size}), which the flush that resumes it may have to write.
+     */
+    private final long resumeSpace;
     public final ColumnFamilyHandle meta;
     public final ColumnFamilyHandle proc;
     public final ColumnFamilyHandle locks;
@@ -77,8 +93,11 @@ public final class Store implements AutoCloseable, Reads {
     private String pendingLoss;
 
     private Store(Path dir, boolean readOnly, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
-                  List<ColumnFamilyHandle> handles, RocksDB db, Durability durability, long groupedMillis) {
+                  List<ColumnFamilyHandle> handles, RocksDB db, Durability durability, long groupedMillis,
+                  NoSpaceWatch noSpace) {
         this.dir = dir;
+        this.noSpace = noSpace;
+        this.resumeSpace = cfOptions.writeBufferSize();
         this.readOnly = readOnly;
         this.dbOptions = dbOptions;
         this.cfOptions = cfOptions;
@@ -195,6 +214,8 @@ public final class Store implements AutoCloseable, Reads {
         // however much was written before (P4).
         DBOptions dbo = walOptions(new DBOptions().setCreateIfMissing(how.create())
                 .setCreateMissingColumnFamilies(how.create()).setKeepLogFileNum(5).setAvoidFlushDuringRecovery(true));
+        NoSpaceWatch watch = new NoSpaceWatch();
+        dbo.setListeners(List.of(watch));
         ColumnFamilyOptions cfo = new ColumnFamilyOptions();
         List<ColumnFamilyDescriptor> descs = new ArrayList<>();
         for (String f : FAMILIES) {
@@ -205,11 +226,13 @@ public final class Store implements AutoCloseable, Reads {
             RocksDB db = how.readOnly()
                     ? openReadOnly(dbo, dbDir, descs, handles)
                     : RocksDB.open(dbo, dbDir.toString(), descs, handles);
-            return new Store(dbDir, how.readOnly(), dbo, cfo, handles, db, how.durability(), how.groupedMillis());
+            return new Store(dbDir, how.readOnly(), dbo, cfo, handles, db, how.durability(), how.groupedMillis(),
+                    watch);
         } catch (RocksDBException e) {
             handles.forEach(ColumnFamilyHandle::close);
             cfo.close();
             dbo.close();
+            watch.close();
             throw OpenErrors.of(e, dbDir, how.ownerHint(), how.create());
         }
     }
@@ -266,11 +289,18 @@ public final class Store implements AutoCloseable, Reads {
         return dir;
     }
 
-    /** Commits a batch atomically with the vault's durability. */
+    /**
+     * Commits a batch atomically with the vault's durability.
+     *
+     * @throws TvStorageException {@link ErrorCode#DISK_FULL} when the disk is (or was, and RocksDB has not yet
+     *         resumed) full, {@link ErrorCode#IO} on other I/O errors; nothing of the batch is written
+     */
     public void write(WriteBatch batch) {
         if (readOnly) {
             throw new TvStorageException(ErrorCode.READ_ONLY, "vault " + dir.getParent() + " is open read-only");
         }
+        awaitResumed();
+        long resumptions = noSpace.resumptions();
         try {
             if (group != null) {
                 group.write(batch);
@@ -278,8 +308,69 @@ public final class Store implements AutoCloseable, Reads {
                 db.write(writeOptions, batch);
             }
         } catch (RocksDBException e) {
-            throw new TvStorageException(ErrorCode.IO, "commit failed in " + dir + ": " + e.getMessage(), e);
+            if (StoreErrors.code(e) == ErrorCode.DISK_FULL) {
+                // With paranoid checks (the default), a write failing for want of space stops RocksDB's writes.
+                noSpace.stopped(resumptions);
+            }
+            throw failure("commit", e);
         }
+    }
+
+    /**
+     * After a full disk, waits for RocksDB to resume writing, but only once {@link #resumeSpace} bytes are
+     * free: the call after the user freed space then succeeds instead of failing with the stale error, while
+     * calls on a disk still full fail at once. An interrupt ends the wait (the flag stays set).
+     */
+    private void awaitResumed() {
+        if (!noSpace.stopped() || freeBytes() < resumeSpace) {
+            return;
+        }
+        try {
+            noSpace.awaitResumed(RESUME_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private long freeBytes() {
+        try {
+            return Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException e) {
+            // Unknown: do not wait; the write reports whatever state RocksDB is in.
+            LOG.warn("cannot read the free space of {}: {}", dir, e.toString());
+            return 0;
+        }
+    }
+
+    /**
+     * A failed write as the caller's error, classified by RocksDB's status (never its message): no space is
+     * {@link ErrorCode#DISK_FULL}, anything else {@link ErrorCode#IO}.
+     */
+    private TvStorageException failure(String what, RocksDBException e) {
+        if (StoreErrors.code(e) == ErrorCode.DISK_FULL) {
+            return new TvStorageException(ErrorCode.DISK_FULL, "vault " + dir.getParent() + " is out of disk space ("
+                    + what + ": " + e.getMessage() + "): free at least " + (resumeSpace >> 20) + " MiB on its file"
+                    + " system; this open vault then resumes writing by itself (no reopen needed), so retry the"
+                    + " call, or resume its paused process with the same call or resumeProcess. If writes still"
+                    + " fail once the space is free, close and reopen the vault", e);
+        }
+        return StoreErrors.toTv(e, what + " in " + dir);
+    }
+
+    /**
+     * A failed file write outside RocksDB (artifact, owner or staging file) in the vault at {@code vault}:
+     * {@link ErrorCode#DISK_FULL} when the file system reported ENOSPC, else {@link ErrorCode#IO}. Java gives no
+     * error number, so ENOSPC is recognized by its text, the reason of a {@link FileSystemException} or the
+     * message of a plain write's {@link IOException} (the C library's English text).
+     */
+    public static TvStorageException fileFailure(Path vault, String what, IOException e) {
+        String reason = e instanceof FileSystemException f ? f.getReason() : e.getMessage();
+        if ("No space left on device".equals(reason)) {
+            return new TvStorageException(ErrorCode.DISK_FULL, "vault " + vault + " is out of disk space: " + what
+                    + " (" + e + "): free space on its file system, then retry the call, or resume its paused"
+                    + " process with the same call or resumeProcess", e);
+        }
+        return new TvStorageException(ErrorCode.IO, what + ": " + e, e);
     }
 
     @Override
@@ -391,7 +482,7 @@ public final class Store implements AutoCloseable, Reads {
         try {
             db.syncWal();
         } catch (RocksDBException e) {
-            throw new TvStorageException(ErrorCode.IO, "WAL sync failed in " + dir + ": " + e.getMessage(), e);
+            throw failure("WAL sync", e);
         }
     }
 
@@ -554,6 +645,70 @@ public final class Store implements AutoCloseable, Reads {
             db.close();
             cfOptions.close();
             dbOptions.close();
+            noSpace.close();
+        }
+    }
+
+    /**
+     * Follows RocksDB's write stop after a full disk: from a commit that failed for want of space until RocksDB
+     * reports it resumed ({@code onErrorRecoveryCompleted}, on its SstFileManager's thread). RocksJava's
+     * {@code onBackgroundError} is not used: it throws for the reasons its enum lacks (a MANIFEST write).
+     */
+    private static final class NoSpaceWatch extends AbstractEventListener {
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition resumed = lock.newCondition();
+        /** Read on every commit without the lock; both written under it. */
+        private volatile boolean stopped;
+        /** Counts resumptions, so that a failure seen before one cannot mark the store stopped after it. */
+        private volatile long resumptions;
+
+        NoSpaceWatch() {
+            super(EnabledEventCallback.ON_ERROR_RECOVERY_COMPLETED);
+        }
+
+        @Override
+        public void onErrorRecoveryCompleted(Status oldError) {
+            lock.lock();
+            try {
+                resumptions++;
+                stopped = false;
+                resumed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        long resumptions() {
+            return resumptions;
+        }
+
+        /** Marks writes stopped by a failure seen when {@link #resumptions} was {@code seen}. */
+        void stopped(long seen) {
+            lock.lock();
+            try {
+                if (resumptions == seen) {
+                    stopped = true;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        boolean stopped() {
+            return stopped;
+        }
+
+        /** Waits until RocksDB resumed writing or {@code millis} passed. */
+        void awaitResumed(long millis) throws InterruptedException {
+            long left = TimeUnit.MILLISECONDS.toNanos(millis);
+            lock.lock();
+            try {
+                while (stopped && left > 0) {
+                    left = resumed.awaitNanos(left);
+                }
+            } finally {
+                lock.unlock();
+            }
         }
     }
 

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 /**
  * Turns a {@link RocksDBException} into the engine's {@link TvStorageException}, classified by RocksDB's status
  * code and sub-code (never by the wording of its message, where "block checksum" contains "lock"):
- * {@code Corruption} is {@link ErrorCode#CORRUPTION}, everything else {@link ErrorCode#IO}. The message keeps
+ * {@code Corruption} is {@link ErrorCode#CORRUPTION}, an I/O error with sub-code {@code NoSpace}
+ * {@link ErrorCode#DISK_FULL}, everything else {@link ErrorCode#IO}. The message keeps
  * RocksDB's whole text and names the damaged file when RocksDB did.
  */
 final class StoreErrors {
@@ -24,7 +25,11 @@ final class StoreErrors {
     /** The error code for {@code e}'s status. */
     static ErrorCode code(RocksDBException e) {
         Status s = e.getStatus();
-        return s != null && s.getCode() == Status.Code.Corruption ? ErrorCode.CORRUPTION : ErrorCode.IO;
+        if (s != null && s.getCode() == Status.Code.Corruption) {
+            return ErrorCode.CORRUPTION;
+        }
+        return s != null && s.getCode() == Status.Code.IOError && s.getSubCode() == Status.SubCode.NoSpace
+                ? ErrorCode.DISK_FULL : ErrorCode.IO;
     }
 
     /**
@@ -32,7 +37,6 @@ final class StoreErrors {
      * the file and says what to do.
      */
     static TvStorageException toTv(RocksDBException e, String what) {
-        Status s = e.getStatus();
         String text = String.valueOf(e.getMessage());
         if (code(e) == ErrorCode.CORRUPTION) {
             Matcher m = FILE.matcher(text);
@@ -40,8 +44,8 @@ final class StoreErrors {
             return new TvStorageException(ErrorCode.CORRUPTION, what + " found corrupt data" + file + " (RocksDB: "
                     + text + "); the vault is damaged: 'tv verify' lists what is, a backup restores it", e);
         }
-        if (s != null && s.getSubCode() == Status.SubCode.NoSpace) {
-            return new TvStorageException(ErrorCode.IO, what + " failed: the disk is full (RocksDB: " + text
+        if (code(e) == ErrorCode.DISK_FULL) {
+            return new TvStorageException(ErrorCode.DISK_FULL, what + " failed: the disk is full (RocksDB: " + text
                     + "); free some space and try again", e);
         }
         return new TvStorageException(ErrorCode.IO, what + " failed: " + text, e);
