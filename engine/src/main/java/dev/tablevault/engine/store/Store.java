@@ -514,8 +514,7 @@ public final class Store implements AutoCloseable, Reads {
                 mark.write(sequence, clean, durability);
                 marked = sequence;
             } catch (IOException e) {
-                throw new TvStorageException(ErrorCode.IO, "cannot write " + dir.resolve(DurableMark.FILE) + ": " + e,
-                        e);
+                throw fileFailure(dir.getParent(), "cannot write " + dir.resolve(DurableMark.FILE), e);
             }
         }
     }
