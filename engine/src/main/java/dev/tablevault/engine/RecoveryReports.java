@@ -11,6 +11,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.stream.Stream;
 
 /** Loss reports in a vault's {@code recovery/} folder, as JSON; written durably before the recovery is made so. */
 final class RecoveryReports {
@@ -35,12 +37,12 @@ final class RecoveryReports {
     }
 
     /** The reports in {@code vault}'s recovery folder, oldest first, as paths relative to the vault. */
-    static java.util.List<String> list(Path vault) {
+    static List<String> list(Path vault) {
         Path dir = vault.resolve("recovery");
         if (!Files.isDirectory(dir)) {
-            return java.util.List.of();
+            return List.of();
         }
-        try (var s = Files.list(dir)) {
+        try (Stream<Path> s = Files.list(dir)) {
             return s.map(f -> "recovery/" + f.getFileName()).filter(n -> n.endsWith(".json")).sorted().toList();
         } catch (IOException e) {
             throw new TvStorageException(ErrorCode.IO, "cannot list " + dir + ": " + e, e);

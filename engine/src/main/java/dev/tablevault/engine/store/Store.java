@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -164,7 +165,7 @@ public final class Store implements AutoCloseable, Reads {
                 before = scanQuietly(dbDir); // a clean close was not recovered to: find where the log is damaged
             }
             Loss loss = Loss.find(recovered, mark, before);
-            if (loss != null && how.readOnly() && !java.util.Objects.equals(mark, DurableMark.read(dbDir))) {
+            if (loss != null && how.readOnly() && !Objects.equals(mark, DurableMark.read(dbDir))) {
                 loss = null; // an owner opened meanwhile: the log may have grown under the scan
             }
             if (loss != null && !how.readOnly() && pendingLoss == null) {
