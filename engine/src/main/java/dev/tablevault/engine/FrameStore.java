@@ -10,6 +10,7 @@ import dev.tablevault.engine.store.Chunks;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Reads;
 import dev.tablevault.engine.store.Store;
+import dev.tablevault.engine.store.View;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksIterator;
@@ -154,7 +155,7 @@ final class FrameStore {
 
     /** A cursor over one instance on a snapshot it owns; checks chunks as {@link #readColumn} does. */
     static final class Cursor implements RowCursor {
-        private final Store.View view;
+        private final View view;
         private final InstanceRecord r;
         private final RocksIterator[] its;
         /** Per column: cells may sit under another instance's key (a column carried over unchanged). */
@@ -166,7 +167,7 @@ final class FrameStore {
         private long remaining;
         private boolean closed;
 
-        Cursor(Store.View view, InstanceRecord r) {
+        Cursor(View view, InstanceRecord r) {
             this.view = view;
             this.r = r;
             this.remaining = r.key() == 0 ? 0 : r.rows();

@@ -31,6 +31,7 @@ import dev.tablevault.engine.codec.Records.TableRecord;
 import dev.tablevault.engine.lock.LockManager;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;
+import dev.tablevault.engine.store.View;
 import org.rocksdb.RocksDBException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -359,7 +360,7 @@ final class VaultImpl implements Vault {
     public Frame dataframe(String table, ReadOptions o) {
         Names.table(table);
         return guarded(() -> {
-            try (Store.View v = store.view()) {
+            try (View v = store.view()) {
                 InstanceRecord r = new Catalog(store, v).pick(table, o);
                 return FrameStore.read(store, v, r);
             }
@@ -370,7 +371,7 @@ final class VaultImpl implements Vault {
     public RowCursor rows(String table, ReadOptions o) {
         Names.table(table);
         return guarded(() -> {
-            Store.View v = store.view();
+            View v = store.view();
             try {
                 return new FrameStore.Cursor(v, new Catalog(store, v).pick(table, o));
             } catch (RuntimeException e) {

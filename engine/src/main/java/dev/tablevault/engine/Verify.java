@@ -17,6 +17,7 @@ import dev.tablevault.engine.codec.Records.VaultRecord;
 import dev.tablevault.engine.codec.Records.WriteProgress;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;
+import dev.tablevault.engine.store.View;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -45,7 +46,7 @@ final class Verify {
     /** The catalog, active process records and locks of one snapshot. */
     private record Snapshot(Map<String, TableRecord> tables, Map<String, InstanceRecord> instances,
                             List<String[]> builderKeys, Map<String, ProcessRecord> active, List<LockRecord> locks) {
-        static Snapshot read(Store.View v) {
+        static Snapshot read(View v) {
             Store s = v.store();
             Map<String, TableRecord> tables = new LinkedHashMap<>();
             v.scan(s.meta, Keys.prefix("T"), (k, val) -> {
@@ -76,7 +77,7 @@ final class Verify {
          * Instance keys that cells or artifacts may sit under: those of instance records, and those of the
          * active processes' last checkpoints (staged rows not yet materialized).
          */
-        Set<Long> usedKeys(Store.View v) {
+        Set<Long> usedKeys(View v) {
             Set<Long> used = new HashSet<>();
             for (InstanceRecord r : instances.values()) {
                 used.add(r.key());
@@ -114,7 +115,7 @@ final class Verify {
         Set<Long> used;
         List<Long> cellKeys;
         Map<Long, ArtifactSums> sums = new LinkedHashMap<>();
-        try (Store.View v = store.view()) {
+        try (View v = store.view()) {
             s = Snapshot.read(v);
             used = s.usedKeys(v);
             cellKeys = v.cellInstanceKeys();
@@ -311,7 +312,7 @@ final class Verify {
         Snapshot s;
         int format;
         long[] finished = new long[1];
-        try (Store.View v = store.view()) {
+        try (View v = store.view()) {
             s = Snapshot.read(v);
             format = Codec.decode(v.get(store.meta, Keys.vault()), VaultRecord.class, "vault").formatVersion();
             v.scan(store.proc, Keys.prefix("H"), (k, val) -> {

@@ -4,8 +4,6 @@ import dev.tablevault.api.Durability;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.RecoveryReport;
 import dev.tablevault.api.TvStorageException;
-import org.rocksdb.AbstractEventListener;
-import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
@@ -15,27 +13,20 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
-import org.rocksdb.Snapshot;
-import org.rocksdb.Status;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiPredicate;
 import java.util.stream.Stream;
 
@@ -53,7 +44,6 @@ import java.util.stream.Stream;
  */
 public final class Store implements AutoCloseable, Reads {
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
-    private static final List<String> FAMILIES = List.of("default", "meta", "proc", "locks", "data");
     /** How often a SYNC owner records the durable sequence number (GROUPED: after each WAL sync). */
     private static final long MARK_MILLIS = 1000;
     /** How long a commit waits for RocksDB to resume once enough space is free: two of its 5 s checks. */
@@ -93,7 +83,7 @@ public final class Store implements AutoCloseable, Reads {
     private Loss loss;
     private String pendingLoss;
 
-    private Store(Path dir, boolean readOnly, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
+    Store(Path dir, boolean readOnly, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
                   List<ColumnFamilyHandle> handles, RocksDB db, Durability durability, long groupedMillis,
                   NoSpaceWatch noSpace) {
         this.dir = dir;
@@ -146,122 +136,10 @@ public final class Store implements AutoCloseable, Reads {
 
     /**
      * Opens the database under {@code dbDir}. A database whose recovery would drop writes that were durable
-     * ({@link Loss}) is refused with CORRUPTION unless {@link Opening#recover()}; the finding is kept in
-     * {@code db/tablevault.loss} so that every later open refuses too until a recovery.
+     * ({@link Loss}) is refused with CORRUPTION unless {@link Opening#recover()}; see {@link Opener}.
      */
     public static Store open(Path dbDir, Opening how) {
-        DurableMark.State mark = how.create() ? null : DurableMark.read(dbDir);
-        String pendingLoss = how.create() ? null : PendingLoss.read(dbDir);
-        if (!how.create()) {
-            OpenErrors.checkCurrent(dbDir);
-        }
-        boolean mayScan = !how.create() && !(how.readOnly() && how.writerMayBeLive());
-        boolean clean = mark != null && mark.clean();
-        WalScan.Result before = mayScan && !clean ? scanQuietly(dbDir) : null;
-        Store store = openDb(dbDir, how);
-        try {
-            long recovered = store.db.getLatestSequenceNumber();
-            if (mayScan && clean && mark.sequence() != recovered) {
-                before = scanQuietly(dbDir); // a clean close was not recovered to: find where the log is damaged
-            }
-            Loss loss = Loss.find(recovered, mark, before);
-            if (loss != null && how.readOnly() && !Objects.equals(mark, DurableMark.read(dbDir))) {
-                loss = null; // an owner opened meanwhile: the log may have grown under the scan
-            }
-            if (loss != null && !how.readOnly() && pendingLoss == null) {
-                pendingLoss = loss.describe(dbDir);
-                PendingLoss.write(dbDir, pendingLoss);
-            } else if (loss != null && pendingLoss == null) {
-                pendingLoss = loss.describe(dbDir);
-            }
-            if (pendingLoss != null && !how.recover()) {
-                store.refused = true;
-                throw new TvStorageException(ErrorCode.CORRUPTION, "vault " + dbDir.getParent() + " lost durable"
-                        + " writes: " + pendingLoss + ". Nothing was changed. Run 'tv --vault " + dbDir.getParent()
-                        + " recover' (TableVault.recover) to open it at the last consistent point and record what"
-                        + " was lost, or restore it from a backup.");
-            }
-            store.loss = loss;
-            store.pendingLoss = pendingLoss;
-            if (!how.readOnly()) {
-                store.markDurable(recovered, false);
-                if (store.syncer != null) {
-                    long every = how.durability() == Durability.GROUPED ? how.groupedMillis() : MARK_MILLIS;
-                    store.syncer.scheduleWithFixedDelay(store::syncQuietly, every, every, TimeUnit.MILLISECONDS);
-                }
-            }
-            return store;
-        } catch (RuntimeException | IOException e) {
-            store.refused = true;
-            store.close();
-            if (e instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new TvStorageException(ErrorCode.IO, "cannot check the write-ahead log of " + dbDir + ": " + e, e);
-        }
-    }
-
-    private static WalScan.Result scanQuietly(Path dbDir) {
-        try {
-            return WalScan.scan(dbDir);
-        } catch (IOException e) {
-            throw new TvStorageException(ErrorCode.IO, "cannot read the write-ahead log files of " + dbDir + ": " + e,
-                    e);
-        }
-    }
-
-    private static Store openDb(Path dbDir, Opening how) {
-        // Replaying the bounded WAL (walOptions) without a flush makes opening after a crash cost about the same
-        // however much was written before (P4).
-        DBOptions dbo = walOptions(new DBOptions().setCreateIfMissing(how.create())
-                .setCreateMissingColumnFamilies(how.create()).setKeepLogFileNum(5).setAvoidFlushDuringRecovery(true));
-        NoSpaceWatch watch = new NoSpaceWatch();
-        dbo.setListeners(List.of(watch));
-        ColumnFamilyOptions cfo = new ColumnFamilyOptions();
-        List<ColumnFamilyDescriptor> descs = new ArrayList<>();
-        for (String f : FAMILIES) {
-            descs.add(new ColumnFamilyDescriptor(f.getBytes(StandardCharsets.UTF_8), cfo));
-        }
-        List<ColumnFamilyHandle> handles = new ArrayList<>();
-        try {
-            RocksDB db = how.readOnly()
-                    ? openReadOnly(dbo, dbDir, descs, handles)
-                    : RocksDB.open(dbo, dbDir.toString(), descs, handles);
-            return new Store(dbDir, how.readOnly(), dbo, cfo, handles, db, how.durability(), how.groupedMillis(),
-                    watch);
-        } catch (RocksDBException e) {
-            handles.forEach(ColumnFamilyHandle::close);
-            cfo.close();
-            dbo.close();
-            watch.close();
-            throw OpenErrors.of(e, dbDir, how.ownerHint(), how.create());
-        }
-    }
-
-    /**
-     * Opens read-only, again while the owner changes the file set under the open (up to {@link FileSet#ATTEMPTS}
-     * times): a table file the MANIFEST named may be compacted away before the open reaches it, which RocksDB
-     * reports as a corrupted MANIFEST. An error stands once the file set held still across the attempt.
-     */
-    private static RocksDB openReadOnly(DBOptions o, Path dir, List<ColumnFamilyDescriptor> descs,
-                                        List<ColumnFamilyHandle> handles) throws RocksDBException {
-        for (int attempt = 1; ; attempt++) {
-            FileSet before = FileSet.of(dir);
-            try {
-                return RocksDB.openReadOnly(o, dir.toString(), descs, handles);
-            } catch (RocksDBException e) {
-                if (before.equals(FileSet.of(dir))) {
-                    throw e;
-                }
-                if (attempt == FileSet.ATTEMPTS) {
-                    // Not shown to be damage: the owner replaced files during every attempt.
-                    throw new RocksDBException("the owner changed the database's files during each of "
-                            + attempt + " read-only opens; open again (last error: " + e.getMessage() + ")",
-                            new Status(Status.Code.IOError, Status.SubCode.None, e.getMessage()));
-                }
-                LOG.debug("read-only open of {} raced with the owner, trying again: {}", dir, e.getMessage());
-            }
-        }
+        return Opener.open(dbDir, how);
     }
 
     /**
@@ -506,7 +384,7 @@ public final class Store implements AutoCloseable, Reads {
     }
 
     /** Records {@code sequence} as durable (and, with {@code clean}, as the whole database) unless known already. */
-    private void markDurable(long sequence, boolean clean) {
+    void markDurable(long sequence, boolean clean) {
         synchronized (mark) {
             if (sequence == marked && !clean) {
                 return;
@@ -517,6 +395,25 @@ public final class Store implements AutoCloseable, Reads {
             } catch (IOException e) {
                 throw fileFailure(dir.getParent(), "cannot write " + dir.resolve(DurableMark.FILE), e);
             }
+        }
+    }
+
+    /** Records what the open found; {@code loss} or {@code pendingLoss} set means an open to recover. */
+    void opened(Loss loss, String pendingLoss) {
+        this.loss = loss;
+        this.pendingLoss = pendingLoss;
+    }
+
+    /** Keeps {@link #close()} from marking a database the open refused as cleanly closed. */
+    void refuse() {
+        refused = true;
+    }
+
+    /** Starts the owner's background work: WAL syncs (GROUPED) and the durable mark. */
+    void startSyncing(long groupedMillis) {
+        if (syncer != null) {
+            long every = durability == Durability.GROUPED ? groupedMillis : MARK_MILLIS;
+            syncer.scheduleWithFixedDelay(this::syncQuietly, every, every, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -648,142 +545,4 @@ public final class Store implements AutoCloseable, Reads {
             noSpace.close();
         }
     }
-
-    /**
-     * Follows RocksDB's write stop after a full disk: from a commit that failed for want of space until RocksDB
-     * reports it resumed ({@code onErrorRecoveryCompleted}, on its SstFileManager's thread). RocksJava's
-     * {@code onBackgroundError} is not used: it throws for the reasons its enum lacks (a MANIFEST write).
-     */
-    private static final class NoSpaceWatch extends AbstractEventListener {
-        private final ReentrantLock lock = new ReentrantLock();
-        private final Condition resumed = lock.newCondition();
-        /** Read on every commit without the lock; both written under it. */
-        private volatile boolean stopped;
-        /** Counts resumptions, so that a failure seen before one cannot mark the store stopped after it. */
-        private volatile long resumptions;
-
-        NoSpaceWatch() {
-            super(EnabledEventCallback.ON_ERROR_RECOVERY_COMPLETED);
-        }
-
-        @Override
-        public void onErrorRecoveryCompleted(Status oldError) {
-            lock.lock();
-            try {
-                resumptions++;
-                stopped = false;
-                resumed.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        long resumptions() {
-            return resumptions;
-        }
-
-        /** Marks writes stopped by a failure seen when {@link #resumptions} was {@code seen}. */
-        void stopped(long seen) {
-            lock.lock();
-            try {
-                if (resumptions == seen) {
-                    stopped = true;
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        boolean stopped() {
-            return stopped;
-        }
-
-        /** Waits until RocksDB resumed writing or {@code millis} passed. */
-        void awaitResumed(long millis) throws InterruptedException {
-            long left = TimeUnit.MILLISECONDS.toNanos(millis);
-            lock.lock();
-            try {
-                while (stopped && left > 0) {
-                    left = resumed.awaitNanos(left);
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
-    /**
-     * A point-in-time view over all column families. Not thread safe; close it to release the snapshot.
-     */
-    public static final class View implements AutoCloseable, Reads {
-        private final Store store;
-        private final Snapshot snapshot;
-        private final ReadOptions ro;
-
-        private View(Store store) {
-            this.store = store;
-            this.snapshot = store.db.getSnapshot();
-            this.ro = new ReadOptions().setSnapshot(snapshot);
-        }
-
-        @Override
-        public byte[] get(ColumnFamilyHandle cf, byte[] key) {
-            try {
-                return store.db.get(cf, ro, key);
-            } catch (RocksDBException e) {
-                throw StoreErrors.toTv(e, "a read in " + store.dir);
-            }
-        }
-
-        @Override
-        public void scan(ColumnFamilyHandle cf, byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
-            store.scan(cf, prefix, ro, visitor);
-        }
-
-        /**
-         * An iterator with read options from {@link #bounded}; close it before those and the view. Whenever it
-         * is not {@link RocksIterator#isValid() valid}, call {@link #checkStatus} before taking that as the end.
-         */
-        public RocksIterator iterator(ColumnFamilyHandle cf, ReadOptions bound) {
-            return store.db.newIterator(cf, bound);
-        }
-
-        /** Throws {@code CORRUPTION} or {@code IO} if {@code it} stopped on an error rather than at the end. */
-        public void checkStatus(RocksIterator it) {
-            store.checkStatus(it);
-        }
-
-        /** Read options of this snapshot with an exclusive upper bound; close it, then the slice. */
-        public ReadOptions bounded(Slice upperBound) {
-            return new ReadOptions(ro).setIterateUpperBound(upperBound);
-        }
-
-        public Store store() {
-            return store;
-        }
-
-        /** The instance keys that have cells in {@code data}, ascending; one seek per key. */
-        public List<Long> cellInstanceKeys() {
-            List<Long> out = new ArrayList<>();
-            try (RocksIterator it = store.db.newIterator(store.data, ro)) {
-                for (it.seekToFirst(); it.isValid(); ) {
-                    long k = Keys.cellInstance(it.key());
-                    out.add(k);
-                    if (k == Long.MAX_VALUE) {
-                        break;
-                    }
-                    it.seek(Keys.instanceStart(k + 1));
-                }
-                store.checkStatus(it);
-            }
-            return out;
-        }
-
-        @Override
-        public void close() {
-            ro.close();
-            store.db.releaseSnapshot(snapshot);
-        }
-    }
-
 }

@@ -1,0 +1,145 @@
+package dev.tablevault.engine.store;
+
+import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.TvStorageException;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.Status;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Opens a {@link Store}: checks {@code CURRENT}, reads the durable mark and, after an unclean close, the WAL
+ * files; opens RocksDB (read-only opens again while the owner changes the file set under them); and refuses a
+ * database whose recovery dropped durable writes ({@link Loss}), writing the finding to
+ * {@code db/tablevault.loss} first so that every later open refuses too until a recovery.
+ */
+final class Opener {
+    private static final Logger LOG = LoggerFactory.getLogger(Opener.class);
+    static final List<String> FAMILIES = List.of("default", "meta", "proc", "locks", "data");
+
+    private Opener() {
+    }
+
+    static Store open(Path dbDir, Store.Opening how) {
+        DurableMark.State mark = how.create() ? null : DurableMark.read(dbDir);
+        String pendingLoss = how.create() ? null : PendingLoss.read(dbDir);
+        if (!how.create()) {
+            OpenErrors.checkCurrent(dbDir);
+        }
+        boolean mayScan = !how.create() && !(how.readOnly() && how.writerMayBeLive());
+        boolean clean = mark != null && mark.clean();
+        WalScan.Result before = mayScan && !clean ? scanQuietly(dbDir) : null;
+        Store store = openDb(dbDir, how);
+        try {
+            long recovered = store.latestSequence();
+            if (mayScan && clean && mark.sequence() != recovered) {
+                before = scanQuietly(dbDir); // a clean close was not recovered to: find where the log is damaged
+            }
+            Loss loss = Loss.find(recovered, mark, before);
+            if (loss != null && how.readOnly() && !Objects.equals(mark, DurableMark.read(dbDir))) {
+                loss = null; // an owner opened meanwhile: the log may have grown under the scan
+            }
+            if (loss != null && !how.readOnly() && pendingLoss == null) {
+                pendingLoss = loss.describe(dbDir);
+                PendingLoss.write(dbDir, pendingLoss);
+            } else if (loss != null && pendingLoss == null) {
+                pendingLoss = loss.describe(dbDir);
+            }
+            if (pendingLoss != null && !how.recover()) {
+                store.refuse();
+                throw new TvStorageException(ErrorCode.CORRUPTION, "vault " + dbDir.getParent() + " lost durable"
+                        + " writes: " + pendingLoss + ". Nothing was changed. Run 'tv --vault " + dbDir.getParent()
+                        + " recover' (TableVault.recover) to open it at the last consistent point and record what"
+                        + " was lost, or restore it from a backup.");
+            }
+            store.opened(loss, pendingLoss);
+            if (!how.readOnly()) {
+                store.markDurable(recovered, false);
+                store.startSyncing(how.groupedMillis());
+            }
+            return store;
+        } catch (RuntimeException | IOException e) {
+            store.refuse();
+            store.close();
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new TvStorageException(ErrorCode.IO, "cannot check the write-ahead log of " + dbDir + ": " + e, e);
+        }
+    }
+
+    private static WalScan.Result scanQuietly(Path dbDir) {
+        try {
+            return WalScan.scan(dbDir);
+        } catch (IOException e) {
+            throw new TvStorageException(ErrorCode.IO, "cannot read the write-ahead log files of " + dbDir + ": " + e,
+                    e);
+        }
+    }
+
+    private static Store openDb(Path dbDir, Store.Opening how) {
+        // Replaying the bounded WAL (walOptions) without a flush makes opening after a crash cost about the same
+        // however much was written before (P4).
+        DBOptions dbo = Store.walOptions(new DBOptions().setCreateIfMissing(how.create())
+                .setCreateMissingColumnFamilies(how.create()).setKeepLogFileNum(5).setAvoidFlushDuringRecovery(true));
+        NoSpaceWatch watch = new NoSpaceWatch();
+        dbo.setListeners(List.of(watch));
+        ColumnFamilyOptions cfo = new ColumnFamilyOptions();
+        List<ColumnFamilyDescriptor> descs = new ArrayList<>();
+        for (String f : FAMILIES) {
+            descs.add(new ColumnFamilyDescriptor(f.getBytes(StandardCharsets.UTF_8), cfo));
+        }
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        try {
+            RocksDB db = how.readOnly()
+                    ? openReadOnly(dbo, dbDir, descs, handles)
+                    : RocksDB.open(dbo, dbDir.toString(), descs, handles);
+            return new Store(dbDir, how.readOnly(), dbo, cfo, handles, db, how.durability(), how.groupedMillis(),
+                    watch);
+        } catch (RocksDBException e) {
+            handles.forEach(ColumnFamilyHandle::close);
+            cfo.close();
+            dbo.close();
+            watch.close();
+            throw OpenErrors.of(e, dbDir, how.ownerHint(), how.create());
+        }
+    }
+
+    /**
+     * Opens read-only, again while the owner changes the file set under the open (up to {@link FileSet#ATTEMPTS}
+     * times): a table file the MANIFEST named may be compacted away before the open reaches it, which RocksDB
+     * reports as a corrupted MANIFEST. An error stands once the file set held still across the attempt.
+     */
+    private static RocksDB openReadOnly(DBOptions o, Path dir, List<ColumnFamilyDescriptor> descs,
+                                        List<ColumnFamilyHandle> handles) throws RocksDBException {
+        for (int attempt = 1; ; attempt++) {
+            FileSet before = FileSet.of(dir);
+            try {
+                return RocksDB.openReadOnly(o, dir.toString(), descs, handles);
+            } catch (RocksDBException e) {
+                if (before.equals(FileSet.of(dir))) {
+                    throw e;
+                }
+                if (attempt == FileSet.ATTEMPTS) {
+                    // Not shown to be damage: the owner replaced files during every attempt.
+                    throw new RocksDBException("the owner changed the database's files during each of "
+                            + attempt + " read-only opens; open again (last error: " + e.getMessage() + ")",
+                            new Status(Status.Code.IOError, Status.SubCode.None, e.getMessage()));
+                }
+                LOG.debug("read-only open of {} raced with the owner, trying again: {}", dir, e.getMessage());
+            }
+        }
+    }
+}
