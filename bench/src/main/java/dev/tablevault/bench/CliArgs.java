@@ -5,6 +5,16 @@ final class CliArgs {
     private CliArgs() {
     }
 
+    /** Runs {@code parse}; when it rejects an option, says why on stderr and exits with status 2. */
+    static void parseOrExit(Runnable parse) {
+        try {
+            parse.run();
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
     /** The value after the option at {@code i - 1}. @throws IllegalArgumentException when there is none */
     static String value(String[] args, int i) {
         if (i >= args.length) {

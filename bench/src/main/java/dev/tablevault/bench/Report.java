@@ -1,13 +1,24 @@
 package dev.tablevault.bench;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoubleToIntFunction;
+import java.util.function.ToDoubleFunction;
 
-/** Markdown tables and target verdicts shared by {@link SideBySide} and {@link JmhMain}. */
+/**
+ * The benchmarks' Markdown report, built up line by line and printed once at the end, and every bit of shared
+ * reporting: the run's header, number formats, medians, per-round lists, table rows, the P1/P2 tables and the
+ * met/missed verdicts.
+ */
 final class Report {
     static final double P1_TARGET = 1.5;
     static final double P2_TARGET = 5.0;
@@ -33,6 +44,55 @@ final class Report {
     }
 
     /**
+     * The lines a harness report opens with: {@code title} and the time, the machine, the scratch directory and
+     * this JVM's arguments (with its maximum heap when {@code maxHeap}). The harness adds its own lines after.
+     */
+    Report header(String title, boolean maxHeap) {
+        line("## " + title + " (" + Instant.now() + ")").line("");
+        line("- machine: " + Runtime.getRuntime().availableProcessors() + " CPUs visible to the JVM, "
+                + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch") + ", Java " + System.getProperty("java.vm.name") + " "
+                + System.getProperty("java.runtime.version"));
+        Path base = Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir")));
+        String store;
+        try {
+            store = Files.getFileStore(base).type() + " (" + Files.getFileStore(base).name() + ")";
+        } catch (IOException e) {
+            store = "unknown";
+        }
+        line("- scratch directory: " + base + " on " + store);
+        return line("- JVM arguments: " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())
+                + (maxHeap ? "; max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB" : ""));
+    }
+
+    /** A warning line for each of {@link JvmFlags#check()}'s problems, so a report run without them says so. */
+    Report jvmFlagWarnings() {
+        for (String problem : JvmFlags.check()) {
+            line("> WARNING: " + problem).line("");
+        }
+        return this;
+    }
+
+    /** The closing line: wall time since {@code startNanos}. */
+    Report total(long startNanos) {
+        return line("").line("Total harness time: " + fmt((System.nanoTime() - startNanos) / 1e9, 1) + " s.");
+    }
+
+    /** One Markdown table row. */
+    Report row(Object... cells) {
+        StringBuilder b = new StringBuilder("|");
+        for (Object c : cells) {
+            b.append(' ').append(c).append(" |");
+        }
+        return line(b.toString());
+    }
+
+    /** The verdict on a target, in bold. */
+    static String verdict(boolean met) {
+        return met ? "**met**" : "**missed**";
+    }
+
+    /**
      * P1 table: each row with its ratio to {@code baseline}; then the verdict for {@code ours}.
      *
      * @return ours / baseline, or NaN when either is missing
@@ -53,7 +113,7 @@ final class Report {
         double ratio = o.microsPerOp() / base.microsPerOp();
         line("").line("P1 (target ≤ " + fmt(P1_TARGET, 1) + "x one synced RocksDB batch): " + fmt(o.microsPerOp(), 1)
                 + " µs / " + fmt(base.microsPerOp(), 1) + " µs = **" + fmt(ratio, 2) + "x**, "
-                + (ratio <= P1_TARGET ? "**met**" : "**missed**"));
+                + verdict(ratio <= P1_TARGET));
         return ratio;
     }
 
@@ -104,7 +164,7 @@ final class Report {
             line("P2: not measured (" + ours + " needs runs with 1 and 16 threads).");
         } else {
             String verdict = max < 16 ? "not judged (the target is defined at 16 threads)"
-                    : oursScaling >= P2_TARGET ? "**met**" : "**missed**";
+                    : verdict(oursScaling >= P2_TARGET);
             line("P2 (target ≥ " + fmt(P2_TARGET, 0) + "x one thread's throughput at 16 threads): " + max
                     + " threads / 1 thread = **" + fmt(oursScaling, 2) + "x**, " + verdict);
         }
@@ -131,14 +191,28 @@ final class Report {
         return v.length % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
     }
 
+    /** The median of {@code f} over {@code items}. */
+    static <T> double median(T[] items, ToDoubleFunction<T> f) {
+        return median(Arrays.stream(items).mapToDouble(f).toArray());
+    }
+
     /** Per-round figures in the order they ran: {@code a / b / c}. */
     static String join(double[] values, int decimals) {
+        return join(values, v -> decimals);
+    }
+
+    /** Per-round means: no decimals from 1,000 up, one below. */
+    static String joinMeans(double[] values) {
+        return join(values, v -> v >= 1000 ? 0 : 1);
+    }
+
+    private static String join(double[] values, DoubleToIntFunction decimals) {
         StringBuilder b = new StringBuilder();
         for (double v : values) {
             if (b.length() > 0) {
                 b.append(" / ");
             }
-            b.append(fmt(v, decimals));
+            b.append(fmt(v, decimals.applyAsInt(v)));
         }
         return b.toString();
     }

@@ -36,7 +36,7 @@ import java.util.Map;
  * </pre>
  */
 public final class RestartBench {
-    private static final String T = ExecBench.T;
+    private static final String T = ExecSetup.T;
 
     private int processes = 1000;
     private int rows = 10;
@@ -57,20 +57,22 @@ public final class RestartBench {
 
     public static void main(String[] args) throws Exception {
         RestartBench b = new RestartBench();
+        CliArgs.parseOrExit(() -> b.parse(args));
+        JvmFlags.warnIfWrong();
+        System.out.print(b.run());
+    }
+
+    private void parse(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
-                case "--processes" -> b.processes = CliArgs.positive(a, CliArgs.value(args, ++i));
-                case "--rows" -> b.rows = CliArgs.positive(a, CliArgs.value(args, ++i));
-                case "--rounds" -> b.rounds = CliArgs.positive(a, CliArgs.value(args, ++i));
-                default -> {
-                    System.err.println("error: unknown option " + a + " (known: --processes --rows --rounds)");
-                    System.exit(2);
-                }
+                case "--processes" -> processes = CliArgs.positive(a, CliArgs.value(args, ++i));
+                case "--rows" -> rows = CliArgs.positive(a, CliArgs.value(args, ++i));
+                case "--rounds" -> rounds = CliArgs.positive(a, CliArgs.value(args, ++i));
+                default -> throw new IllegalArgumentException("unknown option " + a
+                        + " (known: --processes --rows --rounds)");
             }
         }
-        JvmFlags.warnIfWrong();
-        System.out.print(b.run());
     }
 
     private enum Mode {
@@ -137,8 +139,8 @@ public final class RestartBench {
             for (int i = 0; i < processes; i++) {
                 String version = "v" + i;
                 v.createInstance(T, InstanceOptions.defaults().version(version));
-                v.putBuilder(T, version, ExecBench.index(rows, null), OpOptions.defaults());
-                v.putBuilder(T, version, ExecBench.column("n", "flaky", Map.of("n", "long"), null),
+                v.putBuilder(T, version, ExecSetup.index(rows, null), OpOptions.defaults());
+                v.putBuilder(T, version, ExecSetup.column("n", "flaky", Map.of("n", "long"), null),
                         OpOptions.defaults());
                 try {
                     v.executeInstance(T, ExecuteOptions.defaults().version(version).processId("p6-" + i));

@@ -2,11 +2,6 @@ package dev.tablevault.bench;
 
 import dev.tablevault.api.Durability;
 
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -60,12 +55,7 @@ public final class SideBySide {
 
     public static void main(String[] args) throws Exception {
         SideBySide s = new SideBySide();
-        try {
-            s.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(2);
-        }
+        CliArgs.parseOrExit(() -> s.parse(args));
         s.run();
     }
 
@@ -106,11 +96,13 @@ public final class SideBySide {
 
     private void run() throws Exception {
         JvmFlags.warnIfWrong();
-        Report report = new Report();
-        header(report);
-        for (String problem : JvmFlags.check()) {
-            report.line("> WARNING: " + problem).line("");
-        }
+        Report report = new Report().header("SideBySide results", false);
+        report.line("- raw RocksDB batch: " + RawRocksTarget.PUTS + " puts of " + RawRocksTarget.VALUE_BYTES
+                + "-byte values over the meta/proc/locks column families; SQLite row: " + RawRocksTarget.VALUE_BYTES + " bytes");
+        report.line("- P1: " + p1Ops + " ops per round, P2: " + p2Ops + " ops per round split over the threads, threads "
+                + Arrays.toString(threads) + ", " + rounds + " rounds (median reported), warm-up " + warmupOps + " ops"
+                + " after " + settleOps + " settling ops per system (WAL files filled and reused)");
+        report.line("").jvmFlagWarnings();
         long start = System.nanoTime();
         if (p1) {
             runP1(report);
@@ -118,56 +110,15 @@ public final class SideBySide {
         if (p2) {
             runP2(report);
         }
-        report.line("").line("Total harness time: " + Report.fmt((System.nanoTime() - start) / 1e9, 1) + " s.");
-        System.out.print(report);
-    }
-
-    private void header(Report r) {
-        r.line("## SideBySide results (" + Instant.now() + ")").line("");
-        r.line("- machine: " + Runtime.getRuntime().availableProcessors() + " CPUs visible to the JVM, "
-                + System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch")
-                + ", Java " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-        Path base = Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir")));
-        String store;
-        try {
-            store = Files.getFileStore(base).type() + " (" + Files.getFileStore(base).name() + ")";
-        } catch (IOException e) {
-            store = "unknown";
-        }
-        r.line("- scratch directory: " + base + " on " + store);
-        r.line("- JVM arguments: " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
-        r.line("- raw RocksDB batch: " + RawRocksTarget.PUTS + " puts of " + RawRocksTarget.VALUE_BYTES
-                + "-byte values over the meta/proc/locks column families; SQLite row: " + RawRocksTarget.VALUE_BYTES + " bytes");
-        r.line("- P1: " + p1Ops + " ops per round, P2: " + p2Ops + " ops per round split over the threads, threads "
-                + Arrays.toString(threads) + ", " + rounds + " rounds (median reported), warm-up " + warmupOps + " ops"
-                + " after " + settleOps + " settling ops per system (WAL files filled and reused)");
-        r.line("");
+        System.out.print(report.total(start));
     }
 
     // ---- P1 -----------------------------------------------------------------------------------------------
 
     private void runP1(Report report) throws Exception {
-        List<Supplier<Target>> factories = new ArrayList<>();
-        if (only.contains("ours")) {
-            factories.add(() -> new OursTarget(Durability.SYNC, OURS));
-        }
-        if (only.contains("rocks")) {
-            factories.add(() -> new RawRocksTarget(true, true, ROCKS));
-        }
-        if (only.contains("sqlite")) {
-            factories.add(() -> new SqliteTarget(SQLITE));
-        }
-        if (only.contains("ref")) {
-            factories.add(() -> new OursTarget(Durability.NONE, OURS_NONE));
-            factories.add(() -> new RawRocksTarget(false, true, ROCKS_NOSYNC));
-            factories.add(() -> new RawRocksTarget(true, false, ROCKS_DEFAULT));
-        }
         List<Target> targets = new ArrayList<>();
         try {
-            for (Supplier<Target> f : factories) {
-                targets.add(f.get());
-                Target.settle(targets.get(targets.size() - 1), settleOps);
-            }
+            openAndSettle(false, targets);
             for (Target t : targets) {
                 for (int i = 0; i < warmupOps; i++) {
                     t.op(0);
@@ -197,7 +148,7 @@ public final class SideBySide {
                 Arrays.sort(s);
                 String detail = "p50 " + Report.fmt(s[s.length / 2] / 1e3, 1)
                         + ", p99 " + Report.fmt(s[(int) Math.min(s.length - 1, Math.ceil(s.length * 0.99) - 1)] / 1e3, 1)
-                        + "; rounds " + joinMeans(roundMeans[k]);
+                        + "; rounds " + Report.joinMeans(roundMeans[k]);
                 if (targets.get(k) instanceof OursTarget) {
                     // warm-up and round sizes are even, so even samples are createTable, odd ones deleteTable
                     detail += "; createTable p50 " + Report.fmt(parityMedian(samples[k], 0) / 1e3, 1)
@@ -216,26 +167,9 @@ public final class SideBySide {
     // ---- P2 -----------------------------------------------------------------------------------------------
 
     private void runP2(Report report) throws Exception {
-        List<Supplier<Target>> factories = new ArrayList<>();
-        if (only.contains("ours")) {
-            factories.add(() -> new OursTarget(Durability.SYNC, OURS));
-        }
-        if (only.contains("rocks")) {
-            factories.add(() -> new RawRocksTarget(true, true, ROCKS));
-        }
-        if (only.contains("sqlite")) {
-            factories.add(() -> new SqliteTarget(SQLITE + " (1 connection)"));
-        }
-        if (only.contains("ref")) {
-            factories.add(() -> new OursTarget(Durability.NONE, OURS_NONE));
-            factories.add(() -> new RawRocksTarget(true, false, ROCKS_DEFAULT));
-        }
         List<Target> targets = new ArrayList<>();
         try {
-            for (Supplier<Target> f : factories) {
-                targets.add(f.get());
-                Target.settle(targets.get(targets.size() - 1), settleOps);
-            }
+            openAndSettle(true, targets);
             int warm = Math.max(2, warmupOps / 2 * 2);
             for (Target t : targets) {
                 parallel(t, threads[threads.length - 1], warm);
@@ -261,7 +195,7 @@ public final class SideBySide {
             for (int k = 0; k < targets.size(); k++) {
                 for (int ti = 0; ti < threads.length; ti++) {
                     report.line("- " + targets.get(k).label() + ", " + threads[ti] + (threads[ti] == 1 ? " thread: " : " threads: ")
-                            + joinMeans(rates[k][ti]));
+                            + Report.joinMeans(rates[k][ti]));
                 }
             }
         } finally {
@@ -302,6 +236,35 @@ public final class SideBySide {
 
     // ---- helpers ------------------------------------------------------------------------------------------
 
+    /**
+     * Opens the systems {@code --only} names, for P1 or (with {@code p2}) P2, into {@code targets} (so the caller
+     * closes those opened if one fails), and settles each. P2 has no unsynced RocksDB row, and SQLite's label
+     * says its threads share one connection.
+     */
+    private void openAndSettle(boolean p2, List<Target> targets) {
+        List<Supplier<Target>> factories = new ArrayList<>();
+        if (only.contains("ours")) {
+            factories.add(() -> new OursTarget(Durability.SYNC, OURS));
+        }
+        if (only.contains("rocks")) {
+            factories.add(() -> new RawRocksTarget(true, true, ROCKS));
+        }
+        if (only.contains("sqlite")) {
+            factories.add(() -> new SqliteTarget(p2 ? SQLITE + " (1 connection)" : SQLITE));
+        }
+        if (only.contains("ref")) {
+            factories.add(() -> new OursTarget(Durability.NONE, OURS_NONE));
+            if (!p2) {
+                factories.add(() -> new RawRocksTarget(false, true, ROCKS_NOSYNC));
+            }
+            factories.add(() -> new RawRocksTarget(true, false, ROCKS_DEFAULT));
+        }
+        for (Supplier<Target> f : factories) {
+            targets.add(f.get());
+            Target.settle(targets.get(targets.size() - 1), settleOps);
+        }
+    }
+
     private static double parityMedian(long[] samples, int parity) {
         long[] v = new long[samples.length / 2];
         for (int i = 0; i < v.length; i++) {
@@ -309,17 +272,6 @@ public final class SideBySide {
         }
         Arrays.sort(v);
         return v[v.length / 2];
-    }
-
-    private static String joinMeans(double[] values) {
-        StringBuilder b = new StringBuilder();
-        for (double v : values) {
-            if (b.length() > 0) {
-                b.append(" / ");
-            }
-            b.append(Report.fmt(v, v >= 1000 ? 0 : 1));
-        }
-        return b.toString();
     }
 
     private static void closeAll(List<Target> targets) {

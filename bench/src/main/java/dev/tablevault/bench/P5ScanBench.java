@@ -1,0 +1,165 @@
+package dev.tablevault.bench;
+
+import dev.tablevault.api.ColumnType;
+import dev.tablevault.api.Durability;
+import dev.tablevault.api.ExecuteOptions;
+import dev.tablevault.api.Frame;
+import dev.tablevault.api.InstanceOptions;
+import dev.tablevault.api.OpOptions;
+import dev.tablevault.api.ReadOptions;
+import dev.tablevault.api.RowBuilder;
+import dev.tablevault.api.RowCursor;
+import dev.tablevault.api.TableOptions;
+import dev.tablevault.api.Vault;
+import dev.tablevault.api.VaultOptions;
+import dev.tablevault.engine.TableVault;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.tablevault.bench.ExecSetup.T;
+import static dev.tablevault.bench.ExecSetup.progress;
+import static dev.tablevault.bench.Report.fmt;
+import static dev.tablevault.bench.Report.median;
+
+/**
+ * P5, scan an instance: cells/s of {@code dataframe} and of the {@code rows} cursor over N rows x 5 columns
+ * (3 LONG, 2 STRING); against raw RocksDB iterating the same chunk keys, with and without the engine's chunk
+ * decoder ({@link RawScan}, references). The vault and the raw database are both opened read-only; measured
+ * with the data as the vault left it (memtables, replayed from the WAL) and after a raw flush into table
+ * files. Target: ≥ 5M cells/s. One warm-up pass of each reader, then interleaved rounds; median.
+ */
+final class P5ScanBench {
+    static final double TARGET = 5_000_000;
+
+    static final List<ColumnType> TYPES = List.of(ColumnType.LONG, ColumnType.LONG, ColumnType.LONG,
+            ColumnType.STRING, ColumnType.STRING);
+
+    /** P5's data: a = row, b = row * 31, s = "s" + row, t = "t" + row % 1000 (with the index's id: 5 columns). */
+    static final RowBuilder FOUR_COLUMNS = (ctx, row) -> List.of(row, row * 31, "s" + row, "t" + row % 1000);
+
+    private final int rows;
+    private final int rounds;
+
+    P5ScanBench(int rows, int rounds) {
+        this.rows = rows;
+        this.rounds = rounds;
+    }
+
+    void run(Report report) throws Exception {
+        Path dir = BenchDirs.create("tv-bench-p5-");
+        try {
+            Path vaultDir = dir.resolve("vault");
+            progress("P5 building " + rows + " rows x 5 columns");
+            long buildNanos;
+            try (Vault v = ExecSetup.create(vaultDir, Durability.SYNC, Map.of("four", FOUR_COLUMNS))) {
+                v.createTable(T, TableOptions.defaults());
+                v.createInstance(T, InstanceOptions.defaults());
+                v.putBuilder(T, "base", ExecSetup.index(rows, null), OpOptions.defaults());
+                Map<String, String> cols = new LinkedHashMap<>();
+                cols.put("a", "long");
+                cols.put("b", "long");
+                cols.put("s", "string");
+                cols.put("t", "string");
+                v.putBuilder(T, "base", ExecSetup.column("four", "four", cols, null), OpOptions.defaults());
+                long t0 = System.nanoTime();
+                v.executeInstance(T, ExecuteOptions.defaults());
+                buildNanos = System.nanoTime() - t0;
+            }
+            long cells = 5L * rows;
+            report.line("### P5: scan an instance").line("");
+            report.line(rows + " rows x 5 columns (id, a, b: LONG; s, t: short STRING) = " + fmt(cells, 0)
+                    + " cells, built by one execute (" + fmt(buildNanos / 1e9, 1) + " s). The vault and a raw"
+                    + " RocksDB handle on its database are opened read-only side by side; one warm-up pass each, then "
+                    + rounds + " interleaved rounds, median reported. Two states of the same data: as the vault left"
+                    + " it (never flushed: the read-only open replays the WAL into memtables), then after a raw RocksDB"
+                    + " flush of every column family into table files (what a vault that has been written to for a"
+                    + " while reads). GC time is the collectors' total during the timed scans.").line("");
+            report.line("| P5 reader | data in | cells/s | ms per scan | rounds (cells/s) | GC time, all rounds (ms) |"
+                    + " vs raw + decoder, same state |");
+            report.line("|---|---|---:|---:|---|---:|---:|");
+            List<String> verdicts = new ArrayList<>();
+            pass(vaultDir, cells, "memtable (WAL replayed)", report, verdicts);
+            progress("P5 flushing the vault's column families");
+            RawScan.flushAll(vaultDir.resolve("db"));
+            pass(vaultDir, cells, "table files (flushed)", report, verdicts);
+            report.line("");
+            for (String verdict : verdicts) {
+                report.line(verdict).line("");
+            }
+        } finally {
+            BenchDirs.deleteRecursively(dir);
+        }
+    }
+
+    /** Warm-up and rounds of every reader over the data in {@code state}; its table rows and verdicts. */
+    private void pass(Path vaultDir, long cells, String state, Report report, List<String> verdicts)
+            throws Exception {
+        List<String> labels = List.of("TableVault `dataframe` (whole instance into a Frame)",
+                "TableVault `rows` cursor (row by row)", "(ref) raw RocksDB iterator, same chunks, bytes only",
+                "(ref) raw RocksDB iterator + the engine's chunk decoder");
+        double[][] rates = new double[labels.size()][rounds];
+        long[] gcMs = new long[labels.size()];
+        try (Vault v = TableVault.open(vaultDir, VaultOptions.defaults().readOnly(true));
+             RawScan raw = new RawScan(vaultDir.resolve("db"), TYPES)) {
+            // warm-up: one pass each
+            scanFrame(v);
+            scanCursor(v);
+            raw.scan(false);
+            raw.scan(true);
+            for (int r = 0; r < rounds; r++) {
+                for (int k = 0; k < labels.size(); k++) {
+                    ExecSetup.quiesce();
+                    long gc0 = ExecSetup.gcMillis();
+                    long t0 = System.nanoTime();
+                    long got = switch (k) {
+                        case 0 -> scanFrame(v);
+                        case 1 -> scanCursor(v);
+                        case 2 -> raw.scan(false);
+                        default -> raw.scan(true);
+                    };
+                    rates[k][r] = cells / ((System.nanoTime() - t0) / 1e9);
+                    gcMs[k] += ExecSetup.gcMillis() - gc0;
+                    if (k != 2 && got != cells) {
+                        throw new IllegalStateException("scanned " + got + " cells, expected " + cells);
+                    }
+                }
+                progress("P5 " + state + " round " + (r + 1) + ": " + Report.join(new double[] {rates[0][r],
+                        rates[1][r], rates[2][r], rates[3][r]}, 0) + " cells/s");
+            }
+        }
+        double decoded = median(rates[3]);
+        for (int k = 0; k < labels.size(); k++) {
+            double m = median(rates[k]);
+            report.row(labels.get(k), state, fmt(m, 0), fmt(cells / m * 1e3, 0), Report.join(rates[k], 0), gcMs[k],
+                    fmt(m / decoded, 2) + "x");
+        }
+        for (int k = 0; k < 2; k++) {
+            double m = median(rates[k]);
+            verdicts.add("P5 " + (k == 0 ? "dataframe" : "cursor") + ", " + state + " (target ≥ 5M cells/s): **"
+                    + fmt(m / 1e6, 2) + "M cells/s**, " + Report.verdict(m >= TARGET));
+        }
+    }
+
+    private static long scanFrame(Vault v) {
+        Frame f = v.dataframe(T, ReadOptions.latest());
+        Object last = f.get(f.rowCount() - 1, 4);
+        if (last == null) {
+            throw new IllegalStateException("last cell is null");
+        }
+        return (long) f.rowCount() * f.columnCount();
+    }
+
+    private static long scanCursor(Vault v) {
+        long cells = 0;
+        try (RowCursor c = v.rows(T, ReadOptions.latest())) {
+            while (c.hasNext()) {
+                cells += c.next().size();
+            }
+        }
+        return cells;
+    }
+}
