@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code tv delete-table NAME}. */
 @Command(name = "delete-table", description = "Delete a table with all its instances.")
-final class DeleteTable extends TvCommand {
+final class DeleteTableCommand extends VaultCommand {
     @Parameters(paramLabel = "NAME")
     String table;
 

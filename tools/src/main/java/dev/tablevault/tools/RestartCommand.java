@@ -9,7 +9,7 @@ import java.util.List;
 
 /** {@code tv restart}: opens with {@code restart(true)} and reports the processes still active. */
 @Command(name = "restart", description = "Resume every active process (after a crash); report what is left.")
-final class Restart extends TvCommand {
+final class RestartCommand extends VaultCommand {
     @Override
     void execute() {
         try (Vault v = TableVault.open(vaultDir(), options().restart(true))) {

@@ -8,7 +8,7 @@ import java.util.List;
 
 /** {@code tv locks}: locks held by active processes. */
 @Command(name = "locks", description = "List the locks held by active processes.")
-final class Locks extends TvCommand {
+final class LocksCommand extends VaultCommand {
     @Override
     void execute() {
         try (Vault v = openReadOnly()) {

@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * Base of every subcommand: reaches the global options, opens the vault, prints results as text or JSON on
+ * Base of every subcommand that does work (all but the group {@link BuilderCommand}): reaches the global options, opens the vault, prints results as text or JSON on
  * {@code spec.commandLine().getOut()}, and turns exceptions into one error line and an exit code.
  */
-abstract class TvCommand implements Callable<Integer> {
+abstract class VaultCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 

@@ -10,8 +10,9 @@ import java.util.concurrent.Callable;
 /** {@code tv builder put|rm|ls|show}: the builder specs of a temporary instance. */
 @Command(name = "builder", description = "Manage the builder specs of a temporary instance.",
         synopsisSubcommandLabel = "(put | rm | ls | show)",
-        subcommands = {BuilderPut.class, BuilderRm.class, BuilderLs.class, BuilderShow.class})
-final class BuilderCommands implements Callable<Integer> {
+        subcommands = {BuilderPutCommand.class, BuilderRmCommand.class, BuilderLsCommand.class,
+            BuilderShowCommand.class})
+final class BuilderCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 
 /** {@code tv init}: creates an empty vault in a new or empty directory. */
 @Command(name = "init", description = "Create an empty vault in a new or empty directory.")
-final class Init extends TvCommand {
+final class InitCommand extends VaultCommand {
     @Override
     void execute() {
         try (Vault ignored = TableVault.open(vaultDir(), options().create(true))) {

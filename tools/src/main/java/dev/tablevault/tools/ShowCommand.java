@@ -21,7 +21,7 @@ import java.util.List;
 @Command(name = "show", description = {"Print the rows of an instance as CSV (the latest active one by default).",
         "The header cells are NAME:TYPE and an empty cell is null, so the output can be given to 'tv write --csv'"
         + " (except object columns, which print by toString; with --json, maps, lists and records print as JSON)."})
-final class Show extends TvCommand {
+final class ShowCommand extends VaultCommand {
     @Parameters(paramLabel = "TABLE")
     String table;
 

@@ -7,7 +7,7 @@ import java.util.List;
 
 /** {@code tv tables}: table names, one a line. */
 @Command(name = "tables", description = "List the tables.")
-final class Tables extends TvCommand {
+final class TablesCommand extends VaultCommand {
     @Override
     void execute() {
         try (Vault v = openReadOnly()) {

@@ -7,7 +7,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code tv resume PID}: resumes an active process from its last checkpoint. */
 @Command(name = "resume", description = "Resume a paused or crashed process from its last checkpoint.")
-final class Resume extends TvCommand {
+final class ResumeCommand extends VaultCommand {
     @Parameters(paramLabel = "PID")
     String target;
 

@@ -14,7 +14,7 @@ import java.util.Map;
 @Command(name = "recover", description = "Open a vault that refuses to open because its write-ahead log lost"
         + " durable writes, at its last consistent point; writes and prints a report of what was lost"
         + " (recovery/<time>.json in the vault). Changes nothing when nothing was lost.")
-final class Recover extends TvCommand {
+final class RecoverCommand extends VaultCommand {
     @Override
     void execute() {
         RecoveryReport r = TableVault.recover(vaultDir(), options());

@@ -33,7 +33,7 @@ import java.util.stream.Stream;
 @Command(name = "demo", description = "Walk through the main job step by step: create a vault (if DIR is new or"
         + " empty), a table and an instance, write rows, read them back, show processes and history; then build a"
         + " second table with builders, pause on a failing service, resume, and re-execute one changed builder.")
-final class Demo extends TvCommand {
+final class DemoCommand extends VaultCommand {
     private final List<Map<String, Object>> steps = new ArrayList<>();
 
     @Override

@@ -9,7 +9,7 @@ import java.util.List;
 
 /** {@code tv instances TABLE}: materialized instance ids, oldest first, then temporary ones with --temp. */
 @Command(name = "instances", description = "List the instances of a table, oldest first.")
-final class Instances extends TvCommand {
+final class InstancesCommand extends VaultCommand {
     @Parameters(paramLabel = "TABLE")
     String table;
 

@@ -8,7 +8,7 @@ import java.util.List;
 
 /** {@code tv ps}: processes that have not ended (running, paused, or left by a crash). */
 @Command(name = "ps", description = "List active processes (running, paused, or left by a crash).")
-final class Ps extends TvCommand {
+final class PsCommand extends VaultCommand {
     @Override
     void execute() {
         try (Vault v = openReadOnly()) {

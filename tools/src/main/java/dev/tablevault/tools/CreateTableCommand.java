@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code tv create-table NAME}. */
 @Command(name = "create-table", description = "Create a table.")
-final class CreateTable extends TvCommand {
+final class CreateTableCommand extends VaultCommand {
     @Parameters(paramLabel = "NAME", description = "The table name.")
     String name;
 

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code tv generate-process-id}: a fresh id for {@code --process-id}. */
 @Command(name = "generate-process-id", description = "Print a fresh process id for --process-id.")
-final class GenerateProcessId extends TvCommand {
+final class GenerateProcessIdCommand extends VaultCommand {
     @Override
     void execute() {
         try (Vault v = openReadOnly()) {

@@ -9,7 +9,7 @@ import java.util.List;
 
 /** {@code tv builder ls TABLE}: builder names, one a line. */
 @Command(name = "ls", description = "List the builder names of a temporary instance.")
-final class BuilderLs extends TvCommand {
+final class BuilderLsCommand extends VaultCommand {
     @Parameters(paramLabel = "TABLE")
     String table;
 

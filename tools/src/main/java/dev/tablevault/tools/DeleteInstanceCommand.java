@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code tv delete-instance TABLE ID}. */
 @Command(name = "delete-instance", description = "Delete a materialized or temporary instance.")
-final class DeleteInstance extends TvCommand {
+final class DeleteInstanceCommand extends VaultCommand {
     @Parameters(index = "0", paramLabel = "TABLE")
     String table;
 

@@ -15,7 +15,7 @@ import java.util.List;
  */
 @Command(name = "verify", description = "Check the vault: RocksDB checksums and the engine's invariants."
         + " Exits non-zero (CORRUPTION) when an error is found; warnings name leftovers, such as folders no instance uses.")
-final class Verify extends TvCommand {
+final class VerifyCommand extends VaultCommand {
     @Override
     void execute() {
         VerifyReport r;

@@ -9,7 +9,7 @@ import java.util.List;
 
 /** {@code tv history}: finished processes, newest first. */
 @Command(name = "history", description = "List finished processes, newest first.")
-final class History extends TvCommand {
+final class HistoryCommand extends VaultCommand {
     @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "At most N (default: ${DEFAULT-VALUE}).")
     int limit;
 

@@ -20,7 +20,7 @@ import java.util.Locale;
 
 /** {@code tv builder put TABLE FILE}: stores a YAML ({@code .yaml}, {@code .yml}) or JSON spec file. */
 @Command(name = "put", description = "Store (or replace) a builder spec from a .yaml, .yml or .json file.")
-final class BuilderPut extends TvCommand {
+final class BuilderPutCommand extends VaultCommand {
     @Parameters(index = "0", paramLabel = "TABLE")
     String table;
 

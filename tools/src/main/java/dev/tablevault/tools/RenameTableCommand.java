@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code tv rename-table OLD NEW}. */
 @Command(name = "rename-table", description = "Rename a table.")
-final class RenameTable extends TvCommand {
+final class RenameTableCommand extends VaultCommand {
     @Parameters(index = "0", paramLabel = "OLD")
     String table;
 

@@ -14,7 +14,7 @@ import java.nio.file.Path;
 @Command(name = "write", description = {"Write a CSV file into the external-edit instance TEMP_<version> and"
         + " materialize it.", "Header cells are NAME or NAME:TYPE (TYPE: long, double, boolean, string, bytes,"
         + " timestamp, duration, artifact; default string). An empty cell is null."})
-final class Write extends TvCommand {
+final class WriteCommand extends VaultCommand {
     @Parameters(paramLabel = "TABLE")
     String table;
 

@@ -9,7 +9,7 @@ import java.util.List;
 
 /** {@code tv log PID}: the decoded write-ahead log of one process. */
 @Command(name = "log", description = "Print the write-ahead log of a process, active or finished.")
-final class Log extends TvCommand {
+final class LogCommand extends VaultCommand {
     @Parameters(paramLabel = "PID")
     String target;
 

@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 
 /** {@code tv stats}: counts and sizes of the vault, and the durability it is opened with. */
 @Command(name = "stats", description = "Show the vault's counts and sizes, and its durability mode.")
-final class Stats extends TvCommand {
+final class StatsCommand extends VaultCommand {
     @Override
     void execute() {
         VaultStats s;

@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code tv builder rm TABLE NAME}. */
 @Command(name = "rm", description = "Delete a builder spec.")
-final class BuilderRm extends TvCommand {
+final class BuilderRmCommand extends VaultCommand {
     @Parameters(index = "0", paramLabel = "TABLE")
     String table;
 

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "execute", description = {"Run the builders of TEMP_<version> and materialize the instance.",
         "With --process-id a failure pauses the process (resume with the same command or 'tv resume PID');"
                 + " without, it reverts and keeps the partial rows on TEMP_<version>."})
-final class Execute extends TvCommand {
+final class ExecuteCommand extends VaultCommand {
     @Parameters(paramLabel = "TABLE")
     String table;
 

@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code tv builder show TABLE NAME}: the spec text as stored. */
 @Command(name = "show", description = "Print a builder spec as stored.")
-final class BuilderShow extends TvCommand {
+final class BuilderShowCommand extends VaultCommand {
     @Parameters(index = "0", paramLabel = "TABLE")
     String table;
 

@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code tv stop PID}: reverts a paused process, or materializes its partial result. */
 @Command(name = "stop", description = "Revert a paused process, or keep its partial result with --materialize.")
-final class Stop extends TvCommand {
+final class StopCommand extends VaultCommand {
     @Parameters(paramLabel = "PID", description = "The process to stop.")
     String target;
 

@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code tv create-instance TABLE}: creates the temporary instance {@code TEMP_<version>}. */
 @Command(name = "create-instance", description = "Create the temporary instance TEMP_<version> of a table.")
-final class CreateInstance extends TvCommand {
+final class CreateInstanceCommand extends VaultCommand {
     @Parameters(paramLabel = "TABLE")
     String table;
 
