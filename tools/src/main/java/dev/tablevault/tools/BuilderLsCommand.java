@@ -2,26 +2,25 @@ package dev.tablevault.tools;
 
 import dev.tablevault.api.Vault;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 import java.util.List;
 
 /** {@code tv builder ls TABLE}: builder names, one a line. */
 @Command(name = "ls", description = "List the builder names of a temporary instance.")
 final class BuilderLsCommand extends VaultCommand {
-    @Parameters(paramLabel = "TABLE")
-    String table;
+    @Mixin
+    TableParameter table;
 
-    @Option(names = "--version", paramLabel = "V", defaultValue = "base", description = "Version label"
-            + " (default: ${DEFAULT-VALUE}).")
-    String version;
+    @Mixin
+    VersionOption version;
 
     @Override
     void execute() {
         try (Vault v = openReadOnly()) {
-            List<String> names = v.builders(table, version);
-            print(Json.obj("table", table, "version", version, "builders", names), String.join("\n", names));
+            List<String> names = v.builders(table.name, version.label);
+            print(Json.obj("table", table.name, "version", version.label, "builders", names),
+                    String.join("\n", names));
         }
     }
 }

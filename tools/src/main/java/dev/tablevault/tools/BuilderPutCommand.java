@@ -2,13 +2,11 @@ package dev.tablevault.tools;
 
 import dev.tablevault.api.BuilderSpec;
 import dev.tablevault.api.ErrorCode;
-import dev.tablevault.api.OpOptions;
 import dev.tablevault.api.TvArgumentException;
 import dev.tablevault.api.TvStorageException;
 import dev.tablevault.api.Vault;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
@@ -21,26 +19,25 @@ import java.util.Locale;
 /** {@code tv builder put TABLE FILE}: stores a YAML ({@code .yaml}, {@code .yml}) or JSON spec file. */
 @Command(name = "put", description = "Store (or replace) a builder spec from a .yaml, .yml or .json file.")
 final class BuilderPutCommand extends VaultCommand {
-    @Parameters(index = "0", paramLabel = "TABLE")
-    String table;
+    @Mixin
+    TableParameter table;
 
     @Parameters(index = "1", paramLabel = "FILE")
     Path file;
 
-    @Option(names = "--version", paramLabel = "V", defaultValue = "base", description = "Version label"
-            + " (default: ${DEFAULT-VALUE}).")
-    String version;
+    @Mixin
+    VersionOption version;
 
     @Mixin
     ProcessIdOption pid;
 
     @Override
     void execute() {
-        BuilderSpec spec = read();
+        BuilderSpec builder = read();
         try (Vault v = openWritable()) {
-            String p = v.putBuilder(table, version, spec, OpOptions.defaults().processId(pid.processId));
-            print(Json.obj("table", table, "version", version, "file", file.toString(), "processId", p),
-                    "stored builder spec " + file + " on TEMP_" + version + " of " + table + " (process " + p + ")");
+            String p = v.putBuilder(table.name, version.label, builder, pid.opOptions());
+            printWrite(p, "stored builder spec " + file + " on " + version.tempInstanceId() + " of " + table.name,
+                    "table", table.name, "version", version.label, "file", file.toString());
         }
     }
 

@@ -5,17 +5,15 @@ import dev.tablevault.api.Vault;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code tv create-instance TABLE}: creates the temporary instance {@code TEMP_<version>}. */
 @Command(name = "create-instance", description = "Create the temporary instance TEMP_<version> of a table.")
 final class CreateInstanceCommand extends VaultCommand {
-    @Parameters(paramLabel = "TABLE")
-    String table;
+    @Mixin
+    TableParameter table;
 
-    @Option(names = "--version", paramLabel = "V", defaultValue = "base", description = "Version label"
-            + " (default: ${DEFAULT-VALUE}).")
-    String version;
+    @Mixin
+    VersionOption version;
 
     @Option(names = "--origin-id", paramLabel = "ID", description = "The materialized instance to start from.")
     String originId;
@@ -29,8 +27,8 @@ final class CreateInstanceCommand extends VaultCommand {
     @Option(names = "--copy", description = "Without --origin-id: start from the latest materialized instance.")
     boolean copy;
 
-    @Option(names = "--description", paramLabel = "TEXT", defaultValue = "", description = "Free text.")
-    String description;
+    @Mixin
+    DescriptionOption description;
 
     @Mixin
     ProcessIdOption pid;
@@ -38,12 +36,11 @@ final class CreateInstanceCommand extends VaultCommand {
     @Override
     void execute() {
         try (Vault v = openWritable()) {
-            String p = v.createInstance(table, InstanceOptions.defaults().version(version).originId(originId)
-                    .originTable(originTable).externalEdit(externalEdit).copy(copy).description(description)
-                    .processId(pid.processId));
-            String id = "TEMP_" + version;
-            print(Json.obj("table", table, "instanceId", id, "processId", p),
-                    "created instance " + id + " of " + table + " (process " + p + ")");
+            String p = v.createInstance(table.name, InstanceOptions.defaults().version(version.label)
+                    .originId(originId).originTable(originTable).externalEdit(externalEdit).copy(copy)
+                    .description(description.text).processId(pid.processId));
+            String id = version.tempInstanceId();
+            printWrite(p, "created instance " + id + " of " + table.name, "table", table.name, "instanceId", id);
         }
     }
 }

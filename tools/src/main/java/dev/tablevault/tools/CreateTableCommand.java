@@ -20,8 +20,8 @@ final class CreateTableCommand extends VaultCommand {
     @Option(names = "--multiple-artifacts", description = "Each instance keeps its own artifact folder.")
     boolean multipleArtifacts;
 
-    @Option(names = "--description", paramLabel = "TEXT", defaultValue = "", description = "Free text.")
-    String description;
+    @Mixin
+    DescriptionOption description;
 
     @Mixin
     ProcessIdOption pid;
@@ -30,8 +30,8 @@ final class CreateTableCommand extends VaultCommand {
     void execute() {
         try (Vault v = openWritable()) {
             String p = v.createTable(name, TableOptions.defaults().sideEffects(sideEffects)
-                    .multipleArtifacts(multipleArtifacts).description(description).processId(pid.processId));
-            print(Json.obj("table", name, "processId", p), "created table " + name + " (process " + p + ")");
+                    .multipleArtifacts(multipleArtifacts).description(description.text).processId(pid.processId));
+            printWrite(p, "created table " + name, "table", name);
         }
     }
 }

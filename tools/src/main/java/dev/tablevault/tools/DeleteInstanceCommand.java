@@ -1,6 +1,5 @@
 package dev.tablevault.tools;
 
-import dev.tablevault.api.OpOptions;
 import dev.tablevault.api.Vault;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -9,8 +8,8 @@ import picocli.CommandLine.Parameters;
 /** {@code tv delete-instance TABLE ID}. */
 @Command(name = "delete-instance", description = "Delete a materialized or temporary instance.")
 final class DeleteInstanceCommand extends VaultCommand {
-    @Parameters(index = "0", paramLabel = "TABLE")
-    String table;
+    @Mixin
+    TableParameter table;
 
     @Parameters(index = "1", paramLabel = "ID")
     String instanceId;
@@ -21,9 +20,9 @@ final class DeleteInstanceCommand extends VaultCommand {
     @Override
     void execute() {
         try (Vault v = openWritable()) {
-            String p = v.deleteInstance(table, instanceId, OpOptions.defaults().processId(pid.processId));
-            print(Json.obj("table", table, "instanceId", instanceId, "processId", p),
-                    "deleted instance " + instanceId + " of " + table + " (process " + p + ")");
+            String p = v.deleteInstance(table.name, instanceId, pid.opOptions());
+            printWrite(p, "deleted instance " + instanceId + " of " + table.name, "table", table.name,
+                    "instanceId", instanceId);
         }
     }
 }

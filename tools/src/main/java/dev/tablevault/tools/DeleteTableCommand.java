@@ -1,6 +1,5 @@
 package dev.tablevault.tools;
 
-import dev.tablevault.api.OpOptions;
 import dev.tablevault.api.Vault;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,8 +17,8 @@ final class DeleteTableCommand extends VaultCommand {
     @Override
     void execute() {
         try (Vault v = openWritable()) {
-            String p = v.deleteTable(table, OpOptions.defaults().processId(pid.processId));
-            print(Json.obj("table", table, "processId", p), "deleted table " + table + " (process " + p + ")");
+            String p = v.deleteTable(table, pid.opOptions());
+            printWrite(p, "deleted table " + table, "table", table);
         }
     }
 }

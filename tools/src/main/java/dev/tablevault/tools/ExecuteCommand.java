@@ -7,19 +7,17 @@ import dev.tablevault.api.Vault;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code tv execute TABLE}: runs the builders of TEMP_<version> and materializes the instance. */
 @Command(name = "execute", description = {"Run the builders of TEMP_<version> and materialize the instance.",
         "With --process-id a failure pauses the process (resume with the same command or 'tv resume PID');"
                 + " without, it reverts and keeps the partial rows on TEMP_<version>."})
 final class ExecuteCommand extends VaultCommand {
-    @Parameters(paramLabel = "TABLE")
-    String table;
+    @Mixin
+    TableParameter table;
 
-    @Option(names = "--version", paramLabel = "V", defaultValue = "base", description = "Version label"
-            + " (default: ${DEFAULT-VALUE}).")
-    String version;
+    @Mixin
+    VersionOption version;
 
     @Option(names = "--checkpoint-rows", paramLabel = "N", defaultValue = "4096", description = "Commit at least"
             + " every N rows (default: ${DEFAULT-VALUE}).")
@@ -43,14 +41,14 @@ final class ExecuteCommand extends VaultCommand {
     @Override
     void execute() {
         try (Vault v = openWritable(); Progress bar = Progress.of(showProgress(), spec.commandLine().getErr())) {
-            String p = v.executeInstance(table, ExecuteOptions.defaults().version(version).processId(pid.processId)
-                    .checkpointRows(checkpointRows).checkpointMillis(checkpointMillis).force(force)
-                    .listener(bar.listener()));
-            String id = v.instances(table, version, false).stream().reduce((x, y) -> y).orElse("?");
-            Frame f = v.dataframe(table, ReadOptions.id(id));
-            print(Json.obj("table", table, "version", version, "instanceId", id, "rows", f.rowCount(), "columns",
-                    f.columnNames(), "processId", p), "executed " + table + " version " + version + " as " + id
-                    + ": " + f.rowCount() + " rows x " + f.columnCount() + " columns (process " + p + ")");
+            String p = v.executeInstance(table.name, ExecuteOptions.defaults().version(version.label)
+                    .processId(pid.processId).checkpointRows(checkpointRows).checkpointMillis(checkpointMillis)
+                    .force(force).listener(bar.listener()));
+            String id = v.instances(table.name, version.label, false).stream().reduce((x, y) -> y).orElse("?");
+            Frame f = v.dataframe(table.name, ReadOptions.id(id));
+            printWrite(p, "executed " + table.name + " version " + version.label + " as " + id + ": "
+                    + f.rowCount() + " rows x " + f.columnCount() + " columns", "table", table.name, "version",
+                    version.label, "instanceId", id, "rows", f.rowCount(), "columns", f.columnNames());
         }
     }
 

@@ -2,16 +2,16 @@ package dev.tablevault.tools;
 
 import dev.tablevault.api.Vault;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.util.List;
 
 /** {@code tv instances TABLE}: materialized instance ids, oldest first, then temporary ones with --temp. */
 @Command(name = "instances", description = "List the instances of a table, oldest first.")
 final class InstancesCommand extends VaultCommand {
-    @Parameters(paramLabel = "TABLE")
-    String table;
+    @Mixin
+    TableParameter table;
 
     @Option(names = "--version", paramLabel = "V", description = "Only this version.")
     String version;
@@ -22,8 +22,8 @@ final class InstancesCommand extends VaultCommand {
     @Override
     void execute() {
         try (Vault v = openReadOnly()) {
-            List<String> ids = v.instances(table, version, temp);
-            print(Json.obj("table", table, "instances", ids), String.join("\n", ids));
+            List<String> ids = v.instances(table.name, version, temp);
+            print(Json.obj("table", table.name, "instances", ids), String.join("\n", ids));
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.tablevault.tools;
 
-import dev.tablevault.api.OpOptions;
 import dev.tablevault.api.Vault;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,9 +20,8 @@ final class RenameTableCommand extends VaultCommand {
     @Override
     void execute() {
         try (Vault v = openWritable()) {
-            String p = v.renameTable(table, newName, OpOptions.defaults().processId(pid.processId));
-            print(Json.obj("table", table, "newName", newName, "processId", p),
-                    "renamed table " + table + " to " + newName + " (process " + p + ")");
+            String p = v.renameTable(table, newName, pid.opOptions());
+            printWrite(p, "renamed table " + table + " to " + newName, "table", table, "newName", newName);
         }
     }
 }

@@ -6,9 +6,9 @@ import dev.tablevault.api.ReadOptions;
 import dev.tablevault.api.RowCursor;
 import dev.tablevault.api.Vault;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.util.List;
@@ -22,8 +22,8 @@ import java.util.List;
         "The header cells are NAME:TYPE and an empty cell is null, so the output can be given to 'tv write --csv'"
         + " (except object columns, which print by toString; with --json, maps, lists and records print as JSON)."})
 final class ShowCommand extends VaultCommand {
-    @Parameters(paramLabel = "TABLE")
-    String table;
+    @Mixin
+    TableParameter table;
 
     @Option(names = "--id", paramLabel = "ID", description = "This instance (temporary ones too).")
     String id;
@@ -45,7 +45,7 @@ final class ShowCommand extends VaultCommand {
         ReadOptions read = id != null ? ReadOptions.id(id)
                 : version != null ? ReadOptions.version(version) : ReadOptions.latest();
         long max = limit == null ? Long.MAX_VALUE : limit;
-        try (Vault v = openReadOnly(); RowCursor rows = v.rows(table, read)) {
+        try (Vault v = openReadOnly(); RowCursor rows = v.rows(table.name, read)) {
             if (json()) {
                 json(rows, max);
             } else {
@@ -65,7 +65,7 @@ final class ShowCommand extends VaultCommand {
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out())) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             g.writeStartObject();
-            g.writeStringField("table", table);
+            g.writeStringField("table", table.name);
             g.writeStringField("instanceId", rows.instanceId());
             g.writeArrayFieldStart("columns");
             for (Column c : rows.columns()) {

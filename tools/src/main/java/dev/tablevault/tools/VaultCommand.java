@@ -31,20 +31,23 @@ abstract class VaultCommand implements Callable<Integer> {
         } catch (ParameterException e) {
             throw e;
         } catch (Exception e) {
-            return Errors.report(spec.commandLine().getErr(), root().json, e);
+            return Errors.report(spec.commandLine().getErr(), json(), e);
         } finally {
             out().flush();
         }
     }
 
-    final Tv root() {
+    /** The {@code tv} command, which holds the global options. */
+    private Tv root() {
         return (Tv) spec.root().userObject();
     }
 
+    /** Whether {@code --json} was given. */
     final boolean json() {
         return root().json;
     }
 
+    /** Standard output of this command line. */
     final PrintWriter out() {
         return spec.commandLine().getOut();
     }
@@ -80,5 +83,15 @@ abstract class VaultCommand implements Callable<Integer> {
         } else if (!text.isEmpty()) {
             out().println(text);
         }
+    }
+
+    /**
+     * Prints the result of a write that ran as process {@code processId}: with {@code --json} the object
+     * {@code keysAndValues} plus {@code processId}, else {@code text} plus {@code (process PID)}.
+     */
+    final void printWrite(String processId, String text, Object... keysAndValues) {
+        Map<String, Object> json = Json.obj(keysAndValues);
+        json.put("processId", processId);
+        print(json, text + " (process " + processId + ")");
     }
 }

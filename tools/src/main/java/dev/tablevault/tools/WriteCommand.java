@@ -6,7 +6,6 @@ import dev.tablevault.api.WriteOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 
@@ -15,15 +14,14 @@ import java.nio.file.Path;
         + " materialize it.", "Header cells are NAME or NAME:TYPE (TYPE: long, double, boolean, string, bytes,"
         + " timestamp, duration, artifact; default string). An empty cell is null."})
 final class WriteCommand extends VaultCommand {
-    @Parameters(paramLabel = "TABLE")
-    String table;
+    @Mixin
+    TableParameter table;
 
     @Option(names = "--csv", paramLabel = "FILE", required = true, description = "CSV file with a header line.")
     Path csv;
 
-    @Option(names = "--version", paramLabel = "V", defaultValue = "base", description = "Version label"
-            + " (default: ${DEFAULT-VALUE}).")
-    String version;
+    @Mixin
+    VersionOption version;
 
     @Mixin
     ProcessIdOption pid;
@@ -32,10 +30,11 @@ final class WriteCommand extends VaultCommand {
     void execute() {
         Frame frame = Csv.read(csv);
         try (Vault v = openWritable()) {
-            String p = v.writeInstance(table, frame, WriteOptions.defaults().version(version).processId(pid.processId));
-            print(Json.obj("table", table, "version", version, "rows", frame.rowCount(), "columns",
-                    frame.columnNames(), "processId", p), "wrote " + frame.rowCount() + " rows x "
-                    + frame.columnCount() + " columns into " + table + " version " + version + " (process " + p + ")");
+            String p = v.writeInstance(table.name, frame, WriteOptions.defaults().version(version.label)
+                    .processId(pid.processId));
+            printWrite(p, "wrote " + frame.rowCount() + " rows x " + frame.columnCount() + " columns into "
+                    + table.name + " version " + version.label, "table", table.name, "version", version.label,
+                    "rows", frame.rowCount(), "columns", frame.columnNames());
         }
     }
 }
