@@ -6,9 +6,9 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -57,7 +57,7 @@ final class Progress implements AutoCloseable {
     }
 
     /** Bytes to the command's error writer (picocli's, which tests capture). */
-    private static final class WriterStream extends java.io.OutputStream {
+    private static final class WriterStream extends OutputStream {
         private final PrintWriter w;
 
         WriterStream(PrintWriter w) {

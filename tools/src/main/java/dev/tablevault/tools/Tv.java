@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
 /**
  * The {@code tv} command: inspects and changes a vault. Global options are inherited by every subcommand, so
  * they may stand before or after the subcommand name. Exit codes: 0 ok, 1 unexpected error, 2 usage, else
- * {@link ErrorCode#exitCode()}.
+ * {@link ErrorCode#exitCode()}. Each subcommand is a class named after it plus {@code Command}:
+ * {@code create-table} is {@link CreateTableCommand}, {@code builder put} is {@link BuilderPutCommand}.
  */
 @Command(name = "tv", modelTransformer = Tv.ExitCodes.class,
         description = "Inspect and change a TableVault vault.",
@@ -25,11 +26,12 @@ import java.util.concurrent.Callable;
         exitCodeListHeading = "%nExit codes:%n",
         footer = {"", "Errors go to stderr as one line 'tv: CODE: message' (with --json: one JSON object)."},
         subcommands = {
-            Init.class, CreateTable.class, RenameTable.class, DeleteTable.class,
-            CreateInstance.class, DeleteInstance.class, BuilderCommands.class, Write.class, Stop.class,
-            Resume.class, Restart.class, GenerateProcessId.class, Tables.class, Instances.class, Show.class,
-            Ps.class, Locks.class, History.class, Log.class, Verify.class, Stats.class, Recover.class,
-            Execute.class, Demo.class})
+            InitCommand.class, CreateTableCommand.class, RenameTableCommand.class, DeleteTableCommand.class,
+            CreateInstanceCommand.class, DeleteInstanceCommand.class, BuilderCommand.class, WriteCommand.class,
+            StopCommand.class, ResumeCommand.class, RestartCommand.class, GenerateProcessIdCommand.class,
+            TablesCommand.class, InstancesCommand.class, ShowCommand.class, PsCommand.class, LocksCommand.class,
+            HistoryCommand.class, LogCommand.class, VerifyCommand.class, StatsCommand.class, RecoverCommand.class,
+            ExecuteCommand.class, DemoCommand.class})
 public final class Tv implements Callable<Integer> {
     @Option(names = "--vault", paramLabel = "DIR", scope = ScopeType.INHERIT, description = "The vault directory.")
     Path vault;

@@ -1,0 +1,58 @@
+package dev.tablevault.tools;
+
+import dev.tablevault.api.ExecuteOptions;
+import dev.tablevault.api.Frame;
+import dev.tablevault.api.ReadOptions;
+import dev.tablevault.api.Vault;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code tv execute TABLE}: runs the builders of TEMP_<version> and materializes the instance. */
+@Command(name = "execute", description = {"Run the builders of TEMP_<version> and materialize the instance.",
+        "With --process-id a failure pauses the process (resume with the same command or 'tv resume PID');"
+                + " without, it reverts and keeps the partial rows on TEMP_<version>."})
+final class ExecuteCommand extends VaultCommand {
+    @Mixin
+    TableParameter table;
+
+    @Mixin
+    VersionOption version;
+
+    @Option(names = "--checkpoint-rows", paramLabel = "N", defaultValue = "4096", description = "Commit at least"
+            + " every N rows (default: ${DEFAULT-VALUE}).")
+    int checkpointRows;
+
+    @Option(names = "--checkpoint-millis", paramLabel = "MS", defaultValue = "1000", description = "and at"
+            + " least every MS milliseconds (default: ${DEFAULT-VALUE}).")
+    long checkpointMillis;
+
+    @Option(names = "--force", description = "Compute every column, ignoring the origin's results (by default"
+            + " builders whose spec, code version and inputs did not change are carried over).")
+    boolean force;
+
+    @Option(names = "--progress", negatable = true, description = "Show a progress bar on stderr (default: when"
+            + " stderr is a terminal and --json is not given).")
+    Boolean progress;
+
+    @Mixin
+    ProcessIdOption pid;
+
+    @Override
+    void execute() {
+        try (Vault v = openWritable(); Progress bar = Progress.of(showProgress(), spec.commandLine().getErr())) {
+            String p = v.executeInstance(table.name, ExecuteOptions.defaults().version(version.label)
+                    .processId(pid.processId).checkpointRows(checkpointRows).checkpointMillis(checkpointMillis)
+                    .force(force).listener(bar.listener()));
+            String id = v.instances(table.name, version.label, false).stream().reduce((x, y) -> y).orElse("?");
+            Frame f = v.dataframe(table.name, ReadOptions.id(id));
+            printWrite(p, "executed " + table.name + " version " + version.label + " as " + id + ": "
+                    + f.rowCount() + " rows x " + f.columnCount() + " columns", "table", table.name, "version",
+                    version.label, "instanceId", id, "rows", f.rowCount(), "columns", f.columnNames());
+        }
+    }
+
+    private boolean showProgress() {
+        return progress != null ? progress : !json() && System.console() != null;
+    }
+}
