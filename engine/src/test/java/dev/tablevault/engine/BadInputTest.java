@@ -774,6 +774,16 @@ class BadInputTest {
         assertThat(dir).doesNotExist();
     }
 
+    /** RocksDB's JNI binding cannot pass such a path: the open used to make the directory, then fail with IO. */
+    @Test
+    void aPathWithCharactersBeyondTheBmpIsRefusedAndCreatesNothing() {
+        Path dir = newDir().resolve("vault-\ud83d\ude00");
+        openFails(dir, options().create(true), TvArgumentException.class, ErrorCode.BAD_ARGUMENT);
+        assertThat(dir).doesNotExist();
+        openFails(dir, options(), TvArgumentException.class, ErrorCode.BAD_ARGUMENT);
+        assertThat(dir.getParent()).doesNotExist();
+    }
+
     @Test
     void openOfANonVaultDirectoryIsRefusedAndLeavesItUntouched() throws IOException {
         Path dir = newDir();
