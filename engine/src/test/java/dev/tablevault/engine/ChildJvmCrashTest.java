@@ -62,7 +62,7 @@ class ChildJvmCrashTest {
         int exit;
         String output;
         try (ChildJvm child = ChildJvm.start(CrashChild.class, dir.toString(), s.name(), point,
-                pid == null ? "-" : pid, fx.baseId())) {
+                pid == null ? "-" : pid, fx.baseId(), fx.runId() == null ? "-" : fx.runId())) {
             exit = child.waitExit();
             output = child.output();
         }
@@ -78,8 +78,8 @@ class ChildJvmCrashTest {
                 List<String> crashed = after.active().keySet().stream()
                         .filter(id -> !before.active().containsKey(id)).toList();
                 // One-step operations persist nothing before their single commit batch; a write persists
-                // from its first staged checkpoint on.
-                boolean persisted = s.isWrite() && !point.endsWith(".locked");
+                // from its first staged checkpoint on, an execution from its plan on.
+                boolean persisted = s.persistsAt(point);
                 assertThat(crashed).as("crashed processes left active").hasSize(persisted ? 1 : 0);
                 for (String id : crashed) {
                     if (pid != null) {
