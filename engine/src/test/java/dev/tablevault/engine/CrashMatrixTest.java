@@ -270,7 +270,8 @@ class CrashMatrixTest {
             assertThat(again.code()).isEqualTo(ErrorCode.PROCESS_STATE);
             assertThat(VaultContents.of(v)).isEqualTo(stopped);
             if (s.isExecute()) {
-                // The kept rows are no obstacle: a fresh execution drops them and builds what an uninterrupted one does.
+                // The kept rows are no obstacle: a fresh execution drops them and builds what an uninterrupted
+                // one does.
                 s.call().run(v, fx, null);
                 assertThat(Scenarios.normalized(v)).isEqualTo(reference(s));
                 s.verify().accept(v, fx);
@@ -567,7 +568,8 @@ class CrashMatrixTest {
             for (int c = 0; c < partial.columnCount(); c++) {
                 Object got = partial.column(c).get(r);
                 if (got != null) {
-                    assertThat(got).as("row %d column %s", r, partial.columns().get(c)).isEqualTo(full.column(c).get(r));
+                    assertThat(got).as("row %d column %s", r, partial.columns().get(c))
+                            .isEqualTo(full.column(c).get(r));
                 }
             }
             if (r < Math.min(rows, Scenarios.RUN_ROWS)) {

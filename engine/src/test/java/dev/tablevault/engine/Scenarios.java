@@ -304,7 +304,8 @@ final class Scenarios {
                 (v, fx, pid) -> v.executeInstance(T, runOptions(version).force(true).processId(pid)),
                 (v, fx) -> v.deleteInstance(T, Names.temp(version), OpOptions.defaults()),
                 (fx, pid) -> Set.of("instance:stories/" + Names.temp(version) + " EXCLUSIVE " + pid,
-                        "artifacts:stories EXCLUSIVE " + pid, "instance:stories/" + origin.apply(fx) + " SHARED " + pid),
+                        "artifacts:stories EXCLUSIVE " + pid,
+                        "instance:stories/" + origin.apply(fx) + " SHARED " + pid),
                 null, frame, null,
                 (v, fx) -> {
                     assertThat(v.instances(T, null, true)).doesNotContain(Names.temp(version));

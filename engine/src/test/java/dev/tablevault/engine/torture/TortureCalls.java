@@ -130,7 +130,8 @@ final class TortureCalls {
             ids.removeAll(m.tables.get(table).instances.keySet());
         }
         return ids.size() == 1 ? Outcome.ok(ids.get(0))
-                : new Outcome("x", "expected one new instance of version " + version + " in " + table + ", found " + ids);
+                : new Outcome("x", "expected one new instance of version " + version + " in " + table + ", found "
+                        + ids);
     }
 
     private static void touch(Path f) {

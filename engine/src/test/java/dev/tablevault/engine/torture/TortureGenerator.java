@@ -185,7 +185,8 @@ final class TortureGenerator {
         List<String> valid = tab.temps.entrySet().stream().filter(e -> !e.getValue().ext
                 && TortureRules.planValid(t, e.getValue())).map(Map.Entry::getKey).toList();
         // Mostly a valid plan; now and then one the model says is refused (BAD_BUILDER).
-        String v = !valid.isEmpty() && rnd.nextInt(10) > 0 ? any(valid) : rnd.nextInt(10) == 0 ? temp(tab, false) : null;
+        String v = !valid.isEmpty() && rnd.nextInt(10) > 0 ? any(valid)
+                : rnd.nextInt(10) == 0 ? temp(tab, false) : null;
         if (v == null) {
             return null;
         }

@@ -84,7 +84,7 @@ record TortureOp(String kind, List<String> args) {
             return sp < 0 ? new Outcome(s, null) : new Outcome(s.substring(0, sp), s.substring(sp + 1));
         }
 
-        /** The shape predictions are stated in: {@code ok}, {@code paused}, {@code failed}, {@code err CODE}, {@code x}. */
+        /** The shape predictions use: {@code ok}, {@code paused}, {@code failed}, {@code err CODE}, {@code x}. */
         String shape() {
             return kind.equals("err") ? "err " + detail : kind;
         }

@@ -40,7 +40,7 @@ final class TortureSpecs {
         }
     }
 
-    /** Row-wise: the argument {@code value}; fails at the row whose {@code key} is {@code failAt} while the flag exists. */
+    /** Row-wise: argument {@code value}; fails at the row whose {@code key} is {@code failAt} while the flag exists. */
     static final class Flaky implements RowBuilder {
         private final Path flags;
 
