@@ -131,7 +131,8 @@ public final class Store implements AutoCloseable, Reads {
      */
     public static Store open(Path dbDir, boolean create, boolean readOnly, Durability durability, long groupedMillis,
                              String ownerHint) {
-        return open(dbDir, new Opening(create, readOnly, durability, groupedMillis, ownerHint, false, false));
+        // A reader of this form cannot tell whether an owner is appending to the log, so it does not scan it.
+        return open(dbDir, new Opening(create, readOnly, durability, groupedMillis, ownerHint, readOnly, false));
     }
 
     /**

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -78,7 +79,11 @@ final class WalScan {
         List<Batch> batches = new ArrayList<>();
         List<Stop> stops = new ArrayList<>();
         for (Path f : files) {
-            scanFile(f, batches, stops);
+            try {
+                scanFile(f, batches, stops);
+            } catch (NoSuchFileException e) {
+                // Deleted since the listing: an obsolete log, which recovery does not read either.
+            }
         }
         return new Result(batches, stops);
     }
