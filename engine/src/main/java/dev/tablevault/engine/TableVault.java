@@ -159,7 +159,7 @@ public final class TableVault {
             store.write(b);
             store.syncWal();
         } catch (RocksDBException e) {
-            throw VaultImpl.io(e);
+            throw Store.io(e);
         }
     }
 
