@@ -45,7 +45,6 @@ import dev.tablevault.engine.process.StopOp;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;
 import dev.tablevault.engine.store.View;
-import org.rocksdb.RocksDBException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -9,10 +9,9 @@ import dev.tablevault.api.TvBuilderException;
 import dev.tablevault.api.TvStorageException;
 import dev.tablevault.engine.codec.Codec;
 import dev.tablevault.engine.codec.Records.ArtifactSums;
+import dev.tablevault.engine.store.Batch;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;
-import org.rocksdb.RocksDBException;
-import org.rocksdb.WriteBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -168,7 +167,7 @@ public final class Artifacts {
      * a carried file costs no read, and damage it took since its first publication stays visible. Nothing is
      * recorded when {@code key} is 0 or has no folder.
      */
-    public static void seal(Store s, Path vault, Durability durability, WriteBatch b, long key,
+    public static void seal(Store s, Path vault, Durability durability, Batch b, long key,
                             List<Long> carriedFrom) {
         Path dir = folder(vault, key);
         if (key == 0 || !Files.isDirectory(dir)) {
@@ -227,11 +226,7 @@ public final class Artifacts {
             throw new TvStorageException(ErrorCode.IO, "cannot checksum and sync the artifact folder " + dir
                     + " before publishing it: " + e, e);
         }
-        try {
-            b.put(s.meta, sumsKey(key), Codec.encode(new ArtifactSums(paths, sizes, sums)));
-        } catch (RocksDBException e) {
-            throw Store.io(e);
-        }
+        b.put(s.meta, sumsKey(key), Codec.encode(new ArtifactSums(paths, sizes, sums)));
     }
 
     /** The checksums recorded for folder {@code dir}, by path. */

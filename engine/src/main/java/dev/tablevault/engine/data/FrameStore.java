@@ -6,16 +6,15 @@ import dev.tablevault.api.Frame;
 import dev.tablevault.api.RowCursor;
 import dev.tablevault.api.TvStorageException;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
+import dev.tablevault.engine.store.Batch;
 import dev.tablevault.engine.store.Chunks;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Reads;
 import dev.tablevault.engine.store.Store;
 import dev.tablevault.engine.store.View;
-import org.rocksdb.RocksDBException;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
-import org.rocksdb.WriteBatch;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -38,7 +37,7 @@ public final class FrameStore {
     }
 
     /** Adds rows {@code [from, to)} of every column of {@code frame}; {@code from} must be chunk-aligned. */
-    public static void putRows(Store s, WriteBatch b, long key, Frame frame, int from, int to) throws RocksDBException {
+    public static void putRows(Store s, Batch b, long key, Frame frame, int from, int to) {
         for (int c = 0; c < frame.columnCount(); c++) {
             Column column = frame.columns().get(c);
             List<Object> col = frame.column(c);

@@ -1,11 +1,10 @@
 package dev.tablevault.engine.exec;
 
 import dev.tablevault.api.Column;
+import dev.tablevault.engine.store.Batch;
 import dev.tablevault.engine.store.Chunks;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;
-import org.rocksdb.RocksDBException;
-import org.rocksdb.WriteBatch;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,7 +66,7 @@ final class CellWriter {
      * Adds every touched chunk to {@code b}; {@code rows} (or -1 while unknown) bounds the last chunk. Chunks
      * that hold every one of their rows are closed, as they will not be touched again.
      */
-    void writeTo(WriteBatch b, long rows) throws RocksDBException {
+    void writeTo(Batch b, long rows) {
         for (long chunk : touched) {
             Object[][] c = open.get(chunk);
             int n = rows >= 0 ? (int) Math.min(Chunks.ROWS, rows - chunk * Chunks.ROWS) : length.get(chunk);

@@ -30,11 +30,10 @@ import dev.tablevault.engine.process.Sneaky;
 import dev.tablevault.engine.ref.Ref;
 import dev.tablevault.engine.ref.RefTable;
 import dev.tablevault.engine.ref.Template;
+import dev.tablevault.engine.store.Batch;
 import dev.tablevault.engine.store.Chunks;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;
-import org.rocksdb.RocksDBException;
-import org.rocksdb.WriteBatch;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,7 +62,7 @@ import java.util.concurrent.TimeUnit;
  * drops them and starts over.
  */
 public final class ExecuteInstance extends Op {
-    private final ExecuteArgs a;
+    private final ExecuteArgs args;
     private final ExecutionListener listener;
     private Plan plan;
     private List<BuilderRecord> specs;
@@ -76,16 +75,16 @@ public final class ExecuteInstance extends Op {
     private Alignment alignment;
     private Store store;
 
-    public ExecuteInstance(ExecuteArgs a) {
-        this(a, null);
+    public ExecuteInstance(ExecuteArgs args) {
+        this(args, null);
     }
 
     /** With {@code listener} (may be null) told of the progress; it is not part of the recorded arguments. */
-    public ExecuteInstance(ExecuteArgs a, ExecutionListener listener) {
-        super("executeInstance", a);
-        Names.table(a.table());
-        Names.version(a.version());
-        this.a = a;
+    public ExecuteInstance(ExecuteArgs args, ExecutionListener listener) {
+        super("executeInstance", args);
+        Names.table(args.table());
+        Names.version(args.version());
+        this.args = args;
         this.listener = listener;
     }
 
@@ -96,33 +95,33 @@ public final class ExecuteInstance extends Op {
     }
 
     private String temp() {
-        return Names.temp(a.version());
+        return Names.temp(args.version());
     }
 
     @Override
     protected List<LockReq> locks(ProcessContext ctx) {
         // A side-effect table is locked whole: materializing deactivates its other instances.
-        return WriteInstance.materializeLocks(ctx, a.table(), a.version(), true);
+        return WriteInstance.materializeLocks(ctx, args.table(), args.version(), true);
     }
 
     @Override
     protected void validate(ProcessContext ctx) throws InterruptedException {
         Catalog cat = ctx.catalog();
-        cat.requireTable(a.table());
-        InstanceRecord t = cat.instance(a.table(), temp()).orElseThrow(() -> new TvArgumentException(
-                ErrorCode.NOT_FOUND, "table '" + a.table() + "' has no temporary instance " + temp()
-                + "; createInstance(\"" + a.table() + "\", InstanceOptions.defaults().version(\"" + a.version()
+        cat.requireTable(args.table());
+        InstanceRecord t = cat.instance(args.table(), temp()).orElseThrow(() -> new TvArgumentException(
+                ErrorCode.NOT_FOUND, "table '" + args.table() + "' has no temporary instance " + temp()
+                + "; createInstance(\"" + args.table() + "\", InstanceOptions.defaults().version(\"" + args.version()
                 + "\")) and putBuilder first"));
         if (t.externalEdit()) {
-            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "instance " + temp() + " of table '" + a.table()
+            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "instance " + temp() + " of table '" + args.table()
                     + "' is external-edit: it has no builders; fill it with writeInstance");
         }
         ExecProgress p = (ExecProgress) ctx.lastProgress;
-        specs = p != null ? p.specs() : cat.builders(a.table(), a.version());
-        List<Spec> parsed = specs.stream().map(r -> BuilderSpecs.parse(a.table(), r)).toList();
-        plan = Plan.of(a.table(), a.version(), parsed, ctx.vault.options().builders());
+        specs = p != null ? p.specs() : cat.builders(args.table(), args.version());
+        List<Spec> parsed = specs.stream().map(r -> BuilderSpecs.parse(args.table(), r)).toList();
+        plan = Plan.of(args.table(), args.version(), parsed, ctx.vault.options().builders());
         // Resolved once, at the start; a resume reads the very instances the start resolved.
-        deps = p != null ? p.deps() : Dependencies.resolve(cat, a.table(), parsed);
+        deps = p != null ? p.deps() : Dependencies.resolve(cat, args.table(), parsed);
         for (LockReq r : Dependencies.locks(deps)) {
             ctx.vault.lockManager().acquire(ctx.pid, r.resource(), r.mode(), ctx.vault.options().lockTimeout());
         }
@@ -131,7 +130,7 @@ public final class ExecuteInstance extends Op {
         if (p != null) {
             origin = p.originId() == null ? null : cat.requireInstance(p.originTable(), p.originId());
             clean = Set.copyOf(p.clean());
-        } else if (!a.force()) {
+        } else if (!args.force()) {
             origin = chooseOrigin(cat, t);
             clean = origin == null ? Set.of() : cleanBuilders(cat);
         }
@@ -153,10 +152,10 @@ public final class ExecuteInstance extends Op {
         }
         InstanceRecord sameVersion = null;
         InstanceRecord any = null;
-        for (InstanceRecord r : cat.instances(a.table())) {
+        for (InstanceRecord r : cat.instances(args.table())) {
             if (!r.temporary() && r.active()) {
                 any = r;
-                if (r.version().equals(a.version())) {
+                if (r.version().equals(args.version())) {
                     sameVersion = r;
                 }
             }
@@ -260,7 +259,7 @@ public final class ExecuteInstance extends Op {
         if (plan != null) {
             return plan.steps().stream().map(Plan.Step::spec).toList();
         }
-        return Plan.order(a.table(), a.version(), p.specs().stream().map(r -> BuilderSpecs.parse(a.table(), r))
+        return Plan.order(args.table(), args.version(), p.specs().stream().map(r -> BuilderSpecs.parse(args.table(), r))
                 .toList());
     }
 
@@ -282,15 +281,15 @@ public final class ExecuteInstance extends Op {
             return now != null && now.equals(then);
         }
         Ref r = Template.parse("<<" + d + ">>", "dependency '" + d + "'").refs().get(0);
-        Optional<InstanceRecord> a = cat.instance(r.table().toString(), now);
-        Optional<InstanceRecord> b = cat.instance(r.table().toString(), then);
-        if (r.columns().isEmpty() || a.isEmpty() || b.isEmpty()) {
+        Optional<InstanceRecord> atNow = cat.instance(r.table().toString(), now);
+        Optional<InstanceRecord> atThen = cat.instance(r.table().toString(), then);
+        if (r.columns().isEmpty() || atNow.isEmpty() || atThen.isEmpty()) {
             return false;
         }
         for (Ref.Part c : r.columns()) {
-            int ca = indexOf(a.get(), c.toString());
-            int cb = indexOf(b.get(), c.toString());
-            if (ca < 0 || cb < 0 || a.get().timeOf(ca) != b.get().timeOf(cb)) {
+            int ca = indexOf(atNow.get(), c.toString());
+            int cb = indexOf(atThen.get(), c.toString());
+            if (ca < 0 || cb < 0 || atNow.get().timeOf(ca) != atThen.get().timeOf(cb)) {
                 return false;
             }
         }
@@ -325,15 +324,13 @@ public final class ExecuteInstance extends Op {
     protected void run(ProcessContext ctx) throws InterruptedException {
         ExecProgress p = (ExecProgress) ctx.lastProgress;
         if (p == null) {
-            p = new ExecProgress(ctx.vault.nextInstanceKey(), a.version() + "_" + ctx.started + "_"
+            p = new ExecProgress(ctx.vault.nextInstanceKey(), args.version() + "_" + ctx.started + "_"
                     + String.format("%08x", ThreadLocalRandom.current().nextInt()), ctx.started, specs, deps,
                     origin == null ? null : origin.table(), origin == null ? null : origin.id(),
                     clean.stream().sorted().toList(), 0, -1, 0, 0, 0, List.of());
-            try (WriteBatch b = new WriteBatch()) {
+            try (Batch b = new Batch()) {
                 dropLeftovers(ctx, b);
                 ctx.checkpoint(b, "plan", p, ProcessState.RUNNING);
-            } catch (RocksDBException e) {
-                throw Store.io(e);
             }
         }
         if (p.step() == 0) {
@@ -351,9 +348,9 @@ public final class ExecuteInstance extends Op {
         if (origin != null && origin.key() != 0) {
             carriedFrom.add(origin.key());
         }
-        String current = ctx.catalog().requireTable(a.table()).artifactInstance();
+        String current = ctx.catalog().requireTable(args.table()).artifactInstance();
         if (current != null) {
-            ctx.catalog().instance(a.table(), current).filter(r -> r.key() != 0)
+            ctx.catalog().instance(args.table(), current).filter(r -> r.key() != 0)
                     .ifPresent(r -> carriedFrom.add(r.key()));
         }
         Artifacts.check(ctx.vault.dir(), p.instanceKey(), built(ctx, p, plan.columns()),
@@ -362,13 +359,13 @@ public final class ExecuteInstance extends Op {
     }
 
     /** Removes the partial rows a reverted earlier execution left on the temporary instance. */
-    private void dropLeftovers(ProcessContext ctx, WriteBatch b) throws RocksDBException {
-        InstanceRecord t = ctx.catalog().requireInstance(a.table(), temp());
+    private void dropLeftovers(ProcessContext ctx, Batch b) {
+        InstanceRecord t = ctx.catalog().requireInstance(args.table(), temp());
         if (t.key() != 0) {
             Store s = ctx.vault.store();
             b.deleteRange(s.data, Keys.instanceStart(t.key()), Keys.instanceStart(t.key() + 1));
             ctx.onDurable(() -> Artifacts.delete(ctx.vault.dir(), t.key()));
-            TableOps.put(ctx, b, Keys.instance(a.table(), temp()), withData(t, List.of(), 0, 0, true,
+            TableOps.put(ctx, b, Keys.instance(args.table(), temp()), withData(t, List.of(), 0, 0, true,
                     new Stored(List.of(), List.of())));
         }
     }
@@ -386,15 +383,15 @@ public final class ExecuteInstance extends Op {
     }
 
     @Override
-    protected void revert(ProcessContext ctx, WriteBatch b) {
+    protected void revert(ProcessContext ctx, Batch b) {
         ExecProgress p = (ExecProgress) ctx.lastProgress;
         if (p == null) {
             return;
         }
         List<Column> columns = columns(p);
         Stored at = stored(ctx, p, columns);
-        ctx.catalog().instance(a.table(), temp()).ifPresent(t -> TableOps.put(ctx, b,
-                Keys.instance(a.table(), temp()), withData(t, columns, rowsOf(p), p.instanceKey(), false, at)));
+        ctx.catalog().instance(args.table(), temp()).ifPresent(t -> TableOps.put(ctx, b,
+                Keys.instance(args.table(), temp()), withData(t, columns, rowsOf(p), p.instanceKey(), false, at)));
     }
 
     /** The instance's columns from the recorded specs: a stop or restart may not have the builders' code. */
@@ -402,15 +399,15 @@ public final class ExecuteInstance extends Op {
         if (plan != null) {
             return plan.columns();
         }
-        return Plan.layout(a.table(), a.version(), p.specs().stream().map(r -> BuilderSpecs.parse(a.table(), r))
-                .toList());
+        return Plan.layout(args.table(), args.version(),
+                p.specs().stream().map(r -> BuilderSpecs.parse(args.table(), r)).toList());
     }
 
     @Override
-    protected void materializePartial(ProcessContext ctx, WriteBatch b) {
+    protected void materializePartial(ProcessContext ctx, Batch b) {
         ExecProgress p = (ExecProgress) ctx.lastProgress;
         if (p == null) {
-            p = new ExecProgress(0, a.version() + "_" + ctx.started + "_"
+            p = new ExecProgress(0, args.version() + "_" + ctx.started + "_"
                     + String.format("%08x", ThreadLocalRandom.current().nextInt()), ctx.started, List.of(), List.of(),
                     null, null, List.of(), 0, 0, 0, 0, 0, List.of());
         }
@@ -421,7 +418,7 @@ public final class ExecuteInstance extends Op {
      * The one-batch flip, with the checksums of the files in the instance's folder (those linked from a folder
      * of a key in {@code carriedFrom} keep its recorded ones).
      */
-    private void materialize(ProcessContext ctx, WriteBatch b, ExecProgress p, boolean success,
+    private void materialize(ProcessContext ctx, Batch b, ExecProgress p, boolean success,
                              List<Long> carriedFrom) {
         Artifacts.seal(ctx.vault.store(), ctx.vault.dir(), ctx.vault.options().durability(), b, p.instanceKey(),
                 carriedFrom);
@@ -434,16 +431,12 @@ public final class ExecuteInstance extends Op {
                     .flatMap(sp -> sp.columns().stream()).map(Column::name).toList();
         }
         Stored at = stored(ctx, p, columns);
-        WriteInstance.flip(ctx, b, a.table(), a.version(), p.newId(), p.instanceKey(), columns, changed,
+        WriteInstance.flip(ctx, b, args.table(), args.version(), p.newId(), p.instanceKey(), columns, changed,
                 rowsOf(p), success, p.deps(), at.keys(), at.slots(), p.originTable(), p.originId());
         Store s = ctx.vault.store();
-        try {
-            for (BuilderRecord r : p.specs()) {
-                b.delete(s.meta, Keys.builder(a.table(), a.version(), r.name()));
-                TableOps.put(ctx, b, Keys.builder(a.table(), p.newId(), r.name()), r);
-            }
-        } catch (RocksDBException e) {
-            throw Store.io(e);
+        for (BuilderRecord r : p.specs()) {
+            b.delete(s.meta, Keys.builder(args.table(), args.version(), r.name()));
+            TableOps.put(ctx, b, Keys.builder(args.table(), p.newId(), r.name()), r);
         }
     }
 
@@ -471,44 +464,40 @@ public final class ExecuteInstance extends Op {
         ChunkTable now = new ChunkTable(s, p.instanceKey(), indexCols, al.indexRows());
         long rows = p.rows();
         long chunks = (rows + Chunks.ROWS - 1) / Chunks.ROWS;
-        long perBatch = Math.max(1, a.checkpointRows() / Chunks.ROWS);
+        long perBatch = Math.max(1, args.checkpointRows() / Chunks.ROWS);
         long c = p.carried() / Chunks.ROWS;
-        try {
-            while (c < chunks) {
-                try (WriteBatch b = new WriteBatch()) {
-                    for (long end = Math.min(chunks, c + perBatch); c < end; c++) {
-                        long from = c * Chunks.ROWS;
-                        long to = Math.min(rows, from + Chunks.ROWS);
-                        for (int[] col : cols) {
-                            byte[] k = Keys.cell(p.instanceKey(), col[0], c);
-                            if (al.identity()) {
-                                long ok = origin.keyOf(col[1]);
-                                byte[] v = ok == 0 ? null : s.get(s.data, Keys.cell(ok, origin.slotOf(col[1]), c));
-                                if (v != null) {
-                                    b.put(s.data, k, v);
-                                } else if (ok != 0 && origin.success()) {
-                                    throw FrameStore.missing(FrameStore.owner(origin), origin.columns().get(col[1]),
-                                            c, origin.rows());
-                                }
-                            } else {
-                                b.put(s.data, k, Chunks.encode(plan.columns().get(col[0]).type(),
-                                        mapped(old, col[1], al, from, to, -1, null), 0, (int) (to - from)));
+        while (c < chunks) {
+            try (Batch b = new Batch()) {
+                for (long end = Math.min(chunks, c + perBatch); c < end; c++) {
+                    long from = c * Chunks.ROWS;
+                    long to = Math.min(rows, from + Chunks.ROWS);
+                    for (int[] col : cols) {
+                        byte[] k = Keys.cell(p.instanceKey(), col[0], c);
+                        if (al.identity()) {
+                            long ok = origin.keyOf(col[1]);
+                            byte[] v = ok == 0 ? null : s.get(s.data, Keys.cell(ok, origin.slotOf(col[1]), c));
+                            if (v != null) {
+                                b.put(s.data, k, v);
+                            } else if (ok != 0 && origin.success()) {
+                                throw FrameStore.missing(FrameStore.owner(origin), origin.columns().get(col[1]),
+                                        c, origin.rows());
                             }
-                        }
-                        for (int i = 0; to > al.indexRows() && i < indexCols.size(); i++) {
-                            b.put(s.data, Keys.cell(p.instanceKey(), i, c), Chunks.encode(indexCols.get(i).type(),
-                                    mapped(old, origin.columns().indexOf(indexCols.get(i)), al, from, to, i, now), 0,
-                                    (int) (to - from)));
+                        } else {
+                            b.put(s.data, k, Chunks.encode(plan.columns().get(col[0]).type(),
+                                    mapped(old, col[1], al, from, to, -1, null), 0, (int) (to - from)));
                         }
                     }
-                    p = p.carried(Math.min(rows, c * Chunks.ROWS));
-                    ctx.checkpoint(b, "carry", p, ProcessState.RUNNING);
+                    for (int i = 0; to > al.indexRows() && i < indexCols.size(); i++) {
+                        b.put(s.data, Keys.cell(p.instanceKey(), i, c), Chunks.encode(indexCols.get(i).type(),
+                                mapped(old, origin.columns().indexOf(indexCols.get(i)), al, from, to, i, now), 0,
+                                (int) (to - from)));
+                    }
                 }
-                ctx.crash("carry");
-                ctx.checkStop();
+                p = p.carried(Math.min(rows, c * Chunks.ROWS));
+                ctx.checkpoint(b, "carry", p, ProcessState.RUNNING);
             }
-        } catch (RocksDBException e) {
-            throw Store.io(e);
+            ctx.crash("carry");
+            ctx.checkStop();
         }
         return p;
     }
@@ -560,7 +549,7 @@ public final class ExecuteInstance extends Op {
                     : p.doneAfter().get(p.doneAfter().size() - 1) + 1;
             this.writer = new CellWriter(ctx.vault.store(), p.instanceKey(), step.firstColumn(),
                     step.spec().columns(), fresh);
-            this.bctx = new ExecContext(ctx, a.table(), a.version(), step.spec(), p.rows(), built(ctx, p,
+            this.bctx = new ExecContext(ctx, args.table(), args.version(), step.spec(), p.rows(), built(ctx, p,
                     plan.columns().subList(0, step.firstColumn())), depTables, Artifacts.folder(ctx.vault.dir(),
                     p.instanceKey()));
         }
@@ -570,7 +559,7 @@ public final class ExecuteInstance extends Op {
             if (reuse && alignment(p).allMapped() && origin.success()) {
                 // Every row is the origin's and the origin finished: nothing to compute, one checkpoint.
                 p = p.at(index + 1, p.rows(), 0, List.of());
-                try (WriteBatch b = new WriteBatch()) {
+                try (Batch b = new Batch()) {
                     ctx.checkpoint(b, spec.name() + " carried over", p, ProcessState.RUNNING);
                 }
                 tell(spec.name(), index, p.rows(), p.rows());
@@ -614,7 +603,7 @@ public final class ExecuteInstance extends Op {
             } else {
                 p = p.at(index + 1, p.rows(), 0, List.of());
             }
-            try (WriteBatch b = new WriteBatch()) {
+            try (Batch b = new Batch()) {
                 ctx.checkpoint(b, spec.name() + " done", p, ProcessState.RUNNING);
             }
             tell(spec.name(), index, p.rows(), p.rows());
@@ -724,7 +713,7 @@ public final class ExecuteInstance extends Op {
         private void skip(long row) {
             done.markDone(row);
             skipped++;
-            if (skipped + writer.pending() >= a.checkpointRows()) {
+            if (skipped + writer.pending() >= args.checkpointRows()) {
                 checkpoint();
                 ctx.checkStop();
             }
@@ -733,8 +722,8 @@ public final class ExecuteInstance extends Op {
         /** Buffers one row and commits a checkpoint when the batch is full or old enough. */
         private void put(long row, List<Object> values) {
             writer.put(row, Values.check(step.spec(), row, values));
-            if (writer.pending() >= a.checkpointRows()
-                    || System.nanoTime() - lastCommit >= TimeUnit.MILLISECONDS.toNanos(a.checkpointMillis())) {
+            if (writer.pending() >= args.checkpointRows()
+                    || System.nanoTime() - lastCommit >= TimeUnit.MILLISECONDS.toNanos(args.checkpointMillis())) {
                 checkpoint();
                 ctx.checkStop();
             }
@@ -746,7 +735,7 @@ public final class ExecuteInstance extends Op {
             }
             skipped = 0;
             long rowsKnown = index == 0 ? -1 : p.rows();
-            try (WriteBatch b = new WriteBatch()) {
+            try (Batch b = new Batch()) {
                 List<Long> rows = new ArrayList<>(writer.pendingRows());
                 writer.writeTo(b, rowsKnown);
                 for (long r : rows) {
@@ -756,8 +745,6 @@ public final class ExecuteInstance extends Op {
                 ctx.checkpoint(b, step.spec().name(), p, ProcessState.RUNNING);
                 writer.closeChunks(done, rowsKnown);
                 tell(step.spec().name(), index, done.doneCount(), rowsKnown);
-            } catch (RocksDBException e) {
-                throw Store.io(e);
             }
             lastCommit = System.nanoTime();
             ctx.crash("checkpoint");

@@ -18,10 +18,9 @@ import dev.tablevault.engine.lock.LockManager;
 import dev.tablevault.engine.process.Op;
 import dev.tablevault.engine.process.OpenVault;
 import dev.tablevault.engine.process.ProcessContext;
+import dev.tablevault.engine.store.Batch;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;
-import org.rocksdb.RocksDBException;
-import org.rocksdb.WriteBatch;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,38 +34,38 @@ public final class InstanceOps {
     }
 
     public static final class CreateInstance extends Op {
-        private final CreateInstanceArgs a;
+        private final CreateInstanceArgs args;
         private InstanceRecord origin;
 
-        public CreateInstance(CreateInstanceArgs a) {
-            super("createInstance", a);
-            Names.table(a.table());
-            Names.version(a.version());
-            if (a.originId() != null) {
-                Names.instance(a.originId());
+        public CreateInstance(CreateInstanceArgs args) {
+            super("createInstance", args);
+            Names.table(args.table());
+            Names.version(args.version());
+            if (args.originId() != null) {
+                Names.instance(args.originId());
             }
-            if (a.originTable() != null) {
-                Names.table(a.originTable());
-                if (a.originId() == null) {
-                    throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "originTable '" + a.originTable()
+            if (args.originTable() != null) {
+                Names.table(args.originTable());
+                if (args.originId() == null) {
+                    throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "originTable '" + args.originTable()
                             + "' given without originId; name the origin instance too");
                 }
             }
-            this.a = a;
+            this.args = args;
         }
 
         private String originTable() {
-            return a.originTable() == null ? a.table() : a.originTable();
+            return args.originTable() == null ? args.table() : args.originTable();
         }
 
         @Override
         protected List<LockReq> locks(ProcessContext ctx) {
             List<LockReq> l = new ArrayList<>();
-            l.add(new LockReq(LockManager.instance(a.table(), Names.temp(a.version())), LockMode.EXCLUSIVE));
-            if (a.originId() != null) {
-                l.add(new LockReq(LockManager.instance(originTable(), a.originId()), LockMode.SHARED));
-            } else if (a.copy()) {
-                l.add(new LockReq(LockManager.table(a.table()), LockMode.SHARED));
+            l.add(new LockReq(LockManager.instance(args.table(), Names.temp(args.version())), LockMode.EXCLUSIVE));
+            if (args.originId() != null) {
+                l.add(new LockReq(LockManager.instance(originTable(), args.originId()), LockMode.SHARED));
+            } else if (args.copy()) {
+                l.add(new LockReq(LockManager.table(args.table()), LockMode.SHARED));
             }
             return l;
         }
@@ -74,95 +73,93 @@ public final class InstanceOps {
         @Override
         protected void validate(ProcessContext ctx) {
             Catalog cat = ctx.catalog();
-            cat.requireTable(a.table());
-            String temp = Names.temp(a.version());
-            if (cat.instance(a.table(), temp).isPresent()) {
+            cat.requireTable(args.table());
+            String temp = Names.temp(args.version());
+            if (cat.instance(args.table(), temp).isPresent()) {
                 throw new TvArgumentException(ErrorCode.ALREADY_EXISTS, "temporary instance " + temp + " of table '"
-                        + a.table() + "' already exists; use it, or deleteInstance(\"" + a.table() + "\", \"" + temp
-                        + "\") first");
+                        + args.table() + "' already exists; use it, or deleteInstance(\"" + args.table() + "\", \""
+                        + temp + "\") first");
             }
-            if (a.originId() != null) {
+            if (args.originId() != null) {
                 cat.requireTable(originTable());
-                origin = cat.requireInstance(originTable(), a.originId());
+                origin = cat.requireInstance(originTable(), args.originId());
                 if (origin.temporary()) {
-                    throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "origin " + a.originId()
+                    throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "origin " + args.originId()
                             + " is temporary; an origin must be a materialized instance");
                 }
-            } else if (a.copy()) {
-                origin = cat.instances(a.table()).stream().filter(r -> !r.temporary() && r.active())
+            } else if (args.copy()) {
+                origin = cat.instances(args.table()).stream().filter(r -> !r.temporary() && r.active())
                         .reduce((x, y) -> y).orElse(null);
             }
         }
 
         @Override
-        protected void apply(ProcessContext ctx, WriteBatch b) {
-            String temp = Names.temp(a.version());
-            if (a.externalEdit()) {
+        protected void apply(ProcessContext ctx, Batch b) {
+            String temp = Names.temp(args.version());
+            if (args.externalEdit()) {
                 // Files a crash or a stop left in an earlier instance's staging folder must not join this one.
                 // No instance owns them now, and nobody can stage files before this record exists.
-                Artifacts.deleteTree(Artifacts.staging(ctx.vault.dir(), a.table(), temp));
+                Artifacts.deleteTree(Artifacts.staging(ctx.vault.dir(), args.table(), temp));
             }
-            TableOps.put(ctx, b, Keys.instance(a.table(), temp), new InstanceRecord(a.table(), temp, a.version(),
-                    true, a.externalEdit(), origin == null ? null : origin.table(), origin == null ? null : origin.id(),
-                    a.description(), origin == null ? List.of() : origin.columns(), List.of(), 0, true, true, 0, 0,
+            TableOps.put(ctx, b, Keys.instance(args.table(), temp), new InstanceRecord(args.table(), temp,
+                    args.version(), true, args.externalEdit(), origin == null ? null : origin.table(),
+                    origin == null ? null : origin.id(),
+                    args.description(), origin == null ? List.of() : origin.columns(), List.of(), 0, true, true, 0, 0,
                     ctx.pid, 0, List.of(), List.of(), List.of(), List.of()));
             // A builder instance starts from its origin's builders (an executed origin keeps them under its id).
-            if (origin != null && !a.externalEdit() && origin.table().equals(a.table())) {
-                for (BuilderRecord br : ctx.catalog().builders(a.table(), origin.id())) {
-                    TableOps.put(ctx, b, Keys.builder(a.table(), a.version(), br.name()), br);
+            if (origin != null && !args.externalEdit() && origin.table().equals(args.table())) {
+                for (BuilderRecord br : ctx.catalog().builders(args.table(), origin.id())) {
+                    TableOps.put(ctx, b, Keys.builder(args.table(), args.version(), br.name()), br);
                 }
             }
         }
     }
 
     public static final class DeleteInstance extends Op {
-        private final DeleteInstanceArgs a;
+        private final DeleteInstanceArgs args;
 
-        public DeleteInstance(DeleteInstanceArgs a) {
-            super("deleteInstance", a);
-            Names.table(a.table());
-            Names.instance(a.instanceId());
-            this.a = a;
+        public DeleteInstance(DeleteInstanceArgs args) {
+            super("deleteInstance", args);
+            Names.table(args.table());
+            Names.instance(args.instanceId());
+            this.args = args;
         }
 
         @Override
         protected List<LockReq> locks(ProcessContext ctx) {
-            return exclusive(LockManager.instance(a.table(), a.instanceId()));
+            return exclusive(LockManager.instance(args.table(), args.instanceId()));
         }
 
         @Override
         protected void validate(ProcessContext ctx) {
-            ctx.catalog().requireTable(a.table());
-            ctx.catalog().requireInstance(a.table(), a.instanceId());
+            ctx.catalog().requireTable(args.table());
+            ctx.catalog().requireInstance(args.table(), args.instanceId());
         }
 
         @Override
         protected void run(ProcessContext ctx) throws InterruptedException {
-            dropping(ctx, List.of(ctx.catalog().requireInstance(a.table(), a.instanceId())), () -> super.run(ctx));
+            dropping(ctx, List.of(ctx.catalog().requireInstance(args.table(), args.instanceId())),
+                    () -> super.run(ctx));
         }
 
         @Override
-        protected void apply(ProcessContext ctx, WriteBatch b) {
+        protected void apply(ProcessContext ctx, Batch b) {
             Catalog cat = ctx.catalog();
-            InstanceRecord r = cat.requireInstance(a.table(), a.instanceId());
-            try {
-                deleteInstances(ctx, b, List.of(r));
-                if (r.temporary()) {
-                    Path staging = Artifacts.staging(ctx.vault.dir(), a.table(), r.id());
-                    ctx.onDurable(() -> Artifacts.deleteTree(staging));
-                }
-                // A temporary instance's builders sit under its version, a materialized one's under its id.
-                String owner = r.temporary() ? r.version() : r.id();
-                for (BuilderRecord br : cat.builders(a.table(), owner)) {
-                    b.delete(ctx.vault.store().meta, Keys.builder(a.table(), owner, br.name()));
-                }
-                TableRecord t = cat.requireTable(a.table());
-                if (a.instanceId().equals(t.artifactInstance())) {
-                    TableOps.put(ctx, b, Keys.table(a.table()), new TableRecord(t.name(), t.description(),
-                            t.sideEffects(), t.multipleArtifacts(), t.created(), null));
-                }
-            } catch (RocksDBException e) {
-                throw Store.io(e);
+            InstanceRecord r = cat.requireInstance(args.table(), args.instanceId());
+            deleteInstances(ctx, b, List.of(r));
+            if (r.temporary()) {
+                Path staging = Artifacts.staging(ctx.vault.dir(), args.table(), r.id());
+                ctx.onDurable(() -> Artifacts.deleteTree(staging));
+            }
+            // A temporary instance's builders sit under its version, a materialized one's under its id.
+            String owner = r.temporary() ? r.version() : r.id();
+            for (BuilderRecord br : cat.builders(args.table(), owner)) {
+                b.delete(ctx.vault.store().meta, Keys.builder(args.table(), owner, br.name()));
+            }
+            TableRecord t = cat.requireTable(args.table());
+            if (args.instanceId().equals(t.artifactInstance())) {
+                TableOps.put(ctx, b, Keys.table(args.table()), new TableRecord(t.name(), t.description(),
+                        t.sideEffects(), t.multipleArtifacts(), t.created(), null));
             }
         }
     }
@@ -194,7 +191,7 @@ public final class InstanceOps {
      * checksums, and, once durable, of their artifact folders. Callers build and write the batch inside
      * {@link #dropping}.
      */
-    static void deleteInstances(ProcessContext ctx, WriteBatch b, List<InstanceRecord> gone) throws RocksDBException {
+    static void deleteInstances(ProcessContext ctx, Batch b, List<InstanceRecord> gone) {
         Store s = ctx.vault.store();
         if (!holdCells(gone)) {
             for (InstanceRecord r : gone) {
@@ -250,64 +247,61 @@ public final class InstanceOps {
     }
 
     public static final class PutBuilder extends Op {
-        private final PutBuilderArgs a;
+        private final PutBuilderArgs args;
 
-        public PutBuilder(PutBuilderArgs a) {
-            super("putBuilder", a);
-            Names.table(a.table());
-            Names.version(a.version());
-            this.a = a;
+        public PutBuilder(PutBuilderArgs args) {
+            super("putBuilder", args);
+            Names.table(args.table());
+            Names.version(args.version());
+            this.args = args;
         }
 
         @Override
         protected List<LockReq> locks(ProcessContext ctx) {
-            return exclusive(LockManager.instance(a.table(), Names.temp(a.version())));
+            return exclusive(LockManager.instance(args.table(), Names.temp(args.version())));
         }
 
         @Override
         protected void validate(ProcessContext ctx) {
-            requireBuildable(ctx, a.table(), a.version());
+            requireBuildable(ctx, args.table(), args.version());
         }
 
         @Override
-        protected void apply(ProcessContext ctx, WriteBatch b) {
-            TableOps.put(ctx, b, Keys.builder(a.table(), a.version(), a.name()),
-                    new BuilderRecord(a.name(), a.format(), a.text()));
+        protected void apply(ProcessContext ctx, Batch b) {
+            TableOps.put(ctx, b, Keys.builder(args.table(), args.version(), args.name()),
+                    new BuilderRecord(args.name(), args.format(), args.text()));
         }
     }
 
     public static final class DeleteBuilder extends Op {
-        private final DeleteBuilderArgs a;
+        private final DeleteBuilderArgs args;
 
-        public DeleteBuilder(DeleteBuilderArgs a) {
-            super("deleteBuilder", a);
-            Names.table(a.table());
-            Names.version(a.version());
-            Names.builder(a.name());
-            this.a = a;
+        public DeleteBuilder(DeleteBuilderArgs args) {
+            super("deleteBuilder", args);
+            Names.table(args.table());
+            Names.version(args.version());
+            Names.builder(args.name());
+            this.args = args;
         }
 
         @Override
         protected List<LockReq> locks(ProcessContext ctx) {
-            return exclusive(LockManager.instance(a.table(), Names.temp(a.version())));
+            return exclusive(LockManager.instance(args.table(), Names.temp(args.version())));
         }
 
         @Override
         protected void validate(ProcessContext ctx) {
-            requireBuildable(ctx, a.table(), a.version());
-            if (ctx.vault.store().get(ctx.vault.store().meta, Keys.builder(a.table(), a.version(), a.name())) == null) {
-                throw new TvArgumentException(ErrorCode.NOT_FOUND, "builder '" + a.name() + "' does not exist on "
-                        + Names.temp(a.version()) + " of table '" + a.table() + "'; list them with builders()");
+            requireBuildable(ctx, args.table(), args.version());
+            Store s = ctx.vault.store();
+            if (s.get(s.meta, Keys.builder(args.table(), args.version(), args.name())) == null) {
+                throw new TvArgumentException(ErrorCode.NOT_FOUND, "builder '" + args.name() + "' does not exist on "
+                        + Names.temp(args.version()) + " of table '" + args.table() + "'; list them with builders()");
             }
         }
 
         @Override
-        protected void apply(ProcessContext ctx, WriteBatch b) {
-            try {
-                b.delete(ctx.vault.store().meta, Keys.builder(a.table(), a.version(), a.name()));
-            } catch (RocksDBException e) {
-                throw Store.io(e);
-            }
+        protected void apply(ProcessContext ctx, Batch b) {
+            b.delete(ctx.vault.store().meta, Keys.builder(args.table(), args.version(), args.name()));
         }
     }
 }

@@ -16,10 +16,9 @@ import dev.tablevault.engine.data.Names;
 import dev.tablevault.engine.lock.LockManager;
 import dev.tablevault.engine.process.Op;
 import dev.tablevault.engine.process.ProcessContext;
+import dev.tablevault.engine.store.Batch;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;
-import org.rocksdb.RocksDBException;
-import org.rocksdb.WriteBatch;
 
 import java.util.List;
 
@@ -29,137 +28,125 @@ public final class TableOps {
     }
 
     public static final class CreateTable extends Op {
-        private final CreateTableArgs a;
+        private final CreateTableArgs args;
 
-        public CreateTable(CreateTableArgs a) {
-            super("createTable", a);
-            Names.table(a.table());
-            this.a = a;
+        public CreateTable(CreateTableArgs args) {
+            super("createTable", args);
+            Names.table(args.table());
+            this.args = args;
         }
 
         @Override
         protected List<LockReq> locks(ProcessContext ctx) {
-            return exclusive(LockManager.table(a.table()));
+            return exclusive(LockManager.table(args.table()));
         }
 
         @Override
         protected void validate(ProcessContext ctx) {
-            if (ctx.catalog().table(a.table()).isPresent()) {
-                throw new TvArgumentException(ErrorCode.ALREADY_EXISTS, "table '" + a.table()
+            if (ctx.catalog().table(args.table()).isPresent()) {
+                throw new TvArgumentException(ErrorCode.ALREADY_EXISTS, "table '" + args.table()
                         + "' already exists; choose another name or delete it first");
             }
         }
 
         @Override
-        protected void apply(ProcessContext ctx, WriteBatch b) {
-            put(ctx, b, Keys.table(a.table()), new TableRecord(a.table(), a.description(), a.sideEffects(),
-                    a.multipleArtifacts(), ctx.started, null));
+        protected void apply(ProcessContext ctx, Batch b) {
+            put(ctx, b, Keys.table(args.table()), new TableRecord(args.table(), args.description(), args.sideEffects(),
+                    args.multipleArtifacts(), ctx.started, null));
         }
     }
 
     public static final class RenameTable extends Op {
-        private final RenameTableArgs a;
+        private final RenameTableArgs args;
 
-        public RenameTable(RenameTableArgs a) {
-            super("renameTable", a);
-            Names.table(a.table());
-            Names.table(a.newName());
-            if (a.table().equals(a.newName())) {
-                throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "cannot rename table '" + a.table()
+        public RenameTable(RenameTableArgs args) {
+            super("renameTable", args);
+            Names.table(args.table());
+            Names.table(args.newName());
+            if (args.table().equals(args.newName())) {
+                throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "cannot rename table '" + args.table()
                         + "' to itself");
             }
-            this.a = a;
+            this.args = args;
         }
 
         @Override
         protected List<LockReq> locks(ProcessContext ctx) {
-            return List.of(new LockReq(LockManager.table(a.table()), LockMode.EXCLUSIVE),
-                    new LockReq(LockManager.table(a.newName()), LockMode.EXCLUSIVE));
+            return List.of(new LockReq(LockManager.table(args.table()), LockMode.EXCLUSIVE),
+                    new LockReq(LockManager.table(args.newName()), LockMode.EXCLUSIVE));
         }
 
         @Override
         protected void validate(ProcessContext ctx) {
-            ctx.catalog().requireTable(a.table());
-            if (ctx.catalog().table(a.newName()).isPresent()) {
-                throw new TvArgumentException(ErrorCode.ALREADY_EXISTS, "cannot rename table '" + a.table()
-                        + "' to '" + a.newName() + "': that table already exists");
+            ctx.catalog().requireTable(args.table());
+            if (ctx.catalog().table(args.newName()).isPresent()) {
+                throw new TvArgumentException(ErrorCode.ALREADY_EXISTS, "cannot rename table '" + args.table()
+                        + "' to '" + args.newName() + "': that table already exists");
             }
         }
 
         @Override
-        protected void apply(ProcessContext ctx, WriteBatch b) {
+        protected void apply(ProcessContext ctx, Batch b) {
             Catalog cat = ctx.catalog();
             Store s = ctx.vault.store();
-            TableRecord t = cat.requireTable(a.table());
-            try {
-                b.delete(s.meta, Keys.table(a.table()));
-                put(ctx, b, Keys.table(a.newName()), t.renamed(a.newName()));
-                for (InstanceRecord r : cat.instances(a.table())) {
-                    b.delete(s.meta, Keys.instance(a.table(), r.id()));
-                    put(ctx, b, Keys.instance(a.newName(), r.id()), r.inTable(a.newName()));
-                }
-                ctx.onDurable(() -> Artifacts.renameStaging(ctx.vault.dir(), a.table(), a.newName()));
-                for (String[] k : cat.builderKeys(a.table())) {
-                    byte[] v = s.get(s.meta, Keys.builder(a.table(), k[2], k[3]));
-                    b.delete(s.meta, Keys.builder(a.table(), k[2], k[3]));
-                    put(ctx, b, Keys.builder(a.newName(), k[2], k[3]),
-                            Codec.decode(v, BuilderRecord.class, "builder " + k[3]));
-                }
-            } catch (RocksDBException e) {
-                throw Store.io(e);
+            TableRecord t = cat.requireTable(args.table());
+            b.delete(s.meta, Keys.table(args.table()));
+            put(ctx, b, Keys.table(args.newName()), t.renamed(args.newName()));
+            for (InstanceRecord r : cat.instances(args.table())) {
+                b.delete(s.meta, Keys.instance(args.table(), r.id()));
+                put(ctx, b, Keys.instance(args.newName(), r.id()), r.inTable(args.newName()));
+            }
+            ctx.onDurable(() -> Artifacts.renameStaging(ctx.vault.dir(), args.table(), args.newName()));
+            for (String[] k : cat.builderKeys(args.table())) {
+                byte[] v = s.get(s.meta, Keys.builder(args.table(), k[2], k[3]));
+                b.delete(s.meta, Keys.builder(args.table(), k[2], k[3]));
+                put(ctx, b, Keys.builder(args.newName(), k[2], k[3]),
+                        Codec.decode(v, BuilderRecord.class, "builder " + k[3]));
             }
         }
     }
 
     public static final class DeleteTable extends Op {
-        private final DeleteTableArgs a;
+        private final DeleteTableArgs args;
         /** The table's instances, read once under the lock by {@link #run} for {@link #apply}. */
         private List<InstanceRecord> instances;
 
-        public DeleteTable(DeleteTableArgs a) {
-            super("deleteTable", a);
-            Names.table(a.table());
-            this.a = a;
+        public DeleteTable(DeleteTableArgs args) {
+            super("deleteTable", args);
+            Names.table(args.table());
+            this.args = args;
         }
 
         @Override
         protected List<LockReq> locks(ProcessContext ctx) {
-            return exclusive(LockManager.table(a.table()));
+            return exclusive(LockManager.table(args.table()));
         }
 
         @Override
         protected void validate(ProcessContext ctx) {
-            ctx.catalog().requireTable(a.table());
+            ctx.catalog().requireTable(args.table());
         }
 
         @Override
         protected void run(ProcessContext ctx) throws InterruptedException {
-            instances = ctx.catalog().instances(a.table());
+            instances = ctx.catalog().instances(args.table());
             InstanceOps.dropping(ctx, instances, () -> super.run(ctx));
         }
 
         @Override
-        protected void apply(ProcessContext ctx, WriteBatch b) {
+        protected void apply(ProcessContext ctx, Batch b) {
             Catalog cat = ctx.catalog();
             Store s = ctx.vault.store();
-            try {
-                b.delete(s.meta, Keys.table(a.table()));
-                InstanceOps.deleteInstances(ctx, b, instances);
-                ctx.onDurable(() -> Artifacts.deleteTree(Artifacts.stagingRoot(ctx.vault.dir(), a.table())));
-                for (String[] k : cat.builderKeys(a.table())) {
-                    b.delete(s.meta, Keys.builder(a.table(), k[2], k[3]));
-                }
-            } catch (RocksDBException e) {
-                throw Store.io(e);
+            b.delete(s.meta, Keys.table(args.table()));
+            InstanceOps.deleteInstances(ctx, b, instances);
+            ctx.onDurable(() -> Artifacts.deleteTree(Artifacts.stagingRoot(ctx.vault.dir(), args.table())));
+            for (String[] k : cat.builderKeys(args.table())) {
+                b.delete(s.meta, Keys.builder(args.table(), k[2], k[3]));
             }
         }
     }
 
-    public static void put(ProcessContext ctx, WriteBatch b, byte[] key, Object record) {
-        try {
-            b.put(ctx.vault.store().meta, key, Codec.encode(record));
-        } catch (RocksDBException e) {
-            throw Store.io(e);
-        }
+    public static void put(ProcessContext ctx, Batch b, byte[] key, Object record) {
+        b.put(ctx.vault.store().meta, key, Codec.encode(record));
     }
 }

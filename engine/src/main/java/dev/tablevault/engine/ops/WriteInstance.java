@@ -21,10 +21,9 @@ import dev.tablevault.engine.data.Names;
 import dev.tablevault.engine.lock.LockManager;
 import dev.tablevault.engine.process.Op;
 import dev.tablevault.engine.process.ProcessContext;
+import dev.tablevault.engine.store.Batch;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;
-import org.rocksdb.RocksDBException;
-import org.rocksdb.WriteBatch;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,20 +41,20 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class WriteInstance extends Op {
     /** Rows per checkpoint batch. */
     public static final int BATCH_ROWS = 16 * 1024;
-    private final WriteInstanceArgs a;
+    private final WriteInstanceArgs args;
     private final Frame frame;
 
     /** From a call: validates names and the frame. */
     public WriteInstance(String table, String version, Frame frame) {
         super("writeInstance", validArgs(table, version, frame));
-        this.a = (WriteInstanceArgs) args();
+        this.args = (WriteInstanceArgs) args();
         this.frame = frame;
     }
 
     /** From the log: the frame is not at hand. */
-    public WriteInstance(WriteInstanceArgs a) {
-        super("writeInstance", a);
-        this.a = a;
+    public WriteInstance(WriteInstanceArgs args) {
+        super("writeInstance", args);
+        this.args = args;
         this.frame = null;
     }
 
@@ -88,18 +87,18 @@ public final class WriteInstance extends Op {
     protected void checkResumable(ProcessContext ctx) {
         if (!ctx.setupDone && frame == null) {
             throw new TvProcessException(ErrorCode.PROCESS_STATE, "process " + ctx.pid + " (writeInstance of '"
-                    + a.table() + "') paused before its frame was fully staged; call writeInstance again with the"
+                    + args.table() + "') paused before its frame was fully staged; call writeInstance again with the"
                     + " same frame and process id, or stopProcess it");
         }
     }
 
     private String temp() {
-        return Names.temp(a.version());
+        return Names.temp(args.version());
     }
 
     @Override
     protected List<LockReq> locks(ProcessContext ctx) {
-        return materializeLocks(ctx, a.table(), a.version(), false);
+        return materializeLocks(ctx, args.table(), args.version(), false);
     }
 
     /**
@@ -127,12 +126,12 @@ public final class WriteInstance extends Op {
     @Override
     protected void validate(ProcessContext ctx) {
         Catalog cat = ctx.catalog();
-        cat.requireTable(a.table());
-        InstanceRecord t = cat.instance(a.table(), temp()).orElseThrow(() -> new TvArgumentException(
-                ErrorCode.NOT_FOUND, "table '" + a.table() + "' has no temporary instance " + temp()
-                + "; createInstance with externalEdit(true) and version '" + a.version() + "' first"));
+        cat.requireTable(args.table());
+        InstanceRecord t = cat.instance(args.table(), temp()).orElseThrow(() -> new TvArgumentException(
+                ErrorCode.NOT_FOUND, "table '" + args.table() + "' has no temporary instance " + temp()
+                + "; createInstance with externalEdit(true) and version '" + args.version() + "' first"));
         if (!t.externalEdit()) {
-            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "instance " + temp() + " of table '" + a.table()
+            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "instance " + temp() + " of table '" + args.table()
                     + "' is not external-edit; create it with InstanceOptions.externalEdit(true) to write it");
         }
     }
@@ -144,31 +143,30 @@ public final class WriteInstance extends Op {
             p = new WriteProgress(ctx.vault.nextInstanceKey(), newId(ctx), ctx.started, 0);
         }
         Store s = ctx.vault.store();
-        int rows = (int) a.rows();
+        int rows = (int) args.rows();
         while (!ctx.setupDone) {
             ctx.checkStop();
             int from = (int) p.rows();
             int to = Math.min(rows, from + BATCH_ROWS);
-            try (WriteBatch b = new WriteBatch()) {
+            try (Batch b = new Batch()) {
                 FrameStore.putRows(s, b, p.instanceKey(), frame, from, to);
                 p = new WriteProgress(p.instanceKey(), p.newId(), p.startTime(), to);
                 ctx.setupDone = to == rows;
                 ctx.checkpoint(b, "stage", p, ctx.setupDone ? ProcessState.RUNNING : ProcessState.SETUP);
-            } catch (RocksDBException e) {
-                throw Store.io(e);
             }
             ctx.crash("staged");
         }
         WriteProgress done = p;
-        if (a.columns().stream().anyMatch(c -> c.type() == ColumnType.ARTIFACT)) {
-            Artifacts.check(ctx.vault.dir(), p.instanceKey(), new ChunkTable(s, p.instanceKey(), a.columns(), p.rows()),
-                    List.of(Artifacts.staging(ctx.vault.dir(), a.table(), temp())), Artifacts.Source.WRITE);
+        if (args.columns().stream().anyMatch(c -> c.type() == ColumnType.ARTIFACT)) {
+            Artifacts.check(ctx.vault.dir(), p.instanceKey(),
+                    new ChunkTable(s, p.instanceKey(), args.columns(), p.rows()),
+                    List.of(Artifacts.staging(ctx.vault.dir(), args.table(), temp())), Artifacts.Source.WRITE);
         }
         ctx.commit(b -> materialize(ctx, b, done, true));
     }
 
     private String newId(ProcessContext ctx) {
-        return a.version() + "_" + ctx.started + "_" + String.format("%08x", ThreadLocalRandom.current().nextInt());
+        return args.version() + "_" + ctx.started + "_" + String.format("%08x", ThreadLocalRandom.current().nextInt());
     }
 
     /**
@@ -176,21 +174,17 @@ public final class WriteInstance extends Op {
      * no record ever pointed at that folder, and the staged originals stay in the staging folder.
      */
     @Override
-    protected void revert(ProcessContext ctx, WriteBatch b) {
+    protected void revert(ProcessContext ctx, Batch b) {
         WriteProgress p = (WriteProgress) ctx.lastProgress;
         if (p != null) {
-            try {
-                b.deleteRange(ctx.vault.store().data, Keys.instanceStart(p.instanceKey()),
-                        Keys.instanceStart(p.instanceKey() + 1));
-            } catch (RocksDBException e) {
-                throw Store.io(e);
-            }
+            b.deleteRange(ctx.vault.store().data, Keys.instanceStart(p.instanceKey()),
+                    Keys.instanceStart(p.instanceKey() + 1));
             Artifacts.delete(ctx.vault.dir(), p.instanceKey());
         }
     }
 
     @Override
-    protected void materializePartial(ProcessContext ctx, WriteBatch b) {
+    protected void materializePartial(ProcessContext ctx, Batch b) {
         WriteProgress p = (WriteProgress) ctx.lastProgress;
         if (p == null) {
             p = new WriteProgress(0, newId(ctx), ctx.started, 0);
@@ -204,18 +198,18 @@ public final class WriteInstance extends Op {
      * partial one (stop with materialize) keeps no artifacts; its staging folder stays until the version's next
      * external-edit instance is created.
      */
-    private void materialize(ProcessContext ctx, WriteBatch b, WriteProgress p, boolean success) {
+    private void materialize(ProcessContext ctx, Batch b, WriteProgress p, boolean success) {
         Artifacts.seal(ctx.vault.store(), ctx.vault.dir(), ctx.vault.options().durability(), b, p.instanceKey(),
                 List.of());
         if (success) {
-            Path staging = Artifacts.staging(ctx.vault.dir(), a.table(), temp());
+            Path staging = Artifacts.staging(ctx.vault.dir(), args.table(), temp());
             ctx.onDurable(() -> Artifacts.deleteTree(staging));
         }
         Catalog cat = ctx.catalog();
-        InstanceRecord temp = cat.requireInstance(a.table(), temp());
+        InstanceRecord temp = cat.requireInstance(args.table(), temp());
         InstanceRecord origin = temp.originId() == null ? null
                 : cat.instance(temp.originTable(), temp.originId()).orElse(null);
-        flip(ctx, b, a.table(), a.version(), p.newId(), p.instanceKey(), a.columns(),
+        flip(ctx, b, args.table(), args.version(), p.newId(), p.instanceKey(), args.columns(),
                 changedColumns(ctx.vault.store(), origin, p), p.rows(), success, List.of(), List.of(), List.of(), null,
                 null);
     }
@@ -237,7 +231,7 @@ public final class WriteInstance extends Op {
         return out;
     }
 
-    public static void flip(ProcessContext ctx, WriteBatch b, String tableName, String version, String newId, long key,
+    public static void flip(ProcessContext ctx, Batch b, String tableName, String version, String newId, long key,
                      List<Column> columns, List<String> changed, long rows, boolean success,
                      List<DepRecord> deps, List<Long> columnKeys, List<Integer> columnSlots, String originTable,
                      String originId) {
@@ -251,37 +245,33 @@ public final class WriteInstance extends Op {
         InstanceRecord origin = oId == null ? null : cat.instance(oTable, oId).orElse(null);
         long now = ctx.vault.clock().millis();
         long changedTime = changed.isEmpty() && origin != null ? origin.changedTime() : now;
-        try {
-            b.delete(s.meta, Keys.instance(tableName, tempId));
-            TableOps.put(ctx, b, Keys.instance(tableName, newId), new InstanceRecord(tableName, newId,
-                    version, false, temp.externalEdit(), oTable, oId, temp.description(),
-                    columns, changed, rows, success, true, changedTime, now, ctx.pid, key, deps, columnKeys,
-                    columnSlots, columnTimes(columns, changed, origin, now)));
-            if (success && !table.multipleArtifacts()) {
-                TableOps.put(ctx, b, Keys.table(tableName), new TableRecord(table.name(), table.description(),
-                        table.sideEffects(), table.multipleArtifacts(), table.created(), newId));
-            }
-            if (table.sideEffects() && !changed.isEmpty()) {
-                for (InstanceRecord r : cat.instances(tableName)) {
-                    if (!r.temporary() && r.active()) {
-                        TableOps.put(ctx, b, Keys.instance(tableName, r.id()), r.deactivated());
-                    }
+        b.delete(s.meta, Keys.instance(tableName, tempId));
+        TableOps.put(ctx, b, Keys.instance(tableName, newId), new InstanceRecord(tableName, newId,
+                version, false, temp.externalEdit(), oTable, oId, temp.description(),
+                columns, changed, rows, success, true, changedTime, now, ctx.pid, key, deps, columnKeys,
+                columnSlots, columnTimes(columns, changed, origin, now)));
+        if (success && !table.multipleArtifacts()) {
+            TableOps.put(ctx, b, Keys.table(tableName), new TableRecord(table.name(), table.description(),
+                    table.sideEffects(), table.multipleArtifacts(), table.created(), newId));
+        }
+        if (table.sideEffects() && !changed.isEmpty()) {
+            for (InstanceRecord r : cat.instances(tableName)) {
+                if (!r.temporary() && r.active()) {
+                    TableOps.put(ctx, b, Keys.instance(tableName, r.id()), r.deactivated());
                 }
             }
-        } catch (RocksDBException e) {
-            throw Store.io(e);
         }
     }
 
     /** Columns that are new or differ from the origin's; all of them without an origin or when rows differ. */
     private List<String> changedColumns(Store s, InstanceRecord origin, WriteProgress p) {
-        List<String> all = a.columns().stream().map(Column::name).toList();
+        List<String> all = args.columns().stream().map(Column::name).toList();
         if (origin == null || origin.rows() != p.rows()) {
             return all;
         }
         Set<String> changed = new HashSet<>();
-        for (int c = 0; c < a.columns().size(); c++) {
-            Column col = a.columns().get(c);
+        for (int c = 0; c < args.columns().size(); c++) {
+            Column col = args.columns().get(c);
             int oc = origin.columns().indexOf(col);
             if (oc < 0) {
                 changed.add(col.name());

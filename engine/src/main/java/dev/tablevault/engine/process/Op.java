@@ -1,7 +1,7 @@
 package dev.tablevault.engine.process;
 
 import dev.tablevault.api.LockMode;
-import org.rocksdb.WriteBatch;
+import dev.tablevault.engine.store.Batch;
 
 import java.util.List;
 
@@ -48,7 +48,7 @@ public abstract class Op {
     protected abstract void validate(ProcessContext ctx) throws InterruptedException;
 
     /** The changes of a one-step operation, added to the commit batch. */
-    protected void apply(ProcessContext ctx, WriteBatch batch) {
+    protected void apply(ProcessContext ctx, Batch batch) {
         throw new UnsupportedOperationException(name() + " has no single step");
     }
 
@@ -58,7 +58,7 @@ public abstract class Op {
     }
 
     /** Adds what undoes this operation's staged effects (not its committed ones: it has none) to a batch. */
-    protected void revert(ProcessContext ctx, WriteBatch batch) {
+    protected void revert(ProcessContext ctx, Batch batch) {
     }
 
     /** True when the operation stages data while in SETUP; a restart reverts it if setup had not finished. */
@@ -78,7 +78,7 @@ public abstract class Op {
     }
 
     /** Adds the materialization of the partial result as an unsuccessful instance. */
-    protected void materializePartial(ProcessContext ctx, WriteBatch batch) {
+    protected void materializePartial(ProcessContext ctx, Batch batch) {
         throw new UnsupportedOperationException(name());
     }
 }

@@ -7,10 +7,8 @@ import dev.tablevault.engine.codec.Records.LogEntry;
 import dev.tablevault.engine.codec.Records.ProcessRecord;
 import dev.tablevault.engine.data.Catalog;
 import dev.tablevault.engine.lock.LockManager;
+import dev.tablevault.engine.store.Batch;
 import dev.tablevault.engine.store.Keys;
-import dev.tablevault.engine.store.Store;
-import org.rocksdb.RocksDBException;
-import org.rocksdb.WriteBatch;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -120,7 +118,7 @@ public final class ProcessContext {
      * Commits one checkpoint: the caller's changes in {@code batch}, the progress entry and the process record
      * (with BEGIN, LOCKS and lock records the first time), in one atomic write.
      */
-    public void checkpoint(WriteBatch batch, String step, Object progress, ProcessState state) {
+    public void checkpoint(Batch batch, String step, Object progress, ProcessState state) {
         boolean written = false;
         try {
             ProcessRecord rec = record(state, null);
@@ -134,8 +132,6 @@ public final class ProcessContext {
             record = rec;
             persisted = true;
             lastProgress = progress;
-        } catch (RocksDBException e) {
-            throw Store.io(e);
         } finally {
             afterWrite(written);
         }
@@ -158,7 +154,7 @@ public final class ProcessContext {
     }
 
     /** Adds the process record and its lock records, and on first persistence BEGIN and LOCKS. */
-    void putPersistentState(WriteBatch batch, ProcessRecord rec) throws RocksDBException {
+    void putPersistentState(Batch batch, ProcessRecord rec) {
         batch.put(vault.store().proc, Keys.process(pid), Codec.encode(rec));
         for (LockManager.Held h : vault.lockManager().heldBy(pid)) {
             batch.put(vault.store().locks, Keys.lock(h.resource(), pid),
@@ -171,7 +167,7 @@ public final class ProcessContext {
      * Adds BEGIN (the arguments) and LOCKS unless the log already has them: until a batch of this process has
      * been written, every batch it builds (a failed one built again included) starts its log.
      */
-    void putBegin(WriteBatch batch, ProcessRecord rec) throws RocksDBException {
+    void putBegin(Batch batch, ProcessRecord rec) {
         if (persisted) {
             return;
         }
@@ -190,10 +186,10 @@ public final class ProcessContext {
      * The final step: the caller's changes, the history entry and the removal of the process record, its
      * log and its lock records, in one atomic write; then the in-memory locks are released.
      */
-    public void commit(Consumer<WriteBatch> changes) {
+    public void commit(Consumer<Batch> changes) {
         crash("commit");
         boolean written = false;
-        try (WriteBatch b = new WriteBatch()) {
+        try (Batch b = new Batch()) {
             changes.accept(b);
             vault.processes().finish(this, b, ProcessState.COMMITTED, null);
             vault.store().write(b);

@@ -10,10 +10,9 @@ import dev.tablevault.engine.codec.Codec;
 import dev.tablevault.engine.codec.Records.LogEntry;
 import dev.tablevault.engine.codec.Records.ProcessRecord;
 import dev.tablevault.engine.lock.LockManager;
+import dev.tablevault.engine.store.Batch;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;
-import org.rocksdb.RocksDBException;
-import org.rocksdb.WriteBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -203,13 +202,11 @@ public final class Processes implements LockManager.Holders {
     }
 
     private void writePause(ProcessContext ctx, ProcessRecord rec) {
-        try (WriteBatch b = new WriteBatch()) {
+        try (Batch b = new Batch()) {
             ctx.putPersistentState(b, rec);
             vault.store().write(b);
             ctx.record = rec;
             ctx.persisted = true;
-        } catch (RocksDBException e) {
-            throw Store.io(e);
         }
     }
 
@@ -224,7 +221,7 @@ public final class Processes implements LockManager.Holders {
     }
 
     private void writeRevert(ProcessContext ctx, String error) {
-        try (WriteBatch b = new WriteBatch()) {
+        try (Batch b = new Batch()) {
             if (ctx.persisted || ctx.lastProgress != null) {
                 ctx.op.revert(ctx, b);
             }
@@ -237,7 +234,7 @@ public final class Processes implements LockManager.Holders {
 
     /** Ends a process on a stop request, reverting or materializing its partial result, in one batch. */
     private void writeStop(ProcessContext ctx, boolean materialize, String by) {
-        try (WriteBatch b = new WriteBatch()) {
+        try (Batch b = new Batch()) {
             stopInto(ctx, b, materialize, by);
             vault.store().write(b);
         }
@@ -299,7 +296,7 @@ public final class Processes implements LockManager.Holders {
     }
 
     /** Adds the stop of {@code ctx} (revert or partial materialize, then its end record) to a batch. */
-    void stopInto(ProcessContext ctx, WriteBatch b, boolean materialize, String by) {
+    void stopInto(ProcessContext ctx, Batch b, boolean materialize, String by) {
         if (materialize) {
             ctx.op.materializePartial(ctx, b);
         } else {
@@ -312,24 +309,20 @@ public final class Processes implements LockManager.Holders {
      * Adds the end of a process to a batch: history entry, and removal of its record, log and lock records.
      * Changes nothing in {@code ctx}, so a batch that failed can be built again.
      */
-    void finish(ProcessContext ctx, WriteBatch b, ProcessState state, String error) {
+    void finish(ProcessContext ctx, Batch b, ProcessState state, String error) {
         Store s = vault.store();
-        try {
-            if (ctx.persisted) {
-                b.delete(s.proc, Keys.process(ctx.pid));
-                for (LockManager.Held h : vault.lockManager().heldBy(ctx.pid)) {
-                    b.delete(s.locks, Keys.lock(h.resource(), ctx.pid));
-                }
+        if (ctx.persisted) {
+            b.delete(s.proc, Keys.process(ctx.pid));
+            for (LockManager.Held h : vault.lockManager().heldBy(ctx.pid)) {
+                b.delete(s.locks, Keys.lock(h.resource(), ctx.pid));
             }
-            ProcessRecord fin = ctx.record(state, error);
-            ctx.putBegin(b, fin);
-            b.put(s.proc, Keys.logEntry(ctx.pid, ctx.nextSeq), Codec.encode(new LogEntry(ctx.nextSeq, "END",
-                    state.name(), fin.updated(), error == null ? "" : error)));
-            b.put(s.proc, Keys.finished(ctx.pid), Codec.encode(fin));
-            b.put(s.proc, Keys.historyOrder(fin.updated(), ctx.pid), new byte[0]);
-        } catch (RocksDBException e) {
-            throw Store.io(e);
         }
+        ProcessRecord fin = ctx.record(state, error);
+        ctx.putBegin(b, fin);
+        b.put(s.proc, Keys.logEntry(ctx.pid, ctx.nextSeq), Codec.encode(new LogEntry(ctx.nextSeq, "END",
+                state.name(), fin.updated(), error == null ? "" : error)));
+        b.put(s.proc, Keys.finished(ctx.pid), Codec.encode(fin));
+        b.put(s.proc, Keys.historyOrder(fin.updated(), ctx.pid), new byte[0]);
     }
 
     /** A context for a persisted process that is not running, e.g. the target of a stop. */
@@ -446,7 +439,7 @@ public final class Processes implements LockManager.Holders {
         try {
             ProcessContext probe = dormant(pid);
             if (!rec.setupDone()) {
-                try (WriteBatch b = new WriteBatch()) {
+                try (Batch b = new Batch()) {
                     probe.op.revert(probe, b);
                     finish(probe, b, ProcessState.REVERTED, "restart: its setup had not finished");
                     vault.store().write(b);
@@ -472,11 +465,9 @@ public final class Processes implements LockManager.Holders {
     }
 
     private void putRecord(ProcessRecord rec) {
-        try (WriteBatch b = new WriteBatch()) {
+        try (Batch b = new Batch()) {
             b.put(vault.store().proc, Keys.process(rec.id()), Codec.encode(rec));
             vault.store().write(b);
-        } catch (RocksDBException e) {
-            throw Store.io(e);
         }
     }
 

@@ -17,12 +17,12 @@ import java.util.List;
  * {@code force} is never needed to take it over.
  */
 public final class StopOp extends Op {
-    private final StopArgs a;
+    private final StopArgs args;
 
-    public StopOp(StopArgs a) {
-        super("stopProcess", a);
-        Names.processId(a.target());
-        this.a = a;
+    public StopOp(StopArgs args) {
+        super("stopProcess", args);
+        Names.processId(args.target());
+        this.args = args;
     }
 
     @Override
@@ -32,19 +32,19 @@ public final class StopOp extends Op {
 
     @Override
     protected void validate(ProcessContext ctx) {
-        if (a.target().equals(ctx.pid)) {
+        if (args.target().equals(ctx.pid)) {
             throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "process " + ctx.pid + " cannot stop itself");
         }
         Processes procs = ctx.vault.processes();
-        if (procs.isRunning(a.target())) {
+        if (procs.isRunning(args.target())) {
             return;
         }
-        ProcessRecord rec = procs.active(a.target());
+        ProcessRecord rec = procs.active(args.target());
         if (rec == null) {
-            throw procs.notActive(a.target());
+            throw procs.notActive(args.target());
         }
         if (rec.operation().equals(name())) {
-            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "process " + a.target()
+            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "process " + args.target()
                     + " is itself a stopProcess; resume it with resumeProcess instead");
         }
     }
@@ -52,27 +52,27 @@ public final class StopOp extends Op {
     @Override
     protected void run(ProcessContext ctx) throws InterruptedException {
         Processes procs = ctx.vault.processes();
-        ProcessContext live = procs.requestStop(a.target(), a.materialize(), ctx.pid);
+        ProcessContext live = procs.requestStop(args.target(), args.materialize(), ctx.pid);
         if (live != null) {
-            if (a.materialize() && !live.op.canMaterialize()) {
+            if (args.materialize() && !live.op.canMaterialize()) {
                 throw notMaterializable(live.op);
             }
             live.done.await();
             ProcessState end = live.endState;
             if (end != ProcessState.STOPPED && end != ProcessState.MATERIALIZED) {
-                throw new TvProcessException(ErrorCode.PROCESS_STATE, "process " + a.target() + " ended " + end
+                throw new TvProcessException(ErrorCode.PROCESS_STATE, "process " + args.target() + " ended " + end
                         + " before it reached a checkpoint where it could stop");
             }
             ctx.commit(b -> { });
             return;
         }
-        ProcessContext target = procs.dormant(a.target());
-        if (a.materialize() && !target.op.canMaterialize()) {
+        ProcessContext target = procs.dormant(args.target());
+        if (args.materialize() && !target.op.canMaterialize()) {
             throw notMaterializable(target.op);
         }
         procs.claim(target);
         try {
-            ctx.commit(b -> procs.stopInto(target, b, a.materialize(), ctx.pid));
+            ctx.commit(b -> procs.stopInto(target, b, args.materialize(), ctx.pid));
             ctx.vault.lockManager().releaseAll(target.pid);
         } finally {
             procs.unclaim(target);
@@ -80,7 +80,7 @@ public final class StopOp extends Op {
     }
 
     private TvArgumentException notMaterializable(Op target) {
-        return new TvArgumentException(ErrorCode.BAD_ARGUMENT, "process " + a.target() + " is a " + target.name()
+        return new TvArgumentException(ErrorCode.BAD_ARGUMENT, "process " + args.target() + " is a " + target.name()
                 + ": materialize applies to writeInstance and executeInstance only; stop it without materialize");
     }
 }

@@ -168,9 +168,9 @@ public final class Store implements AutoCloseable, Reads {
         return dir;
     }
 
-    /** A RocksDB failure outside a store call (while building a batch) as the engine's storage error. */
-    public static TvStorageException io(RocksDBException e) {
-        return new TvStorageException(ErrorCode.IO, "RocksDB: " + e.getMessage(), e);
+    /** Commits {@code batch} atomically with the vault's durability, as {@link #write(WriteBatch)} does. */
+    public void write(Batch batch) {
+        write(batch.changes());
     }
 
     /**
