@@ -56,6 +56,12 @@ public final class TableVault {
             throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "a read-only open cannot also create or restart"
                     + " the vault " + dir);
         }
+        if (dir.toAbsolutePath().toString().codePoints().anyMatch(Character::isSupplementaryCodePoint)) {
+            // RocksDB's JNI binding passes paths as modified UTF-8, which mangles these characters: the open
+            // would fail after the directory was made. Refuse before touching anything.
+            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "vault path " + dir + " has characters beyond"
+                    + " U+FFFF (such as emoji), which RocksDB cannot open; choose another path");
+        }
         Path db = dir.resolve("db");
         if (options.create()) {
             prepareNew(dir);

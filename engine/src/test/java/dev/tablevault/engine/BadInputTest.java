@@ -486,6 +486,22 @@ class BadInputTest {
         return Stream.of(
                 spec("invalid YAML", BuilderSpec.fromYaml("name: title\ntype: [column\n"), null, "YAML"),
                 spec("invalid JSON", BuilderSpec.fromJson("{\"name\": \"title\", "), null, "JSON"),
+                // Jackson would read an alias *a as the text "a", a repeated key as its last value, and only the
+                // first YAML document or JSON value: each is refused instead of silently changing the spec.
+                spec("YAML alias", BuilderSpec.fromYaml("name: &n title\ntype: column\nbuilder: *n\n"
+                        + "changedColumns: [title]\n"), null, "aliases are not supported (*n)"),
+                spec("YAML alias bomb", BuilderSpec.fromYaml(billionLaughs() + "name: title\n" + col), null,
+                        "aliases are not supported (*l0)"),
+                spec("YAML merge key", BuilderSpec.fromYaml("base: &b {type: column}\nname: title\n<<: *b\n"),
+                        null, "aliases are not supported (*b)"),
+                spec("YAML key twice", BuilderSpec.fromYaml("name: title\n" + col + "builder: range\n"), null,
+                        "Duplicate field 'builder'"),
+                spec("JSON key twice", BuilderSpec.fromJson("{\"name\": \"title\", \"name\": \"other\"}"), null,
+                        "Duplicate field 'name'"),
+                spec("second YAML document", BuilderSpec.fromYaml("name: title\n" + col + "---\nname: other\n"), null,
+                        "Trailing token"),
+                spec("JSON trailing text", BuilderSpec.fromJson("{\"name\": \"title\", \"type\": \"column\","
+                        + " \"builder\": \"template\", \"changedColumns\": [\"title\"]} {}"), null, "Trailing token"),
                 spec("not a mapping", BuilderSpec.fromYaml("- a\n- b\n"), "?", "spec"),
                 spec("empty text", BuilderSpec.fromYaml(""), "?", "spec"),
                 spec("missing name", BuilderSpec.fromYaml(col), "?", "name"),
@@ -567,6 +583,16 @@ class BadInputTest {
                         + "changedColumns: [title]\narguments: {length: 2147483647}\n"), "title", "length"),
                 spec("random length negative", BuilderSpec.fromYaml("name: title\ntype: column\nbuilder: random\n"
                         + "changedColumns: [title]\narguments: {length: -1}\n"), "title", "length"));
+    }
+
+    /** Nine levels of nine aliases each: 9^9 strings if a parser expanded them. */
+    private static String billionLaughs() {
+        StringBuilder sb = new StringBuilder("l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (int i = 1; i < 9; i++) {
+            sb.append("l").append(i).append(": &l").append(i).append(" [").append(
+                    String.join(", ", java.util.Collections.nCopies(9, "*l" + (i - 1)))).append("]\n");
+        }
+        return sb.toString();
     }
 
     private static Arguments spec(String label, BuilderSpec spec, String builder, String field) {
@@ -782,6 +808,16 @@ class BadInputTest {
         assertThat(dir).doesNotExist();
         openFails(dir, options().readOnly(true), TvArgumentException.class, ErrorCode.NOT_FOUND);
         assertThat(dir).doesNotExist();
+    }
+
+    /** RocksDB's JNI binding cannot pass such a path: the open used to make the directory, then fail with IO. */
+    @Test
+    void aPathWithCharactersBeyondTheBmpIsRefusedAndCreatesNothing() {
+        Path dir = newDir().resolve("vault-\ud83d\ude00");
+        openFails(dir, options().create(true), TvArgumentException.class, ErrorCode.BAD_ARGUMENT);
+        assertThat(dir).doesNotExist();
+        openFails(dir, options(), TvArgumentException.class, ErrorCode.BAD_ARGUMENT);
+        assertThat(dir.getParent()).doesNotExist();
     }
 
     @Test

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ({@code Runtime.halt}, {@code kill -9}) or a second OS process. Its stdout and stderr are merged and read
  * line by line; {@link #output()} keeps everything read for failure messages.
  */
-final class ChildJvm implements AutoCloseable {
+public final class ChildJvm implements AutoCloseable {
     private final Process process;
     private final BufferedReader out;
     private final StringBuilder seen = new StringBuilder();
@@ -27,12 +27,12 @@ final class ChildJvm implements AutoCloseable {
         this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
 
-    static ChildJvm start(Class<?> main, String... args) throws IOException {
+    public static ChildJvm start(Class<?> main, String... args) throws IOException {
         return start(List.of(), main, args);
     }
 
     /** A child with {@code jvmArgs} (such as {@code -Dname=value}) after this JVM's own flags. */
-    static ChildJvm start(List<String> jvmArgs, Class<?> main, String... args) throws IOException {
+    public static ChildJvm start(List<String> jvmArgs, Class<?> main, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx128m");
@@ -50,8 +50,17 @@ final class ChildJvm implements AutoCloseable {
         return new ChildJvm(new ProcessBuilder(cmd).redirectErrorStream(true).start());
     }
 
-    Process process() {
+    public Process process() {
         return process;
+    }
+
+    /** The next line of output, or null once the child has ended and everything it wrote was read. */
+    public String nextLine() throws IOException {
+        String line = out.readLine();
+        if (line != null) {
+            seen.append(line).append('\n');
+        }
+        return line;
     }
 
     /** Reads lines until one starts with {@code prefix}; fails if the child ends first. */
@@ -81,12 +90,12 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
-    String output() {
+    public String output() {
         return seen.toString();
     }
 
     /** {@code kill -9}: SIGKILL, no shutdown hooks, no RocksDB close. */
-    int kill() {
+    public int kill() {
         process.destroyForcibly();
         try {
             assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("killed child still running").isTrue();

@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A child JVM halted ({@code Runtime.halt}, as {@code kill -9}) at every crash point of every operation, with a
  * generated and with a user id; then the vault is reopened. Without restart it shows only committed state,
  * plus the crashed process as active (with its locks) if it had persisted anything. With {@code restart(true)}
- * every process ends: committed exactly as an uninterrupted run, or, for a write whose frame was not fully
- * staged, reverted to the state before.
+ * every process ends: committed exactly as an uninterrupted run of the same call on a copy of the vault (ids and
+ * times aside), or, for a write whose frame was not fully staged, reverted to the state before.
  */
 class ChildJvmCrashTest {
     @TempDir
@@ -57,13 +57,19 @@ class ChildJvmCrashTest {
         Path copy = tmp.resolve("before");
         copyTree(dir, copy);
         Scenarios.Normalized restartedBefore;
+        Scenarios.Normalized uninterrupted = null;
         try (Vault v = TableVault.open(copy, VaultOptions.defaults().restart(true))) {
             restartedBefore = Scenarios.normalized(v);
+            if (!s.isStop()) {
+                // What the call makes of it uninterrupted (a stop's target has just been resumed: nothing to stop).
+                s.call().run(v, fx, null);
+                uninterrupted = Scenarios.normalized(v);
+            }
         }
         int exit;
         String output;
         try (ChildJvm child = ChildJvm.start(CrashChild.class, dir.toString(), s.name(), point,
-                pid == null ? "-" : pid, fx.baseId())) {
+                pid == null ? "-" : pid, fx.baseId(), fx.runId() == null ? "-" : fx.runId())) {
             exit = child.waitExit();
             output = child.output();
         }
@@ -79,8 +85,8 @@ class ChildJvmCrashTest {
                 List<String> crashed = after.active().keySet().stream()
                         .filter(id -> !before.active().containsKey(id)).toList();
                 // One-step operations persist nothing before their single commit batch; a write persists
-                // from its first staged checkpoint on.
-                boolean persisted = s.isWrite() && !point.endsWith(".locked");
+                // from its first staged checkpoint on, an execution from its plan on.
+                boolean persisted = s.persistsAt(point);
                 assertThat(crashed).as("crashed processes left active").hasSize(persisted ? 1 : 0);
                 for (String id : crashed) {
                     if (pid != null) {
@@ -112,6 +118,9 @@ class ChildJvmCrashTest {
                 } else {
                     assertThat(state).isEqualTo(ProcessState.COMMITTED);
                     s.verify().accept(v, fx);
+                    if (uninterrupted != null) {
+                        assertThat(Scenarios.normalized(v)).as("as an uninterrupted run").isEqualTo(uninterrupted);
+                    }
                 }
             }
             Scenarios.assertConsistent(v);

@@ -2,6 +2,7 @@ package dev.tablevault.engine;
 
 import dev.tablevault.api.Durability;
 import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.Frame;
 import dev.tablevault.api.InstanceDescription;
 import dev.tablevault.api.LogEntryInfo;
 import dev.tablevault.api.OpOptions;
@@ -34,6 +35,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -45,10 +47,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * The crash matrix: for every operation and every crash point in it ({@link CrashPoints#POINTS}, so a new
  * point is covered without touching this class), an injected external failure
  * <ul>
- * <li>(a) without a user process id reverts: the vault is exactly as before, except one REVERTED history entry;</li>
+ * <li>(a) without a user process id reverts: the vault is exactly as before, except one REVERTED history entry
+ * (and, for an execution, the rows it committed, which its temporary instance keeps: {@link #assertReverted});
+ * the same call then succeeds as an uninterrupted one;</li>
  * <li>(b) with a user id pauses the process, which keeps its locks (others fail at once naming it); then a
  * same-id retry, {@code resumeProcess}, a {@code restart(true)} reopen, or {@code stopProcess} (revert, or
- * materialize for writes) ends it, with the contents of an uninterrupted run or of before the call.</li>
+ * materialize for writes and executions) ends it, with the contents of an uninterrupted run or of before the
+ * call.</li>
  * </ul>
  * Plus: a resume with different arguments is refused and leaves the process paused; a finished id never runs
  * again. {@code .committed} points are skipped (a THROW there is meaningless: the work is durable; the halt
@@ -85,6 +90,10 @@ class CrashMatrixTest {
         return throwPoints().filter(a -> ((Scenario) a.get()[0]).isWrite());
     }
 
+    static Stream<Arguments> executePoints() {
+        return throwPoints().filter(a -> ((Scenario) a.get()[0]).isExecute());
+    }
+
     static Stream<Scenario> scenarios() {
         return Scenarios.all().stream();
     }
@@ -115,7 +124,7 @@ class CrashMatrixTest {
             Throwable t = catchThrowable(() -> s.call().run(v, fx, null));
             assertInjected(t, point);
 
-            assertThat(VaultContents.of(v)).isEqualTo(before);
+            assertReverted(v, s, before, point);
             assertThat(v.activeProcesses().keySet()).isEqualTo(before.active().keySet());
             List<ProcessInfo> hist = v.processHistory(100_000);
             assertThat(hist).hasSize(history + 1);
@@ -225,8 +234,8 @@ class CrashMatrixTest {
             VaultContents before = VaultContents.of(v);
             VaultContents paused = pause(v, s, fx, point, pid);
 
-            if (!s.isWrite()) {
-                // materialize applies to writes (and executes) only: refused, nothing changes.
+            if (!s.canMaterialize()) {
+                // materialize applies to writes and executions only: refused, nothing changes.
                 TvArgumentException e = catchThrowableOfType(
                         () -> v.stopProcess(pid, StopOptions.defaults().materialize(true)), TvArgumentException.class);
                 assertThat(e).isNotNull();
@@ -250,7 +259,7 @@ class CrashMatrixTest {
             assertThat(v.process(stopPid).state()).isEqualTo(ProcessState.COMMITTED);
             assertThat(v.process(pid).state()).isEqualTo(ProcessState.STOPPED);
             assertThat(v.isProcessComplete(pid)).isTrue();
-            assertThat(VaultContents.of(v)).isEqualTo(before);
+            assertReverted(v, s, before, point);
             assertThat(v.locks()).isEmpty();
             assertThat(v.activeProcesses()).isEmpty();
             Scenarios.assertConsistent(v);
@@ -262,6 +271,64 @@ class CrashMatrixTest {
             assertThat(again).isNotNull();
             assertThat(again.code()).isEqualTo(ErrorCode.PROCESS_STATE);
             assertThat(VaultContents.of(v)).isEqualTo(stopped);
+            if (s.isExecute()) {
+                // The kept rows are no obstacle: a fresh execution drops them and builds what an uninterrupted
+                // one does.
+                s.call().run(v, fx, null);
+                assertThat(Scenarios.normalized(v)).isEqualTo(reference(s));
+                s.verify().accept(v, fx);
+                Scenarios.assertConsistent(v);
+            }
+        }
+    }
+
+    /**
+     * A paused execution stopped with materialize: one unsuccessful instance of its version with the rows its
+     * last checkpoint counted (none when it paused before its plan was recorded), each value null (not computed
+     * yet) or what an uninterrupted run computes, with at least the index values committed so far; the
+     * temporary instance and its builders are gone, everything else is as before.
+     */
+    @ParameterizedTest(name = "{0} at {1}")
+    @MethodSource("executePoints")
+    void pausedExecutionStoppedWithMaterializeKeepsTheRowsCommittedSoFar(Scenario s, String point) {
+        String pid = pid(s, "mat");
+        try (Vault v = create()) {
+            Fixture fx = s.setup().apply(v);
+            VaultContents before = VaultContents.of(v);
+            pause(v, s, fx, point, pid);
+
+            v.stopProcess(pid, StopOptions.defaults().materialize(true));
+            assertThat(v.process(pid).state()).isEqualTo(ProcessState.MATERIALIZED);
+            assertThat(v.locks()).isEmpty();
+            assertThat(v.activeProcesses()).isEmpty();
+
+            VaultContents after = VaultContents.of(v);
+            List<String> added = after.instances().keySet().stream()
+                    .filter(k -> !before.instances().containsKey(k)).toList();
+            List<String> gone = before.instances().keySet().stream()
+                    .filter(k -> !after.instances().containsKey(k)).toList();
+            assertThat(added).hasSize(1);
+            assertThat(gone).hasSize(1).allMatch(k -> k.startsWith(Scenarios.T + "/TEMP_"));
+            Map<String, InstanceDescription> kept = new HashMap<>(after.instances());
+            kept.remove(added.get(0));
+            Map<String, InstanceDescription> expected = new HashMap<>(before.instances());
+            expected.remove(gone.get(0));
+            assertThat(kept).isEqualTo(expected);
+            assertThat(after.tables().keySet()).isEqualTo(before.tables().keySet());
+            String version = before.instances().get(gone.get(0)).version();
+            assertThat(after.builders()).isEqualTo(withoutVersion(before.builders(), version));
+
+            InstanceDescription d = after.instances().get(added.get(0));
+            int rows = s.stagedRows(point);
+            assertThat(d.version()).isEqualTo(version);
+            assertThat(d.temporary()).isFalse();
+            assertThat(d.success()).isFalse();
+            assertThat(d.rows()).isEqualTo(rows);
+            assertThat(d.processId()).isEqualTo(pid);
+            assertThat(d.columns()).isEqualTo(rows == 0 ? List.of() : s.frame().columns());
+            assertPartial(v.dataframe(Scenarios.T, ReadOptions.id(d.id())), s.frame(), rows);
+            Scenarios.assertConsistent(v);
+            assertFinishedIdRefused(v, s, fx, pid);
         }
     }
 
@@ -464,6 +531,60 @@ class CrashMatrixTest {
     }
 
     // ---- helpers ----
+
+    /**
+     * The state a revert (a failure without user id, or a stop) leaves: {@code before} exactly, except that a
+     * reverted execution keeps what it committed on its temporary instance for inspection (the next execution
+     * drops it): that one record then has the plan's columns, the rows of its last checkpoint and success
+     * false, and those rows hold null or what an uninterrupted run computes.
+     */
+    private static void assertReverted(Vault v, Scenario s, VaultContents before, String point) {
+        VaultContents after = VaultContents.of(v);
+        if (!s.isExecute() || !s.persistsAt(point)) {
+            assertThat(after).isEqualTo(before);
+            return;
+        }
+        List<String> changed = before.instances().keySet().stream()
+                .filter(k -> !before.instances().get(k).equals(after.instances().get(k))).toList();
+        assertThat(changed).as("instance records a reverted execution changed").hasSize(1);
+        InstanceDescription was = before.instances().get(changed.get(0));
+        assertThat(was.temporary()).isTrue();
+        int rows = s.stagedRows(point);
+        Map<String, InstanceDescription> instances = new TreeMap<>(before.instances());
+        instances.put(changed.get(0), new InstanceDescription(was.table(), was.id(), was.version(), true,
+                was.externalEdit(), was.originTable(), was.originId(), was.description(), s.frame().columns(),
+                was.changedColumns(), rows, false, was.active(), was.changedTime(), was.materializedTime(),
+                was.processId(), was.dependencies(), was.columnTimes()));
+        assertThat(after).isEqualTo(new VaultContents(before.tables(), instances, before.rows(), before.builders(),
+                before.locks(), before.active()));
+        assertPartial(v.dataframe(Scenarios.T, ReadOptions.id(was.id())), s.frame(), rows);
+    }
+
+    /**
+     * A partial result of {@code full}: {@code rows} rows, each value null or the full one at that row (rows
+     * keep their positions), and the index column set wherever the index step committed it.
+     */
+    private static void assertPartial(Frame partial, Frame full, int rows) {
+        assertThat(partial.rowCount()).isEqualTo(rows);
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < partial.columnCount(); c++) {
+                Object got = partial.column(c).get(r);
+                if (got != null) {
+                    assertThat(got).as("row %d column %s", r, partial.columns().get(c))
+                            .isEqualTo(full.column(c).get(r));
+                }
+            }
+            if (r < Math.min(rows, Scenarios.RUN_ROWS)) {
+                assertThat(partial.column(0).get(r)).as("index value of row %d", r).isNotNull();
+            }
+        }
+    }
+
+    private static Map<String, String> withoutVersion(Map<String, String> builders, String version) {
+        Map<String, String> out = new TreeMap<>(builders);
+        out.keySet().removeIf(k -> k.startsWith(Scenarios.T + "/" + version + "/"));
+        return out;
+    }
 
     private static Scenario largeWrite() {
         return Scenarios.forOperation("writeInstance").stream().filter(x -> x.frame() == Scenarios.LARGE)

@@ -3,6 +3,7 @@ package dev.tablevault.engine;
 import dev.tablevault.api.BuilderSpec;
 import dev.tablevault.api.Column;
 import dev.tablevault.api.ColumnType;
+import dev.tablevault.api.ExecuteOptions;
 import dev.tablevault.api.Frame;
 import dev.tablevault.api.InstanceDescription;
 import dev.tablevault.api.InstanceOptions;
@@ -16,10 +17,12 @@ import dev.tablevault.api.TableOptions;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.WriteOptions;
 import dev.tablevault.engine.codec.Codec;
+import dev.tablevault.engine.codec.Records.ExecProgress;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.codec.Records.LockRecord;
 import dev.tablevault.engine.codec.Records.LogEntry;
 import dev.tablevault.engine.codec.Records.WriteProgress;
+import dev.tablevault.engine.data.Names;
 import dev.tablevault.engine.ops.WriteInstance;
 import dev.tablevault.engine.process.CrashPoints;
 import dev.tablevault.engine.store.Keys;
@@ -49,6 +52,11 @@ import static org.assertj.core.api.Assertions.fail;
  * external-edit instance of version {@code base} ({@link #BASE_ROWS} rows), a temporary builder instance
  * {@code TEMP_draft} with builders {@code stories_index} and {@code title}, an empty external-edit temporary
  * instance {@code TEMP_ext}; and an empty table {@code other}.
+ *
+ * <p>Executions ({@link #withRun}, {@link #withReRun}) add a builder instance {@code TEMP_run} whose origin is
+ * the base instance ({@link #RUN_ROWS} rows: index {@code id}, template columns {@code label} and
+ * {@code text}), and for a re-execution, {@code run} executed and {@code TEMP_rerun} from it: the index shifted
+ * by half with {@code keepOld}, {@code label} clean (carried over), {@code text} changed (recomputed).
  */
 final class Scenarios {
     static final String T = "stories";
@@ -61,6 +69,15 @@ final class Scenarios {
     static final Frame LARGE_CHANGED = frame(40_000, 1);
     /** The id of the paused writeInstance a stopProcess scenario stops. */
     static final String TARGET = "target-w";
+    /** Rows of an execution's index, and its checkpoint batch: the first checkpoint leaves the index unfinished. */
+    static final int RUN_ROWS = 1200;
+    static final int RUN_BATCH = 500;
+    /** What executing TEMP_run builds. */
+    static final Frame RUN_FRAME = runFrame(0, RUN_ROWS, false, "a");
+    /** What re-executing TEMP_rerun builds: the new ids, then the kept old ones. */
+    static final Frame RERUN_FRAME = runFrame(RUN_ROWS / 2, RUN_ROWS, true, "b");
+    static final BuilderSpec LABEL_SPEC = BuilderSpec.fromYaml("name: label\ntype: column\nbuilder: template\n"
+            + "changedColumns: [label]\narguments: {template: 'L<<self.id[index]>>'}\n");
 
     static final BuilderSpec INDEX_SPEC = BuilderSpec.fromYaml(
             "name: stories_index\ntype: index\nbuilder: range\nchangedColumns: [id]\n");
@@ -74,8 +91,11 @@ final class Scenarios {
     private Scenarios() {
     }
 
-    /** What a setup built that the calls need. */
-    record Fixture(String baseId) {
+    /** What a setup built that the calls need: the base instance, and the executed {@code run} one or null. */
+    record Fixture(String baseId, String runId) {
+        Fixture(String baseId) {
+            this(baseId, null);
+        }
     }
 
     /** An operation call; {@code pid} null means a generated id. Returns the process id. */
@@ -95,7 +115,7 @@ final class Scenarios {
      * @param conflict an operation (generated id) that needs a lock the paused process holds
      * @param locks every lock held in the vault while the process is paused, as {@code resource MODE pid}
      * @param holder the process {@code conflict} is blocked by, or null for the paused process itself
-     * @param frame the frame of a writeInstance, or null
+     * @param frame the frame a writeInstance writes or an executeInstance builds, or null
      * @param targetEnd for a stopProcess: the end state of its target after the stop committed
      * @param verify checks the operation's effect after it committed
      */
@@ -108,7 +128,21 @@ final class Scenarios {
         }
 
         boolean isWrite() {
-            return frame != null;
+            return operation.equals("writeInstance");
+        }
+
+        boolean isExecute() {
+            return operation.equals("executeInstance");
+        }
+
+        /** Writes and executions may be stopped with materialize. */
+        boolean canMaterialize() {
+            return isWrite() || isExecute();
+        }
+
+        /** Whether a crash at {@code point} leaves the process persisted (one-step operations persist nothing). */
+        boolean persistsAt(String point) {
+            return canMaterialize() && !point.endsWith(".locked");
         }
 
         boolean isStop() {
@@ -121,10 +155,13 @@ final class Scenarios {
                     || point.endsWith(".staged") && frame.rowCount() > WriteInstance.BATCH_ROWS);
         }
 
-        /** Rows of the frame staged when {@code point} fires. */
+        /** Rows of the frame staged (committed, for an execution) when {@code point} fires. */
         int stagedRows(String point) {
             if (point.endsWith(".locked")) {
                 return 0;
+            }
+            if (point.equals("executeInstance.checkpoint")) {
+                return RUN_BATCH; // the index step's first batch
             }
             if (point.endsWith(".staged")) {
                 return Math.min(frame.rowCount(), WriteInstance.BATCH_ROWS);
@@ -209,6 +246,8 @@ final class Scenarios {
                 (v, fx) -> assertThat(v.builders(T, "draft")).containsExactly("stories_index")));
         l.add(write("writeInstance-small", SMALL, SMALL_CHANGED));
         l.add(write("writeInstance-large", LARGE, LARGE_CHANGED));
+        l.add(execute("executeInstance", "run", RUN_FRAME, Scenarios::withRun, Fixture::baseId));
+        l.add(execute("executeInstance-reexecute", "rerun", RERUN_FRAME, Scenarios::withReRun, Fixture::runId));
         // Target: a small write paused at its commit (fully staged: a restart alone would commit it).
         l.add(new Scenario("stopProcess", "stopProcess", v -> withPausedTarget(v, "writeInstance.commit", SMALL),
                 (v, fx, pid) -> v.stopProcess(TARGET, StopOptions.defaults().processId(pid)),
@@ -260,6 +299,35 @@ final class Scenarios {
                 });
     }
 
+    /** An execution of {@code TEMP_<version>}, whose origin (locked shared throughout) is {@code origin}. */
+    private static Scenario execute(String name, String version, Frame frame, Function<Vault, Fixture> setup,
+                                    Function<Fixture, String> origin) {
+        return new Scenario(name, "executeInstance", setup,
+                (v, fx, pid) -> v.executeInstance(T, runOptions(version).processId(pid)),
+                (v, fx, pid) -> v.executeInstance(T, runOptions(version).force(true).processId(pid)),
+                (v, fx) -> v.deleteInstance(T, Names.temp(version), OpOptions.defaults()),
+                (fx, pid) -> Set.of("instance:stories/" + Names.temp(version) + " EXCLUSIVE " + pid,
+                        "artifacts:stories EXCLUSIVE " + pid,
+                        "instance:stories/" + origin.apply(fx) + " SHARED " + pid),
+                null, frame, null,
+                (v, fx) -> {
+                    assertThat(v.instances(T, null, true)).doesNotContain(Names.temp(version));
+                    List<String> ids = v.instances(T, version, false);
+                    assertThat(ids).hasSize(1);
+                    InstanceDescription d = v.description(T, ids.get(0));
+                    assertThat(d.success()).isTrue();
+                    assertThat(d.originId()).isEqualTo(origin.apply(fx));
+                    assertThat(d.rows()).isEqualTo(frame.rowCount());
+                    assertThat(v.dataframe(T, ReadOptions.id(d.id()))).isEqualTo(frame);
+                    assertThat(v.description(T).artifactInstance()).isEqualTo(d.id());
+                });
+    }
+
+    /** Checkpoints by rows only, so where each one falls does not depend on time. */
+    static ExecuteOptions runOptions(String version) {
+        return ExecuteOptions.defaults().version(version).checkpointRows(RUN_BATCH).checkpointMillis(3_600_000);
+    }
+
     static List<Scenario> forOperation(String operation) {
         return all().stream().filter(s -> s.operation().equals(operation)).toList();
     }
@@ -278,6 +346,38 @@ final class Scenarios {
         v.createInstance(T, InstanceOptions.defaults().version("ext").externalEdit(true));
         v.createTable("other", TableOptions.defaults().multipleArtifacts(true));
         return new Fixture(baseId);
+    }
+
+    /** The standard vault plus {@code TEMP_run} from the base instance, with its three builders. */
+    static Fixture withRun(Vault v) {
+        Fixture fx = base(v);
+        v.createInstance(T, InstanceOptions.defaults().version("run").originId(fx.baseId()));
+        v.putBuilder(T, "run", runIndex(0), OpOptions.defaults());
+        v.putBuilder(T, "run", LABEL_SPEC, OpOptions.defaults());
+        v.putBuilder(T, "run", textSpec("a"), OpOptions.defaults());
+        return fx;
+    }
+
+    /** {@link #withRun} executed, plus {@code TEMP_rerun} from it: index shifted by half, {@code text} changed. */
+    static Fixture withReRun(Vault v) {
+        Fixture fx = withRun(v);
+        v.executeInstance(T, runOptions("run"));
+        String runId = v.instances(T, "run", false).get(0);
+        v.createInstance(T, InstanceOptions.defaults().version("rerun").originId(runId));
+        v.putBuilder(T, "rerun", runIndex(RUN_ROWS / 2), OpOptions.defaults());
+        v.putBuilder(T, "rerun", textSpec("b"), OpOptions.defaults());
+        return new Fixture(fx.baseId(), runId);
+    }
+
+    private static BuilderSpec runIndex(int start) {
+        return BuilderSpec.fromYaml("name: stories_index\ntype: index\nbuilder: range\nchangedColumns: [id]\n"
+                + "types: {id: long}\nprimaryKey: [id]\nkeepOld: true\narguments: {start: " + start + ", count: "
+                + RUN_ROWS + "}\n");
+    }
+
+    private static BuilderSpec textSpec(String salt) {
+        return BuilderSpec.fromYaml("name: text\ntype: column\nbuilder: template\nchangedColumns: [text]\n"
+                + "dependencies: [label]\narguments: {template: '" + salt + ":<<self.label[index]>>'}\n");
     }
 
     /** The standard vault plus writeInstance {@link #TARGET} of {@code frame} into TEMP_ext, paused at {@code point}. */
@@ -312,6 +412,24 @@ final class Scenarios {
             ok.add(i % 2 == 0);
         }
         return Frame.ofColumns(cols, List.of(id, title, score, ok));
+    }
+
+    /**
+     * An executed frame: ids {@code start..start+rows-1}, then with {@code keptOld} the ids below {@code start}
+     * (an origin's rows the new index lacks); {@code label = L<id>}, {@code text = <salt>:L<id>}.
+     */
+    static Frame runFrame(int start, int rows, boolean keptOld, String salt) {
+        List<Object> id = new ArrayList<>();
+        for (long i = start; i < start + rows; i++) {
+            id.add(i);
+        }
+        for (long i = 0; keptOld && i < start; i++) {
+            id.add(i);
+        }
+        List<Object> label = id.stream().map(i -> (Object) ("L" + i)).toList();
+        List<Object> text = label.stream().map(l -> (Object) (salt + ":" + l)).toList();
+        return Frame.ofColumns(List.of(new Column("id", ColumnType.LONG), new Column("label", ColumnType.STRING),
+                new Column("text", ColumnType.STRING)), List.of(id, label, text));
     }
 
     /** The first {@code rows} rows of a frame. */
@@ -373,9 +491,9 @@ final class Scenarios {
     }
 
     /**
-     * Engine invariants below the API: no cells outside a materialized instance or an active write's staging
-     * key (no leftover staged data), durable lock records equal to the in-memory locks and owned by active
-     * processes, and a process record exactly for each active process.
+     * Engine invariants below the API: no cells outside a materialized instance, an active write's staging key
+     * or an active execution's instance key (no leftover staged data), durable lock records equal to the
+     * in-memory locks and owned by active processes, and a process record exactly for each active process.
      */
     static void assertConsistent(Vault v) {
         VaultImpl vi = (VaultImpl) v;
@@ -395,6 +513,8 @@ final class Scenarios {
         for (String pid : activeIds) {
             for (LogEntry e : vi.processes().log(pid)) {
                 if (e.payload() instanceof WriteProgress p) {
+                    allowed.add(p.instanceKey());
+                } else if (e.payload() instanceof ExecProgress p) {
                     allowed.add(p.instanceKey());
                 }
             }

@@ -21,11 +21,11 @@ import java.util.TreeMap;
  * descriptions and every row, builder specs, held locks and active processes. Two snapshots are equal when a
  * user could not tell the vaults apart (history aside). Used to prove "unchanged" after failures.
  */
-record VaultContents(Map<String, TableDescription> tables, Map<String, InstanceDescription> instances,
+public record VaultContents(Map<String, TableDescription> tables, Map<String, InstanceDescription> instances,
                      Map<String, List<String>> rows, Map<String, String> builders, List<String> locks,
                      Map<String, String> active) {
 
-    static VaultContents of(Vault v) {
+    public static VaultContents of(Vault v) {
         Map<String, TableDescription> tables = new TreeMap<>();
         Map<String, InstanceDescription> instances = new TreeMap<>();
         Map<String, List<String>> rows = new TreeMap<>();

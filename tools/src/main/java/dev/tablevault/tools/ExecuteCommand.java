@@ -7,6 +7,7 @@ import dev.tablevault.api.Vault;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** {@code tv execute TABLE}: runs the builders of TEMP_<version> and materializes the instance. */
 @Command(name = "execute", description = {"Run the builders of TEMP_<version> and materialize the instance.",
@@ -40,6 +41,14 @@ final class ExecuteCommand extends VaultCommand {
 
     @Override
     void execute() {
+        // ExecuteOptions refuses these with an IllegalArgumentException, which would exit 1: a usage error instead.
+        if (checkpointRows < 1) {
+            throw new ParameterException(spec.commandLine(), "--checkpoint-rows must be >= 1, got " + checkpointRows);
+        }
+        if (checkpointMillis < 1) {
+            throw new ParameterException(spec.commandLine(), "--checkpoint-millis must be >= 1, got "
+                    + checkpointMillis);
+        }
         try (Vault v = openWritable(); Progress bar = Progress.of(showProgress(), spec.commandLine().getErr())) {
             String p = v.executeInstance(table.name, ExecuteOptions.defaults().version(version.label)
                     .processId(pid.processId).checkpointRows(checkpointRows).checkpointMillis(checkpointMillis)

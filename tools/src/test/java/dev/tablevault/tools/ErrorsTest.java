@@ -69,6 +69,10 @@ class ErrorsTest {
         assertThat(cli.tv("show", "t", "--limit", "many").exit()).isEqualTo(2);
         assertThat(cli.tv("show", "t", "--id", "x", "--version", "v").exit()).isEqualTo(2);
         assertThat(cli.tv("write", "t").exit()).isEqualTo(2);                       // --csv is required
+        Cli.Result rows = cli.tv("execute", "t", "--checkpoint-rows", "0");           // ExecuteOptions would throw
+        assertThat(rows.exit()).isEqualTo(2);
+        assertThat(rows.errLines()).singleElement().asString().startsWith("tv: USAGE: --checkpoint-rows must be >= 1");
+        assertThat(cli.tv("execute", "t", "--checkpoint-millis", "-5").exit()).isEqualTo(2);
         Path txt = tmp.resolve("spec.txt");
         Files.writeString(txt, "name: x");
         Cli.Result r = cli.tv("builder", "put", "t", txt.toString());

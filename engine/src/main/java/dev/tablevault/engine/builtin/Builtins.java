@@ -12,6 +12,7 @@ import dev.tablevault.api.RowBuilder;
 import dev.tablevault.api.TvBuilderException;
 
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -171,6 +172,8 @@ public final class Builtins {
     }
 
     private static final class RandomText implements RowBuilder, GeneratorBuilder {
+        /** The longest text: a cell, not a file. */
+
         @Override
         public List<Object> build(BuildContext ctx, long row) {
             return List.of(text(ctx, row));
@@ -190,7 +193,7 @@ public final class Builtins {
         private static String text(BuildContext ctx, long row) {
             int length = length(ctx.builderName(), ctx.arguments());
             Random rnd = new Random(longArg(ctx, "seed", 0L) * 1_000_003L + row);
-            StringBuilder sb = new StringBuilder(length);
+            StringBuilder sb = new StringBuilder((int) length);
             for (int i = 0; i < length; i++) {
                 sb.append((char) ('a' + rnd.nextInt(26)));
             }
@@ -206,23 +209,54 @@ public final class Builtins {
                 Thread.sleep(latency); // the simulated service's latency, not synchronization
             }
             Object rows = ctx.arguments().get("failAtRows");
-            if (rows instanceof List<?> l && new TreeSet<>(l.stream().map(o -> Long.parseLong(o.toString())).toList())
-                    .contains(row)) {
+            if (rows instanceof List<?> l && failAt(ctx, l).contains(row)) {
                 throw new ExternalFailure("simulated external failure at row " + row + " (failAtRows)");
             }
             Object flag = ctx.arguments().get("failWhileFileExists");
-            if (flag != null && Files.exists(Path.of(flag.toString()))) {
+            if (flag != null && Files.exists(path(ctx, "failWhileFileExists", flag))) {
                 throw new ExternalFailure("simulated external failure at row " + row + ": " + flag + " exists");
             }
             Object p = ctx.arguments().get("failProbability");
             if (p != null) {
-                double prob = Double.parseDouble(p.toString());
+                double prob = probability(ctx, p);
                 if (new Random(longArg(ctx, "seed", 0L) * 1_000_003L + row).nextDouble() < prob) {
                     throw new ExternalFailure("simulated external failure at row " + row + " (failProbability "
                             + prob + ")");
                 }
             }
             return List.of("ok-" + row);
+        }
+
+        /** The rows of {@code failAtRows}; anything but whole numbers is the spec's error, not a failure. */
+        private static TreeSet<Long> failAt(BuildContext ctx, List<?> rows) {
+            TreeSet<Long> out = new TreeSet<>();
+            for (Object o : rows) {
+                try {
+                    out.add(Long.parseLong(String.valueOf(o).strip()));
+                } catch (NumberFormatException e) {
+                    throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + ctx.builderName() + "': argument"
+                            + " 'failAtRows' must list row numbers, got '" + o + "'");
+                }
+            }
+            return out;
+        }
+
+        private static double probability(BuildContext ctx, Object p) {
+            try {
+                return Double.parseDouble(p.toString());
+            } catch (NumberFormatException e) {
+                throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + ctx.builderName() + "': argument"
+                        + " 'failProbability' must be a number, got '" + p + "'");
+            }
+        }
+
+        private static Path path(BuildContext ctx, String name, Object p) {
+            try {
+                return Path.of(p.toString());
+            } catch (InvalidPathException e) {
+                throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + ctx.builderName() + "': argument '"
+                        + name + "' is not a path: " + e.getMessage());
+            }
         }
     }
 

@@ -18,6 +18,7 @@ import dev.tablevault.api.TvBuilderException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -261,6 +262,16 @@ final class CsvLoad implements FrameBuilder, GeneratorBuilder {
         Object p = ctx.arguments().get("path");
         if (p == null || p.toString().isBlank()) {
             throw bad(ctx, "argument 'path' is required: the CSV file to load");
+        }
+        // A path that cannot name a file is the spec's error: it must revert, not pause as an I/O error would.
+        Path file;
+        try {
+            file = Path.of(p.toString());
+        } catch (InvalidPathException e) {
+            throw bad(ctx, "argument 'path' is not a path: " + e.getMessage());
+        }
+        if (Files.isDirectory(file)) {
+            throw bad(ctx, "argument 'path': " + file.toAbsolutePath() + " is a directory; name a CSV file");
         }
         return p.toString();
     }

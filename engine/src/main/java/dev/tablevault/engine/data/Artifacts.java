@@ -117,7 +117,13 @@ public final class Artifacts {
 
     private static void place(Path vault, Path dir, String value, String column, long row, List<Path> fallbacks,
                               Source source) {
-        Path rel = Path.of(value).normalize();
+        Path rel;
+        try {
+            rel = Path.of(value).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw source.error("column '" + column + "' row " + row + " names artifact '" + value + "', which is not"
+                    + " a path (" + e.getReason() + ")");
+        }
         if (value.isEmpty() || rel.isAbsolute() || rel.startsWith("..")) {
             throw source.error("column '" + column + "' row " + row + " names artifact '" + value + "'; artifact"
                     + " paths are relative to the instance's artifact folder (" + source.folder + ") and stay"

@@ -1,9 +1,14 @@
 package dev.tablevault.engine.exec;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.tablevault.api.Builder;
 import dev.tablevault.api.BuilderSpec;
@@ -15,6 +20,7 @@ import dev.tablevault.engine.builtin.Builtins;
 import dev.tablevault.engine.codec.Records;
 import dev.tablevault.engine.ref.Args;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -32,13 +38,42 @@ import java.util.Set;
  * {@code keepOld}. The index builder of table T is named {@code T_index}. Thread safe.
  */
 public final class BuilderSpecs {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Strict readers: a key given twice or text after the spec (a second YAML document, JSON garbage) is an
+     * error, not silently dropped.
+     */
+    private static final ObjectMapper YAML = strict(new ObjectMapper(new YAMLFactory()));
+    private static final ObjectMapper JSON = strict(new ObjectMapper());
     private static final Set<String> FIELDS = Set.of("name", "type", "builder", "changedColumns", "arguments",
             "dependencies", "mode", "threads", "types", "codeVersion", "primaryKey", "keepOld");
     private static final Set<String> MODES = Set.of("whole-column", "row-wise", "generator");
 
     private BuilderSpecs() {
+    }
+
+    private static ObjectMapper strict(ObjectMapper m) {
+        return m.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    /**
+     * The spec's tree. YAML aliases are refused: Jackson reads {@code *a} as the text {@code a}, not as the
+     * anchored value, so a spec using them would silently mean something else (and an alias bomb is refused
+     * at its first alias instead of being expanded).
+     */
+    private static JsonNode read(BuilderSpec spec) throws IOException {
+        if (spec.format() == BuilderSpec.Format.JSON) {
+            return JSON.readTree(spec.text());
+        }
+        try (YAMLParser p = (YAMLParser) YAML.getFactory().createParser(spec.text())) {
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (p.isCurrentAlias()) {
+                    throw new JsonParseException(p, "YAML aliases are not supported (*" + p.getText()
+                            + "); write the value out");
+                }
+            }
+        }
+        return YAML.readTree(spec.text());
     }
 
     /**
@@ -78,10 +113,14 @@ public final class BuilderSpecs {
         }
         JsonNode root;
         try {
-            root = (spec.format() == BuilderSpec.Format.YAML ? YAML : JSON).readTree(spec.text());
+            root = read(spec);
         } catch (JsonProcessingException e) {
             throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder spec is not valid " + spec.format() + ": "
                     + e.getOriginalMessage() + " at line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()));
+        } catch (IOException e) {
+            // The text is in memory, so this is a parser complaint Jackson did not type as a processing error.
+            throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder spec is not valid " + spec.format() + ": "
+                    + e.getMessage());
         }
         if (root == null || !root.isObject()) {
             throw bad("?", "spec", "must be a mapping of fields");

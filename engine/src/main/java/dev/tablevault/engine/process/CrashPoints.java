@@ -34,6 +34,11 @@ public final class CrashPoints {
         }
         POINTS.put("writeInstance", List.of("writeInstance.locked", "writeInstance.staged",
                 "writeInstance.commit", "writeInstance.committed"));
+        // An execution's first checkpoint is the index step's first batch; step: a builder finished; carry:
+        // a batch of values copied from the origin committed.
+        POINTS.put("executeInstance", List.of("executeInstance.locked", "executeInstance.checkpoint",
+                "executeInstance.step", "executeInstance.carry", "executeInstance.commit",
+                "executeInstance.committed"));
     }
 
     private static final Map<String, Action> ARMED = new ConcurrentHashMap<>();

@@ -18,9 +18,11 @@ import java.util.List;
  * name  := [A-Za-z0-9_-]+ | ref          version := [A-Za-z0-9_.-]+ | ref
  * cond  := name ['::' value [':' value]]  value := ref | 'quoted' | "quoted" | bare text up to , : ] &gt;&gt;
  * </pre>
- * {@code \<<} is a literal {@code <<}. Immutable.
+ * {@code \<<} is a literal {@code <<}. References nest at most {@link #MAX_DEPTH} deep. Immutable.
  */
 public final class Template {
+    /** The deepest nesting of references parsed: deeper text is refused instead of overflowing the stack. */
+    static final int MAX_DEPTH = 32;
     /** One piece of the text: a String or a Ref. */
     private final List<Object> pieces;
 
@@ -56,6 +58,8 @@ public final class Template {
         private final String s;
         private final String where;
         private int i;
+        /** References open at {@link #i}. */
+        private int depth;
 
         Parser(String s, String where) {
             this.s = s;
@@ -87,6 +91,11 @@ public final class Template {
 
         private Ref ref() {
             int start = i;
+            if (++depth > MAX_DEPTH) {
+                throw new TvBuilderException(ErrorCode.BAD_REFERENCE, where + ": bad table reference at position " + i
+                        + ": references nest more than " + MAX_DEPTH + " deep; name the table, version or value"
+                        + " literally");
+            }
             expect("<<");
             Part table = name("a table name or 'self'", false);
             Part version = null;
@@ -124,6 +133,7 @@ public final class Template {
             }
             ws();
             expect(">>");
+            depth--;
             return new Ref(table, version, columns, conds, start);
         }
 

@@ -173,6 +173,21 @@ class ReferenceLanguageTest {
                 .contains("expected " + expected);
     }
 
+    /** Nested as tables (name inside name) or as condition values; closed or not. */
+    @ParameterizedTest(name = "[{index}] depth {0}, {1}")
+    @CsvSource({"33,<<,.id>>", "33,<<orders.id[id::,]>>", "20000,<<,.id>>", "20000,<<orders.id[id::,]>>",
+        "20000,<<,"})
+    void nestingDeeperThanTheLimitIsABadReferenceNotAStackOverflow(int depth, String open, String close) {
+        String text = open.repeat(depth) + "orders.id" + (close == null ? "" : close.repeat(depth));
+        TvBuilderException e = catchThrowableOfType(() -> Template.parse(text, "builder 'b' argument 'p'"),
+                TvBuilderException.class);
+        assertThat(e.code()).isEqualTo(ErrorCode.BAD_REFERENCE);
+        assertThat(e.getMessage()).contains("builder 'b' argument 'p'").contains("nest more than 32 deep");
+        String deepest = "<<orders.id[id::".repeat(Template.MAX_DEPTH - 1) + "<<orders.id>>" + "]>>".repeat(
+                Template.MAX_DEPTH - 1);
+        assertThat(Template.parse(deepest, "p").refs()).hasSize(1);
+    }
+
     @ParameterizedTest(name = "[{index}] {0}")
     @CsvSource(delimiter = '|', value = {
         "<<orders.nope>>|names column 'nope'",
