@@ -3,6 +3,12 @@ package dev.tablevault.engine;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TvStorageException;
 import dev.tablevault.engine.codec.Records;
+import dev.tablevault.engine.exec.ExecuteInstance;
+import dev.tablevault.engine.ops.InstanceOps;
+import dev.tablevault.engine.ops.TableOps;
+import dev.tablevault.engine.ops.WriteInstance;
+import dev.tablevault.engine.process.Op;
+import dev.tablevault.engine.process.StopOp;
 
 /** Rebuilds an operation from the arguments its BEGIN entry recorded. */
 final class Ops {

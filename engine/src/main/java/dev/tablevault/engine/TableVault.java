@@ -9,10 +9,9 @@ import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.engine.codec.Codec;
 import dev.tablevault.engine.codec.Records.VaultRecord;
+import dev.tablevault.engine.store.Batch;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;
-import org.rocksdb.RocksDBException;
-import org.rocksdb.WriteBatch;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -159,13 +158,11 @@ public final class TableVault {
     }
 
     private static void writeVaultRecord(Store store, String author) {
-        try (WriteBatch b = new WriteBatch()) {
+        try (Batch b = new Batch()) {
             b.put(store.meta, Keys.vault(), Codec.encode(new VaultRecord(FORMAT_VERSION, System.currentTimeMillis(),
                     author)));
             store.write(b);
             store.syncWal();
-        } catch (RocksDBException e) {
-            throw VaultImpl.io(e);
         }
     }
 

@@ -28,11 +28,23 @@ import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.codec.Records.LockRecord;
 import dev.tablevault.engine.codec.Records.ProcessRecord;
 import dev.tablevault.engine.codec.Records.TableRecord;
+import dev.tablevault.engine.data.Artifacts;
+import dev.tablevault.engine.data.Catalog;
+import dev.tablevault.engine.data.FrameStore;
+import dev.tablevault.engine.data.Names;
+import dev.tablevault.engine.exec.BuilderSpecs;
+import dev.tablevault.engine.exec.ExecuteInstance;
 import dev.tablevault.engine.lock.LockManager;
+import dev.tablevault.engine.ops.InstanceOps;
+import dev.tablevault.engine.ops.TableOps;
+import dev.tablevault.engine.ops.WriteInstance;
+import dev.tablevault.engine.process.Op;
+import dev.tablevault.engine.process.OpenVault;
+import dev.tablevault.engine.process.Processes;
+import dev.tablevault.engine.process.StopOp;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;
 import dev.tablevault.engine.store.View;
-import org.rocksdb.RocksDBException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +72,7 @@ import java.util.function.Supplier;
  * Every call holds a read lock of {@link #gate} so {@link #close()} waits for calls in flight before it frees
  * native handles.
  */
-final class VaultImpl implements Vault {
+final class VaultImpl implements Vault, OpenVault {
     private static final Logger LOG = LoggerFactory.getLogger(VaultImpl.class);
     private final Path dir;
     private final Store store;
@@ -78,14 +90,15 @@ final class VaultImpl implements Vault {
         this.store = store;
         this.options = options;
         this.clock = clock;
-        this.processes = new Processes(this);
+        this.processes = new Processes(this, Ops::fromArgs);
         this.locks = new LockManager(processes);
         this.nextKey = new AtomicLong(maxInstanceKey() + 1);
         adoptLocks();
     }
 
     /** The monitor deletions hold while they decide which cell keys no instance uses any more. */
-    Object cellKeys() {
+    @Override
+    public Object cellKeys() {
         return cellKeys;
     }
 
@@ -132,48 +145,54 @@ final class VaultImpl implements Vault {
 
     // ---- internals used by operations ----
 
-    Store store() {
+    @Override
+    public Store store() {
         return store;
     }
 
-    LockManager lockManager() {
+    @Override
+    public LockManager lockManager() {
         return locks;
     }
 
-    Processes processes() {
+    @Override
+    public Processes processes() {
         return processes;
     }
 
-    VaultOptions options() {
+    @Override
+    public VaultOptions options() {
         return options;
     }
 
-    Clock clock() {
+    @Override
+    public Clock clock() {
         return clock;
     }
 
-    String author() {
+    @Override
+    public String author() {
         return options.author();
     }
 
-    long nextInstanceKey() {
+    @Override
+    public long nextInstanceKey() {
         return nextKey.getAndIncrement();
     }
 
-    Path dir() {
+    @Override
+    public Path dir() {
         return dir;
     }
 
-    void checkWritable() {
+    @Override
+    public void checkWritable() {
         if (options.readOnly()) {
             throw new TvStorageException(ErrorCode.READ_ONLY, "vault " + dir + " is open read-only; open it without"
                     + " readOnly(true) to write");
         }
     }
 
-    static TvStorageException io(RocksDBException e) {
-        return new TvStorageException(ErrorCode.IO, "RocksDB: " + e.getMessage(), e);
-    }
 
     private <T> T guarded(Supplier<T> body) {
         gate.readLock().lock();
@@ -204,7 +223,8 @@ final class VaultImpl implements Vault {
      * {@code parent} and shares its locks; reads are the vault's; {@code close} does nothing (the vault stays
      * the application's). Valid while {@code parent} runs.
      */
-    Vault childView(String parent) {
+    @Override
+    public Vault childView(String parent) {
         InvocationHandler h = (proxy, m, args) -> {
             if (m.getName().equals("close") && m.getParameterCount() == 0) {
                 return null;
@@ -425,7 +445,7 @@ final class VaultImpl implements Vault {
         return guarded(() -> {
             InstanceRecord r = instanceRecord(table, instanceId);
             if (r.key() == 0 && r.temporary() && r.externalEdit()) {
-                Path staging = Artifacts.staging(this, table, instanceId);
+                Path staging = Artifacts.staging(dir, table, instanceId);
                 if (options.readOnly()) {
                     return staging;
                 }
@@ -440,7 +460,7 @@ final class VaultImpl implements Vault {
                 throw new TvArgumentException(ErrorCode.NOT_FOUND, "instance '" + instanceId + "' of table '" + table
                         + "' holds no data yet, so it has no artifact folder");
             }
-            return Artifacts.folder(this, r.key());
+            return Artifacts.folder(dir, r.key());
         });
     }
 

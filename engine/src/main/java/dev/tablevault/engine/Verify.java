@@ -15,6 +15,7 @@ import dev.tablevault.engine.codec.Records.ProcessRecord;
 import dev.tablevault.engine.codec.Records.TableRecord;
 import dev.tablevault.engine.codec.Records.VaultRecord;
 import dev.tablevault.engine.codec.Records.WriteProgress;
+import dev.tablevault.engine.data.Artifacts;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;
 import dev.tablevault.engine.store.View;
@@ -188,7 +189,7 @@ final class Verify {
             }
             List<String> bad = new ArrayList<>();
             List<String> extra = new ArrayList<>();
-            checkFiles(Artifacts.folder(vault, key), e.getValue(), "table '" + r.table() + "' instance " + r.id(),
+            checkFiles(Artifacts.folder(vault.dir(), key), e.getValue(), "table '" + r.table() + "' instance " + r.id(),
                     buf, bad, extra);
             if ((!bad.isEmpty() || !extra.isEmpty()) && store.get(store.meta, Artifacts.sumsKey(key)) != null) {
                 errors.addAll(bad);
@@ -196,7 +197,7 @@ final class Verify {
             }
         }
         for (InstanceRecord r : byKey.values()) {
-            Path dir = Artifacts.folder(vault, r.key());
+            Path dir = Artifacts.folder(vault.dir(), r.key());
             if (!r.temporary() && !sums.containsKey(r.key()) && Files.isDirectory(dir)) {
                 warnings.add("artifact folder " + dir + " of table '" + r.table() + "' instance " + r.id() + " has"
                         + " no recorded checksums (materialized by an engine that recorded none); its files are not"

@@ -20,6 +20,7 @@ import dev.tablevault.api.TvStorageException;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.api.WriteOptions;
+import dev.tablevault.engine.process.CrashPoints;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

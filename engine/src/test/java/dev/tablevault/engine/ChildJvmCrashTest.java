@@ -5,6 +5,7 @@ import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.engine.Scenarios.Fixture;
 import dev.tablevault.engine.Scenarios.Scenario;
+import dev.tablevault.engine.process.CrashPoints;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -15,6 +15,7 @@ import dev.tablevault.api.TvStorageException;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.api.WriteOptions;
+import dev.tablevault.engine.data.Catalog;
 import dev.tablevault.engine.store.Chunks;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;

@@ -19,6 +19,8 @@ import dev.tablevault.api.VaultOptions;
 import dev.tablevault.engine.Scenarios.Fixture;
 import dev.tablevault.engine.Scenarios.Normalized;
 import dev.tablevault.engine.Scenarios.Scenario;
+import dev.tablevault.engine.ops.WriteInstance;
+import dev.tablevault.engine.process.CrashPoints;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

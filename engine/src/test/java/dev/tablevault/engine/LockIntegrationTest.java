@@ -18,6 +18,7 @@ import dev.tablevault.api.TvLockException;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.api.WriteOptions;
+import dev.tablevault.engine.process.CrashPoints;
 import dev.tablevault.engine.store.Store;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;

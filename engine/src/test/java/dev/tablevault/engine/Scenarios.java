@@ -22,6 +22,9 @@ import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.codec.Records.LockRecord;
 import dev.tablevault.engine.codec.Records.LogEntry;
 import dev.tablevault.engine.codec.Records.WriteProgress;
+import dev.tablevault.engine.data.Names;
+import dev.tablevault.engine.ops.WriteInstance;
+import dev.tablevault.engine.process.CrashPoints;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;
 

@@ -20,6 +20,7 @@ import dev.tablevault.engine.codec.Records.ArtifactSums;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.codec.Records.LockRecord;
 import dev.tablevault.engine.codec.Records.TableRecord;
+import dev.tablevault.engine.data.Artifacts;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;
 import org.junit.jupiter.api.Test;

@@ -11,7 +11,7 @@ import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.Frame;
 import dev.tablevault.api.TvArgumentException;
 import dev.tablevault.api.TvStorageException;
-import dev.tablevault.engine.exec.Utf8Reader;
+import dev.tablevault.engine.builtin.Utf8Reader;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -12,7 +12,7 @@ import dev.tablevault.api.TableOptions;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.WriteOptions;
 import dev.tablevault.engine.TableVault;
-import dev.tablevault.engine.exec.Builtins;
+import dev.tablevault.engine.builtin.Builtins;
 import picocli.CommandLine.Command;
 
 import java.io.IOException;

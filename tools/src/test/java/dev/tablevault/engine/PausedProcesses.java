@@ -3,6 +3,7 @@ package dev.tablevault.engine;
 import dev.tablevault.api.TableOptions;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
+import dev.tablevault.engine.process.CrashPoints;
 
 import java.nio.file.Path;
 

@@ -169,6 +169,11 @@ public final class Store implements AutoCloseable, Reads {
         return dir;
     }
 
+    /** Commits {@code batch} atomically with the vault's durability, as {@link #write(WriteBatch)} does. */
+    public void write(Batch batch) {
+        write(batch.changes());
+    }
+
     /**
      * Commits a batch atomically with the vault's durability.
      *

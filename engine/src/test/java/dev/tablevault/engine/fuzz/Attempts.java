@@ -2,7 +2,7 @@ package dev.tablevault.engine.fuzz;
 
 import dev.tablevault.api.TableVaultException;
 import dev.tablevault.api.Vault;
-import dev.tablevault.engine.exec.Builtins;
+import dev.tablevault.engine.builtin.Builtins;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;

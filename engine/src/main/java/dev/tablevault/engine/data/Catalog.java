@@ -1,0 +1,103 @@
+package dev.tablevault.engine.data;
+
+import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.ReadOptions;
+import dev.tablevault.api.TvArgumentException;
+import dev.tablevault.engine.codec.Codec;
+import dev.tablevault.engine.codec.Records.BuilderRecord;
+import dev.tablevault.engine.codec.Records.InstanceRecord;
+import dev.tablevault.engine.codec.Records.TableRecord;
+import dev.tablevault.engine.store.Keys;
+import dev.tablevault.engine.store.Reads;
+import dev.tablevault.engine.store.Store;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/** Typed reads of the {@code meta} family. Stateless; thread safe as its {@link Reads} is. */
+public final class Catalog {
+    private final Store store;
+    private final Reads reads;
+
+    public Catalog(Store store, Reads reads) {
+        this.store = store;
+        this.reads = reads;
+    }
+
+    public Optional<TableRecord> table(String table) {
+        byte[] v = reads.get(store.meta, Keys.table(table));
+        return v == null ? Optional.empty() : Optional.of(Codec.decode(v, TableRecord.class, "table " + table));
+    }
+
+    public TableRecord requireTable(String table) {
+        return table(table).orElseThrow(() -> new TvArgumentException(ErrorCode.NOT_FOUND,
+                "table '" + table + "' does not exist; list tables with tables()"));
+    }
+
+    public List<String> tableNames() {
+        List<String> out = new ArrayList<>();
+        reads.scan(store.meta, Keys.prefix("T"), (k, v) -> out.add(Keys.parts(k)[1]));
+        return out;
+    }
+
+    public Optional<InstanceRecord> instance(String table, String id) {
+        byte[] v = reads.get(store.meta, Keys.instance(table, id));
+        return v == null ? Optional.empty()
+                : Optional.of(Codec.decode(v, InstanceRecord.class, "instance " + table + "/" + id));
+    }
+
+    public InstanceRecord requireInstance(String table, String id) {
+        return instance(table, id).orElseThrow(() -> new TvArgumentException(ErrorCode.NOT_FOUND,
+                "instance '" + id + "' of table '" + table + "' does not exist; list them with instances(\""
+                        + table + "\", null, true)"));
+    }
+
+    /** Every instance of a table: materialized ones by materialization time, then temporary ones. */
+    public List<InstanceRecord> instances(String table) {
+        List<InstanceRecord> out = new ArrayList<>();
+        reads.scan(store.meta, Keys.prefix("I", table),
+                (k, v) -> out.add(Codec.decode(v, InstanceRecord.class, "instance " + table)));
+        out.sort(Comparator.comparing(InstanceRecord::temporary)
+                .thenComparingLong(InstanceRecord::materializedTime).thenComparing(InstanceRecord::id));
+        return out;
+    }
+
+    /** The instance a read picks. */
+    public InstanceRecord pick(String table, ReadOptions o) {
+        requireTable(table);
+        if (o.instanceId() != null) {
+            return requireInstance(table, o.instanceId());
+        }
+        InstanceRecord best = null;
+        for (InstanceRecord r : instances(table)) {
+            if (r.temporary() || (o.version() != null && !o.version().equals(r.version()))
+                    || (o.activeOnly() && !r.active()) || (o.successfulOnly() && !r.success())) {
+                continue;
+            }
+            best = r;
+        }
+        if (best == null) {
+            throw new TvArgumentException(ErrorCode.NOT_FOUND, "table '" + table + "' has no materialized instance"
+                    + (o.version() == null ? "" : " of version '" + o.version() + "'")
+                    + (o.activeOnly() ? " (active only)" : "") + (o.successfulOnly() ? " (successful only)" : "")
+                    + "; list them with instances(\"" + table + "\", null, true)");
+        }
+        return best;
+    }
+
+    public List<BuilderRecord> builders(String table, String version) {
+        List<BuilderRecord> out = new ArrayList<>();
+        reads.scan(store.meta, Keys.prefix("B", table, version),
+                (k, v) -> out.add(Codec.decode(v, BuilderRecord.class, "builder of " + table)));
+        return out;
+    }
+
+    /** Builder records of every version of a table, with their keys' version part. */
+    public List<String[]> builderKeys(String table) {
+        List<String[]> out = new ArrayList<>();
+        reads.scan(store.meta, Keys.prefix("B", table), (k, v) -> out.add(Keys.parts(k)));
+        return out;
+    }
+}

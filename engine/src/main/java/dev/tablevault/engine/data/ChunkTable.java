@@ -1,0 +1,118 @@
+package dev.tablevault.engine.data;
+
+import dev.tablevault.api.Column;
+import dev.tablevault.engine.codec.Records.InstanceRecord;
+import dev.tablevault.engine.ref.RefTable;
+import dev.tablevault.engine.store.Chunks;
+import dev.tablevault.engine.store.Keys;
+import dev.tablevault.engine.store.Store;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Committed cells of one instance key read chunk by chunk through a small LRU cache. The caller guarantees the
+ * cells do not change while it reads (a materialized instance under a shared lock, or the columns of finished
+ * steps). Those columns are complete (see {@link FrameStore}): a missing or short chunk is {@code CORRUPTION};
+ * only in an unsuccessful instance do chunks never written read as nulls. Thread safe.
+ */
+public final class ChunkTable implements RefTable {
+    private static final int CACHED_CHUNKS = 64;
+    private final Store store;
+    private final long[] keys;
+    private final int[] slots;
+    private final List<Column> columns;
+    private final long rows;
+    private final boolean complete;
+    /** Names the instance in errors. */
+    private final String owner;
+    private final Map<Long, List<Object>> cache = new LinkedHashMap<>(128, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, List<Object>> e) {
+            return size() > CACHED_CHUNKS;
+        }
+    };
+
+    /** Complete columns {@code 0..n-1} of one key, at their positions. */
+    public ChunkTable(Store store, long key, List<Column> columns, long rows) {
+        this(store, filled(columns.size(), key), java.util.stream.IntStream.range(0, columns.size()).toArray(),
+                columns, rows);
+    }
+
+    /** Complete column {@code c} at key {@code keys[c]}, slot {@code slots[c]}. */
+    public ChunkTable(Store store, long[] keys, int[] slots, List<Column> columns, long rows) {
+        this(store, keys, slots, columns, rows, true, "the instance being built");
+    }
+
+    private ChunkTable(Store store, long[] keys, int[] slots, List<Column> columns, long rows, boolean complete,
+                       String owner) {
+        this.store = store;
+        this.keys = keys;
+        this.slots = slots;
+        this.columns = List.copyOf(columns);
+        this.rows = rows;
+        this.complete = complete;
+        this.owner = owner;
+    }
+
+    /** The cells of a stored instance. */
+    public static ChunkTable of(Store store, InstanceRecord r) {
+        long[] keys = new long[r.columns().size()];
+        int[] slots = new int[keys.length];
+        for (int c = 0; c < keys.length; c++) {
+            keys[c] = r.keyOf(c);
+            slots[c] = r.slotOf(c);
+        }
+        return new ChunkTable(store, keys, slots, r.columns(), r.rows(), r.success(), FrameStore.owner(r));
+    }
+
+    private static long[] filled(int n, long key) {
+        long[] out = new long[n];
+        java.util.Arrays.fill(out, key);
+        return out;
+    }
+
+    @Override
+    public List<Column> columns() {
+        return columns;
+    }
+
+    @Override
+    public long rows() {
+        return rows;
+    }
+
+    @Override
+    public Object value(int column, long row) {
+        long key = keys[column];
+        if (key == 0) {
+            return null;
+        }
+        long chunk = row / Chunks.ROWS;
+        long cacheKey = ((long) column << 40) | chunk;
+        List<Object> values;
+        synchronized (cache) {
+            values = cache.get(cacheKey);
+        }
+        if (values == null) {
+            byte[] v = store.get(store.data, Keys.cell(key, slots[column], chunk));
+            values = new ArrayList<>(Chunks.ROWS);
+            if (v != null) {
+                Chunks.decode(columns.get(column).type(), v, values);
+            }
+            if (complete && v == null) {
+                throw FrameStore.missing(owner, columns.get(column), chunk, rows);
+            }
+            if (complete && values.size() < FrameStore.chunkRows(chunk, rows)) {
+                throw FrameStore.shortChunk(owner, columns.get(column), chunk, values.size(), rows);
+            }
+            synchronized (cache) {
+                cache.put(cacheKey, values);
+            }
+        }
+        int at = (int) (row % Chunks.ROWS);
+        return at < values.size() ? values.get(at) : null;
+    }
+}

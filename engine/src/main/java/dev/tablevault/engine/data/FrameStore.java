@@ -1,0 +1,269 @@
+package dev.tablevault.engine.data;
+
+import dev.tablevault.api.Column;
+import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.Frame;
+import dev.tablevault.api.RowCursor;
+import dev.tablevault.api.TvStorageException;
+import dev.tablevault.engine.codec.Records.InstanceRecord;
+import dev.tablevault.engine.store.Batch;
+import dev.tablevault.engine.store.Chunks;
+import dev.tablevault.engine.store.Keys;
+import dev.tablevault.engine.store.Reads;
+import dev.tablevault.engine.store.Store;
+import dev.tablevault.engine.store.View;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * Cells of instances in the {@code data} family: one value per key {@code (instance, column, chunk)} holding
+ * {@link Chunks#ROWS} rows of one column. Stateless.
+ *
+ * <p>A <em>complete</em> column (of a successful instance, or a finished step) has every chunk, each holding
+ * at least its rows: every writer stores whole chunks, nulls included. A chunk missing there is damage and reads
+ * as {@code CORRUPTION}; only an unsuccessful instance (stopped, reverted) reads missing chunks as nulls.
+ */
+public final class FrameStore {
+    private FrameStore() {
+    }
+
+    /** Adds rows {@code [from, to)} of every column of {@code frame}; {@code from} must be chunk-aligned. */
+    public static void putRows(Store s, Batch b, long key, Frame frame, int from, int to) {
+        for (int c = 0; c < frame.columnCount(); c++) {
+            Column column = frame.columns().get(c);
+            List<Object> col = frame.column(c);
+            for (int r = from; r < to; r += Chunks.ROWS) {
+                int end = Math.min(to, r + Chunks.ROWS);
+                b.put(s.data, Keys.cell(key, c, r / Chunks.ROWS),
+                        Chunks.encode(column.type(), col, r, end, column.name(), r));
+            }
+        }
+    }
+
+    /**
+     * The {@code rows} values of the column in slot {@code slot} under {@code key}; {@code complete}: every chunk
+     * must be there (see the class comment), {@code owner} names the instance in errors.
+     *
+     * @throws TvStorageException {@code CORRUPTION} for a chunk missing or short in a complete column
+     */
+    public static List<Object> readColumn(Store s, Reads reads, long key, int slot, Column column, long rows,
+                                   boolean complete, String owner) {
+        List<Object> out = new ArrayList<>((int) Math.min(rows, Integer.MAX_VALUE));
+        if (key == 0) {
+            return out;
+        }
+        reads.scan(s.data, Keys.cellColumnStart(key, slot), (k, v) -> {
+            long chunk = Keys.cellChunk(k);
+            if (complete && chunk * Chunks.ROWS != out.size()) {
+                throw missing(owner, column, out.size() / Chunks.ROWS, rows);
+            }
+            padTo(out, chunk * Chunks.ROWS);
+            Chunks.decode(column.type(), v, out);
+            if (complete && out.size() < Math.min(rows, (chunk + 1) * Chunks.ROWS)) {
+                throw shortChunk(owner, column, chunk, out.size() - chunk * Chunks.ROWS, rows);
+            }
+            return out.size() < rows;
+        });
+        if (complete && out.size() < rows) {
+            throw missing(owner, column, out.size() / Chunks.ROWS, rows);
+        }
+        while (out.size() > rows) {
+            out.remove(out.size() - 1);
+        }
+        padTo(out, rows);
+        return out;
+    }
+
+    /** The rows chunk {@code chunk} must hold in a complete column of {@code rows} rows. */
+    static int chunkRows(long chunk, long rows) {
+        return (int) Math.min(Chunks.ROWS, rows - chunk * Chunks.ROWS);
+    }
+
+    /** A chunk of a complete column that is not stored. */
+    public static TvStorageException missing(String owner, Column column, long chunk, long rows) {
+        long first = chunk * Chunks.ROWS;
+        return damaged(owner + ": the cells of column '" + column.name() + "', rows " + first + " to "
+                + (first + chunkRows(chunk, rows) - 1) + " (chunk " + chunk + "), are missing");
+    }
+
+    /**
+     * A chunk of a complete column that holds fewer values than its rows. (More is harmless: the last chunk of
+     * an index that a re-execution extended by kept rows holds them too.)
+     */
+    static TvStorageException shortChunk(String owner, Column column, long chunk, long values, long rows) {
+        return damaged(owner + ": chunk " + chunk + " of column '" + column.name() + "' holds only " + values
+                + " of its " + chunkRows(chunk, rows) + " values");
+    }
+
+    private static TvStorageException damaged(String what) {
+        return new TvStorageException(ErrorCode.CORRUPTION, what + ", though every chunk was written whole;"
+                + " run 'tv verify'; restore from a backup or 'tv recover'");
+    }
+
+    /** How errors name the instance of record {@code r}. */
+    public static String owner(InstanceRecord r) {
+        return "instance " + r.id() + " of table '" + r.table() + "'";
+    }
+
+    /** Cells never written (a partial result: rows a stopped execution did not reach) read as nulls. */
+    private static void padTo(List<Object> out, long size) {
+        while (out.size() < size) {
+            out.add(null);
+        }
+    }
+
+    public static Frame read(Store s, Reads reads, InstanceRecord r) {
+        List<List<Object>> cols = new ArrayList<>();
+        for (int c = 0; c < r.columns().size(); c++) {
+            cols.add(readColumn(s, reads, r.keyOf(c), r.slotOf(c), r.columns().get(c), r.rows(), r.success(),
+                    owner(r)));
+        }
+        return Frame.ofColumns(r.columns(), cols);
+    }
+
+    /**
+     * SHA-256 of a frame's columns and values, as resume compares them.
+     *
+     * @throws dev.tablevault.api.TvArgumentException for an OBJECT value that cannot be stored
+     */
+    public static String digest(Frame f) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (int c = 0; c < f.columnCount(); c++) {
+                Column col = f.columns().get(c);
+                md.update((col.name() + "\0" + col.type() + "\0").getBytes(StandardCharsets.UTF_8));
+                for (int r = 0; r < f.rowCount(); r += Chunks.ROWS) {
+                    md.update(Chunks.encode(col.type(), f.column(c), r, Math.min(f.rowCount(), r + Chunks.ROWS),
+                            col.name(), r));
+                }
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java 17 runtime", e);
+        }
+    }
+
+    /** A cursor over one instance on a snapshot it owns; checks chunks as {@link #readColumn} does. */
+    public static final class Cursor implements RowCursor {
+        private final View view;
+        private final InstanceRecord r;
+        private final RocksIterator[] its;
+        /** Per column: cells may sit under another instance's key (a column carried over unchanged). */
+        private final Slice[] upper;
+        private final ReadOptions[] bounded;
+        private final List<List<Object>> buf = new ArrayList<>();
+        private int pos;
+        private long chunk;
+        private long remaining;
+        private boolean closed;
+
+        public Cursor(View view, InstanceRecord r) {
+            this.view = view;
+            this.r = r;
+            this.remaining = r.key() == 0 ? 0 : r.rows();
+            this.its = new RocksIterator[r.columns().size()];
+            this.upper = new Slice[its.length];
+            this.bounded = new ReadOptions[its.length];
+            try {
+                for (int c = 0; c < its.length; c++) {
+                    upper[c] = new Slice(Keys.cellColumnStart(r.keyOf(c), r.slotOf(c) + 1));
+                    bounded[c] = view.bounded(upper[c]);
+                    its[c] = view.iterator(view.store().data, bounded[c]);
+                    its[c].seek(Keys.cellColumnStart(r.keyOf(c), r.slotOf(c)));
+                    buf.add(new ArrayList<>());
+                }
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        @Override
+        public List<Column> columns() {
+            return r.columns();
+        }
+
+        @Override
+        public String instanceId() {
+            return r.id();
+        }
+
+        @Override
+        public boolean hasNext() {
+            return remaining > 0 && its.length > 0;
+        }
+
+        @Override
+        public List<Object> next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException("cursor over " + r.id() + " is exhausted");
+            }
+            if (pos >= buf.get(0).size()) {
+                refill();
+            }
+            List<Object> row = new ArrayList<>(its.length);
+            for (List<Object> col : buf) {
+                row.add(col.get(pos));
+            }
+            pos++;
+            remaining--;
+            return row;
+        }
+
+        private void refill() {
+            for (int c = 0; c < its.length; c++) {
+                List<Object> col = buf.get(c);
+                col.clear();
+                RocksIterator it = its[c];
+                if (!it.isValid()) {
+                    view.checkStatus(it);
+                }
+                Column column = r.columns().get(c);
+                byte[] want = Keys.cell(r.keyOf(c), r.slotOf(c), chunk);
+                if (it.isValid() && java.util.Arrays.equals(it.key(), want)) {
+                    Chunks.decode(column.type(), it.value(), col);
+                    it.next();
+                } else if (r.success()) {
+                    throw missing(owner(r), column, chunk, r.rows());
+                }
+                if (r.success() && col.size() < chunkRows(chunk, r.rows())) {
+                    throw shortChunk(owner(r), column, chunk, col.size(), r.rows());
+                }
+                // In an unsuccessful instance, a chunk never written (rows not reached), or a short one, reads
+                // as nulls.
+                padTo(col, (int) Math.min(Chunks.ROWS, remaining));
+            }
+            chunk++;
+            pos = 0;
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (int c = 0; c < its.length; c++) {
+                if (its[c] != null) {
+                    its[c].close();
+                }
+                if (bounded[c] != null) {
+                    bounded[c].close();
+                }
+                if (upper[c] != null) {
+                    upper[c].close();
+                }
+            }
+            view.close();
+        }
+    }
+}

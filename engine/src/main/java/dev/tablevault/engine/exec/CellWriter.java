@@ -1,0 +1,110 @@
+package dev.tablevault.engine.exec;
+
+import dev.tablevault.api.Column;
+import dev.tablevault.engine.store.Batch;
+import dev.tablevault.engine.store.Chunks;
+import dev.tablevault.engine.store.Keys;
+import dev.tablevault.engine.store.Store;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Buffers one builder's results by row and writes them as whole cell chunks: a chunk touched by a checkpoint
+ * is written with every value it holds so far (committed ones are read back once), so rows may arrive in any
+ * order. Memory is bounded by the chunks still open, not by the table. Used by one thread.
+ */
+final class CellWriter {
+    private final Store store;
+    private final long key;
+    private final int firstColumn;
+    private final List<Column> columns;
+    /** Open chunks: chunk number to values by column and row within the chunk. */
+    private final Map<Long, Object[][]> open = new TreeMap<>();
+    private final Map<Long, Integer> length = new TreeMap<>();
+    private final Set<Long> touched = new LinkedHashSet<>();
+    private final List<Long> pendingRows = new ArrayList<>();
+    /** No row at or above this was ever committed, so chunks starting there need no read-back. */
+    private final long freshFrom;
+
+    CellWriter(Store store, long key, int firstColumn, List<Column> columns, long freshFrom) {
+        this.freshFrom = freshFrom;
+        this.store = store;
+        this.key = key;
+        this.firstColumn = firstColumn;
+        this.columns = columns;
+    }
+
+    /** Buffers a row's values (already checked against the column types). */
+    void put(long row, List<Object> values) {
+        long chunk = row / Chunks.ROWS;
+        Object[][] c = open.computeIfAbsent(chunk, this::load);
+        int at = (int) (row % Chunks.ROWS);
+        for (int i = 0; i < columns.size(); i++) {
+            c[i][at] = values.get(i);
+        }
+        length.merge(chunk, at + 1, Math::max);
+        touched.add(chunk);
+        pendingRows.add(row);
+    }
+
+    int pending() {
+        return pendingRows.size();
+    }
+
+    /** The rows buffered since the last {@link #writeTo}. */
+    List<Long> pendingRows() {
+        return pendingRows;
+    }
+
+    /**
+     * Adds every touched chunk to {@code b}; {@code rows} (or -1 while unknown) bounds the last chunk. Chunks
+     * that hold every one of their rows are closed, as they will not be touched again.
+     */
+    void writeTo(Batch b, long rows) {
+        for (long chunk : touched) {
+            Object[][] c = open.get(chunk);
+            int n = rows >= 0 ? (int) Math.min(Chunks.ROWS, rows - chunk * Chunks.ROWS) : length.get(chunk);
+            for (int i = 0; i < columns.size(); i++) {
+                b.put(store.data, Keys.cell(key, firstColumn + i, chunk),
+                        Chunks.encode(columns.get(i).type(), Arrays.asList(c[i]), 0, n, columns.get(i).name(),
+                                chunk * Chunks.ROWS));
+            }
+        }
+        touched.clear();
+        pendingRows.clear();
+    }
+
+    /** Forgets chunks every row of which is committed: {@code done} says which rows are. */
+    void closeChunks(RowTracker done, long rows) {
+        open.keySet().removeIf(chunk -> {
+            long start = chunk * Chunks.ROWS;
+            long end = rows >= 0 ? Math.min(rows, start + Chunks.ROWS) : start + Chunks.ROWS;
+            return done.allDone(start, end);
+        });
+    }
+
+    private Object[][] load(long chunk) {
+        Object[][] c = new Object[columns.size()][Chunks.ROWS];
+        if (chunk * Chunks.ROWS >= freshFrom) {
+            return c;
+        }
+        for (int i = 0; i < columns.size(); i++) {
+            byte[] v = store.get(store.data, Keys.cell(key, firstColumn + i, chunk));
+            if (v != null) {
+                List<Object> values = new ArrayList<>();
+                Chunks.decode(columns.get(i).type(), v, values);
+                for (int r = 0; r < values.size() && r < Chunks.ROWS; r++) {
+                    c[i][r] = values.get(r);
+                }
+                length.merge(chunk, values.size(), Math::max);
+            }
+        }
+        return c;
+    }
+}

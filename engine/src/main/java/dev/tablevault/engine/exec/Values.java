@@ -1,0 +1,59 @@
+package dev.tablevault.engine.exec;
+
+import dev.tablevault.api.Column;
+import dev.tablevault.api.ColumnType;
+import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.TvBuilderException;
+import dev.tablevault.engine.store.Chunks;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Checks a builder's row against its declared columns, widening int-like and float values; an OBJECT value must
+ * write and read back through Kryo. Stateless.
+ */
+final class Values {
+    private Values() {
+    }
+
+    static List<Object> check(Spec spec, long row, List<Object> values) {
+        List<Column> cols = spec.columns();
+        if (values == null || values.size() != cols.size()) {
+            throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + spec.name() + "' returned "
+                    + (values == null ? "null" : values.size() + " values") + " for row " + row + "; its"
+                    + " changedColumns are " + cols.stream().map(Column::name).toList());
+        }
+        List<Object> out = new ArrayList<>(values.size());
+        for (int i = 0; i < cols.size(); i++) {
+            Object v = widen(cols.get(i).type(), values.get(i));
+            if (!cols.get(i).type().accepts(v)) {
+                throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + spec.name() + "' returned a "
+                        + v.getClass().getName() + " for column '" + cols.get(i).name() + "' (" + cols.get(i).type()
+                        + ") at row " + row + "; declare its type under 'types' or return a "
+                        + cols.get(i).type().javaType().getSimpleName());
+            }
+            Optional<String> why = v != null && cols.get(i).type() == ColumnType.OBJECT
+                    ? Chunks.objectProblem(v) : Optional.empty();
+            if (why.isPresent()) {
+                throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + spec.name() + "' returned a "
+                        + v.getClass().getName() + " for OBJECT column '" + cols.get(i).name() + "' at row " + row
+                        + " that cannot be stored: " + why.get() + "; return records, collections or classes whose"
+                        + " fields Kryo can write and read back (see ColumnType.OBJECT)");
+            }
+            out.add(v);
+        }
+        return out;
+    }
+
+    private static Object widen(ColumnType t, Object v) {
+        if (t == ColumnType.LONG && (v instanceof Integer || v instanceof Short || v instanceof Byte)) {
+            return ((Number) v).longValue();
+        }
+        if (t == ColumnType.DOUBLE && v instanceof Float f) {
+            return f.doubleValue();
+        }
+        return v;
+    }
+}

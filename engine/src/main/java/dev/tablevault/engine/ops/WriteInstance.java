@@ -1,0 +1,293 @@
+package dev.tablevault.engine.ops;
+
+import dev.tablevault.api.Column;
+import dev.tablevault.api.ColumnType;
+import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.Frame;
+import dev.tablevault.api.LockMode;
+import dev.tablevault.api.ProcessState;
+import dev.tablevault.api.TvArgumentException;
+import dev.tablevault.api.TvProcessException;
+import dev.tablevault.engine.codec.Records.DepRecord;
+import dev.tablevault.engine.codec.Records.InstanceRecord;
+import dev.tablevault.engine.codec.Records.TableRecord;
+import dev.tablevault.engine.codec.Records.WriteInstanceArgs;
+import dev.tablevault.engine.codec.Records.WriteProgress;
+import dev.tablevault.engine.data.Artifacts;
+import dev.tablevault.engine.data.Catalog;
+import dev.tablevault.engine.data.ChunkTable;
+import dev.tablevault.engine.data.FrameStore;
+import dev.tablevault.engine.data.Names;
+import dev.tablevault.engine.lock.LockManager;
+import dev.tablevault.engine.process.Op;
+import dev.tablevault.engine.process.ProcessContext;
+import dev.tablevault.engine.store.Batch;
+import dev.tablevault.engine.store.Keys;
+import dev.tablevault.engine.store.Store;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * {@code writeInstance}: stages the frame's rows under a fresh instance key in checkpointed batches (SETUP),
+ * then materializes the external-edit temporary instance in one batch. A revert drops the staged cells; a
+ * stop with materialize keeps the rows staged so far as an unsuccessful instance.
+ */
+public final class WriteInstance extends Op {
+    /** Rows per checkpoint batch. */
+    public static final int BATCH_ROWS = 16 * 1024;
+    private final WriteInstanceArgs args;
+    private final Frame frame;
+
+    /** From a call: validates names and the frame. */
+    public WriteInstance(String table, String version, Frame frame) {
+        super("writeInstance", validArgs(table, version, frame));
+        this.args = (WriteInstanceArgs) args();
+        this.frame = frame;
+    }
+
+    /** From the log: the frame is not at hand. */
+    public WriteInstance(WriteInstanceArgs args) {
+        super("writeInstance", args);
+        this.args = args;
+        this.frame = null;
+    }
+
+    private static WriteInstanceArgs validArgs(String table, String version, Frame frame) {
+        Names.table(table);
+        Names.version(version);
+        if (frame == null) {
+            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "writeInstance of table '" + table
+                    + "' needs a frame, got null");
+        }
+        if (frame.rowCount() == 0 || frame.columnCount() == 0) {
+            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "writeInstance of table '" + table
+                    + "': the frame is empty (" + frame.rowCount() + " rows, " + frame.columnCount() + " columns)");
+        }
+        frame.columns().forEach(c -> Names.column(c.name()));
+        return new WriteInstanceArgs(table, version, FrameStore.digest(frame), frame.columns(), frame.rowCount());
+    }
+
+    @Override
+    protected boolean stagesInSetup() {
+        return true;
+    }
+
+    @Override
+    protected boolean canMaterialize() {
+        return true;
+    }
+
+    @Override
+    protected void checkResumable(ProcessContext ctx) {
+        if (!ctx.setupDone && frame == null) {
+            throw new TvProcessException(ErrorCode.PROCESS_STATE, "process " + ctx.pid + " (writeInstance of '"
+                    + args.table() + "') paused before its frame was fully staged; call writeInstance again with the"
+                    + " same frame and process id, or stopProcess it");
+        }
+    }
+
+    private String temp() {
+        return Names.temp(args.version());
+    }
+
+    @Override
+    protected List<LockReq> locks(ProcessContext ctx) {
+        return materializeLocks(ctx, args.table(), args.version(), false);
+    }
+
+    /**
+     * The locks of an operation that fills and materializes {@code TEMP_<version>}: that instance, the whole
+     * table when {@code wholeTable} is set and the table has side effects, the artifact folder of a
+     * single-artifact table, and (shared) the origin the temporary instance names.
+     */
+    public static List<LockReq> materializeLocks(ProcessContext ctx, String table, String version, boolean wholeTable) {
+        List<LockReq> l = new ArrayList<>();
+        String temp = Names.temp(version);
+        l.add(new LockReq(LockManager.instance(table, temp), LockMode.EXCLUSIVE));
+        Catalog cat = ctx.catalog();
+        Optional<TableRecord> t = cat.table(table);
+        if (wholeTable && t.isPresent() && t.get().sideEffects()) {
+            l.add(new LockReq(LockManager.table(table), LockMode.EXCLUSIVE));
+        }
+        if (t.isPresent() && !t.get().multipleArtifacts()) {
+            l.add(new LockReq(LockManager.artifacts(table), LockMode.EXCLUSIVE));
+        }
+        cat.instance(table, temp).filter(r -> r.originId() != null).ifPresent(r ->
+                l.add(new LockReq(LockManager.instance(r.originTable(), r.originId()), LockMode.SHARED)));
+        return l;
+    }
+
+    @Override
+    protected void validate(ProcessContext ctx) {
+        Catalog cat = ctx.catalog();
+        cat.requireTable(args.table());
+        InstanceRecord t = cat.instance(args.table(), temp()).orElseThrow(() -> new TvArgumentException(
+                ErrorCode.NOT_FOUND, "table '" + args.table() + "' has no temporary instance " + temp()
+                + "; createInstance with externalEdit(true) and version '" + args.version() + "' first"));
+        if (!t.externalEdit()) {
+            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "instance " + temp() + " of table '" + args.table()
+                    + "' is not external-edit; create it with InstanceOptions.externalEdit(true) to write it");
+        }
+    }
+
+    @Override
+    protected void run(ProcessContext ctx) {
+        WriteProgress p = (WriteProgress) ctx.lastProgress;
+        if (p == null) {
+            p = new WriteProgress(ctx.vault.nextInstanceKey(), newId(ctx), ctx.started, 0);
+        }
+        Store s = ctx.vault.store();
+        int rows = (int) args.rows();
+        while (!ctx.setupDone) {
+            ctx.checkStop();
+            int from = (int) p.rows();
+            int to = Math.min(rows, from + BATCH_ROWS);
+            try (Batch b = new Batch()) {
+                FrameStore.putRows(s, b, p.instanceKey(), frame, from, to);
+                p = new WriteProgress(p.instanceKey(), p.newId(), p.startTime(), to);
+                ctx.setupDone = to == rows;
+                ctx.checkpoint(b, "stage", p, ctx.setupDone ? ProcessState.RUNNING : ProcessState.SETUP);
+            }
+            ctx.crash("staged");
+        }
+        WriteProgress done = p;
+        if (args.columns().stream().anyMatch(c -> c.type() == ColumnType.ARTIFACT)) {
+            Artifacts.check(ctx.vault.dir(), p.instanceKey(),
+                    new ChunkTable(s, p.instanceKey(), args.columns(), p.rows()),
+                    List.of(Artifacts.staging(ctx.vault.dir(), args.table(), temp())), Artifacts.Source.WRITE);
+        }
+        ctx.commit(b -> materialize(ctx, b, done, true));
+    }
+
+    private String newId(ProcessContext ctx) {
+        return args.version() + "_" + ctx.started + "_" + String.format("%08x", ThreadLocalRandom.current().nextInt());
+    }
+
+    /**
+     * Drops the staged cells, and at once the artifact files the check linked into the new instance's folder:
+     * no record ever pointed at that folder, and the staged originals stay in the staging folder.
+     */
+    @Override
+    protected void revert(ProcessContext ctx, Batch b) {
+        WriteProgress p = (WriteProgress) ctx.lastProgress;
+        if (p != null) {
+            b.deleteRange(ctx.vault.store().data, Keys.instanceStart(p.instanceKey()),
+                    Keys.instanceStart(p.instanceKey() + 1));
+            Artifacts.delete(ctx.vault.dir(), p.instanceKey());
+        }
+    }
+
+    @Override
+    protected void materializePartial(ProcessContext ctx, Batch b) {
+        WriteProgress p = (WriteProgress) ctx.lastProgress;
+        if (p == null) {
+            p = new WriteProgress(0, newId(ctx), ctx.started, 0);
+        }
+        materialize(ctx, b, p, false);
+    }
+
+    /**
+     * The one-batch flip of a written frame, with the checksums of the files in the instance's folder. The
+     * staging folder goes once the flip is durable: a successful write linked its files into that folder. A
+     * partial one (stop with materialize) keeps no artifacts; its staging folder stays until the version's next
+     * external-edit instance is created.
+     */
+    private void materialize(ProcessContext ctx, Batch b, WriteProgress p, boolean success) {
+        Artifacts.seal(ctx.vault.store(), ctx.vault.dir(), ctx.vault.options().durability(), b, p.instanceKey(),
+                List.of());
+        if (success) {
+            Path staging = Artifacts.staging(ctx.vault.dir(), args.table(), temp());
+            ctx.onDurable(() -> Artifacts.deleteTree(staging));
+        }
+        Catalog cat = ctx.catalog();
+        InstanceRecord temp = cat.requireInstance(args.table(), temp());
+        InstanceRecord origin = temp.originId() == null ? null
+                : cat.instance(temp.originTable(), temp.originId()).orElse(null);
+        flip(ctx, b, args.table(), args.version(), p.newId(), p.instanceKey(), args.columns(),
+                changedColumns(ctx.vault.store(), origin, p), p.rows(), success, List.of(), List.of(), List.of(), null,
+                null);
+    }
+
+    /**
+     * Materializes {@code TEMP_<version>} as instance {@code newId} in {@code b}: the new record, the temporary
+     * one gone, the table's artifact instance (single-artifact tables, successful only), and side-effect
+     * deactivation of the table's other active instances. O(1) in rows. {@code originTable}/{@code originId}
+     * name the origin an execution chose when the temporary instance named none (null: the temporary one's).
+     */
+    /** Per column: now if it changed, else its time in the origin (the origin's change time if it has none). */
+    private static List<Long> columnTimes(List<Column> columns, List<String> changed, InstanceRecord origin,
+                                          long now) {
+        List<Long> out = new ArrayList<>(columns.size());
+        for (Column c : columns) {
+            int oc = origin == null ? -1 : origin.columns().indexOf(c);
+            out.add(changed.contains(c.name()) || oc < 0 ? now : origin.timeOf(oc));
+        }
+        return out;
+    }
+
+    public static void flip(ProcessContext ctx, Batch b, String tableName, String version, String newId, long key,
+                     List<Column> columns, List<String> changed, long rows, boolean success,
+                     List<DepRecord> deps, List<Long> columnKeys, List<Integer> columnSlots, String originTable,
+                     String originId) {
+        Catalog cat = ctx.catalog();
+        Store s = ctx.vault.store();
+        TableRecord table = cat.requireTable(tableName);
+        String tempId = Names.temp(version);
+        InstanceRecord temp = cat.requireInstance(tableName, tempId);
+        String oTable = originId != null ? originTable : temp.originTable();
+        String oId = originId != null ? originId : temp.originId();
+        InstanceRecord origin = oId == null ? null : cat.instance(oTable, oId).orElse(null);
+        long now = ctx.vault.clock().millis();
+        long changedTime = changed.isEmpty() && origin != null ? origin.changedTime() : now;
+        b.delete(s.meta, Keys.instance(tableName, tempId));
+        TableOps.put(ctx, b, Keys.instance(tableName, newId), new InstanceRecord(tableName, newId,
+                version, false, temp.externalEdit(), oTable, oId, temp.description(),
+                columns, changed, rows, success, true, changedTime, now, ctx.pid, key, deps, columnKeys,
+                columnSlots, columnTimes(columns, changed, origin, now)));
+        if (success && !table.multipleArtifacts()) {
+            TableOps.put(ctx, b, Keys.table(tableName), new TableRecord(table.name(), table.description(),
+                    table.sideEffects(), table.multipleArtifacts(), table.created(), newId));
+        }
+        if (table.sideEffects() && !changed.isEmpty()) {
+            for (InstanceRecord r : cat.instances(tableName)) {
+                if (!r.temporary() && r.active()) {
+                    TableOps.put(ctx, b, Keys.instance(tableName, r.id()), r.deactivated());
+                }
+            }
+        }
+    }
+
+    /** Columns that are new or differ from the origin's; all of them without an origin or when rows differ. */
+    private List<String> changedColumns(Store s, InstanceRecord origin, WriteProgress p) {
+        List<String> all = args.columns().stream().map(Column::name).toList();
+        if (origin == null || origin.rows() != p.rows()) {
+            return all;
+        }
+        Set<String> changed = new HashSet<>();
+        for (int c = 0; c < args.columns().size(); c++) {
+            Column col = args.columns().get(c);
+            int oc = origin.columns().indexOf(col);
+            if (oc < 0) {
+                changed.add(col.name());
+                continue;
+            }
+            List<Object> mine = FrameStore.readColumn(s, s, p.instanceKey(), c, col, p.rows(), true,
+                    "the staged rows of " + temp());
+            List<Object> theirs = FrameStore.readColumn(s, s, origin.keyOf(oc), origin.slotOf(oc), col,
+                    origin.rows(), origin.success(), FrameStore.owner(origin));
+            for (int r = 0; r < mine.size(); r++) {
+                if (!Frame.valueEquals(mine.get(r), theirs.get(r))) {
+                    changed.add(col.name());
+                    break;
+                }
+            }
+        }
+        return all.stream().filter(changed::contains).toList();
+    }
+}

@@ -1,0 +1,205 @@
+package dev.tablevault.engine.process;
+
+import dev.tablevault.api.ProcessState;
+import dev.tablevault.engine.codec.Codec;
+import dev.tablevault.engine.codec.Records.LockRecord;
+import dev.tablevault.engine.codec.Records.LogEntry;
+import dev.tablevault.engine.codec.Records.ProcessRecord;
+import dev.tablevault.engine.data.Catalog;
+import dev.tablevault.engine.lock.LockManager;
+import dev.tablevault.engine.store.Batch;
+import dev.tablevault.engine.store.Keys;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+
+/**
+ * The state of one process while a thread runs it: its persisted record (null until something forced it to
+ * disk), its log position and its last checkpoint. Used by the one thread running the process, except
+ * {@link #requestStop}, which another thread may call.
+ */
+public final class ProcessContext {
+    /** Thrown at a checkpoint when a stop was requested; handled by the runner, never seen by callers. */
+    public static final class StopRequested extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final boolean materialize;
+        final String by;
+
+        StopRequested(boolean materialize, String by) {
+            super("stop requested by " + by, null, false, false);
+            this.materialize = materialize;
+            this.by = by;
+        }
+    }
+
+    public final OpenVault vault;
+    public final String pid;
+    final Op op;
+    final boolean userId;
+    final String digest;
+    public final long started;
+    ProcessRecord record;
+    boolean persisted;
+    public boolean setupDone;
+    boolean ended;
+    long nextSeq;
+    public Object lastProgress;
+    public volatile StopRequested stop;
+    final CountDownLatch done = new CountDownLatch(1);
+    volatile ProcessState endState;
+
+    /** The process this one runs inside of (a builder's sub-process), or null. */
+    private final String parent;
+
+    /** Cleanups waiting for the batch being built to become durable. */
+    private final List<Runnable> onDurable = new ArrayList<>();
+
+    ProcessContext(OpenVault vault, String pid, Op op, boolean userId, String digest, String parent) {
+        this.parent = parent;
+        this.vault = vault;
+        this.pid = pid;
+        this.op = op;
+        this.userId = userId;
+        this.digest = digest;
+        this.started = vault.clock().millis();
+        this.setupDone = !op.stagesInSetup();
+    }
+
+    /** Continues a persisted process: its record, log position and last checkpoint. */
+    void resumeFrom(ProcessRecord existing, List<LogEntry> log) {
+        record = existing;
+        persisted = true;
+        setupDone = existing.setupDone();
+        for (LogEntry e : log) {
+            nextSeq = e.seq() + 1;
+            if (e.kind().equals("CHECKPOINT")) {
+                lastProgress = e.payload();
+            }
+        }
+    }
+
+    /** The parent process: the one given at the start, or the persisted one of a resumed process. */
+    String parentId() {
+        return record != null && record.parentId() != null ? record.parentId() : parent;
+    }
+
+    public Catalog catalog() {
+        return new Catalog(vault.store(), vault.store());
+    }
+
+    public void crash(String step) {
+        CrashPoints.hit(op.name() + "." + step);
+    }
+
+    void requestStop(boolean materialize, String by) {
+        stop = new StopRequested(materialize, by);
+    }
+
+    public void checkStop() {
+        StopRequested s = stop;
+        if (s != null) {
+            throw s;
+        }
+    }
+
+    /** The record as it would be persisted now with this state and error. */
+    ProcessRecord record(ProcessState state, String error) {
+        long now = vault.clock().millis();
+        if (record == null) {
+            return new ProcessRecord(pid, op.name(), state, vault.author(), parent, started, now, error, 0, 0, digest,
+                    ProcessHandle.current().pid(), userId, setupDone);
+        }
+        return record.with(state, error, now).progress(record.stepsDone(), setupDone, now);
+    }
+
+    /**
+     * Commits one checkpoint: the caller's changes in {@code batch}, the progress entry and the process record
+     * (with BEGIN, LOCKS and lock records the first time), in one atomic write.
+     */
+    public void checkpoint(Batch batch, String step, Object progress, ProcessState state) {
+        boolean written = false;
+        try {
+            ProcessRecord rec = record(state, null);
+            rec = rec.progress(rec.stepsDone() + 1, setupDone, rec.updated());
+            putPersistentState(batch, rec);
+            batch.put(vault.store().proc, Keys.logEntry(pid, nextSeq),
+                    Codec.encode(new LogEntry(nextSeq, "CHECKPOINT", step, rec.updated(), progress)));
+            vault.store().write(batch);
+            written = true;
+            nextSeq++;
+            record = rec;
+            persisted = true;
+            lastProgress = progress;
+        } finally {
+            afterWrite(written);
+        }
+    }
+
+    /**
+     * Runs {@code cleanup} (removing files the batch being built makes unreachable) once that batch is durable;
+     * dropped if it never is. A file must never go before the record that points at it.
+     */
+    public void onDurable(Runnable cleanup) {
+        onDurable.add(cleanup);
+    }
+
+    private void afterWrite(boolean written) {
+        List<Runnable> todo = new ArrayList<>(onDurable);
+        onDurable.clear();
+        if (written) {
+            todo.forEach(Runnable::run);
+        }
+    }
+
+    /** Adds the process record and its lock records, and on first persistence BEGIN and LOCKS. */
+    void putPersistentState(Batch batch, ProcessRecord rec) {
+        batch.put(vault.store().proc, Keys.process(pid), Codec.encode(rec));
+        for (LockManager.Held h : vault.lockManager().heldBy(pid)) {
+            batch.put(vault.store().locks, Keys.lock(h.resource(), pid),
+                    Codec.encode(new LockRecord(h.resource(), h.mode(), pid)));
+        }
+        putBegin(batch, rec);
+    }
+
+    /**
+     * Adds BEGIN (the arguments) and LOCKS unless the log already has them: until a batch of this process has
+     * been written, every batch it builds (a failed one built again included) starts its log.
+     */
+    void putBegin(Batch batch, ProcessRecord rec) {
+        if (persisted) {
+            return;
+        }
+        List<LockRecord> held = new ArrayList<>();
+        for (LockManager.Held h : vault.lockManager().heldBy(pid)) {
+            held.add(new LockRecord(h.resource(), h.mode(), pid));
+        }
+        batch.put(vault.store().proc, Keys.logEntry(pid, 0),
+                Codec.encode(new LogEntry(0, "BEGIN", op.name(), rec.started(), op.args())));
+        batch.put(vault.store().proc, Keys.logEntry(pid, 1),
+                Codec.encode(new LogEntry(1, "LOCKS", op.name(), rec.updated(), held)));
+        nextSeq = 2;
+    }
+
+    /**
+     * The final step: the caller's changes, the history entry and the removal of the process record, its
+     * log and its lock records, in one atomic write; then the in-memory locks are released.
+     */
+    public void commit(Consumer<Batch> changes) {
+        crash("commit");
+        boolean written = false;
+        try (Batch b = new Batch()) {
+            changes.accept(b);
+            vault.processes().finish(this, b, ProcessState.COMMITTED, null);
+            vault.store().write(b);
+            written = true;
+        } finally {
+            afterWrite(written);
+        }
+        ended = true;
+        endState = ProcessState.COMMITTED;
+        vault.lockManager().releaseAll(pid);
+        crash("committed");
+    }
+}

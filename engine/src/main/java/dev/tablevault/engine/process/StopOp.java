@@ -1,0 +1,86 @@
+package dev.tablevault.engine.process;
+
+import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.ProcessState;
+import dev.tablevault.api.TvArgumentException;
+import dev.tablevault.api.TvProcessException;
+import dev.tablevault.engine.codec.Records.ProcessRecord;
+import dev.tablevault.engine.codec.Records.StopArgs;
+import dev.tablevault.engine.data.Names;
+
+import java.util.List;
+
+/**
+ * {@code stopProcess}: a process running in this JVM is asked to stop at its next checkpoint and awaited;
+ * any other active process (paused, or left by a crash) is reverted or materialized in the stop's own commit
+ * batch. Only one OS process can own a vault, so an active process not running here has no live owner and
+ * {@code force} is never needed to take it over.
+ */
+public final class StopOp extends Op {
+    private final StopArgs args;
+
+    public StopOp(StopArgs args) {
+        super("stopProcess", args);
+        Names.processId(args.target());
+        this.args = args;
+    }
+
+    @Override
+    protected List<LockReq> locks(ProcessContext ctx) {
+        return List.of();
+    }
+
+    @Override
+    protected void validate(ProcessContext ctx) {
+        if (args.target().equals(ctx.pid)) {
+            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "process " + ctx.pid + " cannot stop itself");
+        }
+        Processes procs = ctx.vault.processes();
+        if (procs.isRunning(args.target())) {
+            return;
+        }
+        ProcessRecord rec = procs.active(args.target());
+        if (rec == null) {
+            throw procs.notActive(args.target());
+        }
+        if (rec.operation().equals(name())) {
+            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "process " + args.target()
+                    + " is itself a stopProcess; resume it with resumeProcess instead");
+        }
+    }
+
+    @Override
+    protected void run(ProcessContext ctx) throws InterruptedException {
+        Processes procs = ctx.vault.processes();
+        ProcessContext live = procs.requestStop(args.target(), args.materialize(), ctx.pid);
+        if (live != null) {
+            if (args.materialize() && !live.op.canMaterialize()) {
+                throw notMaterializable(live.op);
+            }
+            live.done.await();
+            ProcessState end = live.endState;
+            if (end != ProcessState.STOPPED && end != ProcessState.MATERIALIZED) {
+                throw new TvProcessException(ErrorCode.PROCESS_STATE, "process " + args.target() + " ended " + end
+                        + " before it reached a checkpoint where it could stop");
+            }
+            ctx.commit(b -> { });
+            return;
+        }
+        ProcessContext target = procs.dormant(args.target());
+        if (args.materialize() && !target.op.canMaterialize()) {
+            throw notMaterializable(target.op);
+        }
+        procs.claim(target);
+        try {
+            ctx.commit(b -> procs.stopInto(target, b, args.materialize(), ctx.pid));
+            ctx.vault.lockManager().releaseAll(target.pid);
+        } finally {
+            procs.unclaim(target);
+        }
+    }
+
+    private TvArgumentException notMaterializable(Op target) {
+        return new TvArgumentException(ErrorCode.BAD_ARGUMENT, "process " + args.target() + " is a " + target.name()
+                + ": materialize applies to writeInstance and executeInstance only; stop it without materialize");
+    }
+}
