@@ -8,6 +8,7 @@ import dev.tablevault.api.TvProcessException;
 import dev.tablevault.api.TvStorageException;
 import dev.tablevault.engine.codec.Codec;
 import dev.tablevault.engine.codec.Records.LogEntry;
+import dev.tablevault.engine.codec.Records.LogKind;
 import dev.tablevault.engine.codec.Records.ProcessRecord;
 import dev.tablevault.engine.lock.LockManager;
 import dev.tablevault.engine.store.Batch;
@@ -319,7 +320,7 @@ public final class Processes implements LockManager.Holders {
         }
         ProcessRecord fin = ctx.record(state, error);
         ctx.putBegin(b, fin);
-        b.put(s.proc, Keys.logEntry(ctx.pid, ctx.nextSeq), Codec.encode(new LogEntry(ctx.nextSeq, "END",
+        b.put(s.proc, Keys.logEntry(ctx.pid, ctx.nextSeq), Codec.encode(new LogEntry(ctx.nextSeq, LogKind.END,
                 state.name(), fin.updated(), error == null ? "" : error)));
         b.put(s.proc, Keys.finished(ctx.pid), Codec.encode(fin));
         b.put(s.proc, Keys.historyOrder(fin.updated(), ctx.pid), new byte[0]);
@@ -529,7 +530,7 @@ public final class Processes implements LockManager.Holders {
         vault.store().scanBackwards(vault.store().proc, Keys.prefix("L", pid), (k, v) -> {
             LogEntry e = Codec.decode(v, LogEntry.class, "log of " + pid);
             out.add(0, e);
-            return !e.kind().equals("CHECKPOINT");
+            return !e.is(LogKind.CHECKPOINT);
         });
         return out;
     }
