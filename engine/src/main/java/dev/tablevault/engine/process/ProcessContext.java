@@ -154,8 +154,17 @@ public final class ProcessContext {
         }
     }
 
-    /** Adds the process record and its lock records, and on first persistence BEGIN and LOCKS. */
+    /** The state last saved for this process, or null when nothing has been saved yet. */
+    ProcessState savedState() {
+        return record == null ? null : record.state();
+    }
+
+    /**
+     * Adds the process record and its lock records, and on first persistence BEGIN and LOCKS; refuses a state
+     * change {@link ProcessStates} does not allow.
+     */
     void putPersistentState(Batch batch, ProcessRecord rec) {
+        ProcessStates.check(pid, savedState(), rec.state());
         batch.put(vault.store().proc, Keys.process(pid), Codec.encode(rec));
         for (LockManager.Held h : vault.lockManager().heldBy(pid)) {
             batch.put(vault.store().locks, Keys.lock(h.resource(), pid),

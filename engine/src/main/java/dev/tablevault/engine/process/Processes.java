@@ -308,9 +308,11 @@ public final class Processes implements LockManager.Holders {
 
     /**
      * Adds the end of a process to a batch: history entry, and removal of its record, log and lock records.
-     * Changes nothing in {@code ctx}, so a batch that failed can be built again.
+     * Changes nothing in {@code ctx}, so a batch that failed can be built again. Refuses an end
+     * {@link ProcessStates} does not allow.
      */
     void finish(ProcessContext ctx, Batch b, ProcessState state, String error) {
+        ProcessStates.check(ctx.pid, ctx.savedState(), state);
         Store s = vault.store();
         if (ctx.persisted) {
             b.delete(s.proc, Keys.process(ctx.pid));
@@ -450,11 +452,11 @@ public final class Processes implements LockManager.Holders {
                 String why = "restart gave up after " + rec.attempts() + " attempts; fix the cause, then"
                         + " resumeProcess(\"" + pid + "\") or stopProcess it";
                 if (rec.state() != ProcessState.PAUSED || !why.equals(rec.error())) {
-                    putRecord(rec.with(ProcessState.PAUSED, why, vault.clock().millis()));
+                    putRecord(rec, rec.with(ProcessState.PAUSED, why, vault.clock().millis()));
                 }
                 failures.add(pid + ": " + why);
             } else {
-                putRecord(rec.attempt(vault.clock().millis(), ProcessHandle.current().pid()));
+                putRecord(rec, rec.attempt(vault.clock().millis(), ProcessHandle.current().pid()));
                 resume(pid);
             }
         } catch (Throwable e) {
@@ -465,7 +467,9 @@ public final class Processes implements LockManager.Holders {
         }
     }
 
-    private void putRecord(ProcessRecord rec) {
+    /** Replaces the saved record {@code before} of an active process with {@code rec}. */
+    private void putRecord(ProcessRecord before, ProcessRecord rec) {
+        ProcessStates.check(rec.id(), before.state(), rec.state());
         try (Batch b = new Batch()) {
             b.put(vault.store().proc, Keys.process(rec.id()), Codec.encode(rec));
             vault.store().write(b);
