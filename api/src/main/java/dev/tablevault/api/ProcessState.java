@@ -1,8 +1,9 @@
 package dev.tablevault.api;
 
 /**
- * Persisted process states: {@code SETUP -> RUNNING -> COMMITTED}; {@code RUNNING -> REVERTED};
- * {@code RUNNING -> PAUSED -> RUNNING}; {@code PAUSED -> STOPPED | MATERIALIZED}.
+ * Persisted process states: SETUP (a {@code writeInstance} still staging its frame) and RUNNING are saved by
+ * checkpoints, PAUSED waits for a resume or a stop, and the four final states are never left. The full
+ * transition table, with what causes each change, is in docs/ARCHITECTURE.md under "Process states".
  */
 public enum ProcessState {
     SETUP, RUNNING, PAUSED, COMMITTED, REVERTED, STOPPED, MATERIALIZED;

@@ -11,6 +11,7 @@ import dev.tablevault.engine.codec.Records.ExecProgress;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.codec.Records.LockRecord;
 import dev.tablevault.engine.codec.Records.LogEntry;
+import dev.tablevault.engine.codec.Records.LogKind;
 import dev.tablevault.engine.codec.Records.ProcessRecord;
 import dev.tablevault.engine.codec.Records.TableRecord;
 import dev.tablevault.engine.codec.Records.VaultRecord;
@@ -88,7 +89,7 @@ final class Verify {
                 Object[] last = new Object[1];
                 v.scan(v.store().proc, Keys.prefix("L", pid), (k, val) -> {
                     LogEntry e = Codec.decode(val, LogEntry.class, "log of " + pid);
-                    if (e.kind().equals("CHECKPOINT")) {
+                    if (e.is(LogKind.CHECKPOINT)) {
                         last[0] = e.payload();
                     }
                     return true;

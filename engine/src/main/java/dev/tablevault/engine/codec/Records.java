@@ -122,8 +122,34 @@ public final class Records {
         }
     }
 
-    /** A log entry, key {@code L/<pid>/<seq>} in {@code proc}. {@code payload} is an args or progress record. */
+    /**
+     * The kinds of {@link LogEntry}, in the order a process writes them. A log entry stores the kind's name, so
+     * vaults written before this enum existed read unchanged.
+     */
+    public enum LogKind {
+        /** Seq 0: the operation's arguments ({@code step} is the operation name); a resume reruns them. */
+        BEGIN,
+        /** Seq 1: the locks the process took, as {@link LockRecord}s. */
+        LOCKS,
+        /** One committed step ({@code step} names it) with the progress a resume continues from. */
+        CHECKPOINT,
+        /** The last entry: {@code step} is the final {@code ProcessState}, {@code payload} the error or "". */
+        END
+    }
+
+    /**
+     * A log entry, key {@code L/<pid>/<seq>} in {@code proc}. {@code payload} is an args or progress record.
+     * {@code kind} is a {@link LogKind} name: the record keeps the string its encoding has always held.
+     */
     public record LogEntry(long seq, String kind, String step, long time, Object payload) {
+        public LogEntry(long seq, LogKind kind, String step, long time, Object payload) {
+            this(seq, kind.name(), step, time, payload);
+        }
+
+        /** True when this entry is of kind {@code k}. */
+        public boolean is(LogKind k) {
+            return kind.equals(k.name());
+        }
     }
 
     /** Key {@code <resource>\0<pid>} in {@code locks}. */

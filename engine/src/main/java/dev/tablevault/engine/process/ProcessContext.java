@@ -4,6 +4,7 @@ import dev.tablevault.api.ProcessState;
 import dev.tablevault.engine.codec.Codec;
 import dev.tablevault.engine.codec.Records.LockRecord;
 import dev.tablevault.engine.codec.Records.LogEntry;
+import dev.tablevault.engine.codec.Records.LogKind;
 import dev.tablevault.engine.codec.Records.ProcessRecord;
 import dev.tablevault.engine.data.Catalog;
 import dev.tablevault.engine.lock.LockManager;
@@ -74,7 +75,7 @@ public final class ProcessContext {
         setupDone = existing.setupDone();
         for (LogEntry e : log) {
             nextSeq = e.seq() + 1;
-            if (e.kind().equals("CHECKPOINT")) {
+            if (e.is(LogKind.CHECKPOINT)) {
                 lastProgress = e.payload();
             }
         }
@@ -125,7 +126,7 @@ public final class ProcessContext {
             rec = rec.progress(rec.stepsDone() + 1, setupDone, rec.updated());
             putPersistentState(batch, rec);
             batch.put(vault.store().proc, Keys.logEntry(pid, nextSeq),
-                    Codec.encode(new LogEntry(nextSeq, "CHECKPOINT", step, rec.updated(), progress)));
+                    Codec.encode(new LogEntry(nextSeq, LogKind.CHECKPOINT, step, rec.updated(), progress)));
             vault.store().write(batch);
             written = true;
             nextSeq++;
@@ -153,8 +154,17 @@ public final class ProcessContext {
         }
     }
 
-    /** Adds the process record and its lock records, and on first persistence BEGIN and LOCKS. */
+    /** The state last saved for this process, or null when nothing has been saved yet. */
+    ProcessState savedState() {
+        return record == null ? null : record.state();
+    }
+
+    /**
+     * Adds the process record and its lock records, and on first persistence BEGIN and LOCKS; refuses a state
+     * change {@link ProcessStates} does not allow.
+     */
     void putPersistentState(Batch batch, ProcessRecord rec) {
+        ProcessStates.check(pid, savedState(), rec.state());
         batch.put(vault.store().proc, Keys.process(pid), Codec.encode(rec));
         for (LockManager.Held h : vault.lockManager().heldBy(pid)) {
             batch.put(vault.store().locks, Keys.lock(h.resource(), pid),
@@ -176,9 +186,9 @@ public final class ProcessContext {
             held.add(new LockRecord(h.resource(), h.mode(), pid));
         }
         batch.put(vault.store().proc, Keys.logEntry(pid, 0),
-                Codec.encode(new LogEntry(0, "BEGIN", op.name(), rec.started(), op.args())));
+                Codec.encode(new LogEntry(0, LogKind.BEGIN, op.name(), rec.started(), op.args())));
         batch.put(vault.store().proc, Keys.logEntry(pid, 1),
-                Codec.encode(new LogEntry(1, "LOCKS", op.name(), rec.updated(), held)));
+                Codec.encode(new LogEntry(1, LogKind.LOCKS, op.name(), rec.updated(), held)));
         nextSeq = 2;
     }
 

@@ -8,6 +8,7 @@ import dev.tablevault.api.TvProcessException;
 import dev.tablevault.api.TvStorageException;
 import dev.tablevault.engine.codec.Codec;
 import dev.tablevault.engine.codec.Records.LogEntry;
+import dev.tablevault.engine.codec.Records.LogKind;
 import dev.tablevault.engine.codec.Records.ProcessRecord;
 import dev.tablevault.engine.lock.LockManager;
 import dev.tablevault.engine.store.Batch;
@@ -307,9 +308,11 @@ public final class Processes implements LockManager.Holders {
 
     /**
      * Adds the end of a process to a batch: history entry, and removal of its record, log and lock records.
-     * Changes nothing in {@code ctx}, so a batch that failed can be built again.
+     * Changes nothing in {@code ctx}, so a batch that failed can be built again. Refuses an end
+     * {@link ProcessStates} does not allow.
      */
     void finish(ProcessContext ctx, Batch b, ProcessState state, String error) {
+        ProcessStates.check(ctx.pid, ctx.savedState(), state);
         Store s = vault.store();
         if (ctx.persisted) {
             b.delete(s.proc, Keys.process(ctx.pid));
@@ -319,7 +322,7 @@ public final class Processes implements LockManager.Holders {
         }
         ProcessRecord fin = ctx.record(state, error);
         ctx.putBegin(b, fin);
-        b.put(s.proc, Keys.logEntry(ctx.pid, ctx.nextSeq), Codec.encode(new LogEntry(ctx.nextSeq, "END",
+        b.put(s.proc, Keys.logEntry(ctx.pid, ctx.nextSeq), Codec.encode(new LogEntry(ctx.nextSeq, LogKind.END,
                 state.name(), fin.updated(), error == null ? "" : error)));
         b.put(s.proc, Keys.finished(ctx.pid), Codec.encode(fin));
         b.put(s.proc, Keys.historyOrder(fin.updated(), ctx.pid), new byte[0]);
@@ -449,11 +452,11 @@ public final class Processes implements LockManager.Holders {
                 String why = "restart gave up after " + rec.attempts() + " attempts; fix the cause, then"
                         + " resumeProcess(\"" + pid + "\") or stopProcess it";
                 if (rec.state() != ProcessState.PAUSED || !why.equals(rec.error())) {
-                    putRecord(rec.with(ProcessState.PAUSED, why, vault.clock().millis()));
+                    putRecord(rec, rec.with(ProcessState.PAUSED, why, vault.clock().millis()));
                 }
                 failures.add(pid + ": " + why);
             } else {
-                putRecord(rec.attempt(vault.clock().millis(), ProcessHandle.current().pid()));
+                putRecord(rec, rec.attempt(vault.clock().millis(), ProcessHandle.current().pid()));
                 resume(pid);
             }
         } catch (Throwable e) {
@@ -464,7 +467,9 @@ public final class Processes implements LockManager.Holders {
         }
     }
 
-    private void putRecord(ProcessRecord rec) {
+    /** Replaces the saved record {@code before} of an active process with {@code rec}. */
+    private void putRecord(ProcessRecord before, ProcessRecord rec) {
+        ProcessStates.check(rec.id(), before.state(), rec.state());
         try (Batch b = new Batch()) {
             b.put(vault.store().proc, Keys.process(rec.id()), Codec.encode(rec));
             vault.store().write(b);
@@ -529,7 +534,7 @@ public final class Processes implements LockManager.Holders {
         vault.store().scanBackwards(vault.store().proc, Keys.prefix("L", pid), (k, v) -> {
             LogEntry e = Codec.decode(v, LogEntry.class, "log of " + pid);
             out.add(0, e);
-            return !e.kind().equals("CHECKPOINT");
+            return !e.is(LogKind.CHECKPOINT);
         });
         return out;
     }

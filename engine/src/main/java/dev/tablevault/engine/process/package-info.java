@@ -3,7 +3,8 @@
  * checkpoints) and one atomic commit; a crash or a pause leaves it resumable, and opening a vault restarts
  * or reverts what was left ({@code Processes}). {@code Op} is what one kind of write operation implements;
  * {@code ProcessContext} is the state of one running process; {@code StopOp} stops another process;
- * {@code CrashPoints} are the named points where tests inject a failure.
+ * {@code CrashPoints} are the named points where tests inject a failure; {@code ProcessStates} is the table of
+ * process state changes that every save of a process record checks.
  *
  * <p>May use {@code data}, {@code store}, {@code codec}, {@code lock}. It reaches the open vault only through
  * {@link dev.tablevault.engine.process.OpenVault}, which the front implements, and rebuilds operations through
