@@ -5,6 +5,7 @@ import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TvBuilderException;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.data.ChunkTable;
+import dev.tablevault.engine.ref.RefTable;
 import dev.tablevault.engine.store.Store;
 
 import java.util.ArrayList;
@@ -70,22 +71,30 @@ final class Alignment {
             throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + builder + "': re-executing " + n
                     + " rows against an origin of " + origin.rows() + " rows is beyond the supported size; use force");
         }
-        ChunkTable now = new ChunkTable(store, key, index, n);
-        ChunkTable old = ChunkTable.of(store, origin);
-        int[] nowPk = positions(index, pk);
-        int[] oldPk = positions(origin.columns(), pk);
+        return of(new ChunkTable(store, key, index, n), ChunkTable.of(store, origin), builder, pk, keepOld);
+    }
+
+    /**
+     * Aligns the rows of {@code now} with those of {@code old} (the origin) on {@code pk}, columns found by name.
+     * The store-free core of {@link #of(Store, InstanceRecord, String, List, List, long, long, boolean)}, so it
+     * can be tested on in-memory tables.
+     */
+    static Alignment of(RefTable now, RefTable old, String builder, List<String> pk, boolean keepOld) {
+        long n = now.rows();
+        int[] nowPk = positions(now.columns(), pk);
+        int[] oldPk = positions(old.columns(), pk);
         if (pk.isEmpty()) {
-            long keep = keepOld ? Math.max(0, origin.rows() - n) : 0;
+            long keep = keepOld ? Math.max(0, old.rows() - n) : 0;
             long[] map = new long[(int) (n + keep)];
-            Arrays.setAll(map, i -> i < origin.rows() ? i : -1);
-            return new Alignment(map, n, n == origin.rows());
+            Arrays.setAll(map, i -> i < old.rows() ? i : -1);
+            return new Alignment(map, n, n == old.rows());
         }
         if (oldPk == null) { // the origin lacks the key columns: no row matches
             long[] map = new long[(int) n];
             Arrays.fill(map, -1);
             return new Alignment(map, n, false);
         }
-        boolean same = n == origin.rows();
+        boolean same = n == old.rows();
         for (long r = 0; r < n; r++) {
             List<Object> k = keyOf(now, nowPk, r);
             if (k.contains(null)) {
@@ -102,11 +111,11 @@ final class Alignment {
             return new Alignment(map, n, true);
         }
         Map<List<Object>, Long> byKey = new HashMap<>();
-        for (long r = origin.rows() - 1; r >= 0; r--) {
+        for (long r = old.rows() - 1; r >= 0; r--) {
             byKey.put(keyOf(old, oldPk, r), r); // the first of repeated origin keys wins
         }
         Map<List<Object>, Long> seen = new HashMap<>();
-        boolean[] used = new boolean[(int) origin.rows()];
+        boolean[] used = new boolean[(int) old.rows()];
         List<Long> map = new ArrayList<>();
         for (long r = 0; r < n; r++) {
             List<Object> k = keyOf(now, nowPk, r);
@@ -131,7 +140,7 @@ final class Alignment {
         return new Alignment(map.stream().mapToLong(Long::longValue).toArray(), n, false);
     }
 
-    private static List<Object> keyOf(ChunkTable t, int[] cols, long row) {
+    private static List<Object> keyOf(RefTable t, int[] cols, long row) {
         List<Object> k = new ArrayList<>(cols.length);
         for (int c : cols) {
             k.add(t.value(c, row));
