@@ -5,12 +5,14 @@ import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TvArgumentException;
 import dev.tablevault.api.TvStorageException;
 import dev.tablevault.api.Vault;
+import dev.tablevault.engine.builtin.Utf8Reader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -47,11 +49,15 @@ final class BuilderPutCommand extends VaultCommand {
         if (!yaml && !name.endsWith(".json")) {
             throw new ParameterException(spec.commandLine(), "FILE must end in .yaml, .yml or .json: " + file);
         }
-        try {
-            String text = Files.readString(file);
-            return yaml ? BuilderSpec.fromYaml(text) : BuilderSpec.fromJson(text);
+        try (Utf8Reader in = new Utf8Reader(Files.newInputStream(file))) {
+            StringWriter text = new StringWriter();
+            in.transferTo(text);
+            return yaml ? BuilderSpec.fromYaml(text.toString()) : BuilderSpec.fromJson(text.toString());
         } catch (NoSuchFileException e) {
             throw new TvArgumentException(ErrorCode.NOT_FOUND, "no such file: " + file);
+        } catch (Utf8Reader.NotUtf8Exception e) {
+            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "bad builder spec " + file + ": " + e.getMessage()
+                    + "; save the file as UTF-8", e);
         } catch (IOException e) {
             throw new TvStorageException(ErrorCode.IO, "cannot read " + file + ": " + e, e);
         }

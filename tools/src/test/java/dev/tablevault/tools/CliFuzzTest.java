@@ -104,7 +104,7 @@ class CliFuzzTest {
             problems.add("a stack trace on stderr");
         }
         if (res.exit() == ErrorCode.IO.exitCode() && res.err().contains("MalformedInputException")) {
-            problems.add("a CSV file that is not UTF-8 read as IO, not BAD_ARGUMENT");
+            problems.add("an input file that is not UTF-8 read as IO, not BAD_ARGUMENT");
         }
         List<String> err = res.errLines();
         if (res.exit() != 0 && (err.isEmpty() || !err.get(err.size() - 1).matches("(tv: [A-Z_]+: |\\{\"error\").*"))) {

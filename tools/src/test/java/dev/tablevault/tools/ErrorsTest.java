@@ -127,6 +127,20 @@ class ErrorsTest {
         fails(cli.tv("builder", "put", "t", yaml.toString()), ErrorCode.BAD_BUILDER);
     }
 
+    /** Found by the CLI fuzz: a spec file that is not UTF-8 exited IO (50) with the decoder's wording. */
+    @Test
+    void aBuilderSpecThatIsNotUtf8IsBadArgumentNamingTheLine() throws Exception {
+        assertThat(cli.tv("create-table", "t").exit()).isZero();
+        assertThat(cli.tv("create-instance", "t").exit()).isZero();
+        Path yaml = tmp.resolve("latin1.yaml");
+        Files.writeString(yaml, "name: t_index\ntype: index\nbuilder: range\n# caf\u00e9\n", StandardCharsets.ISO_8859_1);
+        Cli.Result r = cli.tv("builder", "put", "t", yaml.toString());
+        fails(r, ErrorCode.BAD_ARGUMENT);
+        assertThat(r.err()).contains(yaml.toString(), "line 4 is not UTF-8", "save the file as UTF-8")
+                .doesNotContain("Malformed", "Input length");
+        assertThat(cli.tv("builder", "ls", "t").outLines()).isEmpty();
+    }
+
     @Test
     void aSecondWriterGetsVaultLocked() {
         try (Vault owner = TableVault.open(tmp.resolve("vault"), VaultOptions.defaults())) {
