@@ -1,6 +1,5 @@
 package dev.tablevault.engine;
 
-import dev.tablevault.api.BuilderSpec;
 import dev.tablevault.api.ColumnType;
 import dev.tablevault.api.ExecuteOptions;
 import dev.tablevault.api.Frame;
@@ -54,17 +53,11 @@ class ArtifactChecksumTest {
     }
 
     private static void setup(Vault v, String version, String style) {
-        v.createInstance(T, InstanceOptions.defaults().version(version));
-        v.putBuilder(T, version, BuilderSpec.fromYaml("name: pics_index\ntype: index\nbuilder: range\n"
-                + "changedColumns: [id]\ntypes: {id: long}\narguments: {count: 5}\n"), OpOptions.defaults());
-        v.putBuilder(T, version, BuilderSpec.fromYaml("name: img\ntype: column\nbuilder: drawing\n"
-                + "changedColumns: [img]\ntypes: {img: artifact}\narguments: {style: " + style + "}\n"),
-                OpOptions.defaults());
+        ArtifactTest.setup(v, version, style);
     }
 
     private static String latest(Vault v) {
-        List<String> ids = v.instances(T, null, false);
-        return ids.get(ids.size() - 1);
+        return ArtifactTest.latest(v);
     }
 
     /** How an instance got its files. */

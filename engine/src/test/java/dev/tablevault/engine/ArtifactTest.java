@@ -80,7 +80,7 @@ class ArtifactTest {
                 .builder("drawing", drawing));
     }
 
-    private static void setup(Vault v, String version, String style) {
+    static void setup(Vault v, String version, String style) {
         v.createInstance(T, InstanceOptions.defaults().version(version));
         v.putBuilder(T, version, BuilderSpec.fromYaml("name: pics_index\ntype: index\nbuilder: range\n"
                 + "changedColumns: [id]\ntypes: {id: long}\narguments: {count: 5}\n"), OpOptions.defaults());
@@ -89,7 +89,7 @@ class ArtifactTest {
                 OpOptions.defaults());
     }
 
-    private static String latest(Vault v) {
+    static String latest(Vault v) {
         List<String> ids = v.instances(T, null, false);
         return ids.get(ids.size() - 1);
     }
