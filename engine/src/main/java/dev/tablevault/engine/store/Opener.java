@@ -27,7 +27,7 @@ import java.util.Objects;
  */
 final class Opener {
     private static final Logger LOG = LoggerFactory.getLogger(Opener.class);
-    static final List<String> FAMILIES = List.of("default", "meta", "proc", "locks", "data");
+    private static final List<String> FAMILIES = List.of("default", "meta", "proc", "locks", "data");
 
     private Opener() {
     }
@@ -51,11 +51,11 @@ final class Opener {
             if (loss != null && how.readOnly() && !Objects.equals(mark, DurableMark.read(dbDir))) {
                 loss = null; // an owner opened meanwhile: the log may have grown under the scan
             }
-            if (loss != null && !how.readOnly() && pendingLoss == null) {
+            if (loss != null && pendingLoss == null) {
                 pendingLoss = loss.describe(dbDir);
-                PendingLoss.write(dbDir, pendingLoss);
-            } else if (loss != null && pendingLoss == null) {
-                pendingLoss = loss.describe(dbDir);
+                if (!how.readOnly()) {
+                    PendingLoss.write(dbDir, pendingLoss);
+                }
             }
             if (pendingLoss != null && !how.recover()) {
                 store.refuse();
