@@ -1,7 +1,6 @@
 package dev.tablevault.engine.store;
 
 import dev.tablevault.api.RecoveryReport;
-import dev.tablevault.api.TvStorageException;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 
