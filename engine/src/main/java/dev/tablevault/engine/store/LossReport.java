@@ -5,6 +5,7 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -13,6 +14,9 @@ import java.util.TreeSet;
  * {@code meta} that they wrote. Keys of other families (cells, locks) add nothing a reader could act on.
  */
 final class LossReport {
+    /** Key kinds of {@code proc} that name a process: active record, log entry, finished record. */
+    private static final Set<String> PROCESS_KEYS = Set.of("P", "L", "H");
+
     private LossReport() {
     }
 
@@ -24,7 +28,7 @@ final class LossReport {
             try (WriteBatch batch = new WriteBatch(b.payload());
                  KeyVisitor v = new KeyVisitor((cf, key) -> {
                      String[] parts = Keys.parts(key);
-                     if (cf == procId && parts.length >= 2 && "PLH".contains(parts[0]) && parts[0].length() == 1) {
+                     if (cf == procId && parts.length >= 2 && PROCESS_KEYS.contains(parts[0])) {
                          processes.add(parts[1]);
                      } else if (cf == metaId && parts.length >= 2 && parts[0].equals("T")) {
                          tables.add(parts[1]);
