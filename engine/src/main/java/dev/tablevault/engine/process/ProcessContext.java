@@ -201,7 +201,7 @@ public final class ProcessContext {
         boolean written = false;
         try (Batch b = new Batch()) {
             changes.accept(b);
-            vault.processes().finish(this, b, ProcessState.COMMITTED, null);
+            ProcessLog.end(this, b, ProcessState.COMMITTED, null);
             vault.store().write(b);
             written = true;
         } finally {

@@ -22,7 +22,7 @@ import static dev.tablevault.api.ProcessState.STOPPED;
  * not saved and not checked.
  *
  * <p>{@link #check} runs wherever a record is saved: {@code ProcessContext.putPersistentState} (a checkpoint,
- * a pause), {@code Processes.finish} (commit, revert, stop) and the restart's record updates. A change not in
+ * a pause), {@code ProcessLog.end} (commit, revert, stop) and the restart's record updates. A change not in
  * {@link #TABLE} is an engine bug: {@code PROCESS_STATE}, thrown before the batch is written.
  *
  * <p>The table is the one in docs/ARCHITECTURE.md under "Process states"; {@code ProcessStatesTest} checks that

@@ -36,7 +36,7 @@ public final class StopOp extends Op {
             throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "process " + ctx.pid + " cannot stop itself");
         }
         Processes procs = ctx.vault.processes();
-        if (procs.isRunning(args.target())) {
+        if (procs.runner().isRunning(args.target())) {
             return;
         }
         ProcessRecord rec = procs.active(args.target());
@@ -51,8 +51,8 @@ public final class StopOp extends Op {
 
     @Override
     protected void run(ProcessContext ctx) throws InterruptedException {
-        Processes procs = ctx.vault.processes();
-        ProcessContext live = procs.requestStop(args.target(), args.materialize(), ctx.pid);
+        Runner runner = ctx.vault.processes().runner();
+        ProcessContext live = runner.requestStop(args.target(), args.materialize(), ctx.pid);
         if (live != null) {
             if (args.materialize() && !live.op.canMaterialize()) {
                 throw notMaterializable(live.op);
@@ -66,16 +66,16 @@ public final class StopOp extends Op {
             ctx.commit(b -> { });
             return;
         }
-        ProcessContext target = procs.dormant(args.target());
+        ProcessContext target = runner.dormant(args.target());
         if (args.materialize() && !target.op.canMaterialize()) {
             throw notMaterializable(target.op);
         }
-        procs.claim(target);
+        runner.claim(target);
         try {
-            ctx.commit(b -> procs.stopInto(target, b, args.materialize(), ctx.pid));
+            ctx.commit(b -> Settlement.stopInto(target, b, args.materialize(), ctx.pid));
             ctx.vault.lockManager().releaseAll(target.pid);
         } finally {
-            procs.unclaim(target);
+            runner.unclaim(target);
         }
     }
 

@@ -116,7 +116,7 @@ class ProcessStatesTest {
             assertThat(e.getMessage()).contains("from COMMITTED to RUNNING");
             e = catchThrowableOfType(() -> {
                 try (Batch b = new Batch()) {
-                    procs.finish(committed, b, ProcessState.REVERTED, "boom");
+                    ProcessLog.end(committed, b, ProcessState.REVERTED, "boom");
                 }
             }, TvProcessException.class);
             assertThat(e.getMessage()).contains("from COMMITTED to REVERTED");

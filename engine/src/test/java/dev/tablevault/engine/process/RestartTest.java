@@ -29,13 +29,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * {@code restart(true)} over more paused processes than it resumes at once ({@link Processes#RESTART_THREADS}):
+ * {@code restart(true)} over more paused processes than it resumes at once ({@link Restart#THREADS}):
  * each one ends as it would alone, the failures are reported one by one, and no restart thread outlives the
  * open; an {@code Error} or a checked exception from one process's builder is reported like any failure.
  */
 class RestartTest {
     private static final String T = "pages";
-    private static final int PROCESSES = 3 * Processes.RESTART_THREADS + 1;
+    private static final int PROCESSES = 3 * Restart.THREADS + 1;
     private static final int ROWS = 40;
 
     @TempDir
@@ -85,7 +85,7 @@ class RestartTest {
 
     /** Other test classes may restart their own vaults meanwhile, so only this vault's threads count. */
     private boolean restartThreadAlive() {
-        String name = Processes.restartThreadName(dir.resolve("v"));
+        String name = Restart.threadName(dir.resolve("v"));
         return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name));
     }
 
