@@ -26,11 +26,6 @@ import dev.tablevault.engine.codec.Codec;
 import dev.tablevault.engine.codec.Records;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.codec.Records.LockRecord;
-import dev.tablevault.engine.codec.Records.ProcessRecord;
-import dev.tablevault.engine.codec.Records.TableRecord;
-import dev.tablevault.engine.data.Artifacts;
-import dev.tablevault.engine.data.Catalog;
-import dev.tablevault.engine.data.FrameStore;
 import dev.tablevault.engine.data.Names;
 import dev.tablevault.engine.exec.BuilderSpecs;
 import dev.tablevault.engine.exec.ExecuteInstance;
@@ -44,33 +39,23 @@ import dev.tablevault.engine.process.Processes;
 import dev.tablevault.engine.process.StopOp;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;
-import dev.tablevault.engine.store.View;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Supplier;
 
 /**
  * The {@link Vault} implementation: an open store, its lock manager and its process runner. Thread safe.
- * Every call holds a read lock of {@link #gate} so {@link #close()} waits for calls in flight before it frees
- * native handles.
+ * It runs the writes as processes and hands reads to {@link VaultReads} and process queries to
+ * {@link ProcessQueries}; every call runs under {@link #gate} so {@link #close()} waits for calls in flight
+ * before it frees native handles.
  */
 final class VaultImpl implements Vault, OpenVault {
     private static final Logger LOG = LoggerFactory.getLogger(VaultImpl.class);
@@ -81,11 +66,13 @@ final class VaultImpl implements Vault, OpenVault {
     private final LockManager locks;
     private final Processes processes;
     private final AtomicLong nextKey;
-    private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
-    private volatile boolean closed;
+    private final Gate gate;
+    private final VaultReads reads;
+    private final ProcessQueries queries;
     private List<String> restartFailures = List.of();
 
     VaultImpl(Path dir, Store store, VaultOptions options, Clock clock) {
+        this.gate = new Gate(dir);
         this.dir = dir;
         this.store = store;
         this.options = options;
@@ -93,6 +80,8 @@ final class VaultImpl implements Vault, OpenVault {
         this.processes = new Processes(this, Ops::fromArgs);
         this.locks = new LockManager(processes);
         this.nextKey = new AtomicLong(maxInstanceKey() + 1);
+        this.reads = new VaultReads(dir, store, options, gate);
+        this.queries = new ProcessQueries(store, options, locks, processes, gate);
         adoptLocks();
     }
 
@@ -193,73 +182,23 @@ final class VaultImpl implements Vault, OpenVault {
         }
     }
 
-
-    private <T> T guarded(Supplier<T> body) {
-        gate.readLock().lock();
-        try {
-            if (closed) {
-                throw new TvStorageException(ErrorCode.VAULT_CLOSED, "vault " + dir + " is closed; open it again");
-            }
-            return body.get();
-        } finally {
-            gate.readLock().unlock();
-        }
-    }
-
     private String write(Op op, String processId) {
-        return guarded(() -> {
+        return gate.guarded(() -> {
             boolean user = processId != null;
             String pid = user ? Names.processId(processId) : newId();
-            String parent = CHILD_OF.get();
+            String parent = ChildView.parent();
             return parent == null ? processes.run(op, pid, user) : processes.runAsChild(op, pid, user, parent);
         });
     }
 
-    /** The parent process of writes made on this thread through a {@link #childView}. */
-    private static final ThreadLocal<String> CHILD_OF = new ThreadLocal<>();
-
-    /**
-     * This vault as a builder of process {@code parent} sees it: every write runs as a sub-process of
-     * {@code parent} and shares its locks; reads are the vault's; {@code close} does nothing (the vault stays
-     * the application's). Valid while {@code parent} runs.
-     */
+    /** This vault as a builder of process {@code parent} sees it; see {@link ChildView#of}. */
     @Override
     public Vault childView(String parent) {
-        InvocationHandler h = (proxy, m, args) -> {
-            if (m.getName().equals("close") && m.getParameterCount() == 0) {
-                return null;
-            }
-            if (m.getDeclaringClass() == Object.class) {
-                return m.getName().equals("toString") ? "Vault(sub-processes of " + parent + ")" : m.invoke(this, args);
-            }
-            String before = CHILD_OF.get();
-            CHILD_OF.set(parent);
-            try {
-                return m.invoke(this, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            } finally {
-                if (before == null) {
-                    CHILD_OF.remove();
-                } else {
-                    CHILD_OF.set(before);
-                }
-            }
-        };
-        return (Vault) Proxy.newProxyInstance(Vault.class.getClassLoader(), new Class<?>[] {Vault.class}, h);
+        return ChildView.of(this, parent);
     }
 
     private static String newId() {
         return UUID.randomUUID().toString();
-    }
-
-    /** A version, or the id of an executed instance, whose builders are kept under it. */
-    private static void versionOrId(String versionOrId) {
-        if (versionOrId != null && versionOrId.contains("_") && !versionOrId.startsWith("TEMP_")) {
-            Names.instance(versionOrId);
-        } else {
-            Names.version(versionOrId);
-        }
     }
 
     private static void requireOptions(Object options) {
@@ -339,7 +278,7 @@ final class VaultImpl implements Vault, OpenVault {
 
     @Override
     public String resumeProcess(String processId) {
-        return guarded(() -> {
+        return gate.guarded(() -> {
             checkWritable();
             return processes.resume(Names.processId(processId));
         });
@@ -354,224 +293,91 @@ final class VaultImpl implements Vault, OpenVault {
 
     @Override
     public List<String> tables() {
-        return guarded(() -> new Catalog(store, store).tableNames());
+        return reads.tables();
     }
 
     @Override
     public List<String> instances(String table, String version, boolean includeTemporary) {
-        Names.table(table);
-        if (version != null) {
-            Names.version(version);
-        }
-        return guarded(() -> {
-            Catalog cat = new Catalog(store, store);
-            cat.requireTable(table);
-            List<String> out = new ArrayList<>();
-            for (InstanceRecord r : cat.instances(table)) {
-                if ((version == null || version.equals(r.version())) && (includeTemporary || !r.temporary())) {
-                    out.add(r.id());
-                }
-            }
-            return out;
-        });
+        return reads.instances(table, version, includeTemporary);
     }
 
     @Override
     public Frame dataframe(String table, ReadOptions o) {
-        Names.table(table);
-        return guarded(() -> {
-            try (View v = store.view()) {
-                InstanceRecord r = new Catalog(store, v).pick(table, o);
-                return FrameStore.read(store, v, r);
-            }
-        });
+        return reads.dataframe(table, o);
     }
 
     @Override
     public RowCursor rows(String table, ReadOptions o) {
-        Names.table(table);
-        return guarded(() -> {
-            View v = store.view();
-            try {
-                return new FrameStore.Cursor(v, new Catalog(store, v).pick(table, o));
-            } catch (RuntimeException e) {
-                v.close();
-                throw e;
-            }
-        });
+        return reads.rows(table, o);
     }
 
     @Override
     public List<String> builders(String table, String version) {
-        Names.table(table);
-        versionOrId(version);
-        return guarded(() -> {
-            Catalog cat = new Catalog(store, store);
-            cat.requireTable(table);
-            return cat.builders(table, version).stream().map(Records.BuilderRecord::name).sorted().toList();
-        });
+        return reads.builders(table, version);
     }
 
     @Override
     public BuilderSpec builder(String table, String version, String builderName) {
-        Names.table(table);
-        versionOrId(version);
-        Names.builder(builderName);
-        return guarded(() -> {
-            byte[] v = store.get(store.meta, Keys.builder(table, version, builderName));
-            if (v == null) {
-                throw new TvArgumentException(ErrorCode.NOT_FOUND, "builder '" + builderName + "' does not exist on "
-                        + Names.temp(version) + " of table '" + table + "'; list them with builders()");
-            }
-            Records.BuilderRecord r = Codec.decode(v, Records.BuilderRecord.class, "builder " + builderName);
-            return new BuilderSpec(r.text(), BuilderSpec.Format.valueOf(r.format()));
-        });
+        return reads.builder(table, version, builderName);
     }
 
     @Override
     public TableDescription description(String table) {
-        Names.table(table);
-        return guarded(() -> {
-            TableRecord t = new Catalog(store, store).requireTable(table);
-            return new TableDescription(t.name(), t.description(), t.sideEffects(), t.multipleArtifacts(),
-                    Instant.ofEpochMilli(t.created()), t.artifactInstance());
-        });
+        return reads.description(table);
     }
 
     @Override
     public Path artifactFolder(String table, String instanceId) {
-        Names.table(table);
-        Names.instance(instanceId);
-        return guarded(() -> {
-            InstanceRecord r = instanceRecord(table, instanceId);
-            if (r.key() == 0 && r.temporary() && r.externalEdit()) {
-                Path staging = Artifacts.staging(dir, table, instanceId);
-                if (options.readOnly()) {
-                    return staging;
-                }
-                try {
-                    Files.createDirectories(staging);
-                } catch (IOException e) {
-                    throw Store.fileFailure(dir, "cannot create artifact folder " + staging, e);
-                }
-                return staging;
-            }
-            if (r.key() == 0) {
-                throw new TvArgumentException(ErrorCode.NOT_FOUND, "instance '" + instanceId + "' of table '" + table
-                        + "' holds no data yet, so it has no artifact folder");
-            }
-            return Artifacts.folder(dir, r.key());
-        });
-    }
-
-    /** An instance's record, its table checked first (so a missing table is named as such). */
-    private InstanceRecord instanceRecord(String table, String instanceId) {
-        Catalog cat = new Catalog(store, store);
-        cat.requireTable(table);
-        return cat.requireInstance(table, instanceId);
-    }
-
-    private static Map<String, Instant> columnTimes(InstanceRecord r) {
-        Map<String, Instant> out = new LinkedHashMap<>();
-        for (int c = 0; !r.temporary() && c < r.columns().size(); c++) {
-            out.put(r.columns().get(c).name(), Instant.ofEpochMilli(r.timeOf(c)));
-        }
-        return out;
+        return reads.artifactFolder(table, instanceId);
     }
 
     @Override
     public InstanceDescription description(String table, String instanceId) {
-        Names.table(table);
-        Names.instance(instanceId);
-        return guarded(() -> {
-            InstanceRecord r = instanceRecord(table, instanceId);
-            return new InstanceDescription(r.table(), r.id(), r.version(), r.temporary(), r.externalEdit(),
-                    r.originTable(), r.originId(), r.description(), List.copyOf(r.columns()),
-                    List.copyOf(r.changedColumns()), r.rows(), r.success(), r.active(),
-                    r.temporary() ? null : Instant.ofEpochMilli(r.changedTime()),
-                    r.temporary() ? null : Instant.ofEpochMilli(r.materializedTime()), r.processId(),
-                    r.dependencies().stream().map(d -> d.table() + "/" + d.instanceId()).distinct().toList(),
-                    columnTimes(r));
-        });
+        return reads.description(table, instanceId);
     }
 
     @Override
     public Map<String, ProcessInfo> activeProcesses() {
-        return guarded(processes::activeInfos);
+        return queries.activeProcesses();
     }
 
     @Override
     public List<ProcessInfo> processHistory(int limit) {
-        if (limit < 1) {
-            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "history limit must be >= 1, got " + limit);
-        }
-        return guarded(() -> processes.history(limit));
+        return queries.processHistory(limit);
     }
 
     @Override
     public ProcessInfo process(String processId) {
-        Names.processId(processId);
-        return guarded(() -> processes.info(processId));
+        return queries.process(processId);
     }
 
     @Override
     public List<LogEntryInfo> processLog(String processId) {
-        Names.processId(processId);
-        return guarded(() -> {
-            processes.info(processId);
-            return processes.log(processId).stream().map(e -> new LogEntryInfo(e.seq(), e.kind(), e.step(),
-                    Instant.ofEpochMilli(e.time()), String.valueOf(e.payload()))).toList();
-        });
+        return queries.processLog(processId);
     }
 
     @Override
     public boolean isProcessComplete(String processId) {
-        Names.processId(processId);
-        return guarded(() -> processes.finished(processId) != null);
+        return queries.isProcessComplete(processId);
     }
 
     @Override
     public List<LockInfo> locks() {
-        return guarded(() -> {
-            List<LockInfo> out = new ArrayList<>();
-            if (options.readOnly()) {
-                store.scan(store.locks, new byte[0], (k, v) -> {
-                    LockRecord lr = Codec.decode(v, LockRecord.class, "lock");
-                    ProcessRecord pr = processes.active(lr.processId());
-                    out.add(new LockInfo(lr.resource(), lr.mode(), lr.processId(), pr == null ? null : pr.state()));
-                    return true;
-                });
-            } else {
-                for (LockManager.Held h : locks.all()) {
-                    out.add(new LockInfo(h.resource(), h.mode(), h.processId(),
-                            processes.describe(h.processId()).state()));
-                }
-            }
-            return out;
-        });
+        return queries.locks();
     }
 
     @Override
     public VerifyReport verify() {
-        return guarded(() -> Verify.verify(this));
+        return gate.guarded(() -> Verify.verify(this));
     }
 
     @Override
     public VaultStats stats() {
-        return guarded(() -> Verify.stats(this));
+        return gate.guarded(() -> Verify.stats(this));
     }
 
     @Override
     public void close() {
-        gate.writeLock().lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            store.close();
-        } finally {
-            gate.writeLock().unlock();
-        }
+        gate.close(store::close);
     }
 }

@@ -12,14 +12,12 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.Slice;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -36,18 +34,18 @@ import java.util.stream.Stream;
  * (durable lock records) and {@code data} (cell chunks).
  *
  * <p>Thread safe. Owns every native handle it creates and closes them, in reverse order, in {@link #close()}.
- * Every commit goes through {@link #write}, with the vault's durability.
+ * Every commit goes through {@link #write}, with the vault's durability. Scans live in {@link Scans} and the
+ * full-disk handling in {@link DiskSpace}; the rest stays here, past 400 lines, because it all shares the
+ * native handles whose lifecycle (open, durable mark, recovery, close) this class owns.
  *
  * <p>A full disk: the failed write stops RocksDB's writes (a background error), and RocksDB's SstFileManager
- * resumes them in place once {@link #resumeSpace} bytes are free, checking every 5 s. Until then every commit
+ * resumes them in place once a memtable's worth of bytes is free, checking every 5 s. Until then every commit
  * fails with {@link ErrorCode#DISK_FULL}; once that much is free, a commit waits for the resumption.
  */
 public final class Store implements AutoCloseable, Reads {
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
     /** How often a SYNC owner records the durable sequence number (GROUPED: after each WAL sync). */
     private static final long MARK_MILLIS = 1000;
-    /** How long a commit waits for RocksDB to resume once enough space is free: two of its 5 s checks. */
-    private static final long RESUME_WAIT_MILLIS = 10_000;
 
     static {
         NativeLibrary.load();
@@ -63,12 +61,8 @@ public final class Store implements AutoCloseable, Reads {
     private final Durability durability;
     private final ScheduledExecutorService syncer;
     private final GroupCommit group;
-    private final NoSpaceWatch noSpace;
-    /**
-     * The free bytes RocksDB wants before it resumes writing after a full disk: its largest memtable
-     * ({@code write_buffer_size}), which the flush that resumes it may have to write.
-     */
-    private final long resumeSpace;
+    private final DiskSpace space;
+    private final Scans scans;
     public final ColumnFamilyHandle meta;
     public final ColumnFamilyHandle proc;
     public final ColumnFamilyHandle locks;
@@ -87,8 +81,9 @@ public final class Store implements AutoCloseable, Reads {
                   List<ColumnFamilyHandle> handles, RocksDB db, Durability durability, long groupedMillis,
                   NoSpaceWatch noSpace) {
         this.dir = dir;
-        this.noSpace = noSpace;
-        this.resumeSpace = cfOptions.writeBufferSize();
+        // RocksDB resumes after a full disk once its largest memtable, which the resuming flush may write, fits.
+        this.space = new DiskSpace(dir, noSpace, cfOptions.writeBufferSize());
+        this.scans = new Scans(db, dir);
         this.readOnly = readOnly;
         this.dbOptions = dbOptions;
         this.cfOptions = cfOptions;
@@ -184,8 +179,8 @@ public final class Store implements AutoCloseable, Reads {
         if (readOnly) {
             throw new TvStorageException(ErrorCode.READ_ONLY, "vault " + dir.getParent() + " is open read-only");
         }
-        awaitResumed();
-        long resumptions = noSpace.resumptions();
+        space.awaitResumed();
+        long resumptions = space.resumptions();
         try {
             if (group != null) {
                 group.write(batch);
@@ -193,69 +188,13 @@ public final class Store implements AutoCloseable, Reads {
                 db.write(writeOptions, batch);
             }
         } catch (RocksDBException e) {
-            if (StoreErrors.code(e) == ErrorCode.DISK_FULL) {
-                // With paranoid checks (the default), a write failing for want of space stops RocksDB's writes.
-                noSpace.stopped(resumptions);
-            }
-            throw failure("commit", e);
+            throw space.writeFailed("commit", resumptions, e);
         }
     }
 
-    /**
-     * After a full disk, waits for RocksDB to resume writing, but only once {@link #resumeSpace} bytes are
-     * free: the call after the user freed space then succeeds instead of failing with the stale error, while
-     * calls on a disk still full fail at once. An interrupt ends the wait (the flag stays set).
-     */
-    private void awaitResumed() {
-        if (!noSpace.stopped() || freeBytes() < resumeSpace) {
-            return;
-        }
-        try {
-            noSpace.awaitResumed(RESUME_WAIT_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private long freeBytes() {
-        try {
-            return Files.getFileStore(dir).getUsableSpace();
-        } catch (IOException e) {
-            // Unknown: do not wait; the write reports whatever state RocksDB is in.
-            LOG.warn("cannot read the free space of {}: {}", dir, e.toString());
-            return 0;
-        }
-    }
-
-    /**
-     * A failed write as the caller's error, classified by RocksDB's status (never its message): no space is
-     * {@link ErrorCode#DISK_FULL}, anything else {@link ErrorCode#IO}.
-     */
-    private TvStorageException failure(String what, RocksDBException e) {
-        if (StoreErrors.code(e) == ErrorCode.DISK_FULL) {
-            return new TvStorageException(ErrorCode.DISK_FULL, "vault " + dir.getParent() + " is out of disk space ("
-                    + what + ": " + e.getMessage() + "): free at least " + (resumeSpace >> 20) + " MiB on its file"
-                    + " system; this open vault then resumes writing by itself (no reopen needed), so retry the"
-                    + " call, or resume its paused process with the same call or resumeProcess. If writes still"
-                    + " fail once the space is free, close and reopen the vault", e);
-        }
-        return StoreErrors.toTv(e, what + " in " + dir);
-    }
-
-    /**
-     * A failed file write outside RocksDB (artifact, owner or staging file) in the vault at {@code vault}:
-     * {@link ErrorCode#DISK_FULL} when the file system reported ENOSPC, else {@link ErrorCode#IO}. Java gives no
-     * error number, so ENOSPC is recognized by its text, the reason of a {@link FileSystemException} or the
-     * message of a plain write's {@link IOException} (the C library's English text).
-     */
+    /** A failed file write outside RocksDB in the vault at {@code vault}; see {@link DiskSpace#fileFailure}. */
     public static TvStorageException fileFailure(Path vault, String what, IOException e) {
-        String reason = e instanceof FileSystemException f ? f.getReason() : e.getMessage();
-        if ("No space left on device".equals(reason)) {
-            return new TvStorageException(ErrorCode.DISK_FULL, "vault " + vault + " is out of disk space: " + what
-                    + " (" + e + "): free space on its file system, then retry the call, or resume its paused"
-                    + " process with the same call or resumeProcess", e);
-        }
-        return new TvStorageException(ErrorCode.IO, what + ": " + e, e);
+        return DiskSpace.fileFailure(vault, what, e);
     }
 
     @Override
@@ -276,81 +215,22 @@ public final class Store implements AutoCloseable, Reads {
     }
 
     void scan(ColumnFamilyHandle cf, byte[] prefix, ReadOptions ro, BiPredicate<byte[], byte[]> visitor) {
-        // The upper bound keeps a seek from walking over the tombstones of deleted keys past the prefix.
-        byte[] end = Keys.prefixEnd(prefix);
-        try (ReadOptions bounded = new ReadOptions(ro); Slice upper = end == null ? null : new Slice(end)) {
-            if (upper != null) {
-                bounded.setIterateUpperBound(upper);
-            }
-            scanBounded(cf, prefix, bounded, visitor);
-        }
-    }
-
-    private void scanBounded(ColumnFamilyHandle cf, byte[] prefix, ReadOptions ro,
-                             BiPredicate<byte[], byte[]> visitor) {
-        try (RocksIterator it = db.newIterator(cf, ro)) {
-            for (it.seek(prefix); it.isValid(); it.next()) {
-                byte[] k = it.key();
-                if (!startsWith(k, prefix) || !visitor.test(k, it.value())) {
-                    break;
-                }
-            }
-            checkStatus(it);
-        }
+        scans.scan(cf, prefix, ro, visitor);
     }
 
     /** Visits keys with {@code prefix} newest (largest) first until {@code visitor} returns false. */
     public void scanBackwards(ColumnFamilyHandle cf, byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
-        byte[] end = Keys.prefixEnd(prefix);
-        try (ReadOptions ro = new ReadOptions(); Slice lower = new Slice(prefix)) {
-            ro.setIterateLowerBound(lower);
-            scanBackwardsBounded(cf, prefix, end, ro, visitor);
-        }
-    }
-
-    private void scanBackwardsBounded(ColumnFamilyHandle cf, byte[] prefix, byte[] end, ReadOptions ro,
-                                      BiPredicate<byte[], byte[]> visitor) {
-        try (RocksIterator it = db.newIterator(cf, ro)) {
-            if (end == null) {
-                it.seekToLast();
-            } else {
-                it.seekForPrev(end);
-            }
-            for (; it.isValid(); it.prev()) {
-                byte[] k = it.key();
-                if (Arrays.equals(k, end)) {
-                    continue;
-                }
-                if (!startsWith(k, prefix) || !visitor.test(k, it.value())) {
-                    break;
-                }
-            }
-            checkStatus(it);
-        }
+        scans.scanBackwards(cf, prefix, visitor);
     }
 
     /** The largest key in {@code cf}, or null when it is empty. */
     public byte[] lastKey(ColumnFamilyHandle cf) {
-        try (RocksIterator it = db.newIterator(cf)) {
-            it.seekToLast();
-            if (it.isValid()) {
-                return it.key();
-            }
-            checkStatus(it);
-            return null;
-        }
+        return scans.lastKey(cf);
     }
 
-    /**
-     * Throws unless {@code it} stopped because it ran out of keys: an iterator that meets a read error or a
-     * checksum mismatch just becomes invalid, which looks like the end of the data unless its status is asked.
-     */
+    /** Throws unless {@code it} stopped because it ran out of keys; see {@link Scans#checkStatus}. */
     void checkStatus(RocksIterator it) {
-        try {
-            it.status();
-        } catch (RocksDBException e) {
-            throw StoreErrors.toTv(e, "a scan in " + dir);
-        }
+        scans.checkStatus(it);
     }
 
     /** A consistent read view; close it. */
@@ -367,7 +247,7 @@ public final class Store implements AutoCloseable, Reads {
         try {
             db.syncWal();
         } catch (RocksDBException e) {
-            throw failure("WAL sync", e);
+            throw space.failure("WAL sync", e);
         }
     }
 
@@ -548,7 +428,7 @@ public final class Store implements AutoCloseable, Reads {
             db.close();
             cfOptions.close();
             dbOptions.close();
-            noSpace.close();
+            space.close();
         }
     }
 }
