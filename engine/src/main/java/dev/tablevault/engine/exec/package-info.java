@@ -1,9 +1,10 @@
 /**
  * Execution ({@code executeInstance}): {@code BuilderSpecs} parses builder specs, {@code Plan} orders the
  * builders and fixes the column layout, {@code Dependencies} pins the instances an execution reads,
- * {@code ExecuteInstance} runs the steps with checkpoints, re-executes only what changed and carries the rest
- * over ({@code Alignment}, {@code RowTracker}), and {@code CellWriter} writes the cells. {@code ExecContext} is
- * what a builder sees.
+ * {@code ExecuteInstance} is the process (locks, validation, the run over the steps, revert, materialization)
+ * over the state an {@code Execution} holds, {@code StepRun} runs one step with checkpoints ({@code RowTracker}),
+ * {@code Reexecution} chooses the origin, finds what is clean and carries it over ({@code Alignment}), and
+ * {@code CellWriter} writes the cells. {@code ExecContext} is what a builder sees.
  *
  * <p>May use {@code ops} (the commit of an execution is that of a written instance), {@code process},
  * {@code data}, {@code builtin}, {@code ref}, {@code store}, {@code codec}, {@code lock}.

@@ -1,0 +1,268 @@
+package dev.tablevault.engine.exec;
+
+import dev.tablevault.api.Column;
+import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.Frame;
+import dev.tablevault.api.FrameBuilder;
+import dev.tablevault.api.GeneratorBuilder;
+import dev.tablevault.api.ProcessState;
+import dev.tablevault.api.RowBuilder;
+import dev.tablevault.api.TvBuilderException;
+import dev.tablevault.engine.codec.Records.ExecProgress;
+import dev.tablevault.engine.data.Artifacts;
+import dev.tablevault.engine.data.ChunkTable;
+import dev.tablevault.engine.process.ProcessContext;
+import dev.tablevault.engine.process.Sneaky;
+import dev.tablevault.engine.store.Batch;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PrimitiveIterator;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One builder step of an {@link Execution}: runs the builder (row-wise, whole-column or generator) from its
+ * first uncommitted row to its end, committing a checkpoint with its {@link ExecProgress} every
+ * {@code checkpointRows} rows or {@code checkpointMillis}; rows a clean builder's origin holds are carried,
+ * not computed. Finished work is committed before a failure propagates. Used once, by the process's thread.
+ */
+final class StepRun {
+    private final Execution x;
+    private final ProcessContext ctx;
+    private final Plan.Step step;
+    private final int index;
+    private final RowTracker done;
+    private final CellWriter writer;
+    private final ExecContext bctx;
+    private ExecProgress p;
+    private long lastCommit = System.nanoTime();
+    /** A clean builder: rows the origin holds are carried, not computed. */
+    private final boolean reuse;
+    private final ChunkTable old;
+    private final int[] oldCols;
+    /** Rows carried over since the last checkpoint, marked done without a write. */
+    private int skipped;
+
+    StepRun(Execution x, ProcessContext ctx, ExecProgress p, Plan.Step step) {
+        this.x = x;
+        this.ctx = ctx;
+        this.p = p;
+        this.step = step;
+        this.index = p.step();
+        this.done = new RowTracker(p.doneBefore(), p.doneAfter());
+        this.reuse = x.clean.contains(step.spec().name());
+        this.old = reuse ? ChunkTable.of(x.store, x.origin) : null;
+        this.oldCols = reuse ? step.spec().columns().stream().mapToInt(c -> x.origin.columns().indexOf(c)).toArray()
+                : null;
+        // Chunks of a clean builder hold carried values, so each one touched is read back first.
+        long fresh = reuse ? Long.MAX_VALUE : p.doneAfter().isEmpty() ? p.doneBefore()
+                : p.doneAfter().get(p.doneAfter().size() - 1) + 1;
+        this.writer = new CellWriter(ctx.vault.store(), p.instanceKey(), step.firstColumn(),
+                step.spec().columns(), fresh);
+        this.bctx = new ExecContext(ctx, x.args.table(), x.args.version(), step.spec(), p.rows(), x.built(ctx, p,
+                x.plan.columns().subList(0, step.firstColumn())), x.depTables, Artifacts.folder(ctx.vault.dir(),
+                p.instanceKey()));
+    }
+
+    ExecProgress run() throws InterruptedException {
+        Spec spec = step.spec();
+        if (reuse && x.alignment(p).allMapped() && x.origin.success()) {
+            // Every row is the origin's and the origin finished: nothing to compute, one checkpoint.
+            p = p.at(index + 1, p.rows(), 0, List.of());
+            try (Batch b = new Batch()) {
+                ctx.checkpoint(b, spec.name() + " carried over", p, ProcessState.RUNNING);
+            }
+            x.tell(spec.name(), index, p.rows(), p.rows());
+            ctx.crash("step");
+            return p;
+        }
+        try {
+            if (step.builder() instanceof FrameBuilder fb && spec.mode().equals("whole-column")) {
+                Frame f = fb.build(bctx);
+                checkFrame(f);
+                for (int r = (int) done.doneBefore(); r < f.rowCount(); r++) {
+                    put(r, f.row(r));
+                }
+            } else if (step.builder() instanceof GeneratorBuilder gb && spec.mode().equals("generator")) {
+                gb.generate(bctx, done.doneBefore(), values -> put(done.doneBefore() + writer.pending(), values));
+            } else {
+                rows((RowBuilder) step.builder());
+            }
+        } catch (Exception e) {
+            // Never lose finished work: commit what is done before the failure pauses or reverts us.
+            if (writer.pending() > 0 && !(e instanceof ProcessContext.StopRequested)) {
+                try {
+                    checkpoint();
+                } catch (RuntimeException w) {
+                    e.addSuppressed(w);
+                }
+            }
+            throw Sneaky.<RuntimeException>rethrow(e);
+        }
+        checkpoint();
+        ctx.checkStop(); // a builder that returned early on a stop request did not finish its rows
+        if (index == 0) {
+            long n = done.doneBefore();
+            p = p.indexed(n, n);
+            if (x.origin != null) {
+                p = p.indexed(n, x.alignment(p).rows());
+            }
+        } else if (done.doneBefore() != p.rows()) {
+            throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + spec.name() + "' produced rows up"
+                    + " to " + done.doneBefore() + ", the index has " + p.rows());
+        } else {
+            p = p.at(index + 1, p.rows(), 0, List.of());
+        }
+        try (Batch b = new Batch()) {
+            ctx.checkpoint(b, spec.name() + " done", p, ProcessState.RUNNING);
+        }
+        x.tell(spec.name(), index, p.rows(), p.rows());
+        ctx.crash("step");
+        return p;
+    }
+
+    private void checkFrame(Frame f) {
+        List<Column> want = step.spec().columns();
+        if (!f.columns().equals(want)) {
+            throw BuilderSpecs.bad(step.spec().name(), "changedColumns", "declares " + want
+                    + ", but the builder returned columns " + f.columns());
+        }
+        if (index > 0 && f.rowCount() != p.rows()) {
+            throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + step.spec().name() + "' returned "
+                    + f.rowCount() + " rows; the index has " + p.rows());
+        }
+    }
+
+    private void rows(RowBuilder rb) throws Exception {
+        PrimitiveIterator.OfLong todo = done.todo(p.rows());
+        int threads = step.spec().threads();
+        if (threads == 1) {
+            while (todo.hasNext() && ctx.stop == null) {
+                long r = todo.nextLong();
+                if (!carried(r)) {
+                    put(r, rb.build(bctx.forRow(r), r));
+                }
+            }
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads, run -> {
+            Thread t = new Thread(run, "tablevault-exec-" + ctx.pid);
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            CompletionService<Object[]> cs = new ExecutorCompletionService<>(pool);
+            int inFlight = 0;
+            Exception failure = null;
+            while (true) {
+                while (failure == null && ctx.stop == null && inFlight < threads * 4 && todo.hasNext()) {
+                    long r = todo.nextLong();
+                    if (!carried(r)) {
+                        cs.submit(() -> new Object[] {r, rb.build(bctx.forRow(r), r)});
+                        inFlight++;
+                    }
+                }
+                if (inFlight == 0) {
+                    break;
+                }
+                Future<Object[]> f = cs.take();
+                inFlight--;
+                try {
+                    Object[] res = f.get();
+                    @SuppressWarnings("unchecked")
+                    List<Object> values = (List<Object>) res[1];
+                    put((Long) res[0], values);
+                } catch (ExecutionException e) {
+                    Exception cause = e.getCause() instanceof Exception x ? x : e;
+                    if (e.getCause() instanceof Error err) {
+                        throw err;
+                    }
+                    if (failure == null) {
+                        failure = cause;
+                    } else {
+                        failure.addSuppressed(cause);
+                    }
+                } catch (RuntimeException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        } finally {
+            pool.shutdownNow();
+            if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("builder '" + step.spec().name() + "' threads did not end");
+            }
+        }
+    }
+
+    /**
+     * True (and the row marked done) when a clean builder's row holds the origin's values: the row has an
+     * origin row, which a finished origin computed, or which a partial one reached (a value is not null).
+     */
+    private boolean carried(long row) {
+        if (!reuse) {
+            return false;
+        }
+        long o = x.alignment(p).origin(row);
+        boolean has = o >= 0 && x.origin.success();
+        for (int i = 0; o >= 0 && !has && i < oldCols.length; i++) {
+            has = old.value(oldCols[i], o) != null;
+        }
+        if (has) {
+            skip(row);
+        }
+        return has;
+    }
+
+    private void skip(long row) {
+        done.markDone(row);
+        skipped++;
+        if (skipped + writer.pending() >= x.args.checkpointRows()) {
+            checkpoint();
+            ctx.checkStop();
+        }
+    }
+
+    /** Buffers one row and commits a checkpoint when the batch is full or old enough. */
+    private void put(long row, List<Object> values) {
+        writer.put(row, Values.check(step.spec(), row, values));
+        if (writer.pending() >= x.args.checkpointRows()
+                || System.nanoTime() - lastCommit >= TimeUnit.MILLISECONDS.toNanos(x.args.checkpointMillis())) {
+            checkpoint();
+            ctx.checkStop();
+        }
+    }
+
+    private void checkpoint() {
+        if (writer.pending() == 0 && skipped == 0) {
+            return;
+        }
+        skipped = 0;
+        long rowsKnown = index == 0 ? -1 : p.rows();
+        try (Batch b = new Batch()) {
+            List<Long> rows = new ArrayList<>(writer.pendingRows());
+            writer.writeTo(b, rowsKnown);
+            for (long r : rows) {
+                done.markDone(r);
+            }
+            p = p.at(index, p.rows(), done.doneBefore(), done.doneAfter());
+            ctx.checkpoint(b, step.spec().name(), p, ProcessState.RUNNING);
+            writer.closeChunks(done, rowsKnown);
+            x.tell(step.spec().name(), index, done.doneCount(), rowsKnown);
+        }
+        lastCommit = System.nanoTime();
+        ctx.crash("checkpoint");
+    }
+}
