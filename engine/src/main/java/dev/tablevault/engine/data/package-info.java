@@ -1,7 +1,8 @@
 /**
  * What a vault holds, read and written as records and cells: {@code Catalog} (tables, instances, builders in
  * the {@code meta} family), {@code FrameStore} and {@code ChunkTable} (cells in the {@code data} family, by
- * chunk), {@code Artifacts} (artifact folders, their checksums and durability) and {@code Names} (what a
+ * chunk), {@code Artifacts} (artifact folders, their checksums and durability), {@code MetaWrites} (a record put
+ * in {@code meta}) and {@code Names} (what a
  * valid table, version, column, builder or process id is).
  *
  * <p>May use {@code store}, {@code codec}, {@code ref}; knows nothing of processes or operations.

@@ -12,10 +12,11 @@ import dev.tablevault.engine.codec.Records.ExecuteArgs;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.data.Artifacts;
 import dev.tablevault.engine.data.Catalog;
+import dev.tablevault.engine.data.MetaWrites;
 import dev.tablevault.engine.data.Names;
 import dev.tablevault.engine.lock.LockManager;
-import dev.tablevault.engine.ops.TableOps;
-import dev.tablevault.engine.ops.WriteInstance;
+import dev.tablevault.engine.process.Materialize;
+import dev.tablevault.engine.process.Materialize.Materialization;
 import dev.tablevault.engine.process.Op;
 import dev.tablevault.engine.process.ProcessContext;
 import dev.tablevault.engine.store.Batch;
@@ -57,7 +58,7 @@ public final class ExecuteInstance extends Op {
     @Override
     protected List<LockReq> locks(ProcessContext ctx) {
         // A side-effect table is locked whole: materializing deactivates its other instances.
-        return WriteInstance.materializeLocks(ctx, args.table(), args.version(), true);
+        return Materialize.locks(ctx, args.table(), args.version(), true);
     }
 
     @Override
@@ -151,7 +152,7 @@ public final class ExecuteInstance extends Op {
             Store s = ctx.vault.store();
             b.deleteRange(s.data, Keys.instanceStart(t.key()), Keys.instanceStart(t.key() + 1));
             ctx.onDurable(() -> Artifacts.delete(ctx.vault.dir(), t.key()));
-            TableOps.put(ctx, b, Keys.instance(args.table(), x.temp()), new TempData(List.of(), 0, 0, true,
+            MetaWrites.put(s, b, Keys.instance(args.table(), x.temp()), new TempData(List.of(), 0, 0, true,
                     new Execution.Stored(List.of(), List.of())).on(t));
         }
     }
@@ -174,7 +175,7 @@ public final class ExecuteInstance extends Op {
         }
         List<Column> columns = x.columns(p);
         Execution.Stored at = x.stored(ctx, p, columns);
-        ctx.catalog().instance(args.table(), x.temp()).ifPresent(t -> TableOps.put(ctx, b,
+        ctx.catalog().instance(args.table(), x.temp()).ifPresent(t -> MetaWrites.put(ctx.vault.store(), b,
                 Keys.instance(args.table(), x.temp()), new TempData(columns, Execution.rowsOf(p),
                 p.instanceKey(), false, at).on(t)));
     }
@@ -207,12 +208,12 @@ public final class ExecuteInstance extends Op {
                     .flatMap(sp -> sp.columns().stream()).map(Column::name).toList();
         }
         Execution.Stored at = x.stored(ctx, p, columns);
-        WriteInstance.flip(ctx, b, args.table(), args.version(), p.newId(), p.instanceKey(), columns, changed,
-                Execution.rowsOf(p), success, p.deps(), at.keys(), at.slots(), p.originTable(), p.originId());
+        Materialize.flip(ctx, b, new Materialization(args.table(), args.version(), p.newId(), p.instanceKey(), columns,
+                changed, Execution.rowsOf(p), success, p.deps(), at.keys(), at.slots(), p.originTable(), p.originId()));
         Store s = ctx.vault.store();
         for (BuilderRecord r : p.specs()) {
             b.delete(s.meta, Keys.builder(args.table(), args.version(), r.name()));
-            TableOps.put(ctx, b, Keys.builder(args.table(), p.newId(), r.name()), r);
+            MetaWrites.put(s, b, Keys.builder(args.table(), p.newId(), r.name()), r);
         }
     }
 

@@ -6,7 +6,7 @@
  * {@code Reexecution} chooses the origin, finds what is clean and carries it over ({@code Alignment}), and
  * {@code CellWriter} writes the cells. {@code ExecContext} is what a builder sees.
  *
- * <p>May use {@code ops} (the commit of an execution is that of a written instance), {@code process},
+ * <p>May use {@code process} (the commit of an execution is {@code Materialize.flip}, as a written instance's),
  * {@code data}, {@code builtin}, {@code ref}, {@code store}, {@code codec}, {@code lock}.
  *
  * <p>Thread safety: an execution is driven by the thread running its process; a step with {@code threads > 1}

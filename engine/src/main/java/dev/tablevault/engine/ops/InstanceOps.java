@@ -3,7 +3,6 @@ package dev.tablevault.engine.ops;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.LockMode;
 import dev.tablevault.api.TvArgumentException;
-import dev.tablevault.engine.codec.Codec;
 import dev.tablevault.engine.codec.Records.BuilderRecord;
 import dev.tablevault.engine.codec.Records.CreateInstanceArgs;
 import dev.tablevault.engine.codec.Records.DeleteBuilderArgs;
@@ -13,10 +12,11 @@ import dev.tablevault.engine.codec.Records.PutBuilderArgs;
 import dev.tablevault.engine.codec.Records.TableRecord;
 import dev.tablevault.engine.data.Artifacts;
 import dev.tablevault.engine.data.Catalog;
+import dev.tablevault.engine.data.MetaWrites;
 import dev.tablevault.engine.data.Names;
 import dev.tablevault.engine.lock.LockManager;
+import dev.tablevault.engine.process.InstanceDrops;
 import dev.tablevault.engine.process.Op;
-import dev.tablevault.engine.process.OpenVault;
 import dev.tablevault.engine.process.ProcessContext;
 import dev.tablevault.engine.store.Batch;
 import dev.tablevault.engine.store.Keys;
@@ -24,9 +24,7 @@ import dev.tablevault.engine.store.Store;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /** Instance and builder-spec operations. Each is one step: one batch. */
 public final class InstanceOps {
@@ -101,7 +99,7 @@ public final class InstanceOps {
                 // No instance owns them now, and nobody can stage files before this record exists.
                 Artifacts.deleteTree(Artifacts.staging(ctx.vault.dir(), args.table(), temp));
             }
-            TableOps.put(ctx, b, Keys.instance(args.table(), temp), new InstanceRecord(args.table(), temp,
+            MetaWrites.put(ctx.vault.store(), b, Keys.instance(args.table(), temp), new InstanceRecord(args.table(), temp,
                     args.version(), true, args.externalEdit(), origin == null ? null : origin.table(),
                     origin == null ? null : origin.id(),
                     args.description(), origin == null ? List.of() : origin.columns(), List.of(), 0, true, true, 0, 0,
@@ -109,7 +107,7 @@ public final class InstanceOps {
             // A builder instance starts from its origin's builders (an executed origin keeps them under its id).
             if (origin != null && !args.externalEdit() && origin.table().equals(args.table())) {
                 for (BuilderRecord br : ctx.catalog().builders(args.table(), origin.id())) {
-                    TableOps.put(ctx, b, Keys.builder(args.table(), args.version(), br.name()), br);
+                    MetaWrites.put(ctx.vault.store(), b, Keys.builder(args.table(), args.version(), br.name()), br);
                 }
             }
         }
@@ -138,7 +136,7 @@ public final class InstanceOps {
 
         @Override
         protected void run(ProcessContext ctx) throws InterruptedException {
-            dropping(ctx, List.of(ctx.catalog().requireInstance(args.table(), args.instanceId())),
+            InstanceDrops.dropping(ctx, List.of(ctx.catalog().requireInstance(args.table(), args.instanceId())),
                     () -> super.run(ctx));
         }
 
@@ -146,7 +144,7 @@ public final class InstanceOps {
         protected void apply(ProcessContext ctx, Batch b) {
             Catalog cat = ctx.catalog();
             InstanceRecord r = cat.requireInstance(args.table(), args.instanceId());
-            deleteInstances(ctx, b, List.of(r));
+            InstanceDrops.deleteInstances(ctx, b, List.of(r));
             if (r.temporary()) {
                 Path staging = Artifacts.staging(ctx.vault.dir(), args.table(), r.id());
                 ctx.onDurable(() -> Artifacts.deleteTree(staging));
@@ -158,78 +156,10 @@ public final class InstanceOps {
             }
             TableRecord t = cat.requireTable(args.table());
             if (args.instanceId().equals(t.artifactInstance())) {
-                TableOps.put(ctx, b, Keys.table(args.table()), new TableRecord(t.name(), t.description(),
+                MetaWrites.put(ctx.vault.store(), b, Keys.table(args.table()), new TableRecord(t.name(), t.description(),
                         t.sideEffects(), t.multipleArtifacts(), t.created(), null));
             }
         }
-    }
-
-    /** A commit that may be interrupted. */
-    interface Commit {
-        void run() throws InterruptedException;
-    }
-
-    /**
-     * Runs the commit of a deletion of {@code gone}: when they hold cells, under {@link OpenVault#cellKeys}, so
-     * that which cells are still used is decided and written as one (two deletions of the last two users of a
-     * key, side by side, would each see the other and leave the key behind). Deletions without cells (most
-     * table deletions) do not wait on each other.
-     */
-    static void dropping(ProcessContext ctx, List<InstanceRecord> gone, Commit commit) throws InterruptedException {
-        if (!holdCells(gone)) {
-            commit.run();
-            return;
-        }
-        synchronized (ctx.vault.cellKeys()) {
-            commit.run();
-        }
-    }
-
-    /**
-     * Adds the removal of instance records, of the cells no remaining instance uses (an instance that carried
-     * a column over reads it under its origin's key, which then outlives the origin), of their artifact
-     * checksums, and, once durable, of their artifact folders. Callers build and write the batch inside
-     * {@link #dropping}.
-     */
-    static void deleteInstances(ProcessContext ctx, Batch b, List<InstanceRecord> gone) {
-        Store s = ctx.vault.store();
-        if (!holdCells(gone)) {
-            for (InstanceRecord r : gone) {
-                b.delete(s.meta, Keys.instance(r.table(), r.id()));
-            }
-            return;
-        }
-        Set<String> goneIds = new HashSet<>();
-        gone.forEach(r -> goneIds.add(r.table() + "/" + r.id()));
-        Set<Long> used = new HashSet<>();
-        s.scan(s.meta, Keys.prefix("I"), (k, v) -> {
-            InstanceRecord r = Codec.decode(v, InstanceRecord.class, "instance");
-            if (!goneIds.contains(r.table() + "/" + r.id())) {
-                used.add(r.key());
-                used.addAll(r.columnKeys());
-            }
-            return true;
-        });
-        Set<Long> dropped = new HashSet<>();
-        for (InstanceRecord r : gone) {
-            b.delete(s.meta, Keys.instance(r.table(), r.id()));
-            Set<Long> keys = new HashSet<>(r.columnKeys());
-            keys.add(r.key());
-            for (long k : keys) {
-                if (k != 0 && !used.contains(k) && dropped.add(k)) {
-                    b.deleteRange(s.data, Keys.instanceStart(k), Keys.instanceStart(k + 1));
-                }
-            }
-            if (r.key() != 0) {
-                b.delete(s.meta, Artifacts.sumsKey(r.key()));
-                ctx.onDurable(() -> Artifacts.delete(ctx.vault.dir(), r.key()));
-            }
-        }
-    }
-
-    /** False when none of {@code records} points at cells or an artifact folder (instance key 0). */
-    private static boolean holdCells(List<InstanceRecord> records) {
-        return !records.stream().allMatch(r -> r.key() == 0 && r.columnKeys().isEmpty());
     }
 
     /** The temporary instance of a builder operation, which must exist and not be external-edit. */
@@ -268,7 +198,7 @@ public final class InstanceOps {
 
         @Override
         protected void apply(ProcessContext ctx, Batch b) {
-            TableOps.put(ctx, b, Keys.builder(args.table(), args.version(), args.name()),
+            MetaWrites.put(ctx.vault.store(), b, Keys.builder(args.table(), args.version(), args.name()),
                     new BuilderRecord(args.name(), args.format(), args.text()));
         }
     }

@@ -12,8 +12,10 @@ import dev.tablevault.engine.codec.Records.RenameTableArgs;
 import dev.tablevault.engine.codec.Records.TableRecord;
 import dev.tablevault.engine.data.Artifacts;
 import dev.tablevault.engine.data.Catalog;
+import dev.tablevault.engine.data.MetaWrites;
 import dev.tablevault.engine.data.Names;
 import dev.tablevault.engine.lock.LockManager;
+import dev.tablevault.engine.process.InstanceDrops;
 import dev.tablevault.engine.process.Op;
 import dev.tablevault.engine.process.ProcessContext;
 import dev.tablevault.engine.store.Batch;
@@ -51,7 +53,7 @@ public final class TableOps {
 
         @Override
         protected void apply(ProcessContext ctx, Batch b) {
-            put(ctx, b, Keys.table(args.table()), new TableRecord(args.table(), args.description(), args.sideEffects(),
+            MetaWrites.put(ctx.vault.store(), b, Keys.table(args.table()), new TableRecord(args.table(), args.description(), args.sideEffects(),
                     args.multipleArtifacts(), ctx.started, null));
         }
     }
@@ -91,16 +93,16 @@ public final class TableOps {
             Store s = ctx.vault.store();
             TableRecord t = cat.requireTable(args.table());
             b.delete(s.meta, Keys.table(args.table()));
-            put(ctx, b, Keys.table(args.newName()), t.renamed(args.newName()));
+            MetaWrites.put(s, b, Keys.table(args.newName()), t.renamed(args.newName()));
             for (InstanceRecord r : cat.instances(args.table())) {
                 b.delete(s.meta, Keys.instance(args.table(), r.id()));
-                put(ctx, b, Keys.instance(args.newName(), r.id()), r.inTable(args.newName()));
+                MetaWrites.put(s, b, Keys.instance(args.newName(), r.id()), r.inTable(args.newName()));
             }
             ctx.onDurable(() -> Artifacts.renameStaging(ctx.vault.dir(), args.table(), args.newName()));
             for (String[] k : cat.builderKeys(args.table())) {
                 byte[] v = s.get(s.meta, Keys.builder(args.table(), k[2], k[3]));
                 b.delete(s.meta, Keys.builder(args.table(), k[2], k[3]));
-                put(ctx, b, Keys.builder(args.newName(), k[2], k[3]),
+                MetaWrites.put(s, b, Keys.builder(args.newName(), k[2], k[3]),
                         Codec.decode(v, BuilderRecord.class, "builder " + k[3]));
             }
         }
@@ -130,7 +132,7 @@ public final class TableOps {
         @Override
         protected void run(ProcessContext ctx) throws InterruptedException {
             instances = ctx.catalog().instances(args.table());
-            InstanceOps.dropping(ctx, instances, () -> super.run(ctx));
+            InstanceDrops.dropping(ctx, instances, () -> super.run(ctx));
         }
 
         @Override
@@ -138,15 +140,11 @@ public final class TableOps {
             Catalog cat = ctx.catalog();
             Store s = ctx.vault.store();
             b.delete(s.meta, Keys.table(args.table()));
-            InstanceOps.deleteInstances(ctx, b, instances);
+            InstanceDrops.deleteInstances(ctx, b, instances);
             ctx.onDurable(() -> Artifacts.deleteTree(Artifacts.stagingRoot(ctx.vault.dir(), args.table())));
             for (String[] k : cat.builderKeys(args.table())) {
                 b.delete(s.meta, Keys.builder(args.table(), k[2], k[3]));
             }
         }
-    }
-
-    public static void put(ProcessContext ctx, Batch b, byte[] key, Object record) {
-        b.put(ctx.vault.store().meta, key, Codec.encode(record));
     }
 }

@@ -4,13 +4,10 @@ import dev.tablevault.api.Column;
 import dev.tablevault.api.ColumnType;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.Frame;
-import dev.tablevault.api.LockMode;
 import dev.tablevault.api.ProcessState;
 import dev.tablevault.api.TvArgumentException;
 import dev.tablevault.api.TvProcessException;
-import dev.tablevault.engine.codec.Records.DepRecord;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
-import dev.tablevault.engine.codec.Records.TableRecord;
 import dev.tablevault.engine.codec.Records.WriteInstanceArgs;
 import dev.tablevault.engine.codec.Records.WriteProgress;
 import dev.tablevault.engine.data.Artifacts;
@@ -18,7 +15,8 @@ import dev.tablevault.engine.data.Catalog;
 import dev.tablevault.engine.data.ChunkTable;
 import dev.tablevault.engine.data.FrameStore;
 import dev.tablevault.engine.data.Names;
-import dev.tablevault.engine.lock.LockManager;
+import dev.tablevault.engine.process.Materialize;
+import dev.tablevault.engine.process.Materialize.Materialization;
 import dev.tablevault.engine.process.Op;
 import dev.tablevault.engine.process.ProcessContext;
 import dev.tablevault.engine.store.Batch;
@@ -26,10 +24,8 @@ import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -98,29 +94,7 @@ public final class WriteInstance extends Op {
 
     @Override
     protected List<LockReq> locks(ProcessContext ctx) {
-        return materializeLocks(ctx, args.table(), args.version(), false);
-    }
-
-    /**
-     * The locks of an operation that fills and materializes {@code TEMP_<version>}: that instance, the whole
-     * table when {@code wholeTable} is set and the table has side effects, the artifact folder of a
-     * single-artifact table, and (shared) the origin the temporary instance names.
-     */
-    public static List<LockReq> materializeLocks(ProcessContext ctx, String table, String version, boolean wholeTable) {
-        List<LockReq> l = new ArrayList<>();
-        String temp = Names.temp(version);
-        l.add(new LockReq(LockManager.instance(table, temp), LockMode.EXCLUSIVE));
-        Catalog cat = ctx.catalog();
-        Optional<TableRecord> t = cat.table(table);
-        if (wholeTable && t.isPresent() && t.get().sideEffects()) {
-            l.add(new LockReq(LockManager.table(table), LockMode.EXCLUSIVE));
-        }
-        if (t.isPresent() && !t.get().multipleArtifacts()) {
-            l.add(new LockReq(LockManager.artifacts(table), LockMode.EXCLUSIVE));
-        }
-        cat.instance(table, temp).filter(r -> r.originId() != null).ifPresent(r ->
-                l.add(new LockReq(LockManager.instance(r.originTable(), r.originId()), LockMode.SHARED)));
-        return l;
+        return Materialize.locks(ctx, args.table(), args.version(), false);
     }
 
     @Override
@@ -209,58 +183,9 @@ public final class WriteInstance extends Op {
         InstanceRecord temp = cat.requireInstance(args.table(), temp());
         InstanceRecord origin = temp.originId() == null ? null
                 : cat.instance(temp.originTable(), temp.originId()).orElse(null);
-        flip(ctx, b, args.table(), args.version(), p.newId(), p.instanceKey(), args.columns(),
-                changedColumns(ctx.vault.store(), origin, p), p.rows(), success, List.of(), List.of(), List.of(), null,
-                null);
-    }
-
-    /**
-     * Materializes {@code TEMP_<version>} as instance {@code newId} in {@code b}: the new record, the temporary
-     * one gone, the table's artifact instance (single-artifact tables, successful only), and side-effect
-     * deactivation of the table's other active instances. O(1) in rows. {@code originTable}/{@code originId}
-     * name the origin an execution chose when the temporary instance named none (null: the temporary one's).
-     */
-    /** Per column: now if it changed, else its time in the origin (the origin's change time if it has none). */
-    private static List<Long> columnTimes(List<Column> columns, List<String> changed, InstanceRecord origin,
-                                          long now) {
-        List<Long> out = new ArrayList<>(columns.size());
-        for (Column c : columns) {
-            int oc = origin == null ? -1 : origin.columns().indexOf(c);
-            out.add(changed.contains(c.name()) || oc < 0 ? now : origin.timeOf(oc));
-        }
-        return out;
-    }
-
-    public static void flip(ProcessContext ctx, Batch b, String tableName, String version, String newId, long key,
-                     List<Column> columns, List<String> changed, long rows, boolean success,
-                     List<DepRecord> deps, List<Long> columnKeys, List<Integer> columnSlots, String originTable,
-                     String originId) {
-        Catalog cat = ctx.catalog();
-        Store s = ctx.vault.store();
-        TableRecord table = cat.requireTable(tableName);
-        String tempId = Names.temp(version);
-        InstanceRecord temp = cat.requireInstance(tableName, tempId);
-        String oTable = originId != null ? originTable : temp.originTable();
-        String oId = originId != null ? originId : temp.originId();
-        InstanceRecord origin = oId == null ? null : cat.instance(oTable, oId).orElse(null);
-        long now = ctx.vault.clock().millis();
-        long changedTime = changed.isEmpty() && origin != null ? origin.changedTime() : now;
-        b.delete(s.meta, Keys.instance(tableName, tempId));
-        TableOps.put(ctx, b, Keys.instance(tableName, newId), new InstanceRecord(tableName, newId,
-                version, false, temp.externalEdit(), oTable, oId, temp.description(),
-                columns, changed, rows, success, true, changedTime, now, ctx.pid, key, deps, columnKeys,
-                columnSlots, columnTimes(columns, changed, origin, now)));
-        if (success && !table.multipleArtifacts()) {
-            TableOps.put(ctx, b, Keys.table(tableName), new TableRecord(table.name(), table.description(),
-                    table.sideEffects(), table.multipleArtifacts(), table.created(), newId));
-        }
-        if (table.sideEffects() && !changed.isEmpty()) {
-            for (InstanceRecord r : cat.instances(tableName)) {
-                if (!r.temporary() && r.active()) {
-                    TableOps.put(ctx, b, Keys.instance(tableName, r.id()), r.deactivated());
-                }
-            }
-        }
+        Materialize.flip(ctx, b, new Materialization(args.table(), args.version(), p.newId(), p.instanceKey(),
+                args.columns(), changedColumns(ctx.vault.store(), origin, p), p.rows(), success, List.of(), List.of(),
+                List.of(), null, null));
     }
 
     /** Columns that are new or differ from the origin's; all of them without an origin or when rows differ. */

@@ -5,10 +5,9 @@
  * table's current instance).
  *
  * <p>Each extends {@link dev.tablevault.engine.process.Op} and runs under the process runner. May use
- * {@code process}, {@code data}, {@code store}, {@code codec}, {@code lock}; not {@code exec} (which builds on
- * this package: an execution commits through {@code WriteInstance.flip}).
+ * {@code process}, {@code data}, {@code store}, {@code codec}, {@code lock}; not {@code exec}. No operation calls
+ * another: shared steps live below, in {@code process} ({@code Materialize}, {@code InstanceDrops}) or {@code data}.
  *
- * <p>Thread safety: an operation object is used by the one thread running its process; the static helpers
- * keep no state.
+ * <p>Thread safety: an operation object is used by the one thread running its process.
  */
 package dev.tablevault.engine.ops;
