@@ -15,7 +15,22 @@ import java.nio.file.Path;
  */
 record FileSet(String current, long manifestBytes) {
     /** How often a read-only open or check runs again while the owner changes the file set under it. */
-    static final int ATTEMPTS = 10;
+    static final int ATTEMPTS = 30;
+
+    /**
+     * Waits a little longer after each raced attempt (20 ms more each time, at most 200 ms), so that a reader on
+     * a busy machine gets a window between the owner's compactions. Returns false when interrupted (the flag is
+     * set again): then the caller stops retrying.
+     */
+    static boolean backOff(int attempt) {
+        try {
+            Thread.sleep(Math.min(20L * attempt, 200L));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
 
     static FileSet of(Path dbDir) {
         try {

@@ -132,7 +132,7 @@ final class Opener {
                 if (before.equals(FileSet.of(dir))) {
                     throw e;
                 }
-                if (attempt == FileSet.ATTEMPTS) {
+                if (attempt == FileSet.ATTEMPTS || !FileSet.backOff(attempt)) {
                     // Not shown to be damage: the owner replaced files during every attempt.
                     throw new RocksDBException("the owner changed the database's files during each of "
                             + attempt + " read-only opens; open again (last error: " + e.getMessage() + ")",

@@ -359,10 +359,14 @@ public final class Store implements AutoCloseable, Reads {
                 fresh.db.verifyChecksum();
                 return;
             } catch (RocksDBException e) {
-                boolean stable = before.equals(FileSet.of(dir));
-                if (stable || attempt == FileSet.ATTEMPTS) {
-                    throw StoreErrors.toTv(e, "checksum verification of " + dir + (stable ? ""
-                            : " (the owner changed the database's files during each of " + attempt + " attempts)"));
+                if (before.equals(FileSet.of(dir))) {
+                    throw StoreErrors.toTv(e, "checksum verification of " + dir);
+                }
+                if (attempt == FileSet.ATTEMPTS || !FileSet.backOff(attempt)) {
+                    // Not shown to be damage: the owner replaced files during every attempt.
+                    throw new TvStorageException(ErrorCode.IO, "checksum verification of " + dir + " raced with the"
+                            + " owner, which changed the database's files during each of " + attempt + " attempts;"
+                            + " run it again (last error: " + e.getMessage() + ")", e);
                 }
                 LOG.debug("checksum verification of {} raced with the owner, trying again: {}", dir, e.getMessage());
             }
