@@ -71,7 +71,7 @@ public final class Store implements AutoCloseable, Reads {
     /** The last sequence number written to the mark; guarded by {@link #mark}. */
     private long marked = -1;
     /** When the sync thread last wrote the mark ({@link System#nanoTime()}); only that thread uses it. */
-    private long markedAt;
+    private long markedAt = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(MARK_MILLIS);
     /** Set when open refused the database: close must not mark it clean. */
     private boolean refused;
     private Loss loss;

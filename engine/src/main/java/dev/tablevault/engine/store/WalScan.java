@@ -29,7 +29,7 @@ import java.util.zip.CRC32C;
  * <p>Stateless; reads the files once and keeps nothing open.
  */
 final class WalScan {
-    static final int BLOCK = 32 * 1024;
+    private static final int BLOCK = 32 * 1024;
     private static final int HEADER = 7;
     private static final int RECYCLABLE_HEADER = 11;
     private static final int FULL = 1;
@@ -62,11 +62,6 @@ final class WalScan {
          */
         List<Batch> after(long sequence) {
             return batches.stream().filter(b -> b.count() > 0 && b.lastSequence() > sequence).toList();
-        }
-
-        /** The first stop in {@code file}, or null. */
-        Stop stopIn(Path file) {
-            return stops.stream().filter(s -> s.file().equals(file)).findFirst().orElse(null);
         }
     }
 
