@@ -149,7 +149,7 @@ final class ExecContext implements BuildContext {
 
     @Override
     public boolean stopRequested() {
-        return process.stop != null;
+        return process.stopRequested();
     }
 
     @Override

@@ -40,7 +40,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class ExecuteInstance extends Op {
     private final ExecuteArgs args;
-    private final Execution x;
+    private final Execution execution;
 
     public ExecuteInstance(ExecuteArgs args) {
         this(args, null);
@@ -52,7 +52,7 @@ public final class ExecuteInstance extends Op {
         Names.table(args.table());
         Names.version(args.version());
         this.args = args;
-        this.x = new Execution(args, listener);
+        this.execution = new Execution(args, listener);
     }
 
     @Override
@@ -64,7 +64,7 @@ public final class ExecuteInstance extends Op {
     @Override
     protected void validate(ProcessContext ctx) throws InterruptedException {
         Catalog cat = ctx.catalog();
-        String temp = x.temp();
+        String temp = execution.temp();
         cat.requireTable(args.table());
         InstanceRecord t = cat.instance(args.table(), temp).orElseThrow(() -> new TvArgumentException(
                 ErrorCode.NOT_FOUND, "table '" + args.table() + "' has no temporary instance " + temp
@@ -74,30 +74,30 @@ public final class ExecuteInstance extends Op {
             throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "instance " + temp + " of table '" + args.table()
                     + "' is external-edit: it has no builders; fill it with writeInstance");
         }
-        ExecProgress p = (ExecProgress) ctx.lastProgress;
-        x.specs = p != null ? p.specs() : cat.builders(args.table(), args.version());
-        List<Spec> parsed = x.specs.stream().map(r -> BuilderSpecs.parse(args.table(), r)).toList();
-        x.plan = Plan.of(args.table(), args.version(), parsed, ctx.vault.options().builders());
+        ExecProgress p = ctx.lastProgress(ExecProgress.class);
+        execution.specs = p != null ? p.specs() : cat.builders(args.table(), args.version());
+        List<Spec> parsed = execution.specs.stream().map(r -> BuilderSpecs.parse(args.table(), r)).toList();
+        execution.plan = Plan.of(args.table(), args.version(), parsed, ctx.vault.options().builders());
         // Resolved once, at the start; a resume reads the very instances the start resolved.
-        x.deps = p != null ? p.deps() : Dependencies.resolve(cat, args.table(), parsed);
-        for (LockReq r : Dependencies.locks(x.deps)) {
+        execution.deps = p != null ? p.deps() : Dependencies.resolve(cat, args.table(), parsed);
+        for (LockReq r : Dependencies.locks(execution.deps)) {
             ctx.vault.lockManager().acquire(ctx.pid, r.resource(), r.mode(), ctx.vault.options().lockTimeout());
         }
-        x.store = ctx.vault.store();
-        x.depTables = Dependencies.tables(x.store, cat, x.deps);
+        execution.store = ctx.vault.store();
+        execution.depTables = Dependencies.tables(execution.store, cat, execution.deps);
         if (p != null) {
-            x.origin = p.originId() == null ? null : cat.requireInstance(p.originTable(), p.originId());
-            x.clean = Set.copyOf(p.clean());
+            execution.origin = p.originId() == null ? null : cat.requireInstance(p.originTable(), p.originId());
+            execution.clean = Set.copyOf(p.clean());
         } else if (!args.force()) {
-            x.origin = Reexecution.chooseOrigin(cat, x, t);
-            x.clean = x.origin == null ? Set.of() : Reexecution.cleanBuilders(cat, x);
+            execution.origin = Reexecution.chooseOrigin(cat, execution, t);
+            execution.clean = execution.origin == null ? Set.of() : Reexecution.cleanBuilders(cat, execution);
         }
-        if (x.origin != null) {
-            InstanceRecord o = x.origin;
+        if (execution.origin != null) {
+            InstanceRecord o = execution.origin;
             ctx.vault.lockManager().acquire(ctx.pid, LockManager.instance(o.table(), o.id()), LockMode.SHARED,
                     ctx.vault.options().lockTimeout());
             // Chosen before the lock was held: make sure it was not deleted in between.
-            x.origin = cat.requireInstance(o.table(), o.id());
+            execution.origin = cat.requireInstance(o.table(), o.id());
         }
     }
 
@@ -108,51 +108,52 @@ public final class ExecuteInstance extends Op {
 
     @Override
     protected void run(ProcessContext ctx) throws InterruptedException {
-        Plan plan = x.plan;
-        ExecProgress p = (ExecProgress) ctx.lastProgress;
+        Plan plan = execution.plan;
+        ExecProgress p = ctx.lastProgress(ExecProgress.class);
         if (p == null) {
             p = new ExecProgress(ctx.vault.nextInstanceKey(), args.version() + "_" + ctx.started + "_"
-                    + String.format("%08x", ThreadLocalRandom.current().nextInt()), ctx.started, x.specs, x.deps,
-                    x.origin == null ? null : x.origin.table(), x.origin == null ? null : x.origin.id(),
-                    x.clean.stream().sorted().toList(), 0, -1, 0, 0, 0, List.of());
+                    + String.format("%08x", ThreadLocalRandom.current().nextInt()), ctx.started, execution.specs,
+                    execution.deps, execution.origin == null ? null : execution.origin.table(),
+                    execution.origin == null ? null : execution.origin.id(),
+                    execution.clean.stream().sorted().toList(), 0, -1, 0, 0, 0, List.of());
             try (Batch b = new Batch()) {
                 dropLeftovers(ctx, b);
                 ctx.checkpoint(b, "plan", p, ProcessState.RUNNING);
             }
         }
         if (p.step() == 0) {
-            p = new StepRun(x, ctx, p, plan.steps().get(0)).run();
+            p = new StepRun(execution, ctx, p, plan.steps().get(0)).run();
         }
-        if (x.origin != null && p.carried() < p.rows()) {
-            p = Reexecution.carry(ctx, x, p);
+        if (execution.origin != null && p.carried() < p.rows()) {
+            p = Reexecution.carry(ctx, execution, p);
         }
         for (int i = p.step(); i < plan.steps().size(); i++) {
-            p = new StepRun(x, ctx, p, plan.steps().get(i)).run();
+            p = new StepRun(execution, ctx, p, plan.steps().get(i)).run();
         }
         ExecProgress done = p;
         // Carried-over values name files in the origin's folder or the table's current artifact folder.
         List<Long> carriedFrom = new ArrayList<>();
-        if (x.origin != null && x.origin.key() != 0) {
-            carriedFrom.add(x.origin.key());
+        if (execution.origin != null && execution.origin.key() != 0) {
+            carriedFrom.add(execution.origin.key());
         }
         String current = ctx.catalog().requireTable(args.table()).artifactInstance();
         if (current != null) {
             ctx.catalog().instance(args.table(), current).filter(r -> r.key() != 0)
                     .ifPresent(r -> carriedFrom.add(r.key()));
         }
-        Artifacts.check(ctx.vault.dir(), p.instanceKey(), x.built(ctx, p, plan.columns()),
+        Artifacts.check(ctx.vault.dir(), p.instanceKey(), execution.built(ctx, p, plan.columns()),
                 carriedFrom.stream().map(k -> Artifacts.folder(ctx.vault.dir(), k)).toList(), Artifacts.Source.BUILDER);
         ctx.commit(b -> materialize(ctx, b, done, true, carriedFrom));
     }
 
     /** Removes the partial rows a reverted earlier execution left on the temporary instance. */
     private void dropLeftovers(ProcessContext ctx, Batch b) {
-        InstanceRecord t = ctx.catalog().requireInstance(args.table(), x.temp());
+        InstanceRecord t = ctx.catalog().requireInstance(args.table(), execution.temp());
         if (t.key() != 0) {
             Store s = ctx.vault.store();
             b.deleteRange(s.data, Keys.instanceStart(t.key()), Keys.instanceStart(t.key() + 1));
             ctx.onDurable(() -> Artifacts.delete(ctx.vault.dir(), t.key()));
-            MetaWrites.put(s, b, Keys.instance(args.table(), x.temp()), new TempData(List.of(), 0, 0, true,
+            MetaWrites.put(s, b, Keys.instance(args.table(), execution.temp()), new TempData(List.of(), 0, 0, true,
                     new Execution.Stored(List.of(), List.of())).on(t));
         }
     }
@@ -169,20 +170,20 @@ public final class ExecuteInstance extends Op {
 
     @Override
     protected void revert(ProcessContext ctx, Batch b) {
-        ExecProgress p = (ExecProgress) ctx.lastProgress;
+        ExecProgress p = ctx.lastProgress(ExecProgress.class);
         if (p == null) {
             return;
         }
-        List<Column> columns = x.columns(p);
-        Execution.Stored at = x.stored(ctx, p, columns);
-        ctx.catalog().instance(args.table(), x.temp()).ifPresent(t -> MetaWrites.put(ctx.vault.store(), b,
-                Keys.instance(args.table(), x.temp()), new TempData(columns, Execution.rowsOf(p),
+        List<Column> columns = execution.columns(p);
+        Execution.Stored at = execution.stored(ctx, p, columns);
+        ctx.catalog().instance(args.table(), execution.temp()).ifPresent(t -> MetaWrites.put(ctx.vault.store(), b,
+                Keys.instance(args.table(), execution.temp()), new TempData(columns, Execution.rowsOf(p),
                 p.instanceKey(), false, at).on(t)));
     }
 
     @Override
     protected void materializePartial(ProcessContext ctx, Batch b) {
-        ExecProgress p = (ExecProgress) ctx.lastProgress;
+        ExecProgress p = ctx.lastProgress(ExecProgress.class);
         if (p == null) {
             p = new ExecProgress(0, args.version() + "_" + ctx.started + "_"
                     + String.format("%08x", ThreadLocalRandom.current().nextInt()), ctx.started, List.of(), List.of(),
@@ -199,15 +200,15 @@ public final class ExecuteInstance extends Op {
                              List<Long> carriedFrom) {
         Artifacts.seal(ctx.vault.store(), ctx.vault.dir(), ctx.vault.options().durability(), b, p.instanceKey(),
                 carriedFrom);
-        List<Column> columns = p.specs().isEmpty() ? List.of() : x.columns(p);
+        List<Column> columns = p.specs().isEmpty() ? List.of() : execution.columns(p);
         List<String> changed = columns.stream().map(Column::name).toList();
-        if (success && x.origin != null && x.alignment(p).identity()) {
+        if (success && execution.origin != null && execution.alignment(p).identity()) {
             // The origin's rows, so only recomputed columns (and, from a partial origin, filled ones) changed.
-            changed = x.plan.steps().stream().map(Plan.Step::spec).filter(sp -> !sp.index()
-                    && (!x.clean.contains(sp.name()) || !x.origin.success()))
+            changed = execution.plan.steps().stream().map(Plan.Step::spec).filter(sp -> !sp.index()
+                    && (!execution.clean.contains(sp.name()) || !execution.origin.success()))
                     .flatMap(sp -> sp.columns().stream()).map(Column::name).toList();
         }
-        Execution.Stored at = x.stored(ctx, p, columns);
+        Execution.Stored at = execution.stored(ctx, p, columns);
         Materialize.flip(ctx, b, new Materialization(args.table(), args.version(), p.newId(), p.instanceKey(), columns,
                 changed, Execution.rowsOf(p), success, p.deps(), at.keys(), at.slots(), p.originTable(), p.originId()));
         Store s = ctx.vault.store();

@@ -37,16 +37,16 @@ final class Reexecution {
      * The origin: the one {@code createInstance} named, else the latest active instance of this version, else
      * the latest active instance of any version.
      */
-    static InstanceRecord chooseOrigin(Catalog cat, Execution x, InstanceRecord temp) {
+    static InstanceRecord chooseOrigin(Catalog cat, Execution execution, InstanceRecord temp) {
         if (temp.originId() != null) {
             return cat.instance(temp.originTable(), temp.originId()).orElse(null);
         }
         InstanceRecord sameVersion = null;
         InstanceRecord any = null;
-        for (InstanceRecord r : cat.instances(x.args.table())) {
+        for (InstanceRecord r : cat.instances(execution.args.table())) {
             if (!r.temporary() && r.active()) {
                 any = r;
-                if (r.version().equals(x.args.version())) {
+                if (r.version().equals(execution.args.version())) {
                     sameVersion = r;
                 }
             }
@@ -59,16 +59,16 @@ final class Reexecution {
      * version included), has their columns with the same types, every dependency resolves to the instance it
      * resolved to for the origin, and every builder they depend on (other than the index) is clean too.
      */
-    static Set<String> cleanBuilders(Catalog cat, Execution x) {
-        InstanceRecord origin = x.origin;
-        Plan plan = x.plan;
+    static Set<String> cleanBuilders(Catalog cat, Execution execution) {
+        InstanceRecord origin = execution.origin;
+        Plan plan = execution.plan;
         Map<String, BuilderRecord> was = new HashMap<>();
         cat.builders(origin.table(), origin.id()).forEach(r -> was.put(r.name(), r));
         Map<String, BuilderRecord> now = new HashMap<>();
-        x.specs.forEach(r -> now.put(r.name(), r));
+        execution.specs.forEach(r -> now.put(r.name(), r));
         Map<String, String> builtBy = new HashMap<>();
         plan.steps().forEach(st -> st.spec().columns().forEach(c -> builtBy.put(c.name(), st.spec().name())));
-        Map<String, String> depsNow = Dependencies.byKey(x.deps);
+        Map<String, String> depsNow = Dependencies.byKey(execution.deps);
         Map<String, String> depsThen = Dependencies.byKey(origin.dependencies());
         String index = plan.steps().get(0).spec().name();
         Set<String> out = new HashSet<>();
@@ -135,17 +135,17 @@ final class Reexecution {
      * index columns) into the new instance, chunk by chunk, checkpointing as it goes. Where the rows are the
      * origin's own, the stored chunks are copied as they are.
      */
-    static ExecProgress carry(ProcessContext ctx, Execution x, ExecProgress p) {
-        Alignment al = x.alignment(p);
-        if (x.shares(ctx, p)) {
+    static ExecProgress carry(ProcessContext ctx, Execution execution, ExecProgress p) {
+        Alignment al = execution.alignment(p);
+        if (execution.shares(ctx, p)) {
             return p; // the clean columns stay where they are, and there are no kept rows
         }
-        InstanceRecord origin = x.origin;
-        Plan plan = x.plan;
+        InstanceRecord origin = execution.origin;
+        Plan plan = execution.plan;
         Store s = ctx.vault.store();
         List<int[]> cols = new ArrayList<>();
         for (Plan.Step st : plan.steps()) {
-            if (x.clean.contains(st.spec().name())) {
+            if (execution.clean.contains(st.spec().name())) {
                 for (int i = 0; i < st.spec().columns().size(); i++) {
                     cols.add(new int[] {st.firstColumn() + i, origin.columns().indexOf(st.spec().columns().get(i))});
                 }
@@ -156,7 +156,7 @@ final class Reexecution {
         ChunkTable now = new ChunkTable(s, p.instanceKey(), indexCols, al.indexRows());
         long rows = p.rows();
         long chunks = (rows + Chunks.ROWS - 1) / Chunks.ROWS;
-        long perBatch = Math.max(1, x.args.checkpointRows() / Chunks.ROWS);
+        long perBatch = Math.max(1, execution.args.checkpointRows() / Chunks.ROWS);
         long c = p.carried() / Chunks.ROWS;
         while (c < chunks) {
             try (Batch b = new Batch()) {

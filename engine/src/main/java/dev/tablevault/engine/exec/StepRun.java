@@ -33,14 +33,14 @@ import java.util.concurrent.TimeUnit;
  * not computed. Finished work is committed before a failure propagates. Used once, by the process's thread.
  */
 final class StepRun {
-    private final Execution x;
+    private final Execution execution;
     private final ProcessContext ctx;
     private final Plan.Step step;
     private final int index;
     private final RowTracker done;
     private final CellWriter writer;
     private final ExecContext bctx;
-    private ExecProgress p;
+    private ExecProgress progress;
     private long lastCommit = System.nanoTime();
     /** A clean builder: rows the origin holds are carried, not computed. */
     private final boolean reuse;
@@ -49,38 +49,40 @@ final class StepRun {
     /** Rows carried over since the last checkpoint, marked done without a write. */
     private int skipped;
 
-    StepRun(Execution x, ProcessContext ctx, ExecProgress p, Plan.Step step) {
-        this.x = x;
+    StepRun(Execution execution, ProcessContext ctx, ExecProgress progress, Plan.Step step) {
+        this.execution = execution;
         this.ctx = ctx;
-        this.p = p;
+        this.progress = progress;
         this.step = step;
-        this.index = p.step();
-        this.done = new RowTracker(p.doneBefore(), p.doneAfter());
-        this.reuse = x.clean.contains(step.spec().name());
-        this.old = reuse ? ChunkTable.of(x.store, x.origin) : null;
-        this.oldCols = reuse ? step.spec().columns().stream().mapToInt(c -> x.origin.columns().indexOf(c)).toArray()
+        this.index = progress.step();
+        this.done = new RowTracker(progress.doneBefore(), progress.doneAfter());
+        this.reuse = execution.clean.contains(step.spec().name());
+        this.old = reuse ? ChunkTable.of(execution.store, execution.origin) : null;
+        this.oldCols = reuse
+                ? step.spec().columns().stream().mapToInt(c -> execution.origin.columns().indexOf(c)).toArray()
                 : null;
         // Chunks of a clean builder hold carried values, so each one touched is read back first.
-        long fresh = reuse ? Long.MAX_VALUE : p.doneAfter().isEmpty() ? p.doneBefore()
-                : p.doneAfter().get(p.doneAfter().size() - 1) + 1;
-        this.writer = new CellWriter(ctx.vault.store(), p.instanceKey(), step.firstColumn(),
+        long fresh = reuse ? Long.MAX_VALUE : progress.doneAfter().isEmpty() ? progress.doneBefore()
+                : progress.doneAfter().get(progress.doneAfter().size() - 1) + 1;
+        this.writer = new CellWriter(ctx.vault.store(), progress.instanceKey(), step.firstColumn(),
                 step.spec().columns(), fresh);
-        this.bctx = new ExecContext(ctx, x.args.table(), x.args.version(), step.spec(), p.rows(), x.built(ctx, p,
-                x.plan.columns().subList(0, step.firstColumn())), x.depTables, Artifacts.folder(ctx.vault.dir(),
-                p.instanceKey()));
+        this.bctx = new ExecContext(ctx, execution.args.table(), execution.args.version(), step.spec(),
+                progress.rows(),
+                execution.built(ctx, progress, execution.plan.columns().subList(0, step.firstColumn())),
+                execution.depTables, Artifacts.folder(ctx.vault.dir(), progress.instanceKey()));
     }
 
     ExecProgress run() throws InterruptedException {
         Spec spec = step.spec();
-        if (reuse && x.alignment(p).allMapped() && x.origin.success()) {
+        if (reuse && execution.alignment(progress).allMapped() && execution.origin.success()) {
             // Every row is the origin's and the origin finished: nothing to compute, one checkpoint.
-            p = p.at(index + 1, p.rows(), 0, List.of());
+            progress = progress.at(index + 1, progress.rows(), 0, List.of());
             try (Batch b = new Batch()) {
-                ctx.checkpoint(b, spec.name() + " carried over", p, ProcessState.RUNNING);
+                ctx.checkpoint(b, spec.name() + " carried over", progress, ProcessState.RUNNING);
             }
-            x.tell(spec.name(), index, p.rows(), p.rows());
+            execution.tell(spec.name(), index, progress.rows(), progress.rows());
             ctx.crash("step");
-            return p;
+            return progress;
         }
         try {
             if (step.builder() instanceof FrameBuilder fb && spec.mode().equals("whole-column")) {
@@ -109,22 +111,22 @@ final class StepRun {
         ctx.checkStop(); // a builder that returned early on a stop request did not finish its rows
         if (index == 0) {
             long n = done.doneBefore();
-            p = p.indexed(n, n);
-            if (x.origin != null) {
-                p = p.indexed(n, x.alignment(p).rows());
+            progress = progress.indexed(n, n);
+            if (execution.origin != null) {
+                progress = progress.indexed(n, execution.alignment(progress).rows());
             }
-        } else if (done.doneBefore() != p.rows()) {
+        } else if (done.doneBefore() != progress.rows()) {
             throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + spec.name() + "' produced rows up"
-                    + " to " + done.doneBefore() + ", the index has " + p.rows());
+                    + " to " + done.doneBefore() + ", the index has " + progress.rows());
         } else {
-            p = p.at(index + 1, p.rows(), 0, List.of());
+            progress = progress.at(index + 1, progress.rows(), 0, List.of());
         }
         try (Batch b = new Batch()) {
-            ctx.checkpoint(b, spec.name() + " done", p, ProcessState.RUNNING);
+            ctx.checkpoint(b, spec.name() + " done", progress, ProcessState.RUNNING);
         }
-        x.tell(spec.name(), index, p.rows(), p.rows());
+        execution.tell(spec.name(), index, progress.rows(), progress.rows());
         ctx.crash("step");
-        return p;
+        return progress;
     }
 
     private void checkFrame(Frame f) {
@@ -133,17 +135,17 @@ final class StepRun {
             throw BuilderSpecs.bad(step.spec().name(), "changedColumns", "declares " + want
                     + ", but the builder returned columns " + f.columns());
         }
-        if (index > 0 && f.rowCount() != p.rows()) {
+        if (index > 0 && f.rowCount() != progress.rows()) {
             throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + step.spec().name() + "' returned "
-                    + f.rowCount() + " rows; the index has " + p.rows());
+                    + f.rowCount() + " rows; the index has " + progress.rows());
         }
     }
 
     private void rows(RowBuilder rb) throws Exception {
-        PrimitiveIterator.OfLong todo = done.todo(p.rows());
+        PrimitiveIterator.OfLong todo = done.todo(progress.rows());
         int threads = step.spec().threads();
         if (threads == 1) {
-            while (todo.hasNext() && ctx.stop == null) {
+            while (todo.hasNext() && !ctx.stopRequested()) {
                 long r = todo.nextLong();
                 if (!carried(r)) {
                     put(r, rb.build(bctx.forRow(r), r));
@@ -161,7 +163,7 @@ final class StepRun {
             int inFlight = 0;
             Exception failure = null;
             while (true) {
-                while (failure == null && ctx.stop == null && inFlight < threads * 4 && todo.hasNext()) {
+                while (failure == null && !ctx.stopRequested() && inFlight < threads * 4 && todo.hasNext()) {
                     long r = todo.nextLong();
                     if (!carried(r)) {
                         cs.submit(() -> new Object[] {r, rb.build(bctx.forRow(r), r)});
@@ -215,8 +217,8 @@ final class StepRun {
         if (!reuse) {
             return false;
         }
-        long o = x.alignment(p).origin(row);
-        boolean has = o >= 0 && x.origin.success();
+        long o = execution.alignment(progress).origin(row);
+        boolean has = o >= 0 && execution.origin.success();
         for (int i = 0; o >= 0 && !has && i < oldCols.length; i++) {
             has = old.value(oldCols[i], o) != null;
         }
@@ -229,7 +231,7 @@ final class StepRun {
     private void skip(long row) {
         done.markDone(row);
         skipped++;
-        if (skipped + writer.pending() >= x.args.checkpointRows()) {
+        if (skipped + writer.pending() >= execution.args.checkpointRows()) {
             checkpoint();
             ctx.checkStop();
         }
@@ -238,8 +240,8 @@ final class StepRun {
     /** Buffers one row and commits a checkpoint when the batch is full or old enough. */
     private void put(long row, List<Object> values) {
         writer.put(row, Values.check(step.spec(), row, values));
-        if (writer.pending() >= x.args.checkpointRows()
-                || System.nanoTime() - lastCommit >= TimeUnit.MILLISECONDS.toNanos(x.args.checkpointMillis())) {
+        if (writer.pending() >= execution.args.checkpointRows()
+                || System.nanoTime() - lastCommit >= TimeUnit.MILLISECONDS.toNanos(execution.args.checkpointMillis())) {
             checkpoint();
             ctx.checkStop();
         }
@@ -250,17 +252,17 @@ final class StepRun {
             return;
         }
         skipped = 0;
-        long rowsKnown = index == 0 ? -1 : p.rows();
+        long rowsKnown = index == 0 ? -1 : progress.rows();
         try (Batch b = new Batch()) {
             List<Long> rows = new ArrayList<>(writer.pendingRows());
             writer.writeTo(b, rowsKnown);
             for (long r : rows) {
                 done.markDone(r);
             }
-            p = p.at(index, p.rows(), done.doneBefore(), done.doneAfter());
-            ctx.checkpoint(b, step.spec().name(), p, ProcessState.RUNNING);
+            progress = progress.at(index, progress.rows(), done.doneBefore(), done.doneAfter());
+            ctx.checkpoint(b, step.spec().name(), progress, ProcessState.RUNNING);
             writer.closeChunks(done, rowsKnown);
-            x.tell(step.spec().name(), index, done.doneCount(), rowsKnown);
+            execution.tell(step.spec().name(), index, done.doneCount(), rowsKnown);
         }
         lastCommit = System.nanoTime();
         ctx.crash("checkpoint");

@@ -81,7 +81,7 @@ public final class WriteInstance extends Op {
 
     @Override
     protected void checkResumable(ProcessContext ctx) {
-        if (!ctx.setupDone && frame == null) {
+        if (!ctx.setupDone() && frame == null) {
             throw new TvProcessException(ErrorCode.PROCESS_STATE, "process " + ctx.pid + " (writeInstance of '"
                     + args.table() + "') paused before its frame was fully staged; call writeInstance again with the"
                     + " same frame and process id, or stopProcess it");
@@ -112,21 +112,21 @@ public final class WriteInstance extends Op {
 
     @Override
     protected void run(ProcessContext ctx) {
-        WriteProgress p = (WriteProgress) ctx.lastProgress;
+        WriteProgress p = ctx.lastProgress(WriteProgress.class);
         if (p == null) {
             p = new WriteProgress(ctx.vault.nextInstanceKey(), newId(ctx), ctx.started, 0);
         }
         Store s = ctx.vault.store();
         int rows = (int) args.rows();
-        while (!ctx.setupDone) {
+        while (!ctx.setupDone()) {
             ctx.checkStop();
             int from = (int) p.rows();
             int to = Math.min(rows, from + BATCH_ROWS);
             try (Batch b = new Batch()) {
                 FrameStore.putRows(s, b, p.instanceKey(), frame, from, to);
                 p = new WriteProgress(p.instanceKey(), p.newId(), p.startTime(), to);
-                ctx.setupDone = to == rows;
-                ctx.checkpoint(b, "stage", p, ctx.setupDone ? ProcessState.RUNNING : ProcessState.SETUP);
+                ctx.setupDone(to == rows);
+                ctx.checkpoint(b, "stage", p, ctx.setupDone() ? ProcessState.RUNNING : ProcessState.SETUP);
             }
             ctx.crash("staged");
         }
@@ -149,7 +149,7 @@ public final class WriteInstance extends Op {
      */
     @Override
     protected void revert(ProcessContext ctx, Batch b) {
-        WriteProgress p = (WriteProgress) ctx.lastProgress;
+        WriteProgress p = ctx.lastProgress(WriteProgress.class);
         if (p != null) {
             b.deleteRange(ctx.vault.store().data, Keys.instanceStart(p.instanceKey()),
                     Keys.instanceStart(p.instanceKey() + 1));
@@ -159,7 +159,7 @@ public final class WriteInstance extends Op {
 
     @Override
     protected void materializePartial(ProcessContext ctx, Batch b) {
-        WriteProgress p = (WriteProgress) ctx.lastProgress;
+        WriteProgress p = ctx.lastProgress(WriteProgress.class);
         if (p == null) {
             p = new WriteProgress(0, newId(ctx), ctx.started, 0);
         }

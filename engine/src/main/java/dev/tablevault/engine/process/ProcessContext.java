@@ -43,11 +43,11 @@ public final class ProcessContext {
     public final long started;
     ProcessRecord record;
     boolean persisted;
-    public boolean setupDone;
+    private boolean setupDone;
     boolean ended;
     long nextSeq;
-    public Object lastProgress;
-    public volatile StopRequested stop;
+    private Object lastProgress;
+    private volatile StopRequested stop;
     final CountDownLatch done = new CountDownLatch(1);
     volatile ProcessState endState;
 
@@ -92,6 +92,30 @@ public final class ProcessContext {
 
     public void crash(String step) {
         CrashPoints.hit(op.name() + "." + step);
+    }
+
+    /** The progress of the last checkpoint, or null before the first. */
+    public <T> T lastProgress(Class<T> type) {
+        return type.cast(lastProgress);
+    }
+
+    boolean hasProgress() {
+        return lastProgress != null;
+    }
+
+    /** False while a staging operation ({@link Op#stagesInSetup}) is still in setup. */
+    public boolean setupDone() {
+        return setupDone;
+    }
+
+    /** Marks setup as finished (or not) in the record the next checkpoint saves. */
+    public void setupDone(boolean value) {
+        setupDone = value;
+    }
+
+    /** True once a stop was requested; a long loop checks this to end at its next checkpoint. */
+    public boolean stopRequested() {
+        return stop != null;
     }
 
     void requestStop(boolean materialize, String by) {

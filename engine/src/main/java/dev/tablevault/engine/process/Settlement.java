@@ -72,7 +72,7 @@ final class Settlement {
 
     private void writeRevert(ProcessContext ctx, String error) {
         try (Batch b = new Batch()) {
-            if (ctx.persisted || ctx.lastProgress != null) {
+            if (ctx.persisted || ctx.hasProgress()) {
                 ctx.op.revert(ctx, b);
             }
             ProcessLog.end(ctx, b, ProcessState.REVERTED, error);
