@@ -16,6 +16,11 @@ public interface Vault extends AutoCloseable {
 
     String createTable(String table, TableOptions options);
 
+    /**
+     * Renames a table with its instances, builder specs and artifacts. Its index builder follows the name
+     * ({@code table_index} becomes {@code newName_index}, also where a spec lists it under dependencies);
+     * references written inside specs' arguments are left as written.
+     */
     String renameTable(String table, String newName, OpOptions options);
 
     String deleteTable(String table, OpOptions options);

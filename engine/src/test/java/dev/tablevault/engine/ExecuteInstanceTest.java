@@ -120,6 +120,23 @@ class ExecuteInstanceTest {
     }
 
     @Test
+    void aRenamedTableExecutesWithItsIndexBuilderRenamed() {
+        try (Vault v = open(true, false)) {
+            setup(v, 100, 1);
+            v.executeInstance(T, every(100));
+            String first = v.instances(T, null, false).get(0);
+            v.createInstance(T, InstanceOptions.defaults().version("base").copy(true));
+            v.renameTable(T, "tales", OpOptions.defaults());
+            assertThat(v.builders("tales", "base")).containsExactly("tales_index", "text");
+            assertThat(v.builders("tales", first)).containsExactly("tales_index", "text");
+            assertThat(v.builder("tales", "base", "text").text()).contains("tales_index");
+            v.executeInstance("tales", every(100));
+            assertThat(v.dataframe("tales", ReadOptions.latest()).column("text")).isEqualTo(expected(100));
+            assertThat(counting.total()).as("the unchanged column is carried over, not rebuilt").isEqualTo(100);
+        }
+    }
+
+    @Test
     void executesIndexThenColumnsAndMaterializes() {
         try (Vault v = open(true, false)) {
             setup(v, 3000, 1);

@@ -11,6 +11,7 @@ import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.codec.Records.RenameTableArgs;
 import dev.tablevault.engine.codec.Records.TableRecord;
 import dev.tablevault.engine.data.Artifacts;
+import dev.tablevault.engine.data.BuilderRenames;
 import dev.tablevault.engine.data.Catalog;
 import dev.tablevault.engine.data.MetaWrites;
 import dev.tablevault.engine.data.Names;
@@ -102,8 +103,10 @@ public final class TableOps {
             for (String[] k : cat.builderKeys(args.table())) {
                 byte[] v = s.get(s.meta, Keys.builder(args.table(), k[2], k[3]));
                 b.delete(s.meta, Keys.builder(args.table(), k[2], k[3]));
-                MetaWrites.put(s, b, Keys.builder(args.newName(), k[2], k[3]),
-                        Codec.decode(v, BuilderRecord.class, "builder " + k[3]));
+                BuilderRecord spec = BuilderRenames.renamed(Codec.decode(v, BuilderRecord.class, "builder " + k[3]),
+                        args.table(), args.newName());
+                MetaWrites.put(s, b, Keys.builder(args.newName(), k[2],
+                        BuilderRenames.name(k[3], args.table(), args.newName())), spec);
             }
         }
     }

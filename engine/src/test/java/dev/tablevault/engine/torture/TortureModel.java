@@ -174,11 +174,33 @@ final class TortureModel {
         }
     }
 
+    /** The index builder follows the table's name, in every instance's specs (the engine's renameTable). */
+    private static Table renamed(Table t, String from, String to) {
+        for (Temp tmp : t.temps.values()) {
+            String code = tmp.builders.remove(TortureSpecs.indexName(from));
+            if (code != null) {
+                tmp.builders.put(TortureSpecs.indexName(to), code);
+            }
+        }
+        t.instances.replaceAll((id, i) -> new Inst(i.id(), i.version(), i.expected(), i.success(),
+                renamedIndex(i.builders(), from, to), i.originId(), i.originKnown()));
+        return t;
+    }
+
+    private static Map<String, String> renamedIndex(Map<String, String> builders, String from, String to) {
+        Map<String, String> out = new TreeMap<>(builders);
+        String code = out.remove(TortureSpecs.indexName(from));
+        if (code != null) {
+            out.put(TortureSpecs.indexName(to), code);
+        }
+        return Map.copyOf(out);
+    }
+
     private void applyOk(TortureOp op, String id) {
         Table t = op.table() == null ? null : tables.get(op.table());
         switch (op.kind()) {
             case "createTable" -> tables.put(op.arg(0), new Table(op.flag(1)));
-            case "renameTable" -> tables.put(op.arg(1), tables.remove(op.arg(0)));
+            case "renameTable" -> tables.put(op.arg(1), renamed(tables.remove(op.arg(0)), op.arg(0), op.arg(1)));
             case "deleteTable" -> tables.remove(op.arg(0));
             case "createInstance" -> {
                 Temp tmp = new Temp(op.flag(2), op.opt(3));
