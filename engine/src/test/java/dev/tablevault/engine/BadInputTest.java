@@ -577,6 +577,9 @@ class BadInputTest {
                 spec("range count negative", BuilderSpec.fromYaml(
                         idx + "mode: generator\nchangedColumns: [id]\narguments: {count: -1}\n"), "stories_index",
                         "count"),
+                spec("range start wraps past the largest LONG", BuilderSpec.fromYaml(
+                        idx + "changedColumns: [id]\narguments: {start: 9223372036854775807, count: 2}\n"),
+                        "stories_index", "start"),
                 spec("range count not a number", BuilderSpec.fromYaml(
                         idx + "changedColumns: [id]\narguments: {count: many}\n"), "stories_index", "count"),
                 spec("random length beyond bound", BuilderSpec.fromYaml("name: title\ntype: column\nbuilder: random\n"

@@ -79,6 +79,23 @@ class BuiltinBoundsTest {
         }
     }
 
+    /** A referenced {@code start} whose last value would wrap around to negative numbers is refused. */
+    @Test
+    void aRangeThatWouldWrapPastTheLargestLongFailsTheExecution() {
+        try (Vault v = open(VaultOptions.defaults())) {
+            limits(v, Long.MAX_VALUE - 1);
+            v.createTable("t", TableOptions.defaults());
+            v.createInstance("t", InstanceOptions.defaults());
+            v.putBuilder("t", "base", BuilderSpec.fromYaml(INDEX + "mode: generator\n"
+                    + "arguments: {count: 3, start: '<<limits.n>>'}\n"), OpOptions.defaults());
+            Throwable t = catchThrowable(() -> v.executeInstance("t", ExecuteOptions.defaults()));
+            assertThat(t).isExactlyInstanceOf(TvBuilderException.class);
+            assertThat(t.getMessage()).contains("argument 'start' " + (Long.MAX_VALUE - 1), "count 3",
+                    "at most " + (Long.MAX_VALUE - 2));
+            assertThat(v.instances("t", null, false)).isEmpty();
+        }
+    }
+
     /** The bound is the built-in's: an application's own builder of the same name takes any count. */
     @Test
     void anApplicationBuilderNamedLikeABuiltinIsNotBoundByIt() {

@@ -92,7 +92,10 @@ public final class Builtins {
         switch (code) {
             case "range" -> {
                 if (!mode.equals("row-wise") && literal.containsKey("count")) {
-                    Range.count(builder, literal, mode.equals("whole-column"));
+                    long count = Range.count(builder, literal, mode.equals("whole-column"));
+                    if (literal.containsKey("start")) {
+                        Range.start(builder, literal, count);
+                    }
                 }
             }
             case "random" -> RandomText.length(builder, literal);
@@ -139,8 +142,8 @@ public final class Builtins {
     private static final class Range implements FrameBuilder, GeneratorBuilder {
         @Override
         public Frame build(BuildContext ctx) {
-            long start = longArg(ctx, "start", 0L);
             long count = count(ctx.builderName(), ctx.arguments(), true);
+            long start = start(ctx.builderName(), ctx.arguments(), count);
             List<Object> values = new ArrayList<>((int) count);
             for (long i = 0; i < count; i++) {
                 values.add(start + i);
@@ -150,8 +153,8 @@ public final class Builtins {
 
         @Override
         public void generate(BuildContext ctx, long firstRow, RowSink sink) {
-            long start = longArg(ctx, "start", 0L);
             long count = count(ctx.builderName(), ctx.arguments(), false);
+            long start = start(ctx.builderName(), ctx.arguments(), count);
             for (long i = firstRow; i < count && !ctx.stopRequested(); i++) {
                 sink.accept(List.of(start + i));
             }
@@ -163,6 +166,17 @@ public final class Builtins {
                     ? bounded(builder, arguments, "count", null, 0, WHOLE_COLUMN_RANGE_ROWS, "; mode whole-column holds"
                     + " the column in memory, use mode generator, which streams up to " + Integer.MAX_VALUE + " rows")
                     : bounded(builder, arguments, "count", null, 0, Integer.MAX_VALUE, "");
+        }
+
+        /** {@code start}, such that the last value, {@code start + count - 1}, is still a LONG (no wrap-around). */
+        static long start(String builder, Map<String, Object> arguments, long count) {
+            long start = longArg(builder, arguments, "start", 0L);
+            if (count > 0 && start > Long.MAX_VALUE - (count - 1)) {
+                throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + builder + "': argument 'start' "
+                        + start + " with count " + count + " runs past the largest LONG (" + Long.MAX_VALUE
+                        + "); lower start to at most " + (Long.MAX_VALUE - (count - 1)));
+            }
+            return start;
         }
 
         private static String column(BuildContext ctx) {
