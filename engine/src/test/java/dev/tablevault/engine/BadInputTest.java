@@ -580,6 +580,8 @@ class BadInputTest {
                 spec("range start wraps past the largest LONG", BuilderSpec.fromYaml(
                         idx + "changedColumns: [id]\narguments: {start: 9223372036854775807, count: 2}\n"),
                         "stories_index", "start"),
+                spec("spec over 1 MiB", BuilderSpec.fromYaml("name: title\n" + col + "arguments: {template: '"
+                        + "x".repeat(1 << 20) + "'}\n"), "?", "spec"),
                 spec("range count not a number", BuilderSpec.fromYaml(
                         idx + "changedColumns: [id]\narguments: {count: many}\n"), "stories_index", "count"),
                 spec("random length beyond bound", BuilderSpec.fromYaml("name: title\ntype: column\nbuilder: random\n"

@@ -67,11 +67,27 @@ final class Alignment {
      */
     static Alignment of(Store store, InstanceRecord origin, String builder, List<Column> index, List<String> pk,
                         long key, long n, boolean keepOld) {
-        if (n + (keepOld ? origin.rows() : 0) > Integer.MAX_VALUE - 8) {
-            throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + builder + "': re-executing " + n
-                    + " rows against an origin of " + origin.rows() + " rows is beyond the supported size; use force");
-        }
+        checkFits(builder, n, origin.rows(), keepOld, Runtime.getRuntime().maxMemory());
         return of(new ChunkTable(store, key, index, n), ChunkTable.of(store, origin), builder, pk, keepOld);
+    }
+
+    /**
+     * Refuses an alignment whose row map (a long per row) cannot fit: past three quarters of the heap the
+     * execution would end in an {@code OutOfMemoryError} after reading the index, and past the largest array at
+     * once. The origin's key map, built only when the key sequences differ, is not counted, so nothing that fits
+     * today is refused.
+     *
+     * @throws TvBuilderException {@code BAD_BUILDER} naming the sizes and the ways out
+     */
+    static void checkFits(String builder, long rows, long originRows, boolean keepOld, long maxHeap) {
+        long total = rows + (keepOld ? originRows : 0);
+        long bytes = 8 * total;
+        if (total > Integer.MAX_VALUE - 8 || bytes > maxHeap / 4 * 3) {
+            throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + builder + "': re-executing " + rows
+                    + " rows against an origin of " + originRows + " rows needs " + (bytes >> 20) + " MiB to align"
+                    + " them, more than the " + (maxHeap >> 20) + " MiB heap can give; raise -Xmx, or execute with"
+                    + " force to build every row anew without aligning");
+        }
     }
 
     /**

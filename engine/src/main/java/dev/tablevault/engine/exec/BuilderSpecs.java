@@ -46,6 +46,8 @@ public final class BuilderSpecs {
     private static final ObjectMapper JSON = strict(new ObjectMapper());
     private static final Set<String> FIELDS = Set.of("name", "type", "builder", "changedColumns", "arguments",
             "dependencies", "mode", "threads", "types", "codeVersion", "primaryKey", "keepOld");
+    /** The longest spec text: it is read whole into memory, stored in the catalog and shown by {@code tv}. */
+    static final int MAX_SPEC_CHARS = 1 << 20;
     private static final Set<String> MODES = Set.of("whole-column", "row-wise", "generator");
 
     private BuilderSpecs() {
@@ -110,6 +112,10 @@ public final class BuilderSpecs {
     static Spec parse(String table, BuilderSpec spec) {
         if (spec == null) {
             throw bad("?", "spec", "is null");
+        }
+        if (spec.text().length() > MAX_SPEC_CHARS) {
+            throw bad("?", "spec", "is " + spec.text().length() + " characters, more than the " + MAX_SPEC_CHARS
+                    + " a spec may have; large inputs belong in a table the spec references, or in an artifact");
         }
         JsonNode root;
         try {

@@ -267,4 +267,15 @@ class AlignmentTest {
         assertThat(a.identity()).isEqualTo(newKeys.equals(oldKeys));
         assertThat(a.allMapped()).isEqualTo(!expected.contains(-1L));
     }
+
+    @Test
+    void anAlignmentWhoseRowMapCannotFitIsRefusedBeforeReadingAnything() {
+        long heap = 256L << 20;
+        Alignment.checkFits("idx", 10_000_000, 10_000_000, true, heap);
+        assertThatThrownBy(() -> Alignment.checkFits("idx", 20_000_000, 10_000_000, true, heap))
+                .isInstanceOf(TvBuilderException.class)
+                .hasMessageContaining("builder 'idx'", "needs 228 MiB", "256 MiB heap", "force");
+        assertThatThrownBy(() -> Alignment.checkFits("idx", Integer.MAX_VALUE, 0, false, Long.MAX_VALUE))
+                .as("an array cannot hold it, whatever the heap").isInstanceOf(TvBuilderException.class);
+    }
 }
