@@ -32,9 +32,10 @@ import java.util.stream.Stream;
 public final class TableVault {
     /**
      * The vault format this engine writes and the only one it reads. 2: instance records with dependencies and
-     * per-column cell keys, execution progress with origin and carry (1 was never released).
+     * per-column cell keys, execution progress with origin and carry (1 was never released). 3: process records
+     * name their runner by pid and start time.
      */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
 
     private static final DateTimeFormatter REPORT_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")
             .withZone(ZoneOffset.UTC);

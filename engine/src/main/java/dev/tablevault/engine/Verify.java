@@ -2,6 +2,8 @@ package dev.tablevault.engine;
 
 import dev.tablevault.api.Durability;
 import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.ProcessInfo;
+import dev.tablevault.api.ProcessStatus;
 import dev.tablevault.api.TvStorageException;
 import dev.tablevault.api.VaultStats;
 import dev.tablevault.api.VerifyReport;
@@ -128,9 +130,26 @@ final class Verify {
         if (facts == null) {
             return new VerifyReport(errors, warnings);
         }
+        checkCrashedHolders(vault.processes().activeInfos(), facts.snapshot().locks(), warnings);
         checkFolders(vault, facts.snapshot(), facts.used(), warnings);
         checkArtifacts(vault, facts.snapshot(), facts.sums(), errors, warnings);
         return new VerifyReport(errors, warnings);
+    }
+
+    /** A crashed process keeps its locks until it is resumed or stopped: a warning names it and both ways. */
+    private static void checkCrashedHolders(Map<String, ProcessInfo> active, List<LockRecord> locks,
+                                            List<String> warnings) {
+        Map<String, List<String>> held = new LinkedHashMap<>();
+        locks.forEach(l -> held.computeIfAbsent(l.processId(), k -> new ArrayList<>()).add(l.resource()));
+        held.forEach((pid, resources) -> {
+            ProcessInfo p = active.get(pid);
+            if (p != null && p.status() == ProcessStatus.CRASHED) {
+                warnings.add("process " + pid + " (" + p.operation() + ") crashed (its runner, OS process "
+                        + p.runnerPid() + ", is gone) and holds " + resources.size() + " lock(s): "
+                        + String.join(", ", resources) + "; release them by resuming it (tv resume " + pid
+                        + ", or resumeProcess) or stopping it (tv stop " + pid + " [--materialize], or stopProcess)");
+            }
+        });
     }
 
     /** What the invariants were checked on, for the checks of files that follow. */

@@ -103,7 +103,8 @@ class CodecTest {
         for (ProcessState s : ProcessState.values()) {
             all.add(new ProcessRecord("pid-" + s, "createTable", s, "author", s.isFinal() ? null : "parent-1",
                     1L, 2L, s == ProcessState.PAUSED ? "java.io.IOException: boom" : null, 7L, 2, "ff".repeat(32),
-                    12345L, s.ordinal() % 2 == 0, s.ordinal() % 3 == 0));
+                    12345L, s == ProcessState.RUNNING ? 0L : 1_700_000_000_123L, s.ordinal() % 2 == 0,
+                    s.ordinal() % 3 == 0));
         }
         for (LockMode m : LockMode.values()) {
             all.add(new LockRecord("instance:t/TEMP_base", m, "pid-" + m));
@@ -555,9 +556,10 @@ class CodecTest {
         // The failed opens released the database and did not touch the record.
         assertThat(rawGet(dir, Keys.vault())).isEqualTo(newer);
 
-        byte[] older = Codec.encode(new VaultRecord(1, rec.created(), rec.createdBy()));
+        byte[] older = Codec.encode(new VaultRecord(TableVault.FORMAT_VERSION - 1, rec.created(), rec.createdBy()));
         rawPut(dir, Keys.vault(), older);
-        openFails(dir, VaultOptions.defaults(), ErrorCode.UNSUPPORTED_FORMAT, "format version 1");
+        openFails(dir, VaultOptions.defaults(), ErrorCode.UNSUPPORTED_FORMAT,
+                "format version " + (TableVault.FORMAT_VERSION - 1));
         openFails(dir, VaultOptions.defaults().readOnly(true), ErrorCode.UNSUPPORTED_FORMAT, "no migration");
 
         rawPut(dir, Keys.vault(), original);

@@ -16,7 +16,7 @@ final class TextTable {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"ID", "OPERATION", "STATE", "AUTHOR", "STEPS", "STARTED", "ERROR"});
         for (ProcessInfo p : ps) {
-            rows.add(new String[] {p.id(), p.operation(), String.valueOf(p.state()), p.author(),
+            rows.add(new String[] {p.id(), p.operation(), String.valueOf(p.status()), p.author(),
                 Long.toString(p.stepsDone()), String.valueOf(p.started()), p.error() == null ? "" : p.error()});
         }
         return render(rows);

@@ -31,8 +31,10 @@ class ProcessesTest {
     void psAndLocksShowThePausedProcess() throws Exception {
         Cli.Result ps = cli.tv("ps");
         assertThat(ps.exit()).isZero();
-        assertThat(ps.outLines()).hasSize(2);
+        assertThat(ps.outLines()).hasSize(3);
         assertThat(ps.outLines().get(1)).contains("job-1", "createTable", "PAUSED", "injected failure");
+        assertThat(ps.outLines().get(2)).isEqualTo("job-1 is paused: resume it with tv --vault " + vault
+                + " resume job-1, or stop it with tv --vault " + vault + " stop job-1 [--materialize]");
 
         Cli.Result locks = cli.tv("locks");
         assertThat(locks.exit()).isZero();

@@ -97,28 +97,35 @@ public final class Records {
     public record BuilderRecord(String name, String format, String text) {
     }
 
-    /** Key {@code P/<pid>} in {@code proc} while active; {@code H/<pid>} once finished. */
+    /**
+     * Key {@code P/<pid>} in {@code proc} while active; {@code H/<pid>} once finished. {@code runnerPid} and
+     * {@code runnerStart} (epoch ms, 0 when the OS did not say) name the OS process that last ran it: written
+     * by whoever commits its start, checkpoints, pause or restart attempt.
+     */
     public record ProcessRecord(String id, String operation, ProcessState state, String author, String parentId,
                                 long started, long updated, String error, long stepsDone, int attempts,
-                                String digest, long ownerPid, boolean userId, boolean setupDone) {
+                                String digest, long runnerPid, long runnerStart, boolean userId,
+                                boolean setupDone) {
         public ProcessRecord with(ProcessState newState, String newError, long now) {
             return new ProcessRecord(id, operation, newState, author, parentId, started, now, newError, stepsDone,
-                    attempts, digest, ownerPid, userId, setupDone);
+                    attempts, digest, runnerPid, runnerStart, userId, setupDone);
         }
 
         public ProcessRecord progress(long steps, boolean setup, long now) {
             return new ProcessRecord(id, operation, state, author, parentId, started, now, error, steps,
-                    attempts, digest, ownerPid, userId, setup);
+                    attempts, digest, runnerPid, runnerStart, userId, setup);
         }
 
-        public ProcessRecord attempt(long now, long pid) {
+        /** One more restart attempt, run by the OS process {@code pid} started at {@code start}. */
+        public ProcessRecord attempt(long now, long pid, long start) {
             return new ProcessRecord(id, operation, state, author, parentId, started, now, error, stepsDone,
-                    attempts + 1, digest, pid, userId, setupDone);
+                    attempts + 1, digest, pid, start, userId, setupDone);
         }
 
-        public ProcessRecord owner(long pid) {
+        /** The same record, run by the OS process {@code pid} started at {@code start}. */
+        public ProcessRecord ranBy(long pid, long start) {
             return new ProcessRecord(id, operation, state, author, parentId, started, updated, error, stepsDone,
-                    attempts, digest, pid, userId, setupDone);
+                    attempts, digest, pid, start, userId, setupDone);
         }
     }
 

@@ -41,6 +41,8 @@ public final class ProcessContext {
     final boolean userId;
     final String digest;
     public final long started;
+    /** The OS process running it, recorded with every state this context saves. */
+    final RunnerId runner = RunnerId.current();
     ProcessRecord record;
     boolean persisted;
     private boolean setupDone;
@@ -134,9 +136,10 @@ public final class ProcessContext {
         long now = vault.clock().millis();
         if (record == null) {
             return new ProcessRecord(pid, op.name(), state, vault.author(), parent, started, now, error, 0, 0, digest,
-                    ProcessHandle.current().pid(), userId, setupDone);
+                    runner.pid(), runner.startMillis(), userId, setupDone);
         }
-        return record.with(state, error, now).progress(record.stepsDone(), setupDone, now);
+        return record.with(state, error, now).progress(record.stepsDone(), setupDone, now)
+                .ranBy(runner.pid(), runner.startMillis());
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.tablevault.engine.process;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.ProcessInfo;
 import dev.tablevault.api.ProcessState;
+import dev.tablevault.api.ProcessStatus;
 import dev.tablevault.api.TvProcessException;
 import dev.tablevault.engine.codec.Records.LogEntry;
 import dev.tablevault.engine.codec.Records.ProcessRecord;
@@ -12,7 +13,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The vault's processes as the front and the lock manager see them: runs operations as durable processes
@@ -27,9 +30,11 @@ public final class Processes implements LockManager.Holders {
     private final Settlement settlement;
     private final Runner runner;
     private final Restart restart;
+    private final OpenVault vault;
 
     /** {@code rebuild} makes an operation from the arguments its BEGIN entry recorded (resume and restart). */
     public Processes(OpenVault vault, Function<Object, Op> rebuild) {
+        this.vault = vault;
         this.log = new ProcessLog(vault);
         this.settlement = new Settlement(vault);
         this.runner = new Runner(vault, rebuild, log, settlement);
@@ -82,27 +87,29 @@ public final class Processes implements LockManager.Holders {
     }
 
     public Map<String, ProcessInfo> activeInfos() {
+        // Taken before the records are read: a process that ends meanwhile was running, not crashed.
+        Set<String> runningBefore = runner.running().stream().map(c -> c.pid).collect(Collectors.toSet());
         Map<String, ProcessInfo> out = new LinkedHashMap<>();
         for (ProcessRecord r : log.activeRecords()) {
-            out.put(r.id(), info(r));
+            out.put(r.id(), info(r, runnerAlive(r, runningBefore)));
         }
-        settlement.forEachShown((pid, shown) -> out.put(pid, info(shown)));
+        settlement.forEachShown((pid, shown) -> out.put(pid, info(shown, runnerAlive(shown, Set.of()))));
         for (ProcessContext c : runner.running()) {
             if (!c.ended) {
-                out.put(c.pid, info(c.record(ProcessState.RUNNING, null)));
+                out.put(c.pid, info(c.record(ProcessState.RUNNING, null), true));
             }
         }
         return out;
     }
 
     public List<ProcessInfo> history(int limit) {
-        return log.history(limit).stream().map(Processes::info).toList();
+        return log.history(limit).stream().map(r -> info(r, false)).toList();
     }
 
     public ProcessInfo info(String pid) {
         ProcessContext c = runner.running(pid);
         if (c != null && !c.ended) {
-            return info(c.record(ProcessState.RUNNING, null));
+            return info(c.record(ProcessState.RUNNING, null), true);
         }
         ProcessRecord r = settlement.shown(pid);
         if (r == null) {
@@ -115,13 +122,29 @@ public final class Processes implements LockManager.Holders {
             throw new TvProcessException(ErrorCode.NOT_FOUND, "unknown process id '" + pid
                     + "'; list active ones with activeProcesses()");
         }
-        return info(r);
+        return info(r, runnerAlive(r, Set.of()));
     }
 
-    static ProcessInfo info(ProcessRecord r) {
+    /**
+     * Whether the runner that {@code r} names is alive. A vault open for writing in the JVM that record names
+     * knows what it runs: a process it does not run ({@code runningBefore} or now) was left by an earlier open
+     * of this JVM. Anywhere else the OS answers.
+     */
+    private boolean runnerAlive(ProcessRecord r, Set<String> runningBefore) {
+        RunnerId who = RunnerId.of(r);
+        if (!vault.options().readOnly() && who.isCurrent()) {
+            return runningBefore.contains(r.id()) || runner.isRunning(r.id());
+        }
+        return who.isAlive();
+    }
+
+    /** {@code r} as the API shows it; a finished process has no runner. */
+    static ProcessInfo info(ProcessRecord r, boolean runnerAlive) {
+        boolean active = !r.state().isFinal();
         return new ProcessInfo(r.id(), r.operation(), r.state(), r.author(), r.parentId(),
                 Instant.ofEpochMilli(r.started()), Instant.ofEpochMilli(r.updated()), r.error(), r.stepsDone(),
-                r.attempts(), r.digest());
+                r.attempts(), r.digest(), active ? r.runnerPid() : null, active ? RunnerId.of(r).start() : null,
+                ProcessStatus.of(r.state(), runnerAlive));
     }
 
     @Override

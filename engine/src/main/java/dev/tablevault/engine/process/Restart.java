@@ -145,7 +145,8 @@ final class Restart {
                 }
                 failures.add(pid + ": " + why);
             } else {
-                log.putRecord(rec, rec.attempt(vault.clock().millis(), ProcessHandle.current().pid()));
+                RunnerId me = RunnerId.current();
+                log.putRecord(rec, rec.attempt(vault.clock().millis(), me.pid(), me.startMillis()));
                 runner.resume(pid);
             }
         } catch (Throwable e) {

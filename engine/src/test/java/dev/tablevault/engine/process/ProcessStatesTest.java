@@ -94,7 +94,7 @@ class ProcessStatesTest {
     private static ProcessContext savedAs(OpenVault ov, ProcessState state) {
         ProcessContext ctx = new ProcessContext(ov, "p", new StopOp(new StopArgs("other", false, false)), true, "d",
                 null);
-        ctx.resumeFrom(new ProcessRecord("p", "stopProcess", state, "me", null, 1L, 2L, null, 1, 0, "d", 1L, true,
+        ctx.resumeFrom(new ProcessRecord("p", "stopProcess", state, "me", null, 1L, 2L, null, 1, 0, "d", 1L, 0L, true,
                 state != ProcessState.SETUP), List.of());
         return ctx;
     }
