@@ -197,7 +197,7 @@ final class Scenarios {
                     assertThat(v.tables()).containsExactly("other", "tales");
                     assertThat(v.instances("tales", null, true)).containsExactly(fx.baseId(), "TEMP_draft",
                             "TEMP_ext");
-                    assertThat(v.builders("tales", "draft")).containsExactly("stories_index", "title");
+                    assertThat(v.builders("tales", "draft")).containsExactly("tales_index", "title");
                     assertThat(v.dataframe("tales", ReadOptions.latest())).isEqualTo(BASE_FRAME);
                 }));
         l.add(new Scenario("deleteTable", "deleteTable", Scenarios::base,
