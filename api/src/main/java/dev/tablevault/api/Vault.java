@@ -72,8 +72,9 @@ public interface Vault extends AutoCloseable {
      * committed). The columns of finished builders are complete; the current builder's columns hold the rows its
      * checkpoints committed and null for the others; the columns of builders not started yet are null (as are a
      * re-execution's carried-over columns for rows not copied yet). A {@code writeInstance} still staging reads with
-     * its frame's columns and row count, the rows not staged yet null. Before the process's first checkpoint it
-     * reads with no columns. {@link #description(String, String)} and {@link RowCursor#progress()} mark such a read
+     * its frame's columns and row count, the rows not staged yet null. A process paused before its first
+     * checkpoint shows no columns; one running that has saved nothing yet is not seen (the instance reads as
+     * stored). {@link #description(String, String)} and {@link RowCursor#progress()} mark such a read
      * with an {@link InstanceProgress}; once the process ends, the instance reads as it was left (materialized:
      * {@code TEMP_<version>} is gone).
      */
