@@ -14,6 +14,14 @@ public interface RowCursor extends Iterator<List<Object>>, AutoCloseable {
     /** The instance being read. */
     String instanceId();
 
+    /**
+     * For a partial read (a temporary instance an active process is building), where that process was at the
+     * checkpoint this cursor shows; null otherwise.
+     */
+    default InstanceProgress progress() {
+        return null;
+    }
+
     @Override
     void close();
 }

@@ -68,9 +68,24 @@ public interface Vault extends AutoCloseable {
     /** Materialized instance ids of a table, oldest first, then (if asked) temporary ones. */
     List<String> instances(String table, String version, boolean includeTemporary);
 
+    /**
+     * The rows of one instance, from one snapshot.
+     *
+     * <p><b>Partial reads.</b> The temporary instance {@code TEMP_<version>} of a running or paused
+     * {@code executeInstance} reads as of the process's last checkpoint, read from the same snapshot as the cells:
+     * every column of the plan, in plan order; as many rows as the index builder made (while it runs, the rows it
+     * committed). The columns of finished builders are complete; the current builder's columns hold the rows its
+     * checkpoints committed and null for the others; the columns of builders not started yet are null (as are a
+     * re-execution's carried-over columns for rows not copied yet). A {@code writeInstance} still staging reads with
+     * its frame's columns and row count, the rows not staged yet null. A process paused before its first
+     * checkpoint shows no columns; one running that has saved nothing yet is not seen (the instance reads as
+     * stored). {@link #description(String, String)} and {@link RowCursor#progress()} mark such a read
+     * with an {@link InstanceProgress}; once the process ends, the instance reads as it was left (materialized:
+     * {@code TEMP_<version>} is gone).
+     */
     Frame dataframe(String table, ReadOptions options);
 
-    /** A streaming cursor; close it. */
+    /** A streaming cursor over what {@link #dataframe} reads (partial reads too); close it. */
     RowCursor rows(String table, ReadOptions options);
 
     /**

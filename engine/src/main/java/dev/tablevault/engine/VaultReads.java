@@ -83,7 +83,7 @@ final class VaultReads {
         return gate.guarded(() -> {
             try (View v = store.view()) {
                 InstanceRecord r = new Catalog(store, v).pick(table, o);
-                return FrameStore.read(store, v, r);
+                return FrameStore.read(store, v, PartialReads.of(v, r, true).record());
             }
         });
     }
@@ -93,7 +93,8 @@ final class VaultReads {
         return gate.guarded(() -> {
             View v = store.view();
             try {
-                return new FrameStore.Cursor(v, new Catalog(store, v).pick(table, o));
+                PartialReads.Shown shown = PartialReads.of(v, new Catalog(store, v).pick(table, o), true);
+                return new FrameStore.Cursor(v, shown.record(), shown.progress());
             } catch (RuntimeException e) {
                 v.close();
                 throw e;
@@ -179,14 +180,19 @@ final class VaultReads {
         Names.table(table);
         Names.instance(instanceId);
         return gate.guarded(() -> {
-            InstanceRecord r = instanceRecord(table, instanceId);
-            return new InstanceDescription(r.table(), r.id(), r.version(), r.temporary(), r.externalEdit(),
-                    r.originTable(), r.originId(), r.description(), List.copyOf(r.columns()),
-                    List.copyOf(r.changedColumns()), r.rows(), r.success(), r.active(),
-                    r.temporary() ? null : Instant.ofEpochMilli(r.changedTime()),
-                    r.temporary() ? null : Instant.ofEpochMilli(r.materializedTime()), r.processId(),
-                    r.dependencies().stream().map(d -> d.table() + "/" + d.instanceId()).distinct().toList(),
-                    columnTimes(r));
+            try (View v = store.view()) {
+                Catalog cat = new Catalog(store, v);
+                cat.requireTable(table);
+                PartialReads.Shown shown = PartialReads.of(v, cat.requireInstance(table, instanceId), false);
+                InstanceRecord r = shown.record();
+                return new InstanceDescription(r.table(), r.id(), r.version(), r.temporary(), r.externalEdit(),
+                        r.originTable(), r.originId(), r.description(), List.copyOf(r.columns()),
+                        List.copyOf(r.changedColumns()), r.rows(), r.success(), r.active(),
+                        r.temporary() ? null : Instant.ofEpochMilli(r.changedTime()),
+                        r.temporary() ? null : Instant.ofEpochMilli(r.materializedTime()), r.processId(),
+                        r.dependencies().stream().map(d -> d.table() + "/" + d.instanceId()).distinct().toList(),
+                        columnTimes(r), shown.progress());
+            }
         });
     }
 }

@@ -2,7 +2,8 @@
  * The front door: {@link dev.tablevault.engine.TableVault} opens a vault (and restarts what it left
  * unfinished), and {@code VaultImpl} implements {@link dev.tablevault.api.Vault}: it checks the arguments of
  * each call, turns a write into an operation for the process runner and hands reads to {@code VaultReads}
- * (catalog) and {@code ProcessQueries} (processes, locks);
+ * (catalog; {@code PartialReads} for a temporary instance a process is building) and {@code ProcessQueries}
+ * (processes, locks);
  * {@code Verify} checks a whole vault; {@code Ops} rebuilds an operation from its recorded arguments.
  *
  * <p>A write flows down: front, {@code exec} (executions) or {@code ops} (every other write), {@code process}

@@ -8,6 +8,9 @@ import dev.tablevault.api.ReadOptions;
 import dev.tablevault.api.RowCursor;
 import dev.tablevault.api.TableDescription;
 import dev.tablevault.api.Vault;
+import dev.tablevault.engine.codec.Records.InstanceRecord;
+import dev.tablevault.engine.data.Catalog;
+import dev.tablevault.engine.store.Store;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,7 +36,7 @@ public record VaultContents(Map<String, TableDescription> tables, Map<String, In
         for (String t : v.tables()) {
             tables.put(t, v.description(t));
             for (String id : v.instances(t, null, true)) {
-                InstanceDescription d = v.description(t, id);
+                InstanceDescription d = stored(v, v.description(t, id));
                 instances.put(t + "/" + id, d);
                 if (!d.temporary()) {
                     List<String> out = new ArrayList<>();
@@ -57,6 +60,21 @@ public record VaultContents(Map<String, TableDescription> tables, Map<String, In
             active.put(e.getKey(), e.getValue().operation() + " " + e.getValue().state());
         }
         return new VaultContents(tables, instances, rows, builders, locks, active);
+    }
+
+    /**
+     * {@code d} as its record stands: a partial read (see {@link InstanceDescription#progress}) shows an active
+     * process's uncommitted work, which is no part of a vault's contents (its process is, in {@code active}).
+     */
+    public static InstanceDescription stored(Vault v, InstanceDescription d) {
+        if (!d.partial()) {
+            return d;
+        }
+        Store s = ((VaultImpl) v).store();
+        InstanceRecord r = new Catalog(s, s).requireInstance(d.table(), d.id());
+        return new InstanceDescription(d.table(), d.id(), d.version(), d.temporary(), d.externalEdit(),
+                d.originTable(), d.originId(), d.description(), r.columns(), r.changedColumns(), r.rows(), r.success(),
+                d.active(), d.changedTime(), d.materializedTime(), d.processId(), d.dependencies(), d.columnTimes());
     }
 
     private static String render(List<Object> row) {

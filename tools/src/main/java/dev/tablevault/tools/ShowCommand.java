@@ -2,6 +2,7 @@ package dev.tablevault.tools;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tablevault.api.Column;
+import dev.tablevault.api.InstanceProgress;
 import dev.tablevault.api.ReadOptions;
 import dev.tablevault.api.RowCursor;
 import dev.tablevault.api.Vault;
@@ -17,6 +18,8 @@ import java.util.List;
  * {@code tv show TABLE}: streams an instance's rows as CSV (header {@code name:type}, the form {@code tv write}
  * reads) or, with {@code --json}, as one object {@code {table, instanceId, columns, rows}}. Object column
  * values print as {@link Csv#format} and {@link Json#tree} describe; their classes must be on the class path.
+ * A partial read (a temporary instance a running or paused process is building) says so on stderr, so the CSV
+ * stays clean, or with {@code --json} in a {@code partial} field.
  */
 @Command(name = "show", description = {"Print the rows of an instance as CSV (the latest active one by default).",
         "The header cells are NAME:TYPE and an empty cell is null, so the output can be given to 'tv write --csv'"
@@ -25,7 +28,8 @@ final class ShowCommand extends VaultCommand {
     @Mixin
     TableParameter table;
 
-    @Option(names = "--id", paramLabel = "ID", description = "This instance (temporary ones too).")
+    @Option(names = "--id", paramLabel = "ID", description = "This instance (temporary ones too: one a process is"
+            + " building shows the rows it committed).")
     String id;
 
     @Option(names = "--version", paramLabel = "V", description = "The latest active instance of this version.")
@@ -49,9 +53,23 @@ final class ShowCommand extends VaultCommand {
             if (json()) {
                 json(rows, max);
             } else {
+                if (rows.progress() != null) {
+                    spec.commandLine().getErr().println(partialLine(rows.progress()));
+                }
                 csv(rows, max);
             }
         }
+    }
+
+    /** "partial: N of M rows committed by process P (STATE)", and the builder at work. */
+    static String partialLine(InstanceProgress p) {
+        String rows = p.rows() >= 0 ? p.committedRows() + " of " + p.rows() : Long.toString(p.committedRows());
+        String line = "partial: " + rows + " rows committed by process " + p.processId() + " (" + p.state() + ")";
+        if (p.builder() == null) {
+            return line;
+        }
+        return line + (p.rows() >= 0 ? ", builder '" + p.builder() + "'"
+                : ", index builder '" + p.builder() + "' still running");
     }
 
     private void csv(RowCursor rows, long max) {
@@ -67,6 +85,9 @@ final class ShowCommand extends VaultCommand {
             g.writeStartObject();
             g.writeStringField("table", table.name);
             g.writeStringField("instanceId", rows.instanceId());
+            if (rows.progress() != null) {
+                g.writeObjectField("partial", rows.progress());
+            }
             g.writeArrayFieldStart("columns");
             for (Column c : rows.columns()) {
                 g.writeStartObject();

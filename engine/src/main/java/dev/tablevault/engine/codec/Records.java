@@ -73,6 +73,18 @@ public final class Records {
                     dependencies, columnKeys, columnSlots, columnTimes);
         }
 
+        /**
+         * This temporary instance holding {@code rows} rows of {@code columns} under {@code key} (cells at
+         * {@code keys/slots}, see above), with no changed columns, dependencies or column times: what the rows an
+         * execution left, or a partial read, look like.
+         */
+        public InstanceRecord holding(List<Column> newColumns, long newRows, long newKey, boolean newSuccess,
+                                      List<Long> keys, List<Integer> slots) {
+            return new InstanceRecord(table, id, version, true, externalEdit, originTable, originId, description,
+                    newColumns, List.of(), newRows, newSuccess, active, changedTime, materializedTime, processId,
+                    newKey, List.of(), keys, slots, List.of());
+        }
+
         public InstanceRecord deactivated() {
             return new InstanceRecord(table, id, version, temporary, externalEdit, originTable, originId, description,
                     columns, changedColumns, rows, success, false, changedTime, materializedTime, processId, key,

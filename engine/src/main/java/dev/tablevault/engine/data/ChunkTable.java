@@ -5,6 +5,7 @@ import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.ref.RefTable;
 import dev.tablevault.engine.store.Chunks;
 import dev.tablevault.engine.store.Keys;
+import dev.tablevault.engine.store.Reads;
 import dev.tablevault.engine.store.Store;
 
 import java.util.ArrayList;
@@ -16,11 +17,14 @@ import java.util.Map;
  * Committed cells of one instance key read chunk by chunk through a small LRU cache. The caller guarantees the
  * cells do not change while it reads (a materialized instance under a shared lock, or the columns of finished
  * steps). Those columns are complete (see {@link FrameStore}): a missing or short chunk is {@code CORRUPTION};
- * only in an unsuccessful instance do chunks never written read as nulls. Thread safe.
+ * only in an unsuccessful instance do chunks never written read as nulls. Thread safe, unless it reads through a
+ * snapshot ({@link #at}), which one thread uses.
  */
 public final class ChunkTable implements RefTable {
     private static final int CACHED_CHUNKS = 64;
     private final Store store;
+    /** Where the cells are read: the latest state ({@code store}) or a snapshot. */
+    private final Reads reads;
     private final long[] keys;
     private final int[] slots;
     private final List<Column> columns;
@@ -43,12 +47,13 @@ public final class ChunkTable implements RefTable {
 
     /** Complete column {@code c} at key {@code keys[c]}, slot {@code slots[c]}. */
     public ChunkTable(Store store, long[] keys, int[] slots, List<Column> columns, long rows) {
-        this(store, keys, slots, columns, rows, true, "the instance being built");
+        this(store, store, keys, slots, columns, rows, true, "the instance being built");
     }
 
-    private ChunkTable(Store store, long[] keys, int[] slots, List<Column> columns, long rows, boolean complete,
-                       String owner) {
+    private ChunkTable(Store store, Reads reads, long[] keys, int[] slots, List<Column> columns, long rows,
+                       boolean complete, String owner) {
         this.store = store;
+        this.reads = reads;
         this.keys = keys;
         this.slots = slots;
         this.columns = List.copyOf(columns);
@@ -65,7 +70,12 @@ public final class ChunkTable implements RefTable {
             keys[c] = r.keyOf(c);
             slots[c] = r.slotOf(c);
         }
-        return new ChunkTable(store, keys, slots, r.columns(), r.rows(), r.success(), FrameStore.owner(r));
+        return new ChunkTable(store, store, keys, slots, r.columns(), r.rows(), r.success(), FrameStore.owner(r));
+    }
+
+    /** The same cells read through {@code snapshot} (a new, empty cache). */
+    public ChunkTable at(Reads snapshot) {
+        return new ChunkTable(store, snapshot, keys, slots, columns, rows, complete, owner);
     }
 
     private static long[] filled(int n, long key) {
@@ -97,7 +107,7 @@ public final class ChunkTable implements RefTable {
             values = cache.get(cacheKey);
         }
         if (values == null) {
-            byte[] v = store.get(store.data, Keys.cell(key, slots[column], chunk));
+            byte[] v = reads.get(store.data, Keys.cell(key, slots[column], chunk));
             values = new ArrayList<>(Chunks.ROWS);
             if (v != null) {
                 Chunks.decode(columns.get(column).type(), v, values);

@@ -3,6 +3,7 @@ package dev.tablevault.engine.data;
 import dev.tablevault.api.Column;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.Frame;
+import dev.tablevault.api.InstanceProgress;
 import dev.tablevault.api.RowCursor;
 import dev.tablevault.api.TvStorageException;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
@@ -156,6 +157,7 @@ public final class FrameStore {
     public static final class Cursor implements RowCursor {
         private final View view;
         private final InstanceRecord r;
+        private final InstanceProgress progress;
         private final RocksIterator[] its;
         /** Per column: cells may sit under another instance's key (a column carried over unchanged). */
         private final Slice[] upper;
@@ -166,9 +168,11 @@ public final class FrameStore {
         private long remaining;
         private boolean closed;
 
-        public Cursor(View view, InstanceRecord r) {
+        /** {@code progress}: for a partial read, where the process building the instance is; else null. */
+        public Cursor(View view, InstanceRecord r, InstanceProgress progress) {
             this.view = view;
             this.r = r;
+            this.progress = progress;
             this.remaining = r.key() == 0 ? 0 : r.rows();
             this.its = new RocksIterator[r.columns().size()];
             this.upper = new Slice[its.length];
@@ -195,6 +199,11 @@ public final class FrameStore {
         @Override
         public String instanceId() {
             return r.id();
+        }
+
+        @Override
+        public InstanceProgress progress() {
+            return progress;
         }
 
         @Override

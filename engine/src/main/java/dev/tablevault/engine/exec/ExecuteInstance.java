@@ -162,9 +162,7 @@ public final class ExecuteInstance extends Op {
     private record TempData(List<Column> columns, long rows, long key, boolean success, Execution.Stored at) {
         /** {@code t} holding this data. */
         InstanceRecord on(InstanceRecord t) {
-            return new InstanceRecord(t.table(), t.id(), t.version(), true, t.externalEdit(), t.originTable(),
-                    t.originId(), t.description(), columns, List.of(), rows, success, t.active(), t.changedTime(),
-                    t.materializedTime(), t.processId(), key, List.of(), at.keys(), at.slots(), List.of());
+            return t.holding(columns, rows, key, success, at.keys(), at.slots());
         }
     }
 

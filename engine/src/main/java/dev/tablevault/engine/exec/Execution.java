@@ -7,10 +7,12 @@ import dev.tablevault.engine.codec.Records.DepRecord;
 import dev.tablevault.engine.codec.Records.ExecProgress;
 import dev.tablevault.engine.codec.Records.ExecuteArgs;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
+import dev.tablevault.engine.data.Catalog;
 import dev.tablevault.engine.data.ChunkTable;
 import dev.tablevault.engine.data.Names;
 import dev.tablevault.engine.process.ProcessContext;
 import dev.tablevault.engine.ref.RefTable;
+import dev.tablevault.engine.store.Reads;
 import dev.tablevault.engine.store.Store;
 
 import java.util.ArrayList;
@@ -39,6 +41,8 @@ final class Execution {
     Set<String> clean = Set.of();
     private Alignment alignment;
     Store store;
+    /** A reader's snapshot the committed cells are read through; null: the latest state (a running process). */
+    Reads snapshot;
 
     /** {@code listener} may be null. */
     Execution(ExecuteArgs args, ExecutionListener listener) {
@@ -62,13 +66,18 @@ final class Execution {
      * process too (a stop): what it needs is in the progress.
      */
     boolean shares(ProcessContext ctx, ExecProgress p) {
+        return shares(ctx.catalog(), ctx.vault.store(), p);
+    }
+
+    /** {@link #shares(ProcessContext, ExecProgress)} with the origin read from {@code cat}. */
+    private boolean shares(Catalog cat, Store s, ExecProgress p) {
         if (p.originId() == null || p.step() < 1 || p.clean().isEmpty()) {
             return false;
         }
         if (origin == null) {
-            origin = ctx.catalog().requireInstance(p.originTable(), p.originId());
+            origin = cat.requireInstance(p.originTable(), p.originId());
             clean = Set.copyOf(p.clean());
-            store = ctx.vault.store();
+            store = s;
         }
         return origin.success() && alignment(p).identity();
     }
@@ -78,12 +87,17 @@ final class Execution {
     }
 
     Stored stored(ProcessContext ctx, ExecProgress p, List<Column> columns) {
+        return stored(ctx.catalog(), ctx.vault.store(), p, columns);
+    }
+
+    /** {@link #stored(ProcessContext, ExecProgress, List)} with the origin read from {@code cat}. */
+    Stored stored(Catalog cat, Store s, ExecProgress p, List<Column> columns) {
         List<Long> keys = new ArrayList<>();
         List<Integer> slots = new ArrayList<>();
-        if (!columns.isEmpty() && shares(ctx, p)) {
+        if (!columns.isEmpty() && shares(cat, s, p)) {
             long[] k = new long[columns.size()];
             int[] sl = new int[columns.size()];
-            layout(ctx, p, k, sl);
+            layout(cat, s, p, k, sl);
             Arrays.stream(k).forEach(keys::add);
             Arrays.stream(sl).forEach(slots::add);
         }
@@ -91,8 +105,8 @@ final class Execution {
     }
 
     /** Where each column's cells are: the new key and its position, or the origin's for shared columns. */
-    private void layout(ProcessContext ctx, ExecProgress p, long[] keys, int[] slots) {
-        boolean sharing = shares(ctx, p);
+    private void layout(Catalog cat, Store st, ExecProgress p, long[] keys, int[] slots) {
+        boolean sharing = shares(cat, st, p);
         int c = 0;
         for (Spec s : ordered(p)) {
             for (Column col : s.columns()) {
@@ -108,7 +122,7 @@ final class Execution {
     }
 
     /** The specs in plan order; from the recorded specs when the code is not at hand (a stop, a restart). */
-    private List<Spec> ordered(ExecProgress p) {
+    List<Spec> ordered(ExecProgress p) {
         if (plan != null) {
             return plan.steps().stream().map(Plan.Step::spec).toList();
         }
@@ -120,7 +134,7 @@ final class Execution {
     ChunkTable built(ProcessContext ctx, ExecProgress p, List<Column> columns) {
         long[] keys = new long[columns.size()];
         int[] slots = new int[columns.size()];
-        layout(ctx, p, keys, slots);
+        layout(ctx.catalog(), ctx.vault.store(), p, keys, slots);
         return new ChunkTable(ctx.vault.store(), keys, slots, columns, Math.max(0, p.rows()));
     }
 
@@ -128,8 +142,8 @@ final class Execution {
     Alignment alignment(ExecProgress p) {
         if (alignment == null) {
             Spec ix = ordered(p).get(0);
-            alignment = Alignment.of(store, origin, ix.name(), ix.columns(), ix.primaryKey(), p.instanceKey(),
-                    p.indexRows(), ix.keepOld());
+            alignment = Alignment.of(store, snapshot == null ? store : snapshot, origin, ix.name(), ix.columns(),
+                    ix.primaryKey(), p.instanceKey(), p.indexRows(), ix.keepOld());
         }
         return alignment;
     }

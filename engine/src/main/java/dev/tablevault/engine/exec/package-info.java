@@ -4,7 +4,8 @@
  * {@code ExecuteInstance} is the process (locks, validation, the run over the steps, revert, materialization)
  * over the state an {@code Execution} holds, {@code StepRun} runs one step with checkpoints ({@code RowTracker}),
  * {@code Reexecution} chooses the origin, finds what is clean and carries it over ({@code Alignment}), and
- * {@code CellWriter} writes the cells. {@code ExecContext} is what a builder sees.
+ * {@code CellWriter} writes the cells. {@code ExecContext} is what a builder sees. {@code PartialExecution} is
+ * what a read of the temporary instance shows while an execution builds it.
  *
  * <p>May use {@code process} (the commit of an execution is {@code Materialize.flip}, as a written instance's),
  * {@code data}, {@code builtin}, {@code ref}, {@code store}, {@code codec}, {@code lock}.

@@ -6,7 +6,8 @@
  * those a full disk left unwritten), {@code Restart} resumes what a previous owner left. {@code Op} is what one
  * kind of write operation implements; {@code ProcessContext} is the state of one running process;
  * {@code StopOp} stops another process; {@code Materialize} (the flip of a temporary instance) and {@code InstanceDrops}
- * (deleting instances) are steps operations share; {@code CrashPoints} are the named points where tests inject a failure; {@code ProcessStates} is the table of
+ * (deleting instances) are steps operations share; {@code BuildingProcess} finds the active process building a
+ * temporary instance, for readers; {@code CrashPoints} are the named points where tests inject a failure; {@code ProcessStates} is the table of
  * process state changes that every save of a process record checks.
  *
  * <p>May use {@code data}, {@code store}, {@code codec}, {@code lock}. It reaches the open vault only through

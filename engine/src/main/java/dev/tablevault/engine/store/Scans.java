@@ -51,8 +51,15 @@ final class Scans {
 
     /** Visits keys with {@code prefix} newest (largest) first until {@code visitor} returns false. */
     void scanBackwards(ColumnFamilyHandle cf, byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
+        try (ReadOptions ro = new ReadOptions()) {
+            scanBackwards(cf, prefix, ro, visitor);
+        }
+    }
+
+    /** {@link #scanBackwards(ColumnFamilyHandle, byte[], BiPredicate)} as {@code base} sees the keys. */
+    void scanBackwards(ColumnFamilyHandle cf, byte[] prefix, ReadOptions base, BiPredicate<byte[], byte[]> visitor) {
         byte[] end = Keys.prefixEnd(prefix);
-        try (ReadOptions ro = new ReadOptions(); Slice lower = new Slice(prefix)) {
+        try (ReadOptions ro = new ReadOptions(base); Slice lower = new Slice(prefix)) {
             ro.setIterateLowerBound(lower);
             scanBackwardsBounded(cf, prefix, end, ro, visitor);
         }

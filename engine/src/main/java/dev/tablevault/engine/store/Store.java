@@ -223,6 +223,10 @@ public final class Store implements AutoCloseable, Reads {
         scans.scanBackwards(cf, prefix, visitor);
     }
 
+    void scanBackwards(ColumnFamilyHandle cf, byte[] prefix, ReadOptions ro, BiPredicate<byte[], byte[]> visitor) {
+        scans.scanBackwards(cf, prefix, ro, visitor);
+    }
+
     /** The largest key in {@code cf}, or null when it is empty. */
     public byte[] lastKey(ColumnFamilyHandle cf) {
         return scans.lastKey(cf);

@@ -39,6 +39,11 @@ public final class View implements AutoCloseable, Reads {
         store.scan(cf, prefix, ro, visitor);
     }
 
+    /** Visits keys with {@code prefix} in this snapshot, largest first, until {@code visitor} returns false. */
+    public void scanBackwards(ColumnFamilyHandle cf, byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
+        store.scanBackwards(cf, prefix, ro, visitor);
+    }
+
     /**
      * An iterator with read options from {@link #bounded}; close it before those and the view. Whenever it
      * is not {@link RocksIterator#isValid() valid}, call {@link #checkStatus} before taking that as the end.
