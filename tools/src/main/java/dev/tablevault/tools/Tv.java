@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
  * {@link ErrorCode#exitCode()}. Each subcommand is a class named after it plus {@code Command}:
  * {@code create-table} is {@link CreateTableCommand}, {@code builder put} is {@link BuilderPutCommand}.
  */
-@Command(name = "tv", modelTransformer = Tv.ExitCodes.class,
+@Command(name = "tv", modelTransformer = Tv.ExitCodes.class, versionProvider = TvVersion.class,
         description = "Inspect and change a TableVault vault.",
         synopsisSubcommandLabel = "COMMAND",
         exitCodeListHeading = "%nExit codes:%n",
@@ -46,6 +46,9 @@ public final class Tv implements Callable<Integer> {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "Show this help.")
     boolean help;
+
+    @Option(names = "--version", versionHelp = true, description = "Print the version of tv and exit.")
+    boolean version;
 
     @Spec
     CommandSpec spec;
