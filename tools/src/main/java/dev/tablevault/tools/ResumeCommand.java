@@ -12,6 +12,11 @@ final class ResumeCommand extends VaultCommand {
     String target;
 
     @Override
+    String processId() {
+        return target;
+    }
+
+    @Override
     void execute() {
         try (Vault v = openWritable()) {
             v.resumeProcess(target);

@@ -16,8 +16,8 @@ import java.util.concurrent.Callable;
 
 /**
  * The {@code tv} command: inspects and changes a vault. Global options are inherited by every subcommand, so
- * they may stand before or after the subcommand name. Exit codes: 0 ok, 1 unexpected error, 2 usage, else
- * {@link ErrorCode#exitCode()}. Each subcommand is a class named after it plus {@code Command}:
+ * they may stand before or after the subcommand name. Exit codes: 0 ok, 1 unexpected error, 2 usage, 3 paused,
+ * 130 interrupted, else {@link ErrorCode#exitCode()}. Each subcommand is a class named after it plus {@code Command}:
  * {@code create-table} is {@link CreateTableCommand}, {@code builder put} is {@link BuilderPutCommand}.
  */
 @Command(name = "tv", modelTransformer = Tv.ExitCodes.class, versionProvider = TvVersion.class,
@@ -81,9 +81,11 @@ public final class Tv implements Callable<Integer> {
             codes.put("0", "ok");
             codes.put("1", "unexpected error (not a TableVault error)");
             codes.put("2", "usage: bad command line");
+            codes.put(Integer.toString(Errors.PAUSED), "paused: the process paused on an error; resume or stop it");
             for (ErrorCode c : ErrorCode.values()) {
                 codes.put(Integer.toString(c.exitCode()), c.name());
             }
+            codes.put(Integer.toString(Errors.INTERRUPTED), "interrupted (Ctrl-C)");
             spec.usageMessage().exitCodeList(codes);
             return spec;
         }
