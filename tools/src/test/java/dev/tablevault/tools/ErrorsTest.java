@@ -94,8 +94,8 @@ class ErrorsTest {
         Files.writeString(csv, "a,b\n1\n");
         assertThat(cli.tv("write", "t", "--csv", csv.toString()).err()).contains("row 1 has 1 cells");
         fails(cli.tv("write", "t", "--csv", tmp.resolve("missing.csv").toString()), ErrorCode.NOT_FOUND);
-        assertThat(cli.tv("instances", "t").outLines()).isEmpty();
-        assertThat(cli.tv("instances", "t", "--temp").outLines()).containsExactly("TEMP_base");
+        assertThat(cli.tv("instances", "t").ids()).isEmpty();
+        assertThat(cli.tv("instances", "t", "--temp").ids()).containsExactly("TEMP_base");
     }
 
     /**
@@ -114,8 +114,8 @@ class ErrorsTest {
         fails(r, ErrorCode.BAD_ARGUMENT);
         assertThat(r.err()).contains(csv.toString(), "line " + line + " is not UTF-8", "0xE9",
                 "save the file as UTF-8").doesNotContain("Input length", "Malformed", "reference chain");
-        assertThat(cli.tv("instances", "t").outLines()).isEmpty();
-        assertThat(cli.tv("instances", "t", "--temp").outLines()).containsExactly("TEMP_base");
+        assertThat(cli.tv("instances", "t").ids()).isEmpty();
+        assertThat(cli.tv("instances", "t", "--temp").ids()).containsExactly("TEMP_base");
     }
 
     @Test

@@ -129,6 +129,39 @@ class OperatorMessagesTest {
     }
 
     @Test
+    void aStopMaterializedInstanceIsListedAndShownAsUnsuccessful() throws Exception {
+        Path down = flakyTable();
+        assertThat(cli.tv("execute", "t", "--process-id", "run-1").exit()).isEqualTo(Errors.PAUSED);
+        assertThat(cli.tv("stop", "run-1", "--materialize").exit()).isZero();
+        Cli.Result list = cli.tv("instances", "t");
+        assertThat(list.outLines().get(0)).matches("ID\\s+VERSION\\s+ROWS\\s+SUCCESS\\s+ACTIVE");
+        String stopped = list.ids().get(0);
+        assertThat(list.outLines().get(1)).matches(stopped + "\\s+base\\s+5\\s+no\\s+yes");
+        JsonNode listed = new ObjectMapper().readTree(cli.tv("--json", "instances", "t").out());
+        assertThat(listed.get("details").get(0).get("success").asBoolean()).isFalse();
+
+        Cli.Result show = cli.tv("show", "t", "--id", stopped);
+        assertThat(show.exit()).isZero();
+        assertThat(show.errLines()).singleElement().asString().startsWith("tv: note: " + stopped
+                + " is unsuccessful: process run-1 was stopped with --materialize");
+        assertThat(show.outLines()).startsWith("id:long,answer:string", "0,");
+        JsonNode shown = new ObjectMapper().readTree(cli.tv("--json", "show", "t", "--id", stopped).out());
+        assertThat(shown.get("success").asBoolean()).isFalse();
+
+        Files.delete(down);
+        assertThat(cli.tv("create-instance", "t").exit()).isZero();
+        put("t_index.yaml", "name: t_index\ntype: index\nbuilder: range\nchangedColumns: [id]\ntypes: {id: long}\n"
+                + "arguments: {count: 5}\n");
+        put("answer.yaml", "name: answer\ntype: column\nbuilder: external\nchangedColumns: [answer]\n");
+        assertThat(cli.tv("execute", "t", "--force").exit()).isZero();
+        Cli.Result again = cli.tv("instances", "t");
+        assertThat(again.outLines().get(2)).matches(again.ids().get(1) + "\\s+base\\s+5\\s+yes\\s+yes");
+        Cli.Result good = cli.tv("show", "t", "--id", again.ids().get(1));
+        assertThat(good.err()).isEmpty();
+        assertThat(good.outLines()).contains("4,ok-4");
+    }
+
+    @Test
     void tvsOwnExitCodesClashWithNoErrorCode() {
         assertThat(Arrays.stream(ErrorCode.values()).map(ErrorCode::exitCode))
                 .doesNotHaveDuplicates()
