@@ -24,14 +24,15 @@ import java.util.concurrent.Callable;
         description = "Inspect and change a TableVault vault.",
         synopsisSubcommandLabel = "COMMAND",
         exitCodeListHeading = "%nExit codes:%n",
-        footer = {"", "Errors go to stderr as one line 'tv: CODE: message' (with --json: one JSON object)."},
+        footer = {"", "Errors go to stderr as one line 'tv: CODE: message' (with --json: one JSON object).",
+            "Shell completion (bash, zsh): source <(tv generate-completion)"},
         subcommands = {
             InitCommand.class, CreateTableCommand.class, RenameTableCommand.class, DeleteTableCommand.class,
             CreateInstanceCommand.class, DeleteInstanceCommand.class, BuilderCommand.class, WriteCommand.class,
             StopCommand.class, ResumeCommand.class, RestartCommand.class, GenerateProcessIdCommand.class,
             TablesCommand.class, InstancesCommand.class, ShowCommand.class, PsCommand.class, LocksCommand.class,
             HistoryCommand.class, LogCommand.class, VerifyCommand.class, StatsCommand.class, RecoverCommand.class,
-            ExecuteCommand.class, DemoCommand.class})
+            ExecuteCommand.class, DemoCommand.class, GenerateCompletionCommand.class})
 public final class Tv implements Callable<Integer> {
     @Option(names = "--vault", paramLabel = "DIR", scope = ScopeType.INHERIT, description = "The vault directory.")
     Path vault;

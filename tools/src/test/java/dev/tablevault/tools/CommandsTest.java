@@ -322,4 +322,14 @@ class CommandsTest {
                 .contains("artifact file 0.txt", "changed since it was published");
         assertThat(r.err()).startsWith("tv: CORRUPTION: ");
     }
+
+    @Test
+    void versionAndShellCompletion() {
+        Cli.Result version = Cli.raw("--version");
+        assertThat(version.exit()).isZero();
+        assertThat(version.out()).matches("tv \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n");
+        Cli.Result completion = Cli.raw("generate-completion");
+        assertThat(completion.exit()).as(completion.err()).isZero();
+        assertThat(completion.out()).contains("complete -F", "execute", "resume", "--process-id", "--checkpoint-rows");
+    }
 }

@@ -127,6 +127,24 @@ class ErrorsTest {
         fails(cli.tv("builder", "put", "t", yaml.toString()), ErrorCode.BAD_BUILDER);
     }
 
+    @Test
+    void builderPutRefusesUnknownCodeAndAMissingTableAtOnce() throws Exception {
+        Path yaml = tmp.resolve("summary.yaml");
+        Files.writeString(yaml, "name: summary\ntype: column\nbuilder: summarize\nchangedColumns: [summary]\n");
+        fails(cli.tv("builder", "put", "nope", yaml.toString()), ErrorCode.NOT_FOUND);
+        assertThat(cli.tv("create-table", "t").exit()).isZero();
+        assertThat(cli.tv("create-instance", "t").exit()).isZero();
+        Cli.Result r = cli.tv("builder", "put", "t", yaml.toString());
+        fails(r, ErrorCode.BUILDER_NOT_FOUND);
+        assertThat(r.err()).contains("'summarize'", "range", "--unregistered");
+        assertThat(cli.tv("builder", "ls", "t").outLines()).isEmpty();
+        assertThat(cli.tv("builder", "put", "t", yaml.toString(), "--unregistered").exit()).isZero();
+        assertThat(cli.tv("builder", "ls", "t").outLines()).containsExactly("summary");
+        Files.writeString(yaml, "name: summary\ntype: column\nbuilder: " + BlockingBuilder.class.getName()
+                + "\nchangedColumns: [summary]\n");
+        assertThat(cli.tv("builder", "put", "t", yaml.toString()).exit()).isZero();    // a ServiceLoader provider
+    }
+
     /** Found by the CLI fuzz: a spec file that is not UTF-8 exited IO (50) with the decoder's wording. */
     @Test
     void aBuilderSpecThatIsNotUtf8IsBadArgumentNamingTheLine() throws Exception {
