@@ -36,9 +36,8 @@ final class ExecuteCommand extends VaultCommand {
             + " builders whose spec, code version and inputs did not change are carried over).")
     boolean force;
 
-    @Option(names = "--progress", negatable = true, description = "Show a progress bar on stderr (default: when"
-            + " stderr is a terminal and --json is not given).")
-    Boolean progress;
+    @Mixin
+    ProgressOption progress;
 
     @Mixin
     ProcessIdOption pid;
@@ -58,7 +57,7 @@ final class ExecuteCommand extends VaultCommand {
             Set<String> before = pid.processId == null ? Set.copyOf(v.activeProcesses().keySet()) : Set.of();
             try (InterruptReport interrupt = InterruptReport.install(spec.commandLine().getErr(), json(),
                     vaultDir(), v, table.name, pid.processId, before);
-                 Progress bar = Progress.of(showProgress(), spec.commandLine().getErr())) {
+                 Progress bar = Progress.of(progress.show(json()), spec.commandLine().getErr())) {
                 p = v.executeInstance(table.name, ExecuteOptions.defaults().version(version.label)
                         .processId(pid.processId).checkpointRows(checkpointRows).checkpointMillis(checkpointMillis)
                         .force(force).listener(bar.listener()));
@@ -70,9 +69,5 @@ final class ExecuteCommand extends VaultCommand {
                     + f.rowCount() + " rows x " + f.columnCount() + " columns", "table", table.name, "version",
                     version.label, "instanceId", id, "rows", f.rowCount(), "columns", f.columnNames());
         }
-    }
-
-    private boolean showProgress() {
-        return progress != null ? progress : !json() && System.console() != null;
     }
 }
