@@ -24,7 +24,8 @@ final class RestartCommand extends VaultCommand {
             StringBuilder text = new StringBuilder("restart done: " + left.size() + " active process(es) left");
             failures.forEach(f -> text.append("\n  failed: ").append(f));
             if (!left.isEmpty()) {
-                text.append('\n').append(TextTable.processes(left));
+                text.append('\n').append(TextTable.processes(left)).append("\nfor each: ")
+                        .append(CliHints.resumeOrStop(vaultDir(), "PID"));
             }
             print(Json.obj("active", left, "failures", failures), text.toString());
         }

@@ -75,6 +75,16 @@ class OperatorMessagesTest {
     }
 
     @Test
+    void aRestartThatLeavesProcessesSaysHowToResumeOrStopThem() throws Exception {
+        flakyTable();
+        assertThat(cli.tv("execute", "t", "--process-id", "run-1").exit()).isEqualTo(Errors.PAUSED);
+        Cli.Result r = cli.tv("restart");                   // the service is still down: run-1 pauses again
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("restart done: 1 active process(es) left").contains("failed: ", "run-1",
+                "for each: resume: tv --vault " + vault + " resume PID; stop: tv --vault " + vault + " stop PID");
+    }
+
+    @Test
     void withoutAProcessIdTheFailureRevertsAndIsNotReportedAsPaused() throws Exception {
         flakyTable();
         Cli.Result r = cli.tv("execute", "t");
