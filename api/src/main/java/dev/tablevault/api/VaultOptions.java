@@ -18,10 +18,11 @@ import java.util.Objects;
  * @param maxRestartAttempts how many restarts may try to resume one process before it stays paused
  * @param builders builders by the name specs use in their {@code builder} field; they take precedence over
  *     the built-in ones and over {@link java.util.ServiceLoader} providers named by class
+ * @param listener told of the progress of executions the vault resumes itself ({@link #listener}), or null
  */
 public record VaultOptions(String author, boolean create, boolean restart, boolean readOnly,
                            Durability durability, long groupedSyncMillis, Duration lockTimeout,
-                           int maxRestartAttempts, Map<String, Builder> builders) {
+                           int maxRestartAttempts, Map<String, Builder> builders, ExecutionListener listener) {
 
     public VaultOptions {
         Objects.requireNonNull(author, "author");
@@ -41,39 +42,49 @@ public record VaultOptions(String author, boolean create, boolean restart, boole
 
     /** Author {@code unknown}, SYNC durability, 5 s lock timeout, 3 restart attempts. */
     public static VaultOptions defaults() {
-        return new VaultOptions("unknown", false, false, false, Durability.SYNC, 10, Duration.ofSeconds(5), 3, Map.of());
+        return new VaultOptions("unknown", false, false, false, Durability.SYNC, 10, Duration.ofSeconds(5), 3, Map.of(), null);
     }
 
     public VaultOptions author(String value) {
-        return new VaultOptions(value, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders);
+        return new VaultOptions(value, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders, listener);
     }
 
     public VaultOptions create(boolean value) {
-        return new VaultOptions(author, value, restart, readOnly, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders);
+        return new VaultOptions(author, value, restart, readOnly, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders, listener);
     }
 
     public VaultOptions restart(boolean value) {
-        return new VaultOptions(author, create, value, readOnly, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders);
+        return new VaultOptions(author, create, value, readOnly, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders, listener);
     }
 
     public VaultOptions readOnly(boolean value) {
-        return new VaultOptions(author, create, restart, value, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders);
+        return new VaultOptions(author, create, restart, value, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders, listener);
     }
 
     public VaultOptions durability(Durability value) {
-        return new VaultOptions(author, create, restart, readOnly, value, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders);
+        return new VaultOptions(author, create, restart, readOnly, value, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders, listener);
     }
 
     public VaultOptions groupedSyncMillis(long value) {
-        return new VaultOptions(author, create, restart, readOnly, durability, value, lockTimeout, maxRestartAttempts, builders);
+        return new VaultOptions(author, create, restart, readOnly, durability, value, lockTimeout, maxRestartAttempts, builders, listener);
     }
 
     public VaultOptions lockTimeout(Duration value) {
-        return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, value, maxRestartAttempts, builders);
+        return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, value, maxRestartAttempts, builders, listener);
     }
 
     public VaultOptions maxRestartAttempts(int value) {
-        return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout, value, builders);
+        return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout, value, builders, listener);
+    }
+
+    /**
+     * Told of the progress of the executions this vault resumes itself: by {@code resumeProcess} and by a
+     * {@code restart(true)} open (a call to {@code executeInstance} uses {@link ExecuteOptions#listener}); null for
+     * none. Called on the executing thread.
+     */
+    public VaultOptions listener(ExecutionListener value) {
+        return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout,
+                maxRestartAttempts, builders, value);
     }
 
     /** Registers {@code builder} under {@code name} (a spec's {@code builder} field), replacing one so named. */
@@ -83,6 +94,6 @@ public record VaultOptions(String author, boolean create, boolean restart, boole
         Map<String, Builder> m = new LinkedHashMap<>(builders);
         m.put(name, builder);
         return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout,
-                maxRestartAttempts, m);
+                maxRestartAttempts, m, listener);
     }
 }

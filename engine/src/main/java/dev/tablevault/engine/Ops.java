@@ -1,6 +1,7 @@
 package dev.tablevault.engine;
 
 import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.ExecutionListener;
 import dev.tablevault.api.TvStorageException;
 import dev.tablevault.engine.codec.Records;
 import dev.tablevault.engine.exec.ExecuteInstance;
@@ -15,7 +16,8 @@ final class Ops {
     private Ops() {
     }
 
-    static Op fromArgs(Object args) {
+    /** {@code listener} (may be null) is told of a rebuilt execution's progress. */
+    static Op fromArgs(Object args, ExecutionListener listener) {
         if (args instanceof Records.CreateTableArgs a) {
             return new TableOps.CreateTable(a);
         } else if (args instanceof Records.RenameTableArgs a) {
@@ -33,7 +35,7 @@ final class Ops {
         } else if (args instanceof Records.WriteInstanceArgs a) {
             return new WriteInstance(a);
         } else if (args instanceof Records.ExecuteArgs a) {
-            return new ExecuteInstance(a);
+            return new ExecuteInstance(a, listener);
         } else if (args instanceof Records.StopArgs a) {
             return new StopOp(a);
         }

@@ -2,6 +2,7 @@ package dev.tablevault.engine;
 
 import dev.tablevault.api.Durability;
 import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.Hint;
 import dev.tablevault.api.RecoveryReport;
 import dev.tablevault.api.TvArgumentException;
 import dev.tablevault.api.TvStorageException;
@@ -68,7 +69,7 @@ public final class TableVault {
             prepareNew(dir);
         } else if (!Files.exists(dir)) {
             throw new TvArgumentException(ErrorCode.NOT_FOUND, "no vault at " + dir + ": the directory does not"
-                    + " exist; pass VaultOptions.create(true) to make one");
+                    + " exist").withHint(new Hint(Hint.Action.CREATE_VAULT, null, null));
         } else if (!Files.isDirectory(db)) {
             throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, dir + " is not a TableVault vault (it has no db/"
                     + " directory)");

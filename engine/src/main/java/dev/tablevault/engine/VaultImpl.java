@@ -77,7 +77,7 @@ final class VaultImpl implements Vault, OpenVault {
         this.store = store;
         this.options = options;
         this.clock = clock;
-        this.processes = new Processes(this, Ops::fromArgs);
+        this.processes = new Processes(this, args -> Ops.fromArgs(args, options.listener()));
         this.locks = new LockManager(processes);
         this.nextKey = new AtomicLong(maxInstanceKey() + 1);
         this.reads = new VaultReads(dir, store, options, gate);

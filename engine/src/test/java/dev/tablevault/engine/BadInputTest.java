@@ -5,6 +5,7 @@ import dev.tablevault.api.Column;
 import dev.tablevault.api.ColumnType;
 import dev.tablevault.api.Durability;
 import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.Hint;
 import dev.tablevault.api.Frame;
 import dev.tablevault.api.InstanceOptions;
 import dev.tablevault.api.OpOptions;
@@ -676,14 +677,21 @@ class BadInputTest {
             pause("createTable.locked", () -> v.createTable("x", TableOptions.defaults().processId("p1")));
             assertThat(v.process("p1").state()).isEqualTo(ProcessState.PAUSED);
 
-            rejects(v, TvProcessException.class, ErrorCode.PROCESS_ARGUMENTS_CHANGED, "p1",
+            // Each refusal names the argument that changed, and says how to resume or stop in the API's words.
+            TvProcessException side = rejects(v, TvProcessException.class, ErrorCode.PROCESS_ARGUMENTS_CHANGED, "p1",
                     x -> x.createTable("x", TableOptions.defaults().sideEffects(true).processId("p1")));
-            rejects(v, TvProcessException.class, ErrorCode.PROCESS_ARGUMENTS_CHANGED, "p1",
-                    x -> x.createTable("x", TableOptions.defaults().description("changed").processId("p1")));
-            rejects(v, TvProcessException.class, ErrorCode.PROCESS_ARGUMENTS_CHANGED, "p1",
-                    x -> x.createTable("y", TableOptions.defaults().processId("p1")));
-            rejects(v, TvProcessException.class, ErrorCode.PROCESS_ARGUMENTS_CHANGED, "p1",
-                    x -> x.deleteTable("other", OpOptions.defaults().processId("p1")));
+            assertThat(side.getMessage()).contains("sideEffects was false, now true")
+                    .endsWith("resume it with resumeProcess(\"p1\") or stop it with stopProcess(\"p1\")");
+            assertThat(side.hint()).isEqualTo(Hint.resumeOrStop("p1"));
+            assertThat(rejects(v, TvProcessException.class, ErrorCode.PROCESS_ARGUMENTS_CHANGED, "p1",
+                    x -> x.createTable("x", TableOptions.defaults().description("changed").processId("p1")))
+                    .getMessage()).contains("description was '', now 'changed'").doesNotContain("sideEffects");
+            assertThat(rejects(v, TvProcessException.class, ErrorCode.PROCESS_ARGUMENTS_CHANGED, "p1",
+                    x -> x.createTable("y", TableOptions.defaults().processId("p1"))).getMessage())
+                    .contains("table was 'x', now 'y'");
+            assertThat(rejects(v, TvProcessException.class, ErrorCode.PROCESS_ARGUMENTS_CHANGED, "p1",
+                    x -> x.deleteTable("other", OpOptions.defaults().processId("p1"))).getMessage())
+                    .contains("is a createTable, not a deleteTable");
             assertThat(v.process("p1").state()).isEqualTo(ProcessState.PAUSED);
 
             // The original arguments resume it.
@@ -696,8 +704,9 @@ class BadInputTest {
             pause("writeInstance.commit", () -> v.writeInstance("x", FRAME, WriteOptions.defaults().processId("w1")));
             Frame changed = Frame.builder().column("id", ColumnType.LONG).column("title", ColumnType.STRING)
                     .row(1L, "one").row(2L, "two").build();
-            rejects(v, TvProcessException.class, ErrorCode.PROCESS_ARGUMENTS_CHANGED, "w1",
-                    x -> x.writeInstance("x", changed, WriteOptions.defaults().processId("w1")));
+            assertThat(rejects(v, TvProcessException.class, ErrorCode.PROCESS_ARGUMENTS_CHANGED, "w1",
+                    x -> x.writeInstance("x", changed, WriteOptions.defaults().processId("w1"))).getMessage())
+                    .contains("frameDigest was '").doesNotContain("table was", "columns was");
             v.writeInstance("x", FRAME, WriteOptions.defaults().processId("w1"));
             assertThat(v.dataframe("x", ReadOptions.latest())).isEqualTo(FRAME);
         }

@@ -212,6 +212,7 @@ class ExecuteInstanceTest {
             TvProcessException changed = catchThrowableOfType(() -> v.executeInstance(T,
                     every(999).processId(pid)), TvProcessException.class);
             assertThat(changed.code()).isEqualTo(ErrorCode.PROCESS_ARGUMENTS_CHANGED);
+            assertThat(changed.getMessage()).contains("checkpointRows was 1000, now 999");
 
             v.executeInstance(T, every(1000).processId(pid));
             assertThat(v.dataframe(T, ReadOptions.latest()).column("text")).isEqualTo(expected(3000));

@@ -1,13 +1,21 @@
 package dev.tablevault.tools;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tablevault.api.Builder;
 import dev.tablevault.api.BuilderSpec;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TvArgumentException;
+import dev.tablevault.api.TvBuilderException;
 import dev.tablevault.api.TvStorageException;
 import dev.tablevault.api.Vault;
+import dev.tablevault.engine.builtin.Builtins;
 import dev.tablevault.engine.builtin.Utf8Reader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
@@ -17,10 +25,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.ServiceLoader;
 
 /** {@code tv builder put TABLE FILE}: stores a YAML ({@code .yaml}, {@code .yml}) or JSON spec file. */
 @Command(name = "put", description = "Store (or replace) a builder spec from a .yaml, .yml or .json file.")
 final class BuilderPutCommand extends VaultCommand {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
     @Mixin
     TableParameter table;
 
@@ -30,6 +41,10 @@ final class BuilderPutCommand extends VaultCommand {
     @Mixin
     VersionOption version;
 
+    @Option(names = "--unregistered", description = "Store a spec whose builder code tv cannot find (one your"
+            + " application registers by name); by default such a spec is refused.")
+    boolean unregistered;
+
     @Mixin
     ProcessIdOption pid;
 
@@ -37,10 +52,41 @@ final class BuilderPutCommand extends VaultCommand {
     void execute() {
         BuilderSpec builder = read();
         try (Vault v = openWritable()) {
+            if (!unregistered) {
+                v.instances(table.name, version.label, true);   // a missing table first: the engine's NOT_FOUND
+                requireKnownCode(builder);
+            }
             String p = v.putBuilder(table.name, version.label, builder, pid.opOptions());
             printWrite(p, "stored builder spec " + file + " on " + version.tempInstanceId() + " of " + table.name,
                     "table", table.name, "version", version.label, "file", file.toString());
         }
+    }
+
+    /**
+     * Refuses a spec whose {@code builder} is neither built in nor a ServiceLoader provider on tv's class path:
+     * its execution by tv could only fail. A spec that does not parse is left to the engine, which names the error.
+     */
+    private void requireKnownCode(BuilderSpec builder) {
+        JsonNode code;
+        try {
+            code = (builder.format() == BuilderSpec.Format.YAML ? YAML : Json.MAPPER).readTree(builder.text())
+                    .path("builder");
+        } catch (JsonProcessingException unparsable) {
+            return;     // putBuilder reports it as BAD_BUILDER, with the position
+        }
+        if (!code.isTextual() || Builtins.get(code.asText()) != null) {
+            return;
+        }
+        for (ServiceLoader.Provider<Builder> p : ServiceLoader.load(Builder.class).stream().toList()) {
+            if (p.type().getName().equals(code.asText())) {
+                return;
+            }
+        }
+        throw new TvBuilderException(ErrorCode.BUILDER_NOT_FOUND, "builder spec " + file + " names code '"
+                + code.asText() + "', which is not built in (" + String.join(", ", Builtins.names()) + ") and is no"
+                + " ServiceLoader provider of " + Builder.class.getName() + " on tv's class path; add your jar to the"
+                + " class path (java -cp tv.jar:yours.jar " + Tv.class.getName() + " ...), or give --unregistered if"
+                + " your application registers it by name");
     }
 
     private BuilderSpec read() {

@@ -4,18 +4,27 @@ import dev.tablevault.api.TableVaultException;
 import dev.tablevault.api.TvLockException;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Map;
 
-/** Prints an error as one line {@code tv: CODE: message}, or with {@code --json} as one JSON object. */
+/**
+ * Prints an error as one line {@code tv: CODE: message}, or with {@code --json} as one JSON object. An error's
+ * {@link TableVaultException#hint() hint} is worded as {@code tv} commands ({@link CliHints}), not as the API's
+ * methods. The exit codes of {@code tv} that are not {@code ErrorCode}s are here; none clashes with one.
+ */
 final class Errors {
     /** Exit code of an exception that is not a {@link TableVaultException}. */
     static final int SOFTWARE = 1;
+    /** Exit code of a command whose process paused (an external error): resume or stop it. */
+    static final int PAUSED = 3;
+    /** Exit code of a command interrupted by Ctrl-C (SIGINT): the JVM's own, 128 + 2. */
+    static final int INTERRUPTED = 130;
 
     private Errors() {
     }
 
-    /** Reports {@code e} on {@code err} and returns the exit code for it. */
-    static int report(PrintWriter err, boolean json, Throwable e) {
+    /** Reports {@code e} on {@code err}, hints as commands on {@code vault}, and returns the exit code for it. */
+    static int report(PrintWriter err, boolean json, Path vault, Throwable e) {
         TableVaultException tv = find(e);
         if (tv == null) {
             String what = e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
@@ -28,7 +37,13 @@ final class Errors {
                     "holderError", l.holderError());
         }
         int exit = tv.code().exitCode();
-        print(err, json, tv.code().name(), exit, tv.getMessage(), extra);
+        String message = tv.getMessage();
+        if (tv.hint() != null && vault != null) {
+            String hint = CliHints.text(tv.hint(), vault);
+            message = tv.detail() + "; " + hint;
+            extra.put("hint", hint);
+        }
+        print(err, json, tv.code().name(), exit, message, extra);
         return exit;
     }
 

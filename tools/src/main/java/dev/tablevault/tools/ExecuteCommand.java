@@ -9,10 +9,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
+import java.util.Set;
+
 /** {@code tv execute TABLE}: runs the builders of TEMP_<version> and materializes the instance. */
 @Command(name = "execute", description = {"Run the builders of TEMP_<version> and materialize the instance.",
-        "With --process-id a failure pauses the process (resume with the same command or 'tv resume PID');"
-                + " without, it reverts and keeps the partial rows on TEMP_<version>."})
+        "With --process-id a failure pauses the process: tv prints how to resume or stop it and exits 3 (resume"
+                + " with the same command or 'tv resume PID'); without, it reverts and keeps the partial rows on"
+                + " TEMP_<version>. Ctrl-C leaves the process as a crash would (exit 130) and says how to resume or"
+                + " stop it."})
 final class ExecuteCommand extends VaultCommand {
     @Mixin
     TableParameter table;
@@ -32,9 +36,8 @@ final class ExecuteCommand extends VaultCommand {
             + " builders whose spec, code version and inputs did not change are carried over).")
     boolean force;
 
-    @Option(names = "--progress", negatable = true, description = "Show a progress bar on stderr (default: when"
-            + " stderr is a terminal and --json is not given).")
-    Boolean progress;
+    @Mixin
+    ProgressOption progress;
 
     @Mixin
     ProcessIdOption pid;
@@ -49,19 +52,22 @@ final class ExecuteCommand extends VaultCommand {
             throw new ParameterException(spec.commandLine(), "--checkpoint-millis must be >= 1, got "
                     + checkpointMillis);
         }
-        try (Vault v = openWritable(); Progress bar = Progress.of(showProgress(), spec.commandLine().getErr())) {
-            String p = v.executeInstance(table.name, ExecuteOptions.defaults().version(version.label)
-                    .processId(pid.processId).checkpointRows(checkpointRows).checkpointMillis(checkpointMillis)
-                    .force(force).listener(bar.listener()));
+        try (Vault v = openWritable()) {
+            String p;
+            Set<String> before = pid.processId == null ? Set.copyOf(v.activeProcesses().keySet()) : Set.of();
+            try (InterruptReport interrupt = InterruptReport.install(spec.commandLine().getErr(), json(),
+                    vaultDir(), v, table.name, pid.processId, before);
+                 Progress bar = Progress.of(progress.show(json()), spec.commandLine().getErr())) {
+                p = v.executeInstance(table.name, ExecuteOptions.defaults().version(version.label)
+                        .processId(pid.processId).checkpointRows(checkpointRows).checkpointMillis(checkpointMillis)
+                        .force(force).listener(bar.listener()));
+            }
+            // The bar is closed: the result starts on a line of its own.
             String id = v.instances(table.name, version.label, false).stream().reduce((x, y) -> y).orElse("?");
             Frame f = v.dataframe(table.name, ReadOptions.id(id));
             printWrite(p, "executed " + table.name + " version " + version.label + " as " + id + ": "
                     + f.rowCount() + " rows x " + f.columnCount() + " columns", "table", table.name, "version",
                     version.label, "instanceId", id, "rows", f.rowCount(), "columns", f.columnNames());
         }
-    }
-
-    private boolean showProgress() {
-        return progress != null ? progress : !json() && System.console() != null;
     }
 }

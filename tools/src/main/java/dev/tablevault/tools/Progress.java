@@ -10,10 +10,14 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.text.DecimalFormat;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 
 /**
- * The progress bar of {@code tv execute}: one bar per builder, on stderr. Closing it finishes the bar on
- * screen. Used by one thread (the listener runs on the executing thread).
+ * The progress bar of {@code tv execute}, {@code resume} and {@code restart}: one bar per builder, on stderr,
+ * with rows done, rows/s and the ETA. Closing it (again: no effect) finishes the bar and its line, so that what
+ * is printed next starts a line. Used by one thread (the listener runs on the executing thread).
  */
 final class Progress implements AutoCloseable {
     private final PrintStream target;
@@ -38,9 +42,11 @@ final class Progress implements AutoCloseable {
         if (bar == null || !name.equals(builder)) {
             close();
             builder = name;
+            // Rows committed before (a resume, carried-over values) count toward the bar, not toward the speed.
             bar = new ProgressBarBuilder().setTaskName((step + 1) + "/" + steps + " " + name)
                     .setInitialMax(Math.max(rows, 0)).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200)
-                    .setConsumer(new ConsoleProgressBarConsumer(target)).build();
+                    .setUnit(" rows", 1).showSpeed(new DecimalFormat("#0.0")).setSpeedUnit(ChronoUnit.SECONDS)
+                    .startsFrom(rowsDone, Duration.ZERO).setConsumer(new ConsoleProgressBarConsumer(target)).build();
         }
         if (rows >= 0) {
             bar.maxHint(rows);

@@ -3,6 +3,7 @@ package dev.tablevault.tools;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tablevault.api.Column;
 import dev.tablevault.api.InstanceProgress;
+import dev.tablevault.api.InstanceDescription;
 import dev.tablevault.api.ReadOptions;
 import dev.tablevault.api.RowCursor;
 import dev.tablevault.api.Vault;
@@ -50,11 +51,19 @@ final class ShowCommand extends VaultCommand {
                 : version != null ? ReadOptions.version(version) : ReadOptions.latest();
         long max = limit == null ? Long.MAX_VALUE : limit;
         try (Vault v = openReadOnly(); RowCursor rows = v.rows(table.name, read)) {
+            InstanceDescription d = v.description(table.name, rows.instanceId());
+            boolean unsuccessful = !d.temporary() && !d.success();
             if (json()) {
-                json(rows, max);
+                json(rows, max, d.success());
             } else {
                 if (rows.progress() != null) {
                     spec.commandLine().getErr().println(partialLine(rows.progress()));
+                }
+                if (unsuccessful) {
+                    // stderr, so that stdout stays CSV for 'tv write --csv'
+                    spec.commandLine().getErr().println("tv: note: " + d.id() + " is unsuccessful: process "
+                            + d.processId() + " was stopped with --materialize, so rows it did not reach are null");
+                    spec.commandLine().getErr().flush();
                 }
                 csv(rows, max);
             }
@@ -79,7 +88,7 @@ final class ShowCommand extends VaultCommand {
         }
     }
 
-    private void json(RowCursor rows, long max) throws IOException {
+    private void json(RowCursor rows, long max, boolean success) throws IOException {
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out())) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             g.writeStartObject();
@@ -88,6 +97,7 @@ final class ShowCommand extends VaultCommand {
             if (rows.progress() != null) {
                 g.writeObjectField("partial", rows.progress());
             }
+            g.writeBooleanField("success", success);
             g.writeArrayFieldStart("columns");
             for (Column c : rows.columns()) {
                 g.writeStartObject();

@@ -16,22 +16,23 @@ import java.util.concurrent.Callable;
 
 /**
  * The {@code tv} command: inspects and changes a vault. Global options are inherited by every subcommand, so
- * they may stand before or after the subcommand name. Exit codes: 0 ok, 1 unexpected error, 2 usage, else
- * {@link ErrorCode#exitCode()}. Each subcommand is a class named after it plus {@code Command}:
+ * they may stand before or after the subcommand name. Exit codes: 0 ok, 1 unexpected error, 2 usage, 3 paused,
+ * 130 interrupted, else {@link ErrorCode#exitCode()}. Each subcommand is a class named after it plus {@code Command}:
  * {@code create-table} is {@link CreateTableCommand}, {@code builder put} is {@link BuilderPutCommand}.
  */
-@Command(name = "tv", modelTransformer = Tv.ExitCodes.class,
+@Command(name = "tv", modelTransformer = Tv.ExitCodes.class, versionProvider = TvVersion.class,
         description = "Inspect and change a TableVault vault.",
         synopsisSubcommandLabel = "COMMAND",
         exitCodeListHeading = "%nExit codes:%n",
-        footer = {"", "Errors go to stderr as one line 'tv: CODE: message' (with --json: one JSON object)."},
+        footer = {"", "Errors go to stderr as one line 'tv: CODE: message' (with --json: one JSON object).",
+            "Shell completion (bash, zsh): source <(tv generate-completion)"},
         subcommands = {
             InitCommand.class, CreateTableCommand.class, RenameTableCommand.class, DeleteTableCommand.class,
             CreateInstanceCommand.class, DeleteInstanceCommand.class, BuilderCommand.class, WriteCommand.class,
             StopCommand.class, ResumeCommand.class, RestartCommand.class, GenerateProcessIdCommand.class,
             TablesCommand.class, InstancesCommand.class, ShowCommand.class, PsCommand.class, LocksCommand.class,
             HistoryCommand.class, LogCommand.class, VerifyCommand.class, StatsCommand.class, RecoverCommand.class,
-            ExecuteCommand.class, DemoCommand.class})
+            ExecuteCommand.class, DemoCommand.class, GenerateCompletionCommand.class})
 public final class Tv implements Callable<Integer> {
     @Option(names = "--vault", paramLabel = "DIR", scope = ScopeType.INHERIT, description = "The vault directory.")
     Path vault;
@@ -46,6 +47,9 @@ public final class Tv implements Callable<Integer> {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "Show this help.")
     boolean help;
+
+    @Option(names = "--version", versionHelp = true, description = "Print the version of tv and exit.")
+    boolean version;
 
     @Spec
     CommandSpec spec;
@@ -78,9 +82,11 @@ public final class Tv implements Callable<Integer> {
             codes.put("0", "ok");
             codes.put("1", "unexpected error (not a TableVault error)");
             codes.put("2", "usage: bad command line");
+            codes.put(Integer.toString(Errors.PAUSED), "paused: the process paused on an error; resume or stop it");
             for (ErrorCode c : ErrorCode.values()) {
                 codes.put(Integer.toString(c.exitCode()), c.name());
             }
+            codes.put(Integer.toString(Errors.INTERRUPTED), "interrupted (Ctrl-C)");
             spec.usageMessage().exitCodeList(codes);
             return spec;
         }

@@ -31,10 +31,25 @@ abstract class VaultCommand implements Callable<Integer> {
         } catch (ParameterException e) {
             throw e;
         } catch (Exception e) {
-            return Errors.report(spec.commandLine().getErr(), json(), e);
+            Integer paused = Paused.report(this, e);
+            return paused != null ? paused : Errors.report(spec.commandLine().getErr(), json(), root().vault, e);
         } finally {
             out().flush();
         }
+    }
+
+    /**
+     * The process this command runs or resumes under an id the operator knows, which an external error leaves
+     * paused: the value of {@code --process-id} by default.
+     */
+    String processId() {
+        var option = spec.findOption("--process-id");
+        return option == null ? null : option.getValue();
+    }
+
+    /** The {@code --vault} directory as given, or null. */
+    final Path vaultOrNull() {
+        return root().vault;
     }
 
     /** The {@code tv} command, which holds the global options. */

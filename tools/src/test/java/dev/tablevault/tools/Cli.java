@@ -22,6 +22,11 @@ final class Cli {
             return out.isEmpty() ? List.of() : List.of(out.split("\n"));
         }
 
+        /** The first column of a table printed with a header line (tv instances, ps): the ids. */
+        List<String> ids() {
+            return outLines().stream().skip(1).map(l -> l.split("\\s+")[0]).toList();
+        }
+
         List<String> errLines() {
             return err.isEmpty() ? List.of() : List.of(err.split("\n"));
         }

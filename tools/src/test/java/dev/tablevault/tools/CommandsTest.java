@@ -49,8 +49,8 @@ class CommandsTest {
         Cli.Result inst = cli.tv("create-instance", "stories", "--external-edit");
         ok(inst);
         assertThat(inst.out()).contains("TEMP_base");
-        assertThat(cli.tv("instances", "stories", "--temp").outLines()).containsExactly("TEMP_base");
-        assertThat(cli.tv("instances", "stories").outLines()).isEmpty();
+        assertThat(cli.tv("instances", "stories", "--temp").ids()).containsExactly("TEMP_base");
+        assertThat(cli.tv("instances", "stories").ids()).isEmpty();
 
         Path csv = tmp.resolve("in.csv");
         Files.writeString(csv, "id:long,title,score:double,seen:boolean,at:timestamp,took:duration\n"
@@ -69,7 +69,7 @@ class CommandsTest {
                 "2,\"Night Train, Part 2\",,false,,",
                 "3,,-1000.0,true,2024-05-02T00:00:00Z,PT0S");
         assertThat(cli.tv("show", "stories", "--limit", "1").outLines()).hasSize(2);
-        assertThat(cli.tv("instances", "stories").outLines()).singleElement().asString().startsWith("base_");
+        assertThat(cli.tv("instances", "stories").ids()).singleElement().asString().startsWith("base_");
 
         try (Vault v = TableVault.open(tmp.resolve("vault"), VaultOptions.defaults().readOnly(true))) {
             Frame f = v.dataframe("stories", ReadOptions.latest());
@@ -123,7 +123,7 @@ class CommandsTest {
         assertThat(cli.tv("tables").outLines()).containsExactly("b");
         ok(cli.tv("create-instance", "b", "--version", "v1"));
         ok(cli.tv("delete-instance", "b", "TEMP_v1"));
-        assertThat(cli.tv("instances", "b", "--temp").outLines()).isEmpty();
+        assertThat(cli.tv("instances", "b", "--temp").ids()).isEmpty();
         ok(cli.tv("delete-table", "b"));
         assertThat(cli.tv("tables").outLines()).isEmpty();
         Cli.Result history = cli.tv("history", "--limit", "2");
@@ -321,5 +321,15 @@ class CommandsTest {
         assertThat(r.outLines()).singleElement().asString().startsWith("error: table 'scans' instance base_")
                 .contains("artifact file 0.txt", "changed since it was published");
         assertThat(r.err()).startsWith("tv: CORRUPTION: ");
+    }
+
+    @Test
+    void versionAndShellCompletion() {
+        Cli.Result version = Cli.raw("--version");
+        assertThat(version.exit()).isZero();
+        assertThat(version.out()).matches("tv \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n");
+        Cli.Result completion = Cli.raw("generate-completion");
+        assertThat(completion.exit()).as(completion.err()).isZero();
+        assertThat(completion.out()).contains("complete -F", "execute", "resume", "--process-id", "--checkpoint-rows");
     }
 }

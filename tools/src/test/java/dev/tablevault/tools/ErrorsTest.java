@@ -94,8 +94,8 @@ class ErrorsTest {
         Files.writeString(csv, "a,b\n1\n");
         assertThat(cli.tv("write", "t", "--csv", csv.toString()).err()).contains("row 1 has 1 cells");
         fails(cli.tv("write", "t", "--csv", tmp.resolve("missing.csv").toString()), ErrorCode.NOT_FOUND);
-        assertThat(cli.tv("instances", "t").outLines()).isEmpty();
-        assertThat(cli.tv("instances", "t", "--temp").outLines()).containsExactly("TEMP_base");
+        assertThat(cli.tv("instances", "t").ids()).isEmpty();
+        assertThat(cli.tv("instances", "t", "--temp").ids()).containsExactly("TEMP_base");
     }
 
     /**
@@ -114,8 +114,8 @@ class ErrorsTest {
         fails(r, ErrorCode.BAD_ARGUMENT);
         assertThat(r.err()).contains(csv.toString(), "line " + line + " is not UTF-8", "0xE9",
                 "save the file as UTF-8").doesNotContain("Input length", "Malformed", "reference chain");
-        assertThat(cli.tv("instances", "t").outLines()).isEmpty();
-        assertThat(cli.tv("instances", "t", "--temp").outLines()).containsExactly("TEMP_base");
+        assertThat(cli.tv("instances", "t").ids()).isEmpty();
+        assertThat(cli.tv("instances", "t", "--temp").ids()).containsExactly("TEMP_base");
     }
 
     @Test
@@ -125,6 +125,24 @@ class ErrorsTest {
         Path yaml = tmp.resolve("x.yaml");
         Files.writeString(yaml, "name: x\ntype: sideways\n");
         fails(cli.tv("builder", "put", "t", yaml.toString()), ErrorCode.BAD_BUILDER);
+    }
+
+    @Test
+    void builderPutRefusesUnknownCodeAndAMissingTableAtOnce() throws Exception {
+        Path yaml = tmp.resolve("summary.yaml");
+        Files.writeString(yaml, "name: summary\ntype: column\nbuilder: summarize\nchangedColumns: [summary]\n");
+        fails(cli.tv("builder", "put", "nope", yaml.toString()), ErrorCode.NOT_FOUND);
+        assertThat(cli.tv("create-table", "t").exit()).isZero();
+        assertThat(cli.tv("create-instance", "t").exit()).isZero();
+        Cli.Result r = cli.tv("builder", "put", "t", yaml.toString());
+        fails(r, ErrorCode.BUILDER_NOT_FOUND);
+        assertThat(r.err()).contains("'summarize'", "range", "--unregistered");
+        assertThat(cli.tv("builder", "ls", "t").outLines()).isEmpty();
+        assertThat(cli.tv("builder", "put", "t", yaml.toString(), "--unregistered").exit()).isZero();
+        assertThat(cli.tv("builder", "ls", "t").outLines()).containsExactly("summary");
+        Files.writeString(yaml, "name: summary\ntype: column\nbuilder: " + BlockingBuilder.class.getName()
+                + "\nchangedColumns: [summary]\n");
+        assertThat(cli.tv("builder", "put", "t", yaml.toString()).exit()).isZero();    // a ServiceLoader provider
     }
 
     /** Found by the CLI fuzz: a spec file that is not UTF-8 exited IO (50) with the decoder's wording. */

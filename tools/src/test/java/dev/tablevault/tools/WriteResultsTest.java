@@ -96,7 +96,8 @@ class WriteResultsTest {
             assertThat(r.exit()).as("%s: %s", args, r.err()).isZero();
             out.addAll(r.outLines());
             if (args.get(0).equals("execute")) {
-                executed = cli.tv("instances", "u", "--version", "v2").out().strip();
+                List<String> ids = cli.tv("instances", "u", "--version", "v2").ids();
+                executed = ids.get(ids.size() - 1);
             }
         }
         out.add(executed);

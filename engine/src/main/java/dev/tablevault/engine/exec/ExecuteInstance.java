@@ -3,6 +3,7 @@ package dev.tablevault.engine.exec;
 import dev.tablevault.api.Column;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.ExecutionListener;
+import dev.tablevault.api.Hint;
 import dev.tablevault.api.LockMode;
 import dev.tablevault.api.ProcessState;
 import dev.tablevault.api.TvArgumentException;
@@ -67,9 +68,8 @@ public final class ExecuteInstance extends Op {
         String temp = execution.temp();
         cat.requireTable(args.table());
         InstanceRecord t = cat.instance(args.table(), temp).orElseThrow(() -> new TvArgumentException(
-                ErrorCode.NOT_FOUND, "table '" + args.table() + "' has no temporary instance " + temp
-                + "; createInstance(\"" + args.table() + "\", InstanceOptions.defaults().version(\"" + args.version()
-                + "\")) and putBuilder first"));
+                ErrorCode.NOT_FOUND, "table '" + args.table() + "' has no temporary instance " + temp)
+                .withHint(new Hint(Hint.Action.CREATE_INSTANCE, args.table(), args.version())));
         if (t.externalEdit()) {
             throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "instance " + temp + " of table '" + args.table()
                     + "' is external-edit: it has no builders; fill it with writeInstance");

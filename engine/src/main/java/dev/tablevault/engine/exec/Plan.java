@@ -5,6 +5,7 @@ import dev.tablevault.api.Column;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.FrameBuilder;
 import dev.tablevault.api.GeneratorBuilder;
+import dev.tablevault.api.Hint;
 import dev.tablevault.api.RowBuilder;
 import dev.tablevault.api.TvBuilderException;
 import dev.tablevault.engine.builtin.Builtins;
@@ -70,9 +71,10 @@ final class Plan {
     static List<Spec> order(String table, String version, List<Spec> specs) {
         List<Spec> index = specs.stream().filter(Spec::index).toList();
         if (index.size() != 1) {
-            throw new TvBuilderException(ErrorCode.BAD_BUILDER, "instance TEMP_" + version + " of table '" + table
-                    + "' needs exactly one index builder '" + table + "_index', has " + index.size()
-                    + "; add it with putBuilder");
+            TvBuilderException e = new TvBuilderException(ErrorCode.BAD_BUILDER, "instance TEMP_" + version
+                    + " of table '" + table + "' needs exactly one index builder '" + table + "_index', has "
+                    + index.size());
+            throw index.isEmpty() ? e.withHint(new Hint(Hint.Action.PUT_INDEX_BUILDER, table, version)) : e;
         }
         Map<String, Spec> byName = new LinkedHashMap<>();
         Map<String, String> builtBy = new HashMap<>();

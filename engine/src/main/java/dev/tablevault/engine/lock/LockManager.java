@@ -1,6 +1,7 @@
 package dev.tablevault.engine.lock;
 
 import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.Hint;
 import dev.tablevault.api.LockMode;
 import dev.tablevault.api.ProcessState;
 import dev.tablevault.api.TvLockException;
@@ -108,12 +109,12 @@ public final class LockManager {
                     if (!info.running()) {
                         waitsFor.remove(processId);
                         String why = info.state() == ProcessState.PAUSED ? "paused" : "not running (" + info.state()
-                                + ", its owner died; resume it, restart the vault, or stop it)";
+                                + ", its owner died)";
                         throw new TvLockException(ErrorCode.LOCK_HELD_BY_PAUSED, "cannot lock " + resource + " ("
                                 + mode + "): held " + c.mode + " on " + c.resource + " by process " + c.processId
-                                + " which is " + why + (info.error() == null ? "" : "; its error: " + info.error())
-                                + "; resume it or stopProcess(\"" + c.processId + "\")",
-                                resource, c.processId, info.state(), info.error());
+                                + " which is " + why + (info.error() == null ? "" : "; its error: " + info.error()),
+                                resource, c.processId, info.state(), info.error())
+                                .withHint(Hint.resumeOrStop(c.processId));
                     }
                     blockers.add(c.processId);
                 }

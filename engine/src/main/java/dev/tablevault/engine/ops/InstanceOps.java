@@ -1,6 +1,7 @@
 package dev.tablevault.engine.ops;
 
 import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.Hint;
 import dev.tablevault.api.LockMode;
 import dev.tablevault.api.TvArgumentException;
 import dev.tablevault.engine.codec.Records.BuilderRecord;
@@ -168,8 +169,8 @@ public final class InstanceOps {
         cat.requireTable(table);
         String temp = Names.temp(version);
         InstanceRecord r = cat.instance(table, temp).orElseThrow(() -> new TvArgumentException(ErrorCode.NOT_FOUND,
-                "table '" + table + "' has no temporary instance " + temp + "; createInstance(\"" + table
-                        + "\", InstanceOptions.defaults().version(\"" + version + "\")) first"));
+                "table '" + table + "' has no temporary instance " + temp)
+                .withHint(new Hint(Hint.Action.CREATE_INSTANCE, table, version)));
         if (r.externalEdit()) {
             throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "instance " + temp + " of table '" + table
                     + "' is external-edit: it has no builders; fill it with writeInstance");

@@ -4,6 +4,7 @@ import dev.tablevault.api.Column;
 import dev.tablevault.api.ColumnType;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.Frame;
+import dev.tablevault.api.Hint;
 import dev.tablevault.api.ProcessState;
 import dev.tablevault.api.TvArgumentException;
 import dev.tablevault.api.TvProcessException;
@@ -102,8 +103,8 @@ public final class WriteInstance extends Op {
         Catalog cat = ctx.catalog();
         cat.requireTable(args.table());
         InstanceRecord t = cat.instance(args.table(), temp()).orElseThrow(() -> new TvArgumentException(
-                ErrorCode.NOT_FOUND, "table '" + args.table() + "' has no temporary instance " + temp()
-                + "; createInstance with externalEdit(true) and version '" + args.version() + "' first"));
+                ErrorCode.NOT_FOUND, "table '" + args.table() + "' has no temporary instance " + temp())
+                .withHint(new Hint(Hint.Action.CREATE_EXTERNAL_INSTANCE, args.table(), args.version())));
         if (!t.externalEdit()) {
             throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "instance " + temp() + " of table '" + args.table()
                     + "' is not external-edit; create it with InstanceOptions.externalEdit(true) to write it");

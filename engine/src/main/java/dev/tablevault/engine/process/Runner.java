@@ -1,6 +1,7 @@
 package dev.tablevault.engine.process;
 
 import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.Hint;
 import dev.tablevault.api.TableVaultException;
 import dev.tablevault.api.TvProcessException;
 import dev.tablevault.engine.codec.Codec;
@@ -65,7 +66,7 @@ final class Runner {
         ProcessContext ctx = new ProcessContext(vault, pid, op, userId, digest, parent);
         if (running.putIfAbsent(pid, ctx) != null) {
             throw new TvProcessException(ErrorCode.PROCESS_STATE, "process " + pid
-                    + " is already running in this vault; wait for it, or stopProcess(\"" + pid + "\")");
+                    + " is already running in this vault").withHint(new Hint(Hint.Action.WAIT_OR_STOP, pid, null));
         }
         try {
             // A generated id is fresh: it can be neither active nor finished, so skip the two lookups.
@@ -74,19 +75,17 @@ final class Runner {
                 ProcessRecord fin = log.finished(pid);
                 if (fin != null) {
                     throw new TvProcessException(ErrorCode.PROCESS_STATE, "process id " + pid + " already finished ("
-                            + fin.state() + "); a finished id can never start again: use generateProcessId()");
+                            + fin.state() + ")").withHint(new Hint(Hint.Action.NEW_PROCESS_ID, pid, null));
                 }
             } else if (existing != null) {
                 if (!existing.operation().equals(op.name())) {
                     throw new TvProcessException(ErrorCode.PROCESS_ARGUMENTS_CHANGED, "process " + pid + " is a "
-                            + existing.operation() + ", not a " + op.name() + "; resume it with resumeProcess(\""
-                            + pid + "\")");
+                            + existing.operation() + ", not a " + op.name()).withHint(Hint.resumeOrStop(pid));
                 }
                 if (!existing.digest().equals(digest)) {
                     throw new TvProcessException(ErrorCode.PROCESS_ARGUMENTS_CHANGED, "process " + pid
-                            + " started with different arguments (digest " + existing.digest().substring(0, 12)
-                            + ", this call " + digest.substring(0, 12) + "); call it with the arguments it started"
-                            + " with, resumeProcess(\"" + pid + "\"), or stopProcess it");
+                            + " started with different arguments: " + ArgsDiff.describe(log.beginArgs(pid), op.args())
+                            + "; call it with the arguments it started with").withHint(Hint.resumeOrStop(pid));
                 }
                 ctx.resumeFrom(existing, log.tail(pid));
                 op.checkResumable(ctx);
@@ -137,7 +136,7 @@ final class Runner {
             settlement.pause(ctx, e);
             Thread.currentThread().interrupt();
             throw new TvProcessException(ErrorCode.PROCESS_STATE, "interrupted: process " + ctx.pid
-                    + " is left paused with its locks; resume it or open with restart(true)", e);
+                    + " is left paused with its locks", e).withHint(Hint.resumeOrStop(ctx.pid));
         } catch (Exception e) {
             // A builder's checked exception arrives here unwrapped; the caller gets it unchanged.
             if (!ctx.ended) {
