@@ -52,7 +52,16 @@ public enum ErrorCode {
      * resumes with the same call or {@code resumeProcess}. The open vault resumes writing by itself once
      * enough space is free; it need not be reopened.
      */
-    DISK_FULL(57);
+    DISK_FULL(57),
+    /**
+     * The OS process that owned the vault and served this one closed or died during the call; another process
+     * owns it now (possibly this one). Retriable: a read, or a write with a caller-supplied process id, is safe to
+     * call again (the id resumes or reports the process); a write without one may or may not have been applied,
+     * which the message says: check before calling it again.
+     */
+    OWNER_CHANGED(58),
+    /** The vault, or the socket of the OS process that owns it, belongs to another OS user. */
+    PERMISSION_DENIED(59);
 
     private final int code;
 
