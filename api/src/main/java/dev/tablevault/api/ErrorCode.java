@@ -33,7 +33,10 @@ public enum ErrorCode {
     IO(50),
     /** Stored data does not decode or violates an engine invariant. */
     CORRUPTION(51),
-    /** The vault is opened read-write by another OS process. */
+    /**
+     * The vault is owned by another OS process that this one cannot work through: it does not answer on its
+     * socket, or the call ({@code restart(true)}, {@code recover}) needs the vault to itself.
+     */
     VAULT_LOCKED(52),
     /** The vault was written by a newer format version than this engine reads. */
     UNSUPPORTED_FORMAT(53),
