@@ -33,7 +33,10 @@ public enum ErrorCode {
     IO(50),
     /** Stored data does not decode or violates an engine invariant. */
     CORRUPTION(51),
-    /** The vault is opened read-write by another OS process. */
+    /**
+     * The vault is owned by another OS process that this one cannot work through: it does not answer on its
+     * socket, or the call ({@code restart(true)}, {@code recover}) needs the vault to itself.
+     */
     VAULT_LOCKED(52),
     /** The vault was written by a newer format version than this engine reads. */
     UNSUPPORTED_FORMAT(53),
@@ -52,7 +55,16 @@ public enum ErrorCode {
      * resumes with the same call or {@code resumeProcess}. The open vault resumes writing by itself once
      * enough space is free; it need not be reopened.
      */
-    DISK_FULL(57);
+    DISK_FULL(57),
+    /**
+     * The OS process that owned the vault and served this one closed or died during the call; another process
+     * owns it now (possibly this one). Retriable: a read, or a write with a caller-supplied process id, is safe to
+     * call again (the id resumes or reports the process); a write without one may or may not have been applied,
+     * which the message says: check before calling it again.
+     */
+    OWNER_CHANGED(58),
+    /** The vault, or the socket of the OS process that owns it, belongs to another OS user. */
+    PERMISSION_DENIED(59);
 
     private final int code;
 

@@ -27,8 +27,10 @@ import java.util.stream.Stream;
 
 /**
  * Opens vaults. A vault is a directory holding {@code db/} (the RocksDB database) and {@code owner} (the OS
- * process that last opened it read-write, for error messages). Only one OS process may open a vault
- * read-write; any number may open it {@link VaultOptions#readOnly(boolean) read-only} meanwhile.
+ * process that last opened it read-write, for error messages). One OS process at a time owns a vault (has it open
+ * read-write) and serves the others of its user: a read-write open of a vault another live process owns returns
+ * a vault that works through that owner, and takes ownership over when the owner goes away. Any number may open it
+ * {@link VaultOptions#readOnly(boolean) read-only} meanwhile, without the owner.
  */
 public final class TableVault {
     /**
@@ -49,9 +51,15 @@ public final class TableVault {
      * every active process before returning.
      *
      * @throws TvArgumentException if the path is not a vault, does not exist, or (create) is not empty
-     * @throws TvStorageException if another OS process holds it, its format is newer, or on I/O errors
+     * @throws TvStorageException if its format is newer, on I/O errors, if it belongs to another user, or (with
+     *     {@code restart(true)}, which only the owner can do) if another OS process owns it
      */
     public static Vault open(Path dir, VaultOptions options) {
+        return open(dir, options, true);
+    }
+
+    /** Opens as {@link #open(Path, VaultOptions)}; with {@code share} false it never becomes a client. */
+    private static Vault open(Path dir, VaultOptions options, boolean share) {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(options, "options");
         if (options.readOnly() && (options.create() || options.restart())) {
@@ -70,12 +78,23 @@ public final class TableVault {
         } else if (!Files.exists(dir)) {
             throw new TvArgumentException(ErrorCode.NOT_FOUND, "no vault at " + dir + ": the directory does not"
                     + " exist").withHint(new Hint(Hint.Action.CREATE_VAULT, null, null));
+        } else if (Files.isDirectory(dir) && (!Files.isReadable(dir) || !Files.isExecutable(dir))) {
+            throw new TvStorageException(ErrorCode.PERMISSION_DENIED, "vault " + dir + " belongs to another user (this"
+                    + " process may not enter it); open it as that user");
         } else if (!Files.isDirectory(db)) {
             throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, dir + " is not a TableVault vault (it has no db/"
                     + " directory)");
         }
-        Store store = Store.open(db, new Store.Opening(options.create(), options.readOnly(), options.durability(),
-                options.groupedSyncMillis(), ownerHint(dir), options.readOnly() && ownerAlive(dir), false));
+        Store store;
+        try {
+            store = Store.open(db, new Store.Opening(options.create(), options.readOnly(), options.durability(),
+                    options.groupedSyncMillis(), ownerHint(dir), options.readOnly() && ownerAlive(dir), false));
+        } catch (TvStorageException e) {
+            if (!share || options.readOnly() || e.code() != ErrorCode.VAULT_LOCKED) {
+                throw e;
+            }
+            return Sharing.connect(dir, options, e, () -> takeOver(dir, options));
+        }
         try {
             if (options.create()) {
                 writeVaultRecord(store, options.author());
@@ -89,9 +108,24 @@ public final class TableVault {
             if (options.restart()) {
                 vault.restart();
             }
+            if (!options.readOnly()) {
+                Sharing.serve(vault);
+            }
             return vault;
         } catch (RuntimeException e) {
             store.close();
+            throw e;
+        }
+    }
+
+    /** Ownership of the vault for a client whose owner went away, or null while another process holds it. */
+    private static Vault takeOver(Path dir, VaultOptions options) {
+        try {
+            return open(dir, options.create(false).restart(false), false);
+        } catch (TvStorageException e) {
+            if (e.code() == ErrorCode.VAULT_LOCKED) {
+                return null;
+            }
             throw e;
         }
     }
@@ -154,6 +188,8 @@ public final class TableVault {
                 }
             }
             Files.createDirectories(dir);
+            // the vault and its owner's socket are its user's alone (the socket server checks its peers too)
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         } catch (IOException e) {
             throw Store.fileFailure(dir, "cannot create vault directory " + dir, e);
         }

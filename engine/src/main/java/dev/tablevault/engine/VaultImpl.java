@@ -37,6 +37,7 @@ import dev.tablevault.engine.process.Op;
 import dev.tablevault.engine.process.OpenVault;
 import dev.tablevault.engine.process.Processes;
 import dev.tablevault.engine.process.StopOp;
+import dev.tablevault.engine.remote.VaultServer;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;
 import org.slf4j.Logger;
@@ -50,6 +51,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The {@link Vault} implementation: an open store, its lock manager and its process runner. Thread safe.
@@ -70,6 +72,9 @@ final class VaultImpl implements Vault, OpenVault {
     private final VaultReads reads;
     private final ProcessQueries queries;
     private List<String> restartFailures = List.of();
+    /** The author of the call this thread serves for another OS process (processes it starts record it). */
+    private static final ThreadLocal<String> CALLER_AUTHOR = new ThreadLocal<>();
+    private volatile VaultServer server;
 
     VaultImpl(Path dir, Store store, VaultOptions options, Clock clock) {
         this.gate = new Gate(dir);
@@ -161,7 +166,23 @@ final class VaultImpl implements Vault, OpenVault {
 
     @Override
     public String author() {
-        return options.author();
+        String caller = CALLER_AUTHOR.get();
+        return caller != null ? caller : options.author();
+    }
+
+    /** Runs {@code call} for another OS process whose vault handle has {@code author}. */
+    Object asAuthor(String author, Supplier<Object> call) {
+        CALLER_AUTHOR.set(author);
+        try {
+            return call.get();
+        } finally {
+            CALLER_AUTHOR.remove();
+        }
+    }
+
+    /** Serves this vault to other OS processes until {@link #close()}. */
+    void serve(VaultServer s) {
+        server = s;
     }
 
     @Override
@@ -376,8 +397,13 @@ final class VaultImpl implements Vault, OpenVault {
         return gate.guarded(() -> Verify.stats(this));
     }
 
+    /** Stops serving other processes (each call in flight finishes), then waits for local calls and closes. */
     @Override
     public void close() {
+        VaultServer s = server;
+        if (s != null) {
+            s.close();
+        }
         gate.close(store::close);
     }
 }

@@ -90,6 +90,11 @@ public final class BuilderSpecs {
         return s.name();
     }
 
+    /** The code a spec names (its {@code builder} field), after validating its structure for {@code table}. */
+    public static String codeName(String table, BuilderSpec spec) {
+        return parse(table, spec).builder();
+    }
+
     /** A stored spec, parsed and validated again (the engine that stored it may have been older). */
     static Spec parse(String table, Records.BuilderRecord r) {
         return parse(table, r.format().equals("YAML") ? BuilderSpec.fromYaml(r.text()) : BuilderSpec.fromJson(r.text()));

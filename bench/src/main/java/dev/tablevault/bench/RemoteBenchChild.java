@@ -1,0 +1,163 @@
+package dev.tablevault.bench;
+
+import dev.tablevault.api.OpOptions;
+import dev.tablevault.api.ReadOptions;
+import dev.tablevault.api.RowCursor;
+import dev.tablevault.api.TableOptions;
+import dev.tablevault.api.Vault;
+import dev.tablevault.api.VaultOptions;
+import dev.tablevault.engine.TableVault;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The second OS process of P8, P8b and P8c: it opens the vault the benchmark's JVM owns (so every call goes
+ * through the owner's socket), warms up, prints {@code READY}, waits for a line on stdin, runs the timed part
+ * and prints {@code RESULT <nanos> <count>}. Modes: {@code small DIR OPS} (createTable + deleteTable pairs, one
+ * thread), {@code threads DIR THREADS OPS} (createTable from THREADS threads, OPS each), {@code read DIR TABLE}
+ * (one {@code rows} pass and one {@code dataframe}; prints {@code RESULT} for each).
+ */
+final class RemoteBenchChild {
+    private final Process process;
+    private final BufferedReader out;
+    private final PrintWriter in;
+
+    private RemoteBenchChild(Process process) {
+        this.process = process;
+        this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        this.in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
+    }
+
+    /** Starts a child and waits until it is warmed up. */
+    static RemoteBenchChild start(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(JvmFlags.ALL);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(RemoteBenchChild.class.getName());
+        cmd.addAll(List.of(args));
+        RemoteBenchChild c = new RemoteBenchChild(new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        c.expect("READY");
+        return c;
+    }
+
+    void go() {
+        in.println("GO");
+    }
+
+    /** The next {@code RESULT} line's numbers. */
+    long[] result() throws IOException {
+        String line = expect("RESULT");
+        String[] f = line.split(" ");
+        return new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])};
+    }
+
+    void finish() throws InterruptedException {
+        in.close();
+        process.waitFor();
+    }
+
+    private String expect(String prefix) throws IOException {
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (line.startsWith(prefix)) {
+                return line;
+            }
+            System.err.println("[child] " + line);
+        }
+        throw new IllegalStateException("child ended before " + prefix + " (exit " + process.exitValue() + ")");
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[1]);
+        BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        try (Vault v = TableVault.open(dir, VaultOptions.defaults())) {
+            switch (args[0]) {
+                case "small" -> {
+                    int ops = Integer.parseInt(args[2]);
+                    String me = "c" + ProcessHandle.current().pid();
+                    smallOps(v, me + "w", ops);
+                    ready(stdin);
+                    long t = System.nanoTime();
+                    smallOps(v, me, ops);
+                    System.out.println("RESULT " + (System.nanoTime() - t) + " " + ops * 2);
+                }
+                case "threads" -> {
+                    int threads = Integer.parseInt(args[2]);
+                    int ops = Integer.parseInt(args[3]);
+                    String me = "c" + ProcessHandle.current().pid();
+                    creates(v, me + "w", threads, ops / 2); // JIT-warm the client before the timed part
+                    ready(stdin);
+                    long t = System.nanoTime();
+                    creates(v, me, threads, ops);
+                    System.out.println("RESULT " + (System.nanoTime() - t) + " " + (long) threads * ops);
+                }
+                case "read" -> {
+                    String table = args[2];
+                    scan(v, table);
+                    ready(stdin);
+                    long t = System.nanoTime();
+                    long rows = scan(v, table);
+                    System.out.println("RESULT " + (System.nanoTime() - t) + " " + rows);
+                    t = System.nanoTime();
+                    rows = v.dataframe(table, ReadOptions.latest()).rowCount();
+                    System.out.println("RESULT " + (System.nanoTime() - t) + " " + rows);
+                }
+                default -> throw new IllegalArgumentException(args[0]);
+            }
+            System.out.flush();
+            stdin.readLine();
+        }
+    }
+
+    private static void ready(BufferedReader stdin) throws IOException {
+        System.out.println("READY");
+        System.out.flush();
+        stdin.readLine();
+    }
+
+    /** {@code ops} pairs of createTable and deleteTable. */
+    static void smallOps(Vault v, String prefix, int ops) {
+        for (int i = 0; i < ops; i++) {
+            v.createTable(prefix + "_" + i, TableOptions.defaults());
+            v.deleteTable(prefix + "_" + i, OpOptions.defaults());
+        }
+    }
+
+    /** {@code ops} createTable calls from each of {@code threads} threads. */
+    static void creates(Vault v, String prefix, int threads, int ops) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(threads);
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            new Thread(() -> {
+                for (int i = 0; i < ops; i++) {
+                    v.createTable(prefix + "_" + thread + "_" + i, TableOptions.defaults());
+                }
+                done.countDown();
+            }).start();
+        }
+        done.await();
+    }
+
+    /** One pass of {@code rows} over the latest instance; returns the row count. */
+    static long scan(Vault v, String table) {
+        long n = 0;
+        try (RowCursor c = v.rows(table, ReadOptions.latest())) {
+            while (c.hasNext()) {
+                c.next();
+                n++;
+            }
+        }
+        return n;
+    }
+}

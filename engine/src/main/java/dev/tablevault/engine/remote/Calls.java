@@ -1,0 +1,299 @@
+package dev.tablevault.engine.remote;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.tablevault.api.Column;
+import dev.tablevault.api.ExecuteOptions;
+import dev.tablevault.api.ExecutionListener;
+import dev.tablevault.api.Frame;
+import dev.tablevault.api.ReadOptions;
+import dev.tablevault.api.RowCursor;
+import dev.tablevault.api.Vault;
+import dev.tablevault.api.WriteOptions;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the calls of one server on the owner's vault. A call is {@code {"m": method, "a": [args], "author": ..}};
+ * plain calls answer with one result or error frame; {@code rows} and {@code dataframe} answer with a header,
+ * rows frames of at most {@link RowBatches#ROWS} rows and an end (or an error at any point);
+ * {@code writeInstance} is followed by the client's rows frames and an end before it runs;
+ * {@code executeInstance} with a listener sends a progress frame for each report and waits for the client's
+ * acknowledgement (or its listener's failure, which fails the execution as the listener's exception would).
+ */
+final class Calls {
+    /** The protocol version; a client speaking another is refused at the handshake. */
+    static final int PROTOCOL = 1;
+    static final String MAGIC = "tablevault";
+    private static final Map<String, Method> PLAIN = plainMethods();
+
+    private final Vault vault;
+    private final int format;
+    private final VaultServer.CallerScope scope;
+
+    Calls(Vault vault, int format, VaultServer.CallerScope scope) {
+        this.vault = vault;
+        this.format = format;
+        this.scope = scope;
+    }
+
+    /** Vault methods answered with one value, by {@code name/arity}. */
+    private static Map<String, Method> plainMethods() {
+        Map<String, Method> m = new HashMap<>();
+        for (Method method : Vault.class.getMethods()) {
+            String name = method.getName();
+            if (!List.of("close", "rows", "dataframe", "writeInstance", "executeInstance").contains(name)) {
+                m.put(key(name, method.getParameterCount()), method);
+            }
+        }
+        return Map.copyOf(m);
+    }
+
+    static String key(String method, int arity) {
+        return method + "/" + arity;
+    }
+
+    static boolean streams(ObjectNode call) {
+        String m = call.path("m").asText();
+        return m.equals("rows") || m.equals("dataframe");
+    }
+
+    /** Why a hello is refused, or null to welcome it. */
+    String checkHello(ObjectNode h) throws Wire.BadFrame {
+        if (!MAGIC.equals(h.path("magic").asText())) {
+            throw new Wire.BadFrame("hello without the TableVault magic");
+        }
+        int protocol = h.path("protocol").asInt(-1);
+        int theirs = h.path("format").asInt(-1);
+        if (protocol != PROTOCOL) {
+            return "the OS process " + ProcessHandle.current().pid() + " owning the vault speaks protocol " + PROTOCOL
+                    + ", this one " + protocol + ": use the same TableVault version in both, or close the owner";
+        }
+        if (theirs != format) {
+            return "the vault's owner (OS process " + ProcessHandle.current().pid() + ") reads vault format " + format
+                    + ", this engine " + theirs + ": use the same TableVault version in both, or close the owner";
+        }
+        return null;
+    }
+
+    ObjectNode welcome() {
+        ObjectNode w = Messages.object();
+        w.put("protocol", PROTOCOL);
+        w.put("format", format);
+        w.put("pid", ProcessHandle.current().pid());
+        return w;
+    }
+
+    /** Serves one call; a protocol error is thrown, a failure of the call is answered. */
+    void serve(Wire w, ObjectNode call) throws IOException {
+        String m = call.path("m").asText();
+        JsonNode a = call.path("a");
+        if (!(a instanceof ArrayNode args)) {
+            throw new Wire.BadFrame("call of " + m + " without an argument list");
+        }
+        String author = call.path("author").asText(null);
+        switch (m) {
+            case "rows", "dataframe" -> stream(w, author, text(args, 0), (ReadOptions) arg(args, 1, ReadOptions.class));
+            case "writeInstance" -> write(w, call, author, text(args, 0), (WriteOptions) arg(args, 1,
+                    WriteOptions.class));
+            case "executeInstance" -> execute(w, call, author, text(args, 0));
+            default -> plain(w, m, args, author);
+        }
+    }
+
+    private void plain(Wire w, String name, ArrayNode args, String author) throws IOException {
+        Method method = PLAIN.get(key(name, args.size()));
+        if (method == null) {
+            throw new Wire.BadFrame("no vault method " + key(name, args.size()));
+        }
+        Type[] types = method.getGenericParameterTypes();
+        Object[] values = new Object[types.length];
+        for (int i = 0; i < types.length; i++) {
+            values[i] = Messages.value(args.get(i), types[i]);
+        }
+        answer(w, author, () -> {
+            try {
+                return method.invoke(vault, values);
+            } catch (InvocationTargetException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException("Vault methods are public", e);
+            }
+        });
+    }
+
+    private void answer(Wire w, String author, java.util.function.Supplier<Object> call) throws IOException {
+        Object result;
+        try {
+            result = scope.run(author, call);
+        } catch (CallbackFailed e) {
+            w.send(Wire.ERROR, Messages.bytes(RemoteErrors.encode(e, true)));
+            return;
+        } catch (RuntimeException e) {
+            w.send(Wire.ERROR, Messages.bytes(RemoteErrors.encode(e, false)));
+            return;
+        }
+        ObjectNode r = Messages.object();
+        r.set("v", Messages.tree(result));
+        w.send(Wire.RESULT, Messages.bytes(r));
+    }
+
+    private void stream(Wire w, String author, String table, ReadOptions o) throws IOException {
+        RowCursor cursor;
+        try {
+            cursor = (RowCursor) scope.run(author, () -> vault.rows(table, o));
+        } catch (RuntimeException e) {
+            w.send(Wire.ERROR, Messages.bytes(RemoteErrors.encode(e, false)));
+            return;
+        }
+        try (cursor) {
+            ObjectNode h = Messages.object();
+            h.set("columns", Messages.tree(cursor.columns()));
+            h.put("instanceId", cursor.instanceId());
+            w.send(Wire.HEADER, Messages.bytes(h));
+            List<Column> columns = cursor.columns();
+            List<List<Object>> batch = lists(columns.size());
+            while (true) {
+                boolean more;
+                try {
+                    more = cursor.hasNext();
+                    if (more) {
+                        List<Object> row = cursor.next();
+                        for (int c = 0; c < row.size(); c++) {
+                            batch.get(c).add(row.get(c));
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    w.send(Wire.ERROR, Messages.bytes(RemoteErrors.encode(e, false)));
+                    return;
+                }
+                int n = batch.isEmpty() ? 0 : batch.get(0).size();
+                if (n > 0 && (n == RowBatches.ROWS || !more)) {
+                    try {
+                        RowBatches.send(w, columns, batch::get, 0, n);
+                    } catch (RuntimeException e) {
+                        w.send(Wire.ERROR, Messages.bytes(RemoteErrors.encode(e, false)));
+                        return;
+                    }
+                    batch = lists(columns.size());
+                }
+                if (!more) {
+                    break;
+                }
+            }
+            w.send(Wire.END, new byte[0]);
+        }
+    }
+
+    private static List<List<Object>> lists(int n) {
+        List<List<Object>> l = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            l.add(new ArrayList<>());
+        }
+        return l;
+    }
+
+    /** Reads the frame the client streams, then writes it; a frame that does not decode is answered. */
+    private void write(Wire w, ObjectNode call, String author, String table, WriteOptions o) throws IOException {
+        if (!call.has("columns")) {
+            answer(w, author, () -> vault.writeInstance(table, null, o));
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        List<Column> columns = (List<Column>) Messages.value(call.path("columns"),
+                new TypeReference<List<Column>>() { }.getType());
+        List<List<Object>> values = lists(columns.size());
+        RuntimeException failed = null;
+        while (true) {
+            Wire.Msg m = w.receive();
+            if (m.kind() == Wire.END) {
+                break;
+            }
+            if (m.kind() != Wire.ROWS) {
+                throw new Wire.BadFrame("expected rows of writeInstance, got a frame of kind " + m.kind());
+            }
+            if (failed == null) {
+                try {
+                    RowBatches.decode(m.body(), columns, values);
+                } catch (RuntimeException e) {
+                    failed = e; // an OBJECT class this process lacks: answered once every frame has arrived
+                }
+            }
+        }
+        if (failed != null) {
+            w.send(Wire.ERROR, Messages.bytes(RemoteErrors.encode(failed, false)));
+            return;
+        }
+        answer(w, author, () -> vault.writeInstance(table, Frame.ofColumns(columns, values), o));
+    }
+
+    private void execute(Wire w, ObjectNode call, String author, String table) throws IOException {
+        JsonNode o = call.path("options");
+        if (o.isMissingNode()) {
+            answer(w, author, () -> vault.executeInstance(table, null));
+            return;
+        }
+        ExecutionListener listener = o.path("listener").asBoolean() ? progress(w) : null;
+        ExecuteOptions options;
+        try {
+            options = new ExecuteOptions(o.path("version").asText(), o.path("processId").asText(null),
+                    o.path("checkpointRows").asInt(), o.path("checkpointMillis").asLong(), o.path("force").asBoolean(),
+                    listener);
+        } catch (RuntimeException e) {
+            throw new Wire.BadFrame("bad execute options: " + e.getMessage());
+        }
+        answer(w, author, () -> vault.executeInstance(table, options));
+    }
+
+    /** A listener that reports to the client and waits for its answer. */
+    private static ExecutionListener progress(Wire w) {
+        return (builder, step, steps, rowsDone, rows) -> {
+            ObjectNode p = Messages.object();
+            p.put("builder", builder).put("step", step).put("steps", steps).put("rowsDone", rowsDone)
+                    .put("rows", rows);
+            try {
+                w.send(Wire.PROGRESS, Messages.bytes(p));
+                Wire.Msg m = w.receive();
+                if (m.kind() == Wire.ACK) {
+                    return;
+                }
+                if (m.kind() == Wire.ERROR) {
+                    throw new CallbackFailed(Messages.parse(m.body()).path("what").asText());
+                }
+                throw new Wire.BadFrame("expected the answer to a progress report, got a frame of kind " + m.kind());
+            } catch (IOException e) {
+                throw new UncheckedIOException("the calling OS process went away during an execution", e);
+            }
+        };
+    }
+
+    private static String text(ArrayNode args, int i) throws Wire.BadFrame {
+        return (String) arg(args, i, String.class);
+    }
+
+    private static Object arg(ArrayNode args, int i, Class<?> type) throws Wire.BadFrame {
+        if (i >= args.size()) {
+            throw new Wire.BadFrame("call with " + args.size() + " arguments, expected more than " + i);
+        }
+        return Messages.value(args.get(i), type);
+    }
+
+    /** The caller's listener threw: the execution fails as it would have in the caller. */
+    static final class CallbackFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        CallbackFailed(String what) {
+            super(what);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.tablevault.engine.remote;
+
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+
+/**
+ * One connection's frames: a 4-byte big-endian length (of what follows), a kind byte, then the body. A length
+ * below 1 or above {@link #MAX_FRAME} is a {@link BadFrame}, as is a connection that ends inside a frame; an end
+ * between frames is an {@link EOFException}. Reads and writes go straight to the channel (not through
+ * {@code Channels} streams, which would make a write wait for a blocked read), so the owner's close can say
+ * goodbye on a connection whose thread waits for the next request. Writes are serialized by the wire's lock.
+ */
+final class Wire implements Closeable {
+    /** The largest frame, kind byte included: 64 MiB. */
+    static final int MAX_FRAME = 64 << 20;
+    /** What a rows frame aims at; a frame holds whole rows, so a few large ones may make it bigger. */
+    static final int TARGET_FRAME = 1 << 20;
+
+    static final byte HELLO = 1;
+    static final byte WELCOME = 2;
+    static final byte CALL = 3;
+    static final byte RESULT = 4;
+    static final byte ERROR = 5;
+    static final byte HEADER = 6;
+    static final byte ROWS = 7;
+    static final byte END = 8;
+    static final byte PROGRESS = 9;
+    static final byte ACK = 10;
+    /** The owner is closing and did not run the call it answers (or had no call to answer). */
+    static final byte GOODBYE = 11;
+
+    private final SocketChannel channel;
+    private final ByteBuffer in = ByteBuffer.allocate(64 << 10).flip();
+    private final ByteBuffer header = ByteBuffer.allocate(5);
+
+    Wire(SocketChannel channel) {
+        this.channel = channel;
+    }
+
+    /** One received frame. */
+    record Msg(byte kind, byte[] body) {
+    }
+
+    /** A frame that breaks the framing rules; the connection cannot go on. */
+    static final class BadFrame extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        BadFrame(String message) {
+            super(message);
+        }
+    }
+
+    SocketChannel channel() {
+        return channel;
+    }
+
+    void send(byte kind, byte[] body) throws IOException {
+        synchronized (this) {
+            header.clear();
+            header.putInt(body.length + 1).put(kind).flip();
+            ByteBuffer[] parts = {header, ByteBuffer.wrap(body)};
+            while (parts[1].hasRemaining() || parts[0].hasRemaining()) {
+                channel.write(parts);
+            }
+        }
+    }
+
+    Msg receive() throws IOException {
+        if (!fill(4, true)) {
+            throw new EOFException("connection closed");
+        }
+        int n = in.getInt();
+        if (n < 1 || n > MAX_FRAME) {
+            throw new BadFrame("frame length " + n + " is outside 1.." + MAX_FRAME);
+        }
+        fill(1, false);
+        byte kind = in.get();
+        byte[] body = new byte[n - 1];
+        int off = 0;
+        while (off < body.length) {
+            if (!in.hasRemaining()) {
+                fill(1, false);
+            }
+            int k = Math.min(in.remaining(), body.length - off);
+            in.get(body, off, k);
+            off += k;
+        }
+        return new Msg(kind, body);
+    }
+
+    /** Makes {@code n} bytes available; false on a clean end before any when {@code atStart}. */
+    private boolean fill(int n, boolean atStart) throws IOException {
+        int had = in.remaining();
+        if (had >= n) {
+            return true;
+        }
+        in.compact();
+        try {
+            while (in.position() < n) {
+                if (channel.read(in) < 0) {
+                    if (atStart && in.position() == 0) {
+                        return false;
+                    }
+                    throw new BadFrame("connection ended inside a frame");
+                }
+            }
+        } finally {
+            in.flip();
+        }
+        return true;
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}
