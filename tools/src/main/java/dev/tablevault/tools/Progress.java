@@ -4,6 +4,7 @@ import dev.tablevault.api.ExecutionListener;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 import java.io.OutputStream;
@@ -22,6 +23,7 @@ import java.time.temporal.ChronoUnit;
 final class Progress implements AutoCloseable {
     private final PrintStream target;
     private ProgressBar bar;
+    private Console console;
     private String builder;
 
     private Progress(PrintStream target) {
@@ -42,11 +44,12 @@ final class Progress implements AutoCloseable {
         if (bar == null || !name.equals(builder)) {
             close();
             builder = name;
+            console = new Console(new ConsoleProgressBarConsumer(target));
             // Rows committed before (a resume, carried-over values) count toward the bar, not toward the speed.
             bar = new ProgressBarBuilder().setTaskName((step + 1) + "/" + steps + " " + name)
                     .setInitialMax(Math.max(rows, 0)).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200)
                     .setUnit(" rows", 1).showSpeed(new DecimalFormat("#0.0")).setSpeedUnit(ChronoUnit.SECONDS)
-                    .startsFrom(rowsDone, Duration.ZERO).setConsumer(new ConsoleProgressBarConsumer(target)).build();
+                    .startsFrom(rowsDone, Duration.ZERO).setConsumer(console).build();
         }
         if (rows >= 0) {
             bar.maxHint(rows);
@@ -58,7 +61,40 @@ final class Progress implements AutoCloseable {
     public void close() {
         if (bar != null) {
             bar.close();
+            // ProgressBar.close skips ending the line when its final render is also its first (a bar closed
+            // before its update thread ran, as on a loaded machine); it renders nothing after close returns.
+            console.close();
             bar = null;
+        }
+    }
+
+    /** The console consumer, closed (its line ended) once, by the bar or by {@link #close}. */
+    private static final class Console implements ProgressBarConsumer {
+        private final ConsoleProgressBarConsumer out;
+        private boolean closed;
+
+        Console(ConsoleProgressBarConsumer out) {
+            this.out = out;
+        }
+
+        @Override
+        public int getMaxRenderedLength() {
+            return out.getMaxRenderedLength();
+        }
+
+        @Override
+        public synchronized void accept(String rendered) {
+            if (!closed) {
+                out.accept(rendered);
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                out.close();
+            }
         }
     }
 
