@@ -18,10 +18,13 @@ import java.util.Objects;
  * @param maxRestartAttempts how many restarts may try to resume one process before it stays paused
  * @param builders builders by the name specs use in their {@code builder} field; they take precedence over
  *     the built-in ones and over {@link java.util.ServiceLoader} providers named by class
+ * @param board publish running processes and their progress on the live board ({@code <vault>/board/}, a
+ *     Chronicle Map cache that {@code tv ps} and {@code tv top} read); needs Chronicle's JVM flags (see
+ *     docs/ARCHITECTURE.md, "Live board"): without them the vault runs without a board and logs one warning
  */
 public record VaultOptions(String author, boolean create, boolean restart, boolean readOnly,
                            Durability durability, long groupedSyncMillis, Duration lockTimeout,
-                           int maxRestartAttempts, Map<String, Builder> builders) {
+                           int maxRestartAttempts, Map<String, Builder> builders, boolean board) {
 
     public VaultOptions {
         Objects.requireNonNull(author, "author");
@@ -39,41 +42,41 @@ public record VaultOptions(String author, boolean create, boolean restart, boole
         builders = Map.copyOf(Objects.requireNonNull(builders, "builders"));
     }
 
-    /** Author {@code unknown}, SYNC durability, 5 s lock timeout, 3 restart attempts. */
+    /** Author {@code unknown}, SYNC durability, 5 s lock timeout, 3 restart attempts, the live board on. */
     public static VaultOptions defaults() {
-        return new VaultOptions("unknown", false, false, false, Durability.SYNC, 10, Duration.ofSeconds(5), 3, Map.of());
+        return new VaultOptions("unknown", false, false, false, Durability.SYNC, 10, Duration.ofSeconds(5), 3, Map.of(), true);
     }
 
     public VaultOptions author(String value) {
-        return new VaultOptions(value, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders);
+        return new VaultOptions(value, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders, board);
     }
 
     public VaultOptions create(boolean value) {
-        return new VaultOptions(author, value, restart, readOnly, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders);
+        return new VaultOptions(author, value, restart, readOnly, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders, board);
     }
 
     public VaultOptions restart(boolean value) {
-        return new VaultOptions(author, create, value, readOnly, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders);
+        return new VaultOptions(author, create, value, readOnly, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders, board);
     }
 
     public VaultOptions readOnly(boolean value) {
-        return new VaultOptions(author, create, restart, value, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders);
+        return new VaultOptions(author, create, restart, value, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders, board);
     }
 
     public VaultOptions durability(Durability value) {
-        return new VaultOptions(author, create, restart, readOnly, value, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders);
+        return new VaultOptions(author, create, restart, readOnly, value, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders, board);
     }
 
     public VaultOptions groupedSyncMillis(long value) {
-        return new VaultOptions(author, create, restart, readOnly, durability, value, lockTimeout, maxRestartAttempts, builders);
+        return new VaultOptions(author, create, restart, readOnly, durability, value, lockTimeout, maxRestartAttempts, builders, board);
     }
 
     public VaultOptions lockTimeout(Duration value) {
-        return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, value, maxRestartAttempts, builders);
+        return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, value, maxRestartAttempts, builders, board);
     }
 
     public VaultOptions maxRestartAttempts(int value) {
-        return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout, value, builders);
+        return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout, value, builders, board);
     }
 
     /** Registers {@code builder} under {@code name} (a spec's {@code builder} field), replacing one so named. */
@@ -83,6 +86,11 @@ public record VaultOptions(String author, boolean create, boolean restart, boole
         Map<String, Builder> m = new LinkedHashMap<>(builders);
         m.put(name, builder);
         return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout,
-                maxRestartAttempts, m);
+                maxRestartAttempts, m, board);
+    }
+
+    public VaultOptions board(boolean value) {
+        return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout,
+                maxRestartAttempts, builders, value);
     }
 }

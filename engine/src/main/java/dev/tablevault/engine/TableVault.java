@@ -74,6 +74,7 @@ public final class TableVault {
         }
         Store store = Store.open(db, new Store.Opening(options.create(), options.readOnly(), options.durability(),
                 options.groupedSyncMillis(), ownerHint(dir), options.readOnly() && ownerAlive(dir), false));
+        VaultImpl vault = null;
         try {
             if (options.create()) {
                 writeVaultRecord(store, options.author());
@@ -83,12 +84,15 @@ public final class TableVault {
             if (!options.readOnly()) {
                 writeOwner(dir, options.durability());
             }
-            VaultImpl vault = new VaultImpl(dir, store, options, Clock.systemUTC());
+            vault = new VaultImpl(dir, store, options, Clock.systemUTC());
             if (options.restart()) {
                 vault.restart();
             }
             return vault;
         } catch (RuntimeException e) {
+            if (vault != null) {
+                vault.closeBoard();
+            }
             store.close();
             throw e;
         }

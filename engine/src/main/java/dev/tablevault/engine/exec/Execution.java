@@ -2,6 +2,7 @@ package dev.tablevault.engine.exec;
 
 import dev.tablevault.api.Column;
 import dev.tablevault.api.ExecutionListener;
+import dev.tablevault.engine.board.Board;
 import dev.tablevault.engine.codec.Records.BuilderRecord;
 import dev.tablevault.engine.codec.Records.DepRecord;
 import dev.tablevault.engine.codec.Records.ExecProgress;
@@ -39,6 +40,8 @@ final class Execution {
     Set<String> clean = Set.of();
     private Alignment alignment;
     Store store;
+    /** Where the execution shows its progress on the live board. */
+    Board.Live live = Board.Live.NONE;
 
     /** {@code listener} may be null. */
     Execution(ExecuteArgs args, ExecutionListener listener) {
@@ -47,6 +50,7 @@ final class Execution {
     }
 
     void tell(String builder, int step, long rowsDone, long rows) {
+        live.progress(builder, rowsDone, rows);
         if (listener != null) {
             listener.progress(builder, step, plan.steps().size(), rowsDone, rows);
         }
