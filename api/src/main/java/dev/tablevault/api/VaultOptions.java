@@ -19,10 +19,14 @@ import java.util.Objects;
  * @param builders builders by the name specs use in their {@code builder} field; they take precedence over
  *     the built-in ones and over {@link java.util.ServiceLoader} providers named by class
  * @param listener told of the progress of executions the vault resumes itself ({@link #listener}), or null
+ * @param board publish running processes and their progress on the live board ({@code <vault>/board/}, a
+ *     Chronicle Map cache that {@code tv ps} and {@code tv top} read); needs Chronicle's JVM flags (see
+ *     docs/ARCHITECTURE.md, "Live board"): without them the vault runs without a board and logs one warning
  */
 public record VaultOptions(String author, boolean create, boolean restart, boolean readOnly,
                            Durability durability, long groupedSyncMillis, Duration lockTimeout,
-                           int maxRestartAttempts, Map<String, Builder> builders, ExecutionListener listener) {
+                           int maxRestartAttempts, Map<String, Builder> builders, ExecutionListener listener,
+                           boolean board) {
 
     public VaultOptions {
         Objects.requireNonNull(author, "author");
@@ -40,41 +44,50 @@ public record VaultOptions(String author, boolean create, boolean restart, boole
         builders = Map.copyOf(Objects.requireNonNull(builders, "builders"));
     }
 
-    /** Author {@code unknown}, SYNC durability, 5 s lock timeout, 3 restart attempts. */
+    /** Author {@code unknown}, SYNC durability, 5 s lock timeout, 3 restart attempts, the live board on. */
     public static VaultOptions defaults() {
-        return new VaultOptions("unknown", false, false, false, Durability.SYNC, 10, Duration.ofSeconds(5), 3, Map.of(), null);
+        return new VaultOptions("unknown", false, false, false, Durability.SYNC, 10, Duration.ofSeconds(5), 3,
+                Map.of(), null, true);
     }
 
     public VaultOptions author(String value) {
-        return new VaultOptions(value, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders, listener);
+        return new VaultOptions(value, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout,
+                maxRestartAttempts, builders, listener, board);
     }
 
     public VaultOptions create(boolean value) {
-        return new VaultOptions(author, value, restart, readOnly, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders, listener);
+        return new VaultOptions(author, value, restart, readOnly, durability, groupedSyncMillis, lockTimeout,
+                maxRestartAttempts, builders, listener, board);
     }
 
     public VaultOptions restart(boolean value) {
-        return new VaultOptions(author, create, value, readOnly, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders, listener);
+        return new VaultOptions(author, create, value, readOnly, durability, groupedSyncMillis, lockTimeout,
+                maxRestartAttempts, builders, listener, board);
     }
 
     public VaultOptions readOnly(boolean value) {
-        return new VaultOptions(author, create, restart, value, durability, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders, listener);
+        return new VaultOptions(author, create, restart, value, durability, groupedSyncMillis, lockTimeout,
+                maxRestartAttempts, builders, listener, board);
     }
 
     public VaultOptions durability(Durability value) {
-        return new VaultOptions(author, create, restart, readOnly, value, groupedSyncMillis, lockTimeout, maxRestartAttempts, builders, listener);
+        return new VaultOptions(author, create, restart, readOnly, value, groupedSyncMillis, lockTimeout,
+                maxRestartAttempts, builders, listener, board);
     }
 
     public VaultOptions groupedSyncMillis(long value) {
-        return new VaultOptions(author, create, restart, readOnly, durability, value, lockTimeout, maxRestartAttempts, builders, listener);
+        return new VaultOptions(author, create, restart, readOnly, durability, value, lockTimeout,
+                maxRestartAttempts, builders, listener, board);
     }
 
     public VaultOptions lockTimeout(Duration value) {
-        return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, value, maxRestartAttempts, builders, listener);
+        return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, value,
+                maxRestartAttempts, builders, listener, board);
     }
 
     public VaultOptions maxRestartAttempts(int value) {
-        return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout, value, builders, listener);
+        return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout, value,
+                builders, listener, board);
     }
 
     /**
@@ -84,7 +97,13 @@ public record VaultOptions(String author, boolean create, boolean restart, boole
      */
     public VaultOptions listener(ExecutionListener value) {
         return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout,
-                maxRestartAttempts, builders, value);
+                maxRestartAttempts, builders, value, board);
+    }
+
+    /** Publish running processes on the live board (on by default); see the {@code board} component. */
+    public VaultOptions board(boolean value) {
+        return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout,
+                maxRestartAttempts, builders, listener, value);
     }
 
     /** Registers {@code builder} under {@code name} (a spec's {@code builder} field), replacing one so named. */
@@ -94,6 +113,6 @@ public record VaultOptions(String author, boolean create, boolean restart, boole
         Map<String, Builder> m = new LinkedHashMap<>(builders);
         m.put(name, builder);
         return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout,
-                maxRestartAttempts, m, listener);
+                maxRestartAttempts, m, listener, board);
     }
 }

@@ -95,6 +95,7 @@ public final class TableVault {
             }
             return Sharing.connect(dir, options, e, () -> takeOver(dir, options));
         }
+        VaultImpl vault = null;
         try {
             if (options.create()) {
                 writeVaultRecord(store, options.author());
@@ -104,7 +105,7 @@ public final class TableVault {
             if (!options.readOnly()) {
                 writeOwner(dir, options.durability());
             }
-            VaultImpl vault = new VaultImpl(dir, store, options, Clock.systemUTC());
+            vault = new VaultImpl(dir, store, options, Clock.systemUTC());
             if (options.restart()) {
                 vault.restart();
             }
@@ -113,6 +114,9 @@ public final class TableVault {
             }
             return vault;
         } catch (RuntimeException e) {
+            if (vault != null) {
+                vault.closeBoard();
+            }
             store.close();
             throw e;
         }

@@ -1,5 +1,6 @@
 package dev.tablevault.engine;
 
+import dev.tablevault.engine.runner.RunnerId;
 import dev.tablevault.api.BuilderSpec;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.ExecuteOptions;
@@ -22,7 +23,10 @@ import dev.tablevault.api.VerifyReport;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.api.WriteOptions;
+import dev.tablevault.engine.board.Board;
+import dev.tablevault.engine.board.BoardEntry;
 import dev.tablevault.engine.codec.Codec;
+import dev.tablevault.engine.codec.Records.ProcessRecord;
 import dev.tablevault.engine.codec.Records;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.codec.Records.LockRecord;
@@ -75,6 +79,7 @@ final class VaultImpl implements Vault, OpenVault {
     /** The author of the call this thread serves for another OS process (processes it starts record it). */
     private static final ThreadLocal<String> CALLER_AUTHOR = new ThreadLocal<>();
     private volatile VaultServer server;
+    private final Board board;
 
     VaultImpl(Path dir, Store store, VaultOptions options, Clock clock) {
         this.gate = new Gate(dir);
@@ -88,6 +93,30 @@ final class VaultImpl implements Vault, OpenVault {
         this.reads = new VaultReads(dir, store, options, gate);
         this.queries = new ProcessQueries(store, options, locks, processes, gate);
         adoptLocks();
+        this.board = options.readOnly() || !options.board() ? Board.off() : Board.open(dir, clock);
+        showActive();
+    }
+
+    /** Rebuilds the board from the store: every active process, as its record has it (the store is the truth). */
+    private void showActive() {
+        if (!board.on()) {
+            return;
+        }
+        for (ProcessRecord r : processes.activeRecords()) {
+            board.dormant(new BoardEntry(r.id(), r.operation(), "", "", r.state().name(), r.author(),
+                    r.error() == null ? "" : r.error(), "", 0, -1, 0, r.started(), clock.millis(),
+                    RunnerId.of(r), false));
+        }
+    }
+
+    @Override
+    public Board board() {
+        return board;
+    }
+
+    /** Stops the board's thread when the open fails after the vault object was made. */
+    void closeBoard() {
+        board.close();
     }
 
     /** The monitor deletions hold while they decide which cell keys no instance uses any more. */
@@ -404,6 +433,9 @@ final class VaultImpl implements Vault, OpenVault {
         if (s != null) {
             s.close();
         }
-        gate.close(store::close);
+        gate.close(() -> {
+            board.close();
+            store.close();
+        });
     }
 }

@@ -11,7 +11,7 @@ import dev.tablevault.api.VaultOptions;
 import dev.tablevault.api.VerifyReport;
 import dev.tablevault.engine.codec.Codec;
 import dev.tablevault.engine.codec.Records.ProcessRecord;
-import dev.tablevault.engine.process.RunnerId;
+import dev.tablevault.engine.runner.RunnerId;
 import dev.tablevault.engine.store.Batch;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;

@@ -60,6 +60,7 @@ final class CliArgs {
                 cmd("instances", false, List.of("stories"), "--version", "base", "--temp", FLAG),
                 cmd("show", false, List.of("stories"), "--id", baseId, "--version", "base", "--limit", "5"),
                 cmd("ps", false, List.of()),
+                cmd("top", false, List.of(), "--interval", "500"),
                 cmd("locks", false, List.of()),
                 cmd("history", false, List.of(), "--limit", "20"),
                 cmd("log", false, List.of("nothere")),
@@ -80,7 +81,8 @@ final class CliArgs {
 
     /**
      * The arguments after the global ones for {@code c}; {@link #SPEC} and {@link #CSV} stand for files the
-     * caller writes. {@code demo} always keeps a stray argument (its full run is too long for a fuzz input).
+     * caller writes. {@code demo} always keeps a stray argument (its full run is too long for a fuzz input);
+     * {@code top} always ends with {@code --once} (without it, it refreshes until interrupted).
      */
     static List<String> args(Random r, Cmd c) {
         List<String> out = new ArrayList<>();
@@ -120,6 +122,9 @@ final class CliArgs {
         }
         if (r.nextInt(10) == 0) {
             Collections.shuffle(out.subList(Math.min(c.words().size(), out.size()), out.size()), r);
+        }
+        if (c.words().get(0).equals("top")) {
+            out.add("--once");
         }
         return out;
     }

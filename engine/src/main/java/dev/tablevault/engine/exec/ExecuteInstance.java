@@ -64,6 +64,8 @@ public final class ExecuteInstance extends Op {
 
     @Override
     protected void validate(ProcessContext ctx) throws InterruptedException {
+        ctx.live().target(args.table(), args.version());
+        execution.live = ctx.live();
         Catalog cat = ctx.catalog();
         String temp = execution.temp();
         cat.requireTable(args.table());

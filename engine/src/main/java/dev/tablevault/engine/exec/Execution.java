@@ -2,6 +2,7 @@ package dev.tablevault.engine.exec;
 
 import dev.tablevault.api.Column;
 import dev.tablevault.api.ExecutionListener;
+import dev.tablevault.engine.board.Board;
 import dev.tablevault.engine.codec.Records.BuilderRecord;
 import dev.tablevault.engine.codec.Records.DepRecord;
 import dev.tablevault.engine.codec.Records.ExecProgress;
@@ -43,6 +44,8 @@ final class Execution {
     Store store;
     /** A reader's snapshot the committed cells are read through; null: the latest state (a running process). */
     Reads snapshot;
+    /** Where the execution shows its progress on the live board. */
+    Board.Live live = Board.Live.NONE;
 
     /** {@code listener} may be null. */
     Execution(ExecuteArgs args, ExecutionListener listener) {
@@ -51,6 +54,7 @@ final class Execution {
     }
 
     void tell(String builder, int step, long rowsDone, long rows) {
+        live.progress(builder, rowsDone, rows);
         if (listener != null) {
             listener.progress(builder, step, plan.steps().size(), rowsDone, rows);
         }

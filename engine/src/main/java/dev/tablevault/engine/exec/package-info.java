@@ -8,7 +8,7 @@
  * what a read of the temporary instance shows while an execution builds it.
  *
  * <p>May use {@code process} (the commit of an execution is {@code Materialize.flip}, as a written instance's),
- * {@code data}, {@code builtin}, {@code ref}, {@code store}, {@code codec}, {@code lock}.
+ * {@code data}, {@code builtin}, {@code ref}, {@code store}, {@code codec}, {@code lock}, {@code board}.
  *
  * <p>Thread safety: an execution is driven by the thread running its process; a step with {@code threads > 1}
  * calls its builder from a pool of that many threads, through the thread-safe {@code ExecContext}.

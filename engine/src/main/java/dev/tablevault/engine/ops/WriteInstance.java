@@ -119,6 +119,7 @@ public final class WriteInstance extends Op {
         }
         Store s = ctx.vault.store();
         int rows = (int) args.rows();
+        ctx.live().target(args.table(), temp());
         while (!ctx.setupDone()) {
             ctx.checkStop();
             int from = (int) p.rows();
@@ -128,6 +129,7 @@ public final class WriteInstance extends Op {
                 p = new WriteProgress(p.instanceKey(), p.newId(), p.startTime(), to);
                 ctx.setupDone(to == rows);
                 ctx.checkpoint(b, "stage", p, ctx.setupDone() ? ProcessState.RUNNING : ProcessState.SETUP);
+                ctx.live().progress("stage", to, rows);
             }
             ctx.crash("staged");
         }

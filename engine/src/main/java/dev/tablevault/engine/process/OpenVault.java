@@ -2,6 +2,7 @@ package dev.tablevault.engine.process;
 
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
+import dev.tablevault.engine.board.Board;
 import dev.tablevault.engine.lock.LockManager;
 import dev.tablevault.engine.store.Store;
 
@@ -23,6 +24,9 @@ public interface OpenVault {
     VaultOptions options();
 
     Clock clock();
+
+    /** This JVM's part of the live board ({@link Board#off()} when there is none). */
+    Board board();
 
     /** The author recorded in process records. */
     String author();

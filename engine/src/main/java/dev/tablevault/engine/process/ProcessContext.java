@@ -1,6 +1,8 @@
 package dev.tablevault.engine.process;
 
+import dev.tablevault.engine.runner.RunnerId;
 import dev.tablevault.api.ProcessState;
+import dev.tablevault.engine.board.Board;
 import dev.tablevault.engine.codec.Codec;
 import dev.tablevault.engine.codec.Records.LockRecord;
 import dev.tablevault.engine.codec.Records.LogEntry;
@@ -52,6 +54,8 @@ public final class ProcessContext {
     private volatile StopRequested stop;
     final CountDownLatch done = new CountDownLatch(1);
     volatile ProcessState endState;
+    /** Where this process shows its progress on the live board; set by the runner while it runs. */
+    private Board.Live live = Board.Live.NONE;
 
     /** The process this one runs inside of (a builder's sub-process), or null. */
     private final String parent;
@@ -90,6 +94,15 @@ public final class ProcessContext {
 
     public Catalog catalog() {
         return new Catalog(vault.store(), vault.store());
+    }
+
+    /** The board handle of this process: report progress through it (no I/O, safe on the hot path). */
+    public Board.Live live() {
+        return live;
+    }
+
+    void live(Board.Live value) {
+        live = value;
     }
 
     public void crash(String step) {
@@ -160,6 +173,7 @@ public final class ProcessContext {
             record = rec;
             persisted = true;
             lastProgress = progress;
+            live.state(rec.state().name());
         } finally {
             afterWrite(written);
         }

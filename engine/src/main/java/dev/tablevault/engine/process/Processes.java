@@ -1,5 +1,6 @@
 package dev.tablevault.engine.process;
 
+import dev.tablevault.engine.runner.RunnerId;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.ProcessInfo;
 import dev.tablevault.api.ProcessState;

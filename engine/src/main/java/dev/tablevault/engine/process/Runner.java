@@ -68,6 +68,7 @@ final class Runner {
             throw new TvProcessException(ErrorCode.PROCESS_STATE, "process " + pid
                     + " is already running in this vault").withHint(new Hint(Hint.Action.WAIT_OR_STOP, pid, null));
         }
+        ctx.live(vault.board().start(pid, op.name(), vault.author(), ctx.started));
         try {
             // A generated id is fresh: it can be neither active nor finished, so skip the two lookups.
             ProcessRecord existing = userId || resuming ? log.active(pid) : null;
@@ -92,6 +93,8 @@ final class Runner {
             }
             return execute(ctx);
         } finally {
+            // Still active (a pause, or an end a full disk left unwritten): show it paused; else it ended.
+            ctx.live().end(ctx.endState == null && ctx.persisted, ctx.record == null ? null : ctx.record.error());
             running.remove(pid);
             ctx.done.countDown();
             // Waiters re-check: a holder that just paused is no longer running, so they fail at once.

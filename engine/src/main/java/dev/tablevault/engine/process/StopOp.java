@@ -74,6 +74,7 @@ public final class StopOp extends Op {
         try {
             ctx.commit(b -> Settlement.stopInto(target, b, args.materialize(), ctx.pid));
             ctx.vault.lockManager().releaseAll(target.pid);
+            ctx.vault.board().forget(target.pid);
         } finally {
             runner.unclaim(target);
         }

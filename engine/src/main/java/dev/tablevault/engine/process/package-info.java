@@ -10,7 +10,7 @@
  * temporary instance, for readers; {@code CrashPoints} are the named points where tests inject a failure; {@code ProcessStates} is the table of
  * process state changes that every save of a process record checks.
  *
- * <p>May use {@code data}, {@code store}, {@code codec}, {@code lock}. It reaches the open vault only through
+ * <p>May use {@code data}, {@code store}, {@code codec}, {@code lock}, {@code board}, {@code runner}. It reaches the open vault only through
  * {@link dev.tablevault.engine.process.OpenVault}, which the front implements, and rebuilds operations through
  * the function the front hands to {@code Processes}, so it never imports the front or the operations.
  *

@@ -1,4 +1,4 @@
-package dev.tablevault.engine.process;
+package dev.tablevault.engine.runner;
 
 import dev.tablevault.engine.codec.Records.ProcessRecord;
 
@@ -15,7 +15,7 @@ public record RunnerId(long pid, long startMillis) {
      * How far two readings of one process's start time may differ: Linux derives it from the boot time,
      * which shifts by a second when the wall clock is adjusted. A reused pid belongs to a process started later.
      */
-    static final long START_TOLERANCE_MILLIS = 1_000;
+    public static final long START_TOLERANCE_MILLIS = 1_000;
 
     private static final RunnerId CURRENT = of(ProcessHandle.current());
 
@@ -27,6 +27,24 @@ public record RunnerId(long pid, long startMillis) {
     /** The runner a process record names. */
     public static RunnerId of(ProcessRecord r) {
         return new RunnerId(r.runnerPid(), r.runnerStart());
+    }
+
+    /** The runner a board file name names ({@code <pid>-<start>.cm}), or null for a name that is not one. */
+    public static RunnerId ofFileName(String name) {
+        if (!name.endsWith(".cm")) {
+            return null;
+        }
+        String[] parts = name.substring(0, name.length() - 3).split("-");
+        try {
+            return parts.length == 2 ? new RunnerId(Long.parseLong(parts[0]), Long.parseLong(parts[1])) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The name of this runner's board file: {@code <pid>-<start>.cm}. */
+    public String fileName() {
+        return pid + "-" + startMillis + ".cm";
     }
 
     static RunnerId of(ProcessHandle h) {

@@ -1,4 +1,4 @@
-package dev.tablevault.engine.process;
+package dev.tablevault.engine.runner;
 
 import dev.tablevault.api.ProcessState;
 import dev.tablevault.api.ProcessStatus;

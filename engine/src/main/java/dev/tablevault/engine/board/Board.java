@@ -1,0 +1,331 @@
+package dev.tablevault.engine.board;
+
+import dev.tablevault.engine.runner.RunnerId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * This JVM's part of a vault's board: the file {@code <vault>/board/<pid>-<start>.cm} and the heartbeat thread
+ * that alone writes it. Process threads report through their {@link Live} (volatile fields, no I/O); every
+ * {@value #TICK_MILLIS} ms the thread publishes each entry whose progress changed, and every entry at least
+ * every {@value #HEARTBEAT_MILLIS} ms. {@link #close} stops and joins the thread and deletes the file.
+ *
+ * <p>Failures never reach the processes: a file that is deleted, truncated, or stays locked is replaced by a
+ * fresh one with every entry republished; a file that cannot be made turns the board off with one warning.
+ * Thread safe.
+ */
+public final class Board implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Board.class);
+    /** How often the thread looks for changed progress. */
+    public static final long TICK_MILLIS = 50;
+    /** How often every running entry is republished, changed or not. */
+    public static final long HEARTBEAT_MILLIS = 250;
+    /** A running entry whose heartbeat is older than this reads as crashed (a hung or stopped runner). */
+    public static final long STALE_MILLIS = 4 * HEARTBEAT_MILLIS;
+    private static final AtomicBoolean WARNED = new AtomicBoolean();
+    private static final Board OFF = new Board(null, null, null);
+
+    private final Path file;
+    private final RunnerId me;
+    private final Clock clock;
+    private final Map<String, Live> running = new ConcurrentHashMap<>();
+    /** Active processes that do not run here, to show as the store has them; null value: remove the entry. */
+    private final Map<String, BoardEntry> pending = new ConcurrentHashMap<>();
+    private final Map<String, BoardEntry> dormant = new ConcurrentHashMap<>();
+    private final Thread thread;
+    private volatile boolean closing;
+    private BoardFile map;
+    private long fileSize = -1;
+
+    private Board(Path file, RunnerId me, Clock clock) {
+        this.file = file;
+        this.me = me;
+        this.clock = clock;
+        this.thread = file == null ? null : new Thread(this::beat, "tablevault-board");
+    }
+
+    /** A board that shows nothing (turned off, or not possible in this JVM). */
+    public static Board off() {
+        return OFF;
+    }
+
+    /**
+     * This JVM's board for the vault at {@code vaultDir}: removes the files of runners that are gone, makes this
+     * one's and starts its thread. Without Chronicle's JVM flags, or when the file cannot be made, warns once and
+     * returns {@link #off()}.
+     */
+    public static Board open(Path vaultDir, Clock clock) {
+        String problem = ChronicleFlags.problem();
+        if (problem != null) {
+            warnOnce("TableVault runs without its live board: " + problem);
+            return OFF;
+        }
+        Path dir = vaultDir.resolve("board");
+        RunnerId me = RunnerId.current();
+        Board b = new Board(dir.resolve(me.fileName()), me, clock);
+        try {
+            Files.createDirectories(dir);
+            sweep(dir, me);
+            b.map = BoardFile.create(b.file);
+            b.fileSize = Files.size(b.file);
+        } catch (IOException | RuntimeException | InternalError e) {
+            warnOnce("TableVault runs without its live board: cannot make " + b.file + " (" + e + ")");
+            return OFF;
+        }
+        b.thread.setDaemon(true);
+        b.thread.start();
+        return b;
+    }
+
+    private static void warnOnce(String message) {
+        if (WARNED.compareAndSet(false, true)) {
+            LOG.warn(message);
+        }
+    }
+
+    /** Deletes the files of runners that are gone and of names that are not board files. */
+    private static void sweep(Path dir, RunnerId me) throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                RunnerId r = RunnerId.ofFileName(f.getFileName().toString());
+                if (r == null || !r.equals(me) && !r.isAlive()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
+    /** True when this board publishes (it is not {@link #off()}). */
+    public boolean on() {
+        return thread != null;
+    }
+
+    /** Starts showing process {@code id} as running here; report through the returned handle. */
+    public Live start(String id, String operation, String author, long started) {
+        if (!on()) {
+            return Live.NONE;
+        }
+        Live l = new Live(this, id, operation, author, started);
+        running.put(id, l);
+        return l;
+    }
+
+    /** Shows an active process that does not run here, as {@code entry} (running false) says. */
+    public void dormant(BoardEntry entry) {
+        if (on()) {
+            pending.put(entry.id(), entry);
+        }
+    }
+
+    /** Removes process {@code id} (it ended). */
+    public void forget(String id) {
+        if (on()) {
+            running.remove(id);
+            pending.put(id, new BoardEntry(id, "", "", "", "", "", "", "", 0, 0, 0, 0, 0, me, false));
+        }
+    }
+
+    private void beat() {
+        long lastBeat = 0;
+        while (!closing) {
+            long now = clock.millis();
+            boolean full = now - lastBeat >= HEARTBEAT_MILLIS;
+            try {
+                if (full && !fileIntact()) {
+                    replaceFile("it was deleted or changed size");
+                }
+                publish(now, full);
+            } catch (RuntimeException | InternalError e) {
+                // A damaged file (garbage written into it, a truncation racing the check) or a lock a killed
+                // reader left: start over in a fresh file rather than stop showing.
+                replaceFile(e.toString());
+            }
+            if (full) {
+                lastBeat = now;
+            }
+            LockSupport.parkNanos(TICK_MILLIS * 1_000_000);
+        }
+    }
+
+    private boolean fileIntact() {
+        try {
+            return Files.size(file) == fileSize;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void publish(long now, boolean full) {
+        for (Map.Entry<String, BoardEntry> p : pending.entrySet()) {
+            BoardEntry e = p.getValue();
+            boolean ok;
+            if (e.operation().isEmpty()) {
+                dormant.remove(p.getKey());
+                ok = map.remove(p.getKey());
+            } else {
+                dormant.put(p.getKey(), e);
+                ok = running.containsKey(p.getKey()) || map.put(p.getKey(), e.encode());
+            }
+            if (!ok) {
+                throw new IllegalStateException("board segment stayed locked");
+            }
+            pending.remove(p.getKey(), e);
+        }
+        for (Live l : running.values()) {
+            if ((full || l.dirty) && map.size() < BoardFile.ENTRIES && !map.put(l.id, l.snapshot(now).encode())) {
+                throw new IllegalStateException("board segment stayed locked");
+            }
+        }
+    }
+
+    private void replaceFile(String why) {
+        if (closing) {
+            return;
+        }
+        LOG.info("board file {} replaced: {}", file, why);
+        try {
+            map.close();
+        } catch (RuntimeException | InternalError e) {
+            LOG.debug("closing the damaged board file", e);
+        }
+        try {
+            map = BoardFile.create(file);
+            fileSize = Files.size(file);
+            dormant.forEach(pending::putIfAbsent);
+            running.values().forEach(l -> l.dirty = true);
+        } catch (IOException | RuntimeException | InternalError e) {
+            warnOnce("the live board stops: cannot remake " + file + " (" + e + ")");
+            closing = true;
+        }
+    }
+
+    /** Stops and joins the heartbeat thread, closes and deletes the file. */
+    @Override
+    public void close() {
+        if (!on()) {
+            return;
+        }
+        closing = true;
+        LockSupport.unpark(thread);
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        try {
+            map.close();
+            Files.deleteIfExists(file);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not delete board file {}: {}; the next read-write open removes it", file, e.toString());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * What one running process reports: the runner's thread writes these volatile fields at each checkpoint; the
+     * heartbeat thread reads them. Thread safe.
+     */
+    public static final class Live {
+        /** The handle of a board that is off: reports go nowhere. */
+        public static final Live NONE = new Live(null, "", "", "", 0);
+        private final Board board;
+        final String id;
+        private final String operation;
+        private final String author;
+        private final long started;
+        private volatile String table = "";
+        private volatile String version = "";
+        private volatile String state = "RUNNING";
+        private volatile String step = "";
+        private volatile long rowsDone;
+        private volatile long rowsTotal = -1;
+        volatile boolean dirty = true;
+        // Read and written by the heartbeat thread only.
+        private long rateRows;
+        private long rateAt;
+        private String rateStep = "";
+        private double rate;
+
+        private Live(Board board, String id, String operation, String author, long started) {
+            this.board = board;
+            this.id = id;
+            this.operation = operation;
+            this.author = author;
+            this.started = started;
+        }
+
+        /** What the process works on: a table and instance version. */
+        public void target(String table, String version) {
+            this.table = table == null ? "" : table;
+            this.version = version == null ? "" : version;
+            dirty = true;
+        }
+
+        /** A checkpoint: the step, its rows done and total (-1: unknown), and the state it saved. */
+        public void progress(String step, long rowsDone, long rowsTotal) {
+            this.step = step;
+            this.rowsDone = rowsDone;
+            this.rowsTotal = rowsTotal;
+            dirty = true;
+        }
+
+        /** The state the last checkpoint saved ({@code ProcessState} name). */
+        public void state(String state) {
+            this.state = state;
+            dirty = true;
+        }
+
+        /**
+         * The process stopped running here: ended (no {@code pausedError}), or still active and paused with
+         * {@code pausedError}.
+         */
+        public void end(boolean paused, String pausedError) {
+            if (board == null) {
+                return;
+            }
+            board.running.remove(id, this);
+            if (paused) {
+                board.dormant(new BoardEntry(id, operation, table, version, "PAUSED", author,
+                        pausedError == null ? "" : pausedError, step, rowsDone, rowsTotal, 0, started,
+                        board.clock.millis(), board.me, false));
+            } else {
+                board.forget(id);
+            }
+        }
+
+        private BoardEntry snapshot(long now) {
+            dirty = false;
+            long done = rowsDone;
+            String s = step;
+            if (!s.equals(rateStep) || done < rateRows) {
+                rateStep = s;
+                rateRows = done;
+                rateAt = now;
+                rate = 0;
+            } else if (now - rateAt >= HEARTBEAT_MILLIS) {
+                double r = (done - rateRows) * 1000.0 / (now - rateAt);
+                rate = rate == 0 ? r : (rate + r) / 2;
+                rateRows = done;
+                rateAt = now;
+            }
+            return new BoardEntry(id, operation, table, version, state, author, "", s, done, rowsTotal, rate,
+                    started, now, board.me, true);
+        }
+    }
+}
