@@ -1,5 +1,6 @@
 package dev.tablevault.bench;
 
+import dev.tablevault.api.ExecuteOptions;
 import dev.tablevault.api.OpOptions;
 import dev.tablevault.api.ReadOptions;
 import dev.tablevault.api.RowCursor;
@@ -23,7 +24,9 @@ import java.util.concurrent.CountDownLatch;
  * through the owner's socket), warms up, prints {@code READY}, waits for a line on stdin, runs the timed part
  * and prints {@code RESULT <nanos> <count>}. Modes: {@code small DIR OPS} (createTable + deleteTable pairs, one
  * thread), {@code threads DIR THREADS OPS} (createTable from THREADS threads, OPS each), {@code read DIR TABLE}
- * (one {@code rows} pass and one {@code dataframe}; prints {@code RESULT} for each).
+ * (one {@code rows} pass and one {@code dataframe}; prints {@code RESULT} for each), {@code exec DIR TABLE WARM
+ * VERSION} (executes TEMP_WARM, then, timed, TEMP_VERSION, whose row-wise builder {@code label} is registered
+ * here, so it runs here).
  */
 final class RemoteBenchChild {
     private final Process process;
@@ -81,7 +84,7 @@ final class RemoteBenchChild {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[1]);
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        try (Vault v = TableVault.open(dir, VaultOptions.defaults())) {
+        try (Vault v = TableVault.open(dir, VaultOptions.defaults().builder("label", P8dRemoteExecBench.LABEL))) {
             switch (args[0]) {
                 case "small" -> {
                     int ops = Integer.parseInt(args[2]);
@@ -111,6 +114,14 @@ final class RemoteBenchChild {
                     System.out.println("RESULT " + (System.nanoTime() - t) + " " + rows);
                     t = System.nanoTime();
                     rows = v.dataframe(table, ReadOptions.latest()).rowCount();
+                    System.out.println("RESULT " + (System.nanoTime() - t) + " " + rows);
+                }
+                case "exec" -> {
+                    String table = args[2];
+                    exec(v, table, args[3]);
+                    ready(stdin);
+                    long t = System.nanoTime();
+                    long rows = exec(v, table, args[4]);
                     System.out.println("RESULT " + (System.nanoTime() - t) + " " + rows);
                 }
                 default -> throw new IllegalArgumentException(args[0]);
@@ -147,6 +158,12 @@ final class RemoteBenchChild {
             }).start();
         }
         done.await();
+    }
+
+    /** Executes {@code TEMP_<version>} of {@code table} from scratch; returns its row count. */
+    static long exec(Vault v, String table, String version) {
+        v.executeInstance(table, ExecuteOptions.defaults().version(version).force(true));
+        return v.description(table, v.instances(table, version, false).get(0)).rows();
     }
 
     /** One pass of {@code rows} over the latest instance; returns the row count. */

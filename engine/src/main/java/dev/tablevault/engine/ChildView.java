@@ -22,6 +22,21 @@ final class ChildView {
         return CHILD_OF.get();
     }
 
+    /** Runs {@code call} as a write of a builder of process {@code parent} (one in another OS process). */
+    static <T> T within(String parent, java.util.function.Supplier<T> call) {
+        String before = CHILD_OF.get();
+        CHILD_OF.set(parent);
+        try {
+            return call.get();
+        } finally {
+            if (before == null) {
+                CHILD_OF.remove();
+            } else {
+                CHILD_OF.set(before);
+            }
+        }
+    }
+
     /**
      * {@code vault} as a builder of process {@code parent} sees it: every write runs as a sub-process of
      * {@code parent} and shares its locks; reads are the vault's; {@code close} does nothing (the vault stays

@@ -4,6 +4,7 @@ import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.ExecutionListener;
 import dev.tablevault.api.TvStorageException;
 import dev.tablevault.engine.codec.Records;
+import dev.tablevault.engine.exec.CallerCode;
 import dev.tablevault.engine.exec.ExecuteInstance;
 import dev.tablevault.engine.ops.InstanceOps;
 import dev.tablevault.engine.ops.TableOps;
@@ -17,7 +18,7 @@ final class Ops {
     }
 
     /** {@code listener} (may be null) is told of a rebuilt execution's progress. */
-    static Op fromArgs(Object args, ExecutionListener listener) {
+    static Op fromArgs(Object args, ExecutionListener listener, CallerCode caller) {
         if (args instanceof Records.CreateTableArgs a) {
             return new TableOps.CreateTable(a);
         } else if (args instanceof Records.RenameTableArgs a) {
@@ -35,7 +36,7 @@ final class Ops {
         } else if (args instanceof Records.WriteInstanceArgs a) {
             return new WriteInstance(a);
         } else if (args instanceof Records.ExecuteArgs a) {
-            return new ExecuteInstance(a, listener);
+            return new ExecuteInstance(a, listener, caller);
         } else if (args instanceof Records.StopArgs a) {
             return new StopOp(a);
         }

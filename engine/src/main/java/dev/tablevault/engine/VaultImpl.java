@@ -32,6 +32,7 @@ import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.codec.Records.LockRecord;
 import dev.tablevault.engine.data.Names;
 import dev.tablevault.engine.exec.BuilderSpecs;
+import dev.tablevault.engine.exec.CallerCode;
 import dev.tablevault.engine.exec.ExecuteInstance;
 import dev.tablevault.engine.lock.LockManager;
 import dev.tablevault.engine.ops.InstanceOps;
@@ -76,8 +77,8 @@ final class VaultImpl implements Vault, OpenVault {
     private final VaultReads reads;
     private final ProcessQueries queries;
     private List<String> restartFailures = List.of();
-    /** The author of the call this thread serves for another OS process (processes it starts record it). */
-    private static final ThreadLocal<String> CALLER_AUTHOR = new ThreadLocal<>();
+    /** The OS process whose call this thread serves (processes it starts record its author), or none. */
+    private static final ThreadLocal<VaultServer.Caller> CALLER = new ThreadLocal<>();
     private volatile VaultServer server;
     private final Board board;
 
@@ -87,7 +88,7 @@ final class VaultImpl implements Vault, OpenVault {
         this.store = store;
         this.options = options;
         this.clock = clock;
-        this.processes = new Processes(this, args -> Ops.fromArgs(args, options.listener()));
+        this.processes = new Processes(this, args -> Ops.fromArgs(args, options.listener(), callerCode()));
         this.locks = new LockManager(processes);
         this.nextKey = new AtomicLong(maxInstanceKey() + 1);
         this.reads = new VaultReads(dir, store, options, gate);
@@ -195,18 +196,27 @@ final class VaultImpl implements Vault, OpenVault {
 
     @Override
     public String author() {
-        String caller = CALLER_AUTHOR.get();
-        return caller != null ? caller : options.author();
+        VaultServer.Caller caller = CALLER.get();
+        return caller != null && caller.author() != null ? caller.author() : options.author();
     }
 
-    /** Runs {@code call} for another OS process whose vault handle has {@code author}. */
-    Object asAuthor(String author, Supplier<Object> call) {
-        CALLER_AUTHOR.set(author);
+    /**
+     * Runs {@code call} for another OS process: with its handle's author, as a sub-process of its builder's
+     * process when it names one, and with its builder code for executions.
+     */
+    Object asCaller(VaultServer.Caller caller, Supplier<Object> call) {
+        CALLER.set(caller);
         try {
-            return call.get();
+            return caller.parent() == null ? call.get() : ChildView.within(caller.parent(), call);
         } finally {
-            CALLER_AUTHOR.remove();
+            CALLER.remove();
         }
+    }
+
+    /** The builder code of the OS process whose call this thread serves, or null. */
+    private static CallerCode callerCode() {
+        VaultServer.Caller caller = CALLER.get();
+        return caller == null ? null : caller.code();
     }
 
     /** Serves this vault to other OS processes until {@link #close()}. */
@@ -317,7 +327,7 @@ final class VaultImpl implements Vault, OpenVault {
     public String executeInstance(String table, ExecuteOptions o) {
         requireOptions(o);
         return write(new ExecuteInstance(new Records.ExecuteArgs(table, o.version(), o.checkpointRows(),
-                o.checkpointMillis(), o.force()), o.listener()), o.processId());
+                o.checkpointMillis(), o.force()), o.listener(), callerCode()), o.processId());
     }
 
     @Override

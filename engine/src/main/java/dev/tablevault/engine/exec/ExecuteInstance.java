@@ -1,5 +1,6 @@
 package dev.tablevault.engine.exec;
 
+import dev.tablevault.api.Builder;
 import dev.tablevault.api.Column;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.ExecutionListener;
@@ -25,7 +26,9 @@ import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -42,14 +45,20 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class ExecuteInstance extends Op {
     private final ExecuteArgs args;
     private final Execution execution;
+    /** The calling OS process's builder code when it is not the owner, or null. */
+    private final CallerCode caller;
 
     public ExecuteInstance(ExecuteArgs args) {
-        this(args, null);
+        this(args, null, null);
     }
 
-    /** With {@code listener} (may be null) told of the progress; it is not part of the recorded arguments. */
-    public ExecuteInstance(ExecuteArgs args, ExecutionListener listener) {
+    /**
+     * With {@code listener} (may be null) told of the progress and {@code caller} (may be null) the code of the
+     * OS process that asked for it; neither is part of the recorded arguments.
+     */
+    public ExecuteInstance(ExecuteArgs args, ExecutionListener listener, CallerCode caller) {
         super("executeInstance", args);
+        this.caller = caller;
         Names.table(args.table());
         Names.version(args.version());
         this.args = args;
@@ -79,7 +88,19 @@ public final class ExecuteInstance extends Op {
         ExecProgress p = ctx.lastProgress(ExecProgress.class);
         execution.specs = p != null ? p.specs() : cat.builders(args.table(), args.version());
         List<Spec> parsed = execution.specs.stream().map(r -> BuilderSpecs.parse(args.table(), r)).toList();
-        execution.plan = Plan.of(args.table(), args.version(), parsed, ctx.vault.options().builders());
+        Map<String, Builder> code = new HashMap<>(ctx.vault.options().builders());
+        boolean callers = false;
+        for (Spec s : parsed) {
+            Builder b = caller == null ? null : caller.builder(s.builder());
+            if (b != null) {
+                code.put(s.builder(), b);
+                callers = true;
+            }
+        }
+        execution.plan = Plan.of(args.table(), args.version(), parsed, code);
+        if (callers) {
+            ctx.runBy(caller.runner()); // its code runs there: if that process dies, this one crashed
+        }
         // Resolved once, at the start; a resume reads the very instances the start resolved.
         execution.deps = p != null ? p.deps() : Dependencies.resolve(cat, args.table(), parsed);
         for (LockReq r : Dependencies.locks(execution.deps)) {

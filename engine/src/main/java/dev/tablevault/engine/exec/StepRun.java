@@ -16,7 +16,9 @@ import dev.tablevault.engine.process.Sneaky;
 import dev.tablevault.engine.store.Batch;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.PrimitiveIterator;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
@@ -48,6 +50,8 @@ final class StepRun {
     private final int[] oldCols;
     /** Rows carried over since the last checkpoint, marked done without a write. */
     private int skipped;
+    /** The most rows one batch of {@link CallerCode.BatchRowBuilder} gets. */
+    private static final int BATCH = 4096;
 
     StepRun(Execution execution, ProcessContext ctx, ExecProgress progress, Plan.Step step) {
         this.execution = execution;
@@ -93,12 +97,16 @@ final class StepRun {
                 }
             } else if (step.builder() instanceof GeneratorBuilder gb && spec.mode().equals("generator")) {
                 gb.generate(bctx, done.doneBefore(), values -> put(done.doneBefore() + writer.pending(), values));
+            } else if (step.builder() instanceof CallerCode.BatchRowBuilder bb) {
+                batches(bb);
             } else {
                 rows((RowBuilder) step.builder());
             }
         } catch (Exception e) {
-            // Never lose finished work: commit what is done before the failure pauses or reverts us.
-            if (writer.pending() > 0 && !(e instanceof ProcessContext.StopRequested)) {
+            // Never lose finished work: commit what is done before the failure pauses or reverts us (a runner
+            // that went away is a crash: nothing more is written).
+            if (writer.pending() > 0 && !(e instanceof ProcessContext.StopRequested)
+                    && !(e instanceof ProcessContext.RunnerGone)) {
                 try {
                     checkpoint();
                 } catch (RuntimeException w) {
@@ -206,6 +214,40 @@ final class StepRun {
             if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
                 throw new IllegalStateException("builder '" + step.spec().name() + "' threads did not end");
             }
+        }
+    }
+
+    /**
+     * Row-wise code that runs in the calling OS process: the rows still to build go to it in batches that,
+     * with the rows waiting for the next checkpoint, never exceed one checkpoint, so a crash of the caller
+     * loses at most one checkpoint of work.
+     */
+    private void batches(CallerCode.BatchRowBuilder bb) throws Exception {
+        PrimitiveIterator.OfLong todo = done.todo(progress.rows());
+        while (todo.hasNext() && !ctx.stopRequested()) {
+            int room = Math.max(1, Math.min(BATCH, execution.args.checkpointRows() - writer.pending()));
+            long[] rows = new long[room];
+            int n = 0;
+            while (n < room && todo.hasNext()) {
+                long r = todo.nextLong();
+                if (!carried(r)) {
+                    rows[n++] = r;
+                }
+            }
+            if (n == 0) {
+                continue;
+            }
+            rows = Arrays.copyOf(rows, n);
+            List<Map<String, Object>> args = new ArrayList<>();
+            if (step.spec().args().perRow()) {
+                for (long r : rows) {
+                    args.add(bctx.forRow(r).arguments());
+                }
+            } else {
+                args.add(bctx.arguments());
+            }
+            bb.build(bctx, new CallerCode.RowBatch(rows, args, step.spec().threads(),
+                    execution.args.checkpointMillis()), this::put);
         }
     }
 

@@ -12,16 +12,21 @@ import java.util.Optional;
 
 /**
  * Checks a builder's row against its declared columns, widening int-like and float values; an OBJECT value must
- * write and read back through Kryo. Stateless.
+ * write and read back through Kryo. Stateless. Public for builder code run in a calling OS process, which checks
+ * its rows before they travel.
  */
-final class Values {
+public final class Values {
     private Values() {
     }
 
     static List<Object> check(Spec spec, long row, List<Object> values) {
-        List<Column> cols = spec.columns();
+        return check(spec.name(), spec.columns(), row, values);
+    }
+
+    /** Row {@code row} of builder {@code name} with columns {@code cols}, checked and widened. */
+    public static List<Object> check(String name, List<Column> cols, long row, List<Object> values) {
         if (values == null || values.size() != cols.size()) {
-            throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + spec.name() + "' returned "
+            throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + name + "' returned "
                     + (values == null ? "null" : values.size() + " values") + " for row " + row + "; its"
                     + " changedColumns are " + cols.stream().map(Column::name).toList());
         }
@@ -29,7 +34,7 @@ final class Values {
         for (int i = 0; i < cols.size(); i++) {
             Object v = widen(cols.get(i).type(), values.get(i));
             if (!cols.get(i).type().accepts(v)) {
-                throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + spec.name() + "' returned a "
+                throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + name + "' returned a "
                         + v.getClass().getName() + " for column '" + cols.get(i).name() + "' (" + cols.get(i).type()
                         + ") at row " + row + "; declare its type under 'types' or return a "
                         + cols.get(i).type().javaType().getSimpleName());
@@ -37,7 +42,7 @@ final class Values {
             Optional<String> why = v != null && cols.get(i).type() == ColumnType.OBJECT
                     ? Chunks.objectProblem(v) : Optional.empty();
             if (why.isPresent()) {
-                throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + spec.name() + "' returned a "
+                throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + name + "' returned a "
                         + v.getClass().getName() + " for OBJECT column '" + cols.get(i).name() + "' at row " + row
                         + " that cannot be stored: " + why.get() + "; return records, collections or classes whose"
                         + " fields Kryo can write and read back (see ColumnType.OBJECT)");

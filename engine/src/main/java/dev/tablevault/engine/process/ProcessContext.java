@@ -37,6 +37,27 @@ public final class ProcessContext {
         }
     }
 
+    /**
+     * Thrown where an execution meets the OS process running its builder code gone (its connection to the owner
+     * ended): the process stops as if that process had crashed, with nothing more written (no checkpoint, no
+     * pause, no revert); it stays active with its locks until resumed or stopped.
+     */
+    public static final class RunnerGone extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public RunnerGone(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * A failure that stands for another one (builder code's, thrown in another OS process): a pause or revert
+     * records its {@link #description()}, the original's {@code Class: message}, instead of its own.
+     */
+    public interface Described {
+        String description();
+    }
+
     public final OpenVault vault;
     public final String pid;
     final Op op;
@@ -44,7 +65,7 @@ public final class ProcessContext {
     final String digest;
     public final long started;
     /** The OS process running it, recorded with every state this context saves. */
-    final RunnerId runner = RunnerId.current();
+    private RunnerId runner = RunnerId.current();
     ProcessRecord record;
     boolean persisted;
     private boolean setupDone;
@@ -72,6 +93,16 @@ public final class ProcessContext {
         this.digest = digest;
         this.started = vault.clock().millis();
         this.setupDone = !op.stagesInSetup();
+    }
+
+    /** True while the OS process running it (this JVM, or the caller whose code it runs) is alive. */
+    boolean runnerAlive() {
+        return runner.isAlive();
+    }
+
+    /** Records {@code who} as the runner from the next save on (an execution whose code runs in its caller). */
+    public void runBy(RunnerId who) {
+        runner = who;
     }
 
     /** Continues a persisted process: its record, log position and last checkpoint. */

@@ -97,7 +97,7 @@ public final class Processes implements LockManager.Holders {
         settlement.forEachShown((pid, shown) -> out.put(pid, info(shown, runnerAlive(shown, Set.of()))));
         for (ProcessContext c : runner.running()) {
             if (!c.ended) {
-                out.put(c.pid, info(c.record(ProcessState.RUNNING, null), true));
+                out.put(c.pid, info(c.record(ProcessState.RUNNING, null), c.runnerAlive()));
             }
         }
         return out;
@@ -110,7 +110,7 @@ public final class Processes implements LockManager.Holders {
     public ProcessInfo info(String pid) {
         ProcessContext c = runner.running(pid);
         if (c != null && !c.ended) {
-            return info(c.record(ProcessState.RUNNING, null), true);
+            return info(c.record(ProcessState.RUNNING, null), c.runnerAlive());
         }
         ProcessRecord r = settlement.shown(pid);
         if (r == null) {
@@ -127,16 +127,16 @@ public final class Processes implements LockManager.Holders {
     }
 
     /**
-     * Whether the runner that {@code r} names is alive. A vault open for writing in the JVM that record names
-     * knows what it runs: a process it does not run ({@code runningBefore} or now) was left by an earlier open
-     * of this JVM. Anywhere else the OS answers.
+     * Whether the runner that {@code r} names is alive. A vault open for writing is the owner, and every process
+     * runs through the owner's runner (one whose builder code runs in another OS process too): a process it does
+     * not run ({@code runningBefore} or now) was left by an earlier owner, or its runner's connection ended.
+     * Anywhere else the OS answers.
      */
     private boolean runnerAlive(ProcessRecord r, Set<String> runningBefore) {
-        RunnerId who = RunnerId.of(r);
-        if (!vault.options().readOnly() && who.isCurrent()) {
+        if (!vault.options().readOnly()) {
             return runningBefore.contains(r.id()) || runner.isRunning(r.id());
         }
-        return who.isAlive();
+        return RunnerId.of(r).isAlive();
     }
 
     /** {@code r} as the API shows it; a finished process has no runner. */

@@ -64,9 +64,14 @@ final class Runner {
         settlement.settle(pid);
         String digest = digest(Codec.encode(op.args()));
         ProcessContext ctx = new ProcessContext(vault, pid, op, userId, digest, parent);
-        if (running.putIfAbsent(pid, ctx) != null) {
-            throw new TvProcessException(ErrorCode.PROCESS_STATE, "process " + pid
-                    + " is already running in this vault").withHint(new Hint(Hint.Action.WAIT_OR_STOP, pid, null));
+        ProcessContext prev;
+        while ((prev = running.putIfAbsent(pid, ctx)) != null) {
+            // A run whose runner (another OS process running its builder code) died ends at its next exchange
+            // with it, which fails at once: wait for that rather than refuse a resume.
+            if (prev.runnerAlive() || !awaitEnd(prev)) {
+                throw new TvProcessException(ErrorCode.PROCESS_STATE, "process " + pid
+                        + " is already running in this vault").withHint(new Hint(Hint.Action.WAIT_OR_STOP, pid, null));
+            }
         }
         ctx.live(vault.board().start(pid, op.name(), vault.author(), ctx.started));
         try {
@@ -102,6 +107,19 @@ final class Runner {
         }
     }
 
+    /** Waits (up to {@link #RUNNER_GONE_WAIT_SECONDS}) for a run whose runner died to end; false if it did not. */
+    private static boolean awaitEnd(ProcessContext prev) {
+        try {
+            return prev.done.await(RUNNER_GONE_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** How long a resume waits for the run of a dead runner to notice. */
+    static final long RUNNER_GONE_WAIT_SECONDS = 30;
+
     private String execute(ProcessContext ctx) {
         Op op = ctx.op;
         try {
@@ -112,6 +130,8 @@ final class Runner {
             op.validate(ctx);
             op.run(ctx);
             return ctx.pid;
+        } catch (ProcessContext.RunnerGone g) {
+            throw g; // a crash of its runner: nothing is settled, the process stays as its last save left it
         } catch (ProcessContext.StopRequested s) {
             if (ctx.ended) {
                 throw s;

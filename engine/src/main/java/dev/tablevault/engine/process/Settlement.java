@@ -176,6 +176,9 @@ final class Settlement {
     }
 
     static String describe(Throwable t) {
+        if (t instanceof ProcessContext.Described d) {
+            return d.description();
+        }
         return t.getClass().getName() + ": " + t.getMessage();
     }
 }

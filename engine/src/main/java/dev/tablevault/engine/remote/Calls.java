@@ -12,7 +12,9 @@ import dev.tablevault.api.ReadOptions;
 import dev.tablevault.api.RowCursor;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.WriteOptions;
+import dev.tablevault.engine.process.ProcessContext;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
@@ -33,13 +35,15 @@ import java.util.Map;
  */
 final class Calls {
     /** The protocol version; a client speaking another is refused at the handshake. */
-    static final int PROTOCOL = 1;
+    static final int PROTOCOL = 2;
     static final String MAGIC = "tablevault";
     private static final Map<String, Method> PLAIN = plainMethods();
 
     private final Vault vault;
     private final int format;
     private final VaultServer.CallerScope scope;
+    /** What each process building with a caller's code sees, by process id, for that caller's context calls. */
+    private final Map<String, dev.tablevault.api.BuildContext> building = new java.util.concurrent.ConcurrentHashMap<>();
 
     Calls(Vault vault, int format, VaultServer.CallerScope scope) {
         this.vault = vault;
@@ -52,7 +56,8 @@ final class Calls {
         Map<String, Method> m = new HashMap<>();
         for (Method method : Vault.class.getMethods()) {
             String name = method.getName();
-            if (!List.of("close", "rows", "dataframe", "writeInstance", "executeInstance").contains(name)) {
+            if (!List.of("close", "rows", "dataframe", "writeInstance", "executeInstance", "resumeProcess")
+                    .contains(name)) {
                 m.put(key(name, method.getParameterCount()), method);
             }
         }
@@ -94,24 +99,32 @@ final class Calls {
         return w;
     }
 
-    /** Serves one call; a protocol error is thrown, a failure of the call is answered. */
-    void serve(Wire w, ObjectNode call) throws IOException {
+    /** Serves one call of OS process {@code peer}; a protocol error is thrown, a failure of the call is answered. */
+    void serve(Wire w, ObjectNode call, long peer) throws IOException {
         String m = call.path("m").asText();
         JsonNode a = call.path("a");
         if (!(a instanceof ArrayNode args)) {
             throw new Wire.BadFrame("call of " + m + " without an argument list");
         }
-        String author = call.path("author").asText(null);
+        VaultServer.Caller who = new VaultServer.Caller(call.path("author").asText(null),
+                call.path("parent").asText(null), null);
         switch (m) {
-            case "rows", "dataframe" -> stream(w, author, text(args, 0), (ReadOptions) arg(args, 1, ReadOptions.class));
-            case "writeInstance" -> write(w, call, author, text(args, 0), (WriteOptions) arg(args, 1,
+            case "rows", "dataframe" -> stream(w, who, text(args, 0), (ReadOptions) arg(args, 1, ReadOptions.class));
+            case "writeInstance" -> write(w, call, who, text(args, 0), (WriteOptions) arg(args, 1,
                     WriteOptions.class));
-            case "executeInstance" -> execute(w, call, author, text(args, 0));
-            default -> plain(w, m, args, author);
+            case "executeInstance" -> execute(w, call, who, text(args, 0), peer);
+            case "resumeProcess" -> {
+                String pid = text(args, 0);
+                CallerBuilders code = CallerBuilders.of(w, call, peer, building);
+                answer(w, code.caller(who), () -> vault.resumeProcess(pid), code);
+            }
+            case CallerBuilders.STOP_QUERY, CallerBuilders.VALUES, CallerBuilders.ARTIFACTS ->
+                    CallerBuilders.answerContext(w, m, args, building);
+            default -> plain(w, m, args, who);
         }
     }
 
-    private void plain(Wire w, String name, ArrayNode args, String author) throws IOException {
+    private void plain(Wire w, String name, ArrayNode args, VaultServer.Caller author) throws IOException {
         Method method = PLAIN.get(key(name, args.size()));
         if (method == null) {
             throw new Wire.BadFrame("no vault method " + key(name, args.size()));
@@ -132,15 +145,32 @@ final class Calls {
         });
     }
 
-    private void answer(Wire w, String author, java.util.function.Supplier<Object> call) throws IOException {
+    private void answer(Wire w, VaultServer.Caller caller, java.util.function.Supplier<Object> call)
+            throws IOException {
+        answer(w, caller, call, null);
+    }
+
+    /**
+     * Runs {@code call} and answers its result or failure; a failure that came from the caller's own code (its
+     * listener, or a builder {@code code} ran for it) is marked so that the caller rethrows its own object.
+     */
+    private void answer(Wire w, VaultServer.Caller caller, java.util.function.Supplier<Object> call,
+                        CallerBuilders code) throws IOException {
         Object result;
         try {
-            result = scope.run(author, call);
+            result = scope.run(caller, call);
         } catch (CallbackFailed e) {
             w.send(Wire.ERROR, Messages.bytes(RemoteErrors.encode(e, true)));
             return;
-        } catch (RuntimeException e) {
-            w.send(Wire.ERROR, Messages.bytes(RemoteErrors.encode(e, false)));
+        } catch (Throwable e) { // a builder's checked exception arrives here unwrapped
+            boolean theirs = code != null && code.threw(e);
+            if (e instanceof Error err && !theirs) {
+                throw err;
+            }
+            if (e instanceof ProcessContext.RunnerGone) {
+                throw new EOFException(e.getMessage()); // the caller went away: no one to answer
+            }
+            w.send(Wire.ERROR, Messages.bytes(RemoteErrors.encode(e, theirs)));
             return;
         }
         ObjectNode r = Messages.object();
@@ -148,7 +178,7 @@ final class Calls {
         w.send(Wire.RESULT, Messages.bytes(r));
     }
 
-    private void stream(Wire w, String author, String table, ReadOptions o) throws IOException {
+    private void stream(Wire w, VaultServer.Caller author, String table, ReadOptions o) throws IOException {
         RowCursor cursor;
         try {
             cursor = (RowCursor) scope.run(author, () -> vault.rows(table, o));
@@ -204,7 +234,8 @@ final class Calls {
     }
 
     /** Reads the frame the client streams, then writes it; a frame that does not decode is answered. */
-    private void write(Wire w, ObjectNode call, String author, String table, WriteOptions o) throws IOException {
+    private void write(Wire w, ObjectNode call, VaultServer.Caller author, String table, WriteOptions o)
+            throws IOException {
         if (!call.has("columns")) {
             answer(w, author, () -> vault.writeInstance(table, null, o));
             return;
@@ -237,13 +268,16 @@ final class Calls {
         answer(w, author, () -> vault.writeInstance(table, Frame.ofColumns(columns, values), o));
     }
 
-    private void execute(Wire w, ObjectNode call, String author, String table) throws IOException {
+    private void execute(Wire w, ObjectNode call, VaultServer.Caller who, String table, long peer)
+            throws IOException {
+        CallerBuilders code = CallerBuilders.of(w, call, peer, building);
+        VaultServer.Caller caller = code.caller(who);
         JsonNode o = call.path("options");
         if (o.isMissingNode()) {
-            answer(w, author, () -> vault.executeInstance(table, null));
+            answer(w, caller, () -> vault.executeInstance(table, null), code);
             return;
         }
-        ExecutionListener listener = o.path("listener").asBoolean() ? progress(w) : null;
+        ExecutionListener listener = o.path("listener").asBoolean() ? progress(w, code) : null;
         ExecuteOptions options;
         try {
             options = new ExecuteOptions(o.path("version").asText(), o.path("processId").asText(null),
@@ -252,11 +286,11 @@ final class Calls {
         } catch (RuntimeException e) {
             throw new Wire.BadFrame("bad execute options: " + e.getMessage());
         }
-        answer(w, author, () -> vault.executeInstance(table, options));
+        answer(w, caller, () -> vault.executeInstance(table, options), code);
     }
 
     /** A listener that reports to the client and waits for its answer. */
-    private static ExecutionListener progress(Wire w) {
+    private static ExecutionListener progress(Wire w, CallerBuilders code) {
         return (builder, step, steps, rowsDone, rows) -> {
             ObjectNode p = Messages.object();
             p.put("builder", builder).put("step", step).put("steps", steps).put("rowsDone", rowsDone)
@@ -272,6 +306,9 @@ final class Calls {
                 }
                 throw new Wire.BadFrame("expected the answer to a progress report, got a frame of kind " + m.kind());
             } catch (IOException e) {
+                if (code.used()) { // it runs builder code of this execution: as after its crash
+                    throw new ProcessContext.RunnerGone("the calling OS process went away during an execution", e);
+                }
                 throw new UncheckedIOException("the calling OS process went away during an execution", e);
             }
         };

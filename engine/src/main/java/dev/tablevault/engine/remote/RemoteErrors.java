@@ -11,6 +11,7 @@ import dev.tablevault.api.TvBuilderException;
 import dev.tablevault.api.TvLockException;
 import dev.tablevault.api.TvProcessException;
 import dev.tablevault.api.TvStorageException;
+import dev.tablevault.engine.process.ProcessContext;
 
 import java.lang.reflect.Constructor;
 
@@ -30,6 +31,7 @@ final class RemoteErrors {
         n.put("type", e.getClass().getName());
         n.put("message", e instanceof TableVaultException t ? t.detail() : e.getMessage());
         n.put("callback", fromCallback);
+        n.put("fatal", e instanceof Error);
         if (e instanceof TableVaultException t) {
             n.put("code", t.code().name());
             if (t.hint() != null) {
@@ -54,6 +56,48 @@ final class RemoteErrors {
                     text(n, "hintVersion")));
         }
         return e;
+    }
+
+    /**
+     * The failure of builder code that ran in the calling OS process, as the owner rethrows it: an engine exception
+     * as {@link #decode} gives it; any other as a {@link CallerFailure}, or a {@link CallerError} for an
+     * {@link Error}, so the process pauses or reverts as it would have in the caller and records the original
+     * {@code Class: message}. The caller rethrows its own object either way.
+     */
+    static Throwable decodeAny(JsonNode n) {
+        if (n.hasNonNull("code")) {
+            return decode(n);
+        }
+        String described = text(n, "type") + ": " + text(n, "message");
+        return n.path("fatal").asBoolean() ? new CallerError(described) : new CallerFailure(described);
+    }
+
+    /** A failure (not an {@link Error}) of the caller's builder code. */
+    static final class CallerFailure extends RuntimeException implements ProcessContext.Described {
+        private static final long serialVersionUID = 1L;
+
+        CallerFailure(String described) {
+            super(described);
+        }
+
+        @Override
+        public String description() {
+            return getMessage();
+        }
+    }
+
+    /** An {@link Error} the caller's builder code threw. */
+    static final class CallerError extends Error implements ProcessContext.Described {
+        private static final long serialVersionUID = 1L;
+
+        CallerError(String described) {
+            super(described);
+        }
+
+        @Override
+        public String description() {
+            return getMessage();
+        }
     }
 
     private static RuntimeException decodeWithoutHint(JsonNode n) {

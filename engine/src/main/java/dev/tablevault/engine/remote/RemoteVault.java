@@ -28,6 +28,7 @@ import dev.tablevault.api.VaultOptions;
 import dev.tablevault.api.VaultStats;
 import dev.tablevault.api.VerifyReport;
 import dev.tablevault.api.WriteOptions;
+import dev.tablevault.engine.process.OpenVault;
 
 import java.io.IOException;
 import java.lang.reflect.Type;
@@ -43,8 +44,8 @@ import java.util.function.Function;
  * result or exception (same class, code and message). When the owner goes away the next call hands over ({@link
  * Owner#handover}): this process takes ownership, and from then on calls its own vault, or connects to the
  * process that did. A call the owner was not sent, or a read, is then simply made again; a write the owner
- * may have applied fails once with {@code OWNER_CHANGED}. Builders registered in this process cannot run here
- * yet: an execution that needs one fails with {@code BAD_BUILDER} ({@link Executions}).
+ * may have applied fails once with {@code OWNER_CHANGED}. An execution's builder code registered in this process
+ * runs here, called back by the owner ({@link Executions}, {@link CallerRuns}).
  */
 public final class RemoteVault implements Vault {
     /** Takes ownership of the vault for this process: its vault (now serving others), or null if another holds it. */
@@ -103,7 +104,45 @@ public final class RemoteVault implements Vault {
             a.add(Messages.tree(arg));
         }
         c.put("author", options.author());
+        String parent = PARENT.get();
+        if (parent != null) {
+            c.put("parent", parent);
+        }
         return c;
+    }
+
+    /** The process whose builder (running here) makes the calls of this thread, or null. */
+    private static final ThreadLocal<String> PARENT = new ThreadLocal<>();
+
+    /**
+     * This handle as a builder of process {@code parent} running here sees it: its writes run in the owner as
+     * sub-processes of {@code parent} and share its locks; {@code close} does nothing.
+     */
+    Vault childView(String parent) {
+        java.lang.reflect.InvocationHandler h = (proxy, m, args) -> {
+            if (m.getName().equals("close") && m.getParameterCount() == 0) {
+                return null;
+            }
+            if (m.getDeclaringClass() == Object.class) {
+                return m.getName().equals("toString") ? "Vault(sub-processes of " + parent + ")"
+                        : m.invoke(this, args);
+            }
+            String before = PARENT.get();
+            PARENT.set(parent);
+            try {
+                return m.invoke(this, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+            } finally {
+                if (before == null) {
+                    PARENT.remove();
+                } else {
+                    PARENT.set(before);
+                }
+            }
+        };
+        return (Vault) java.lang.reflect.Proxy.newProxyInstance(Vault.class.getClassLoader(),
+                new Class<?>[] {Vault.class}, h);
     }
 
     /** One exchange with the owner; {@code sent} is set by the body once the owner has the whole request. */
@@ -120,7 +159,8 @@ public final class RemoteVault implements Vault {
         while (true) {
             Vault v = owner.local();
             if (v != null) {
-                return local.apply(v);
+                String parent = PARENT.get();
+                return local.apply(parent != null && v instanceof OpenVault ov ? ov.childView(parent) : v);
             }
             int gen = owner.generation();
             Wire w;
@@ -189,6 +229,20 @@ public final class RemoteVault implements Vault {
      * the execution failed because of it.
      */
     static Object answer(Wire w, Type result, ExecutionListener listener, Throwable[] held) throws IOException {
+        return answer(w, result, new Callbacks(null, listener, held));
+    }
+
+    /**
+     * What a call that may be called back brings: the handle (whose builder code runs for {@code BUILD}
+     * requests), the listener, and {@code held[0]}, the first exception the caller's own code threw.
+     */
+    record Callbacks(RemoteVault rv, ExecutionListener listener, Throwable[] held) {
+    }
+
+    /** {@link #answer(Wire, Type, ExecutionListener, Throwable[])}, also running builds for {@code cb.rv()}. */
+    static Object answer(Wire w, Type result, Callbacks cb) throws IOException {
+        ExecutionListener listener = cb.listener();
+        Throwable[] held = cb.held();
         while (true) {
             Wire.Msg m = w.receive();
             switch (m.kind()) {
@@ -203,13 +257,14 @@ public final class RemoteVault implements Vault {
                     throw new Answered(RemoteErrors.decode(e));
                 }
                 case Wire.PROGRESS -> progress(w, Messages.parse(m.body()), listener, held);
+                case Wire.BUILD -> CallerRuns.serve(w, cb.rv() == null ? null : cb, Messages.parse(m.body()));
                 case Wire.GOODBYE -> throw new NotRun();
                 default -> throw new Wire.BadFrame("unexpected answer frame of kind " + m.kind());
             }
         }
     }
 
-    private static void progress(Wire w, JsonNode p, ExecutionListener listener, Throwable[] held)
+    static void progress(Wire w, JsonNode p, ExecutionListener listener, Throwable[] held)
             throws IOException {
         if (listener == null) {
             throw new Wire.BadFrame("a progress report for a call without a listener");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TvStorageException;
 import dev.tablevault.api.Vault;
+import dev.tablevault.engine.exec.CallerCode;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
@@ -38,9 +39,20 @@ public final class VaultServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VaultServer.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
 
-    /** Runs one call for a caller: the front records the caller's author on the processes it starts. */
+    /**
+     * Runs one call for a caller: the front records the caller's author on the processes it starts, runs the
+     * call as a sub-process of {@code parent} when a builder of that process made it, and gives executions the
+     * caller's builder code.
+     */
     public interface CallerScope {
-        Object run(String author, Supplier<Object> call);
+        Object run(Caller caller, Supplier<Object> call);
+    }
+
+    /**
+     * Who a call is for: its handle's author (may be null), the process whose builder made it (or null), and
+     * the caller's builder code for an execution (or null).
+     */
+    public record Caller(String author, String parent, CallerCode code) {
     }
 
     private final Path socket;
@@ -199,7 +211,7 @@ public final class VaultServer implements AutoCloseable {
                         wire.send(Wire.GOODBYE, new byte[0]);
                         return;
                     }
-                    calls.serve(wire, call);
+                    calls.serve(wire, call, peerPid);
                     if (!end()) {
                         return;
                     }

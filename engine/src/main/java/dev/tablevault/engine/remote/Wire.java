@@ -31,6 +31,10 @@ final class Wire implements Closeable {
     static final byte ACK = 10;
     /** The owner is closing and did not run the call it answers (or had no call to answer). */
     static final byte GOODBYE = 11;
+    /** The owner asks the caller to run its builder code (rows, a whole frame or a generator). */
+    static final byte BUILD = 12;
+    /** The owner's answer to the caller's rows of a build: send no more, end the build. */
+    static final byte STOP = 13;
 
     private final SocketChannel channel;
     private final ByteBuffer in = ByteBuffer.allocate(64 << 10).flip();

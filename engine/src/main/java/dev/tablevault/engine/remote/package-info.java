@@ -7,10 +7,14 @@
  * the front's {@link dev.tablevault.engine.remote.RemoteVault.TakeOver} or reconnects to whoever did).
  * {@code Wire} frames bytes (length-prefixed, size-limited), {@code Messages} encodes calls and results as JSON,
  * {@code RowBatches} encodes rows with the cell chunk encoding, {@code RemoteErrors} carries exceptions, and
- * {@code OwnerSocket} says where the socket is. The protocol is described in docs/ARCHITECTURE.md.
+ * {@code OwnerSocket} says where the socket is. An execution asked for by a client runs in the owner and calls the
+ * client back for the builder code it registered: {@code CallerBuilders} in the owner, {@code CallerRuns} and
+ * {@code CallerContext} in the client ({@code Executions} makes the call). The protocol is described in
+ * docs/ARCHITECTURE.md.
  *
- * <p>May use {@code store} (the cell chunk encoding), {@code exec} (to read a builder spec's code name) and the
- * API; the front ({@code TableVault}) starts the server and the client and never the other way round.
+ * <p>May use {@code store} (the cell chunk encoding), {@code exec} (a builder spec's code name, the {@code
+ * CallerCode} seam, the row checks), {@code process} (runner identity, the crash of a runner) and the API; the
+ * front ({@code TableVault}) starts the server and the client and never the other way round.
  *
  * <p>Thread safety: {@code VaultServer} and {@code RemoteVault} are thread safe; a {@code Wire} is used by one
  * thread at a time except for {@code VaultServer}'s close, which writes under the wire's lock.
