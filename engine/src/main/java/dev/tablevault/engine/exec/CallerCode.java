@@ -3,7 +3,7 @@ package dev.tablevault.engine.exec;
 import dev.tablevault.api.Builder;
 import dev.tablevault.api.BuildContext;
 import dev.tablevault.api.RowBuilder;
-import dev.tablevault.engine.process.RunnerId;
+import dev.tablevault.engine.runner.RunnerId;
 
 import java.util.List;
 import java.util.Map;

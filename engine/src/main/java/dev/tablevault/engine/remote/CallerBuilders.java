@@ -15,7 +15,7 @@ import dev.tablevault.api.TvBuilderException;
 import dev.tablevault.api.TvProcessException;
 import dev.tablevault.engine.exec.CallerCode;
 import dev.tablevault.engine.process.ProcessContext;
-import dev.tablevault.engine.process.RunnerId;
+import dev.tablevault.engine.runner.RunnerId;
 import dev.tablevault.engine.process.Sneaky;
 
 import java.io.IOException;
