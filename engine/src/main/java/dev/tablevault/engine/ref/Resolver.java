@@ -124,12 +124,13 @@ public final class Resolver {
                     : equal(t, col, coerce(currentRow(r, row), type, c, r));
             case EQUALS -> {
                 Object v = coerce(value(c.low(), row, r), type, c, r);
-                yield col < 0 ? positions(t, (Long) v, (Long) v + 1) : equal(t, col, v);
+                yield col >= 0 ? equal(t, col, v) : v == null ? new long[0] : positions(t, (Long) v, (Long) v + 1);
             }
             case RANGE -> {
                 Object lo = coerce(value(c.low(), row, r), type, c, r);
                 Object hi = coerce(value(c.high(), row, r), type, c, r);
-                yield col < 0 ? positions(t, (Long) lo, (Long) hi) : range(t, col, lo, hi);
+                yield col >= 0 ? range(t, col, lo, hi) : lo == null || hi == null ? new long[0]
+                        : positions(t, (Long) lo, (Long) hi);
             }
         };
     }
