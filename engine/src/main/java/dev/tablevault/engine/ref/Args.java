@@ -79,9 +79,53 @@ public final class Args {
         return refs.isEmpty() ? tree : (Map<String, Object>) resolve(tree, r, row);
     }
 
+    /**
+     * The arguments prepared for resolving row after row through {@code r}: each template bound once
+     * ({@link Resolver#bind}). The same results and errors as {@link #resolve}.
+     */
+    public Prepared prepare(Resolver r) {
+        return new Prepared(refs.isEmpty() ? tree : bind(tree, r), !refs.isEmpty());
+    }
+
+    /** Arguments whose templates are bound to one resolver. Thread safe. */
+    public static final class Prepared {
+        private final Object tree;
+        private final boolean refs;
+
+        private Prepared(Object tree, boolean refs) {
+            this.tree = tree;
+            this.refs = refs;
+        }
+
+        /** The arguments with every reference resolved for {@code row} (-1: none). */
+        @SuppressWarnings("unchecked")
+        public Map<String, Object> resolve(long row) {
+            return (Map<String, Object>) (refs ? Args.resolve(tree, null, row) : tree);
+        }
+    }
+
+    private static Object bind(Object v, Resolver r) {
+        if (v instanceof Template t) {
+            return r.bind(t);
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, x) -> out.put((String) k, bind(x, r)));
+            return Collections.unmodifiableMap(out);
+        }
+        if (v instanceof List<?> l) {
+            return Collections.unmodifiableList(l.stream().map(x -> bind(x, r)).toList());
+        }
+        return v;
+    }
+
+    /** {@code v} with each template evaluated by {@code r} and each bound template by itself. */
     private static Object resolve(Object v, Resolver r, long row) {
         if (v instanceof Template t) {
             return r.value(t, row);
+        }
+        if (v instanceof Bound b) {
+            return b.value(row);
         }
         if (v instanceof Map<?, ?> m) {
             Map<String, Object> out = new LinkedHashMap<>();

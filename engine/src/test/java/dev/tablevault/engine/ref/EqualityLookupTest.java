@@ -108,10 +108,20 @@ class EqualityLookupTest {
         return out.size() == 1 ? out.get(0) : out;
     }
 
-    /** Every way the engine evaluates a template must give this. */
+    /** Every way the engine evaluates a template must give this: per call, and bound to the resolver. */
     private static void check(Resolver r, String text, long row, Object want) {
         Template t = Template.parse(text, "q");
         assertThat(r.value(t, row)).as("%s at row %d", text, row).isEqualTo(want);
+        assertThat(r.bind(t).value(row)).as("%s at row %d, bound", text, row).isEqualTo(want);
+    }
+
+    /** Both ways of evaluating {@code text} fail with a message containing {@code what}. */
+    private static void fails(Resolver r, String text, long row, String what) {
+        Template t = Template.parse(text, "q");
+        assertThat(catchThrowableOfType(() -> r.value(t, row), TvBuilderException.class))
+                .as("%s at row %d", text, row).hasMessageContaining(what);
+        assertThat(catchThrowableOfType(() -> r.bind(t).value(row), TvBuilderException.class))
+                .as("%s at row %d, bound", text, row).hasMessageContaining(what);
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -168,8 +178,7 @@ class EqualityLookupTest {
             if (d == null || d == Math.rint(d) && !Double.isInfinite(d)) {
                 check(r, dq, row, shape(scan(t, 0, d == null ? null : d.longValue()), i -> t.value(6, i)));
             } else {
-                assertThat(catchThrowableOfType(() -> r.value(Template.parse(dq, "q"), at), TvBuilderException.class))
-                        .as("%s at row %d (d = %s)", dq, row, d).hasMessageContaining("is not a LONG value");
+                fails(r, dq, row, "is not a LONG value");
             }
             // A STRING key on a LONG column: parsed when it is a number, an error when not.
             String s = (String) self.value(2, row);
@@ -178,8 +187,7 @@ class EqualityLookupTest {
             if (s == null || parsed != null) {
                 check(r, sq, row, shape(scan(t, 0, parsed), i -> t.value(6, i)));
             } else {
-                assertThat(catchThrowableOfType(() -> r.value(Template.parse(sq, "q"), at), TvBuilderException.class))
-                        .as("%s at row %d (s = %s)", sq, row, s).hasMessageContaining("'" + s + "' is not a LONG value");
+                fails(r, sq, row, "'" + s + "' is not a LONG value");
             }
         }
     }
