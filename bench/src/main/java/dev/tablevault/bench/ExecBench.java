@@ -27,7 +27,7 @@ import java.util.Set;
  * {@code --p4-split} (add a diagnostic variant: {@code open} without restart, timed, then {@code resumeProcess});
  * {@code --p5-rows N} [1,000,000], {@code --p5-rounds N} [5]; {@code --p7-rows N} [1,000,000], {@code --p7-rounds N} [3];
  * {@code --m1-rows 1000000,10000000}, {@code --m1-xmx 256m}, {@code --m1-index whole-column,generator}
- * (index modes to try) [both]; {@code --pv2-rows N} [1,000,000], {@code --pv2-rounds N} [3]; {@code --warmup-rows N} [100,000]. Scratch directories go under
+ * (index modes to try) [both]; {@code --pv2-rows N} [1,000,000], {@code --pv2-rounds N} [5]; {@code --warmup-rows N} [100,000]. Scratch directories go under
  * {@code -Dbench.dir} or {@code java.io.tmpdir} and are deleted at the end.
  */
 public final class ExecBench {
@@ -46,7 +46,7 @@ public final class ExecBench {
     private String m1Xmx = "256m";
     private List<String> m1Index = List.of("whole-column", "generator");
     private int pv2Rows = 1_000_000;
-    private int pv2Rounds = 3;
+    private int pv2Rounds = 5;
     private int warmupRows = 100_000;
 
     /** One benchmark, adding its tables to the report. */

@@ -12,6 +12,8 @@ import dev.tablevault.api.RowCursor;
 import dev.tablevault.api.TableOptions;
 import dev.tablevault.api.Vault;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +66,7 @@ final class PV2RefBench {
         List<String> labels = List.of(SELF_NOREF, SELF_REF, CROSS_NOREF, CROSS_REF);
         double[][] rates = new double[labels.size()][rounds];
         double[][] totals = new double[labels.size()][rounds];
+        double[][] cpu = new double[labels.size()][rounds];
         try (Vault v = ExecSetup.create(dir.resolve("vault"), Durability.SYNC,
                 Map.of("double", DOUBLE, "scattered", SCATTERED, "plusone", PLUS_ONE, "rownum", ExecSetup.ROW_NUMBER))) {
             for (String t : List.of("customers", "self_t", "cross_t")) {
@@ -84,8 +87,10 @@ final class PV2RefBench {
                     double[] got = once(v, labels.get(k), rows);
                     rates[k][r] = got[0];
                     totals[k][r] = got[1];
+                    cpu[k][r] = got[2];
                     progress("PV2 round " + (r + 1) + ", " + labels.get(k) + ": " + fmt(got[0], 0)
-                            + " rows/s in the v step, " + fmt(got[1], 0) + " rows/s whole execution");
+                            + " rows/s in the v step (" + fmt(got[2], 3) + " µs CPU per row), " + fmt(got[1], 0)
+                            + " rows/s whole execution");
                 }
             }
         } finally {
@@ -95,13 +100,17 @@ final class PV2RefBench {
         report.line("Rate of the `v` step alone (its rows over the time from the end of the step before it to its"
                 + " last commit); whole execution (index, the column read, `v`) for reference. The cross-table"
                 + " reference looks up `customers`, " + rows + " rows, keys in a scattered order. Median of " + rounds
-                + " rounds; per-round figures in the order they ran.").line("");
-        report.line("| PV2 variant | v step rows/s | rounds (rows/s) | whole execution rows/s | vs no reference |");
-        report.line("|---|---:|---|---:|---:|");
+                + " rounds; per-round figures in the order they ran. The CPU column is the CPU time of the thread"
+                + " running the step (not the collector's or RocksDB's threads), a figure other processes on the"
+                + " machine disturb less than the rate.").line("");
+        report.line("| PV2 variant | v step rows/s | rounds (rows/s) | vs no reference | v step CPU µs/row (thread)"
+                + " | CPU vs no reference | whole execution rows/s |");
+        report.line("|---|---:|---|---:|---:|---:|---:|");
         for (int k = 0; k < labels.size(); k++) {
-            double base = median(rates[k < 2 ? 0 : 2]);
-            report.row(labels.get(k), fmt(median(rates[k]), 0), Report.join(rates[k], 0), fmt(median(totals[k]), 0),
-                    fmt(median(rates[k]) / base, 2) + "x");
+            int base = k < 2 ? 0 : 2;
+            report.row(labels.get(k), fmt(median(rates[k]), 0), Report.join(rates[k], 0),
+                    fmt(median(rates[k]) / median(rates[base]), 2) + "x", fmt(median(cpu[k]), 3),
+                    fmt(median(cpu[k]) / median(cpu[base]), 2) + "x", fmt(median(totals[k]), 0));
         }
         double self = median(rates[1]) / median(rates[0]);
         double cross = median(rates[3]) / median(rates[2]);
@@ -111,7 +120,10 @@ final class PV2RefBench {
         report.line("");
     }
 
-    /** One execution of {@code label} over {@code n} rows in a new instance: {v step rows/s, whole rows/s}. */
+    /**
+     * One execution of {@code label} over {@code n} rows in a new instance: {v step rows/s, whole rows/s, v step
+     * CPU µs per row of the executing thread}.
+     */
     private double[] once(Vault v, String label, int n) {
         String version = "r" + (++runs);
         boolean cross = label.equals(CROSS_NOREF) || label.equals(CROSS_REF);
@@ -127,20 +139,22 @@ final class PV2RefBench {
                 : column("kb", "rownum", "k", List.of(table + "_index"), null), OpOptions.defaults());
         List<String> deps = List.of(table + "_index", cross ? "cust" : "kb");
         v.putBuilder(table, version, column("vb", "double", "v", deps, "{k: " + k + "}"), OpOptions.defaults());
-        long[] stepStart = {0};
-        long[] stepEnd = {0};
+        // Wall and CPU time of the thread running the steps (the listener runs on it) at both ends of the v step.
+        long[] start = new long[2];
+        long[] end = new long[2];
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         ExecSetup.quiesce();
         long t0 = System.nanoTime();
-        v.executeInstance(table, ExecuteOptions.defaults().version(version).force(true).listener((builder, step, steps, done, all) -> {
-            if (done == all && step == steps - 2) {
-                stepStart[0] = System.nanoTime();
-            } else if (done == all && step == steps - 1) {
-                stepEnd[0] = System.nanoTime();
+        v.executeInstance(table, ExecuteOptions.defaults().version(version).force(true).listener((b, step, steps, done, all) -> {
+            if (done == all && (step == steps - 2 || step == steps - 1)) {
+                long[] at = step == steps - 2 ? start : end;
+                at[0] = System.nanoTime();
+                at[1] = threads.getCurrentThreadCpuTime();
             }
         }));
         long elapsed = System.nanoTime() - t0;
         check(v, table, version, n, label);
-        return new double[] {n / ((stepEnd[0] - stepStart[0]) / 1e9), n / (elapsed / 1e9)};
+        return new double[] {n / ((end[0] - start[0]) / 1e9), n / (elapsed / 1e9), (end[1] - start[1]) / 1e3 / n};
     }
 
     /** The last rows' v are what the variant computes: 14, 2 * (row + 1), or 2 * (customer + 1). */

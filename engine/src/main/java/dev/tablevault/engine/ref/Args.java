@@ -84,23 +84,33 @@ public final class Args {
      * ({@link Resolver#bind}). The same results and errors as {@link #resolve}.
      */
     public Prepared prepare(Resolver r) {
-        return new Prepared(refs.isEmpty() ? tree : bind(tree, r), !refs.isEmpty());
+        return new Prepared(tree, refs.isEmpty() ? null : r);
     }
 
     /** Arguments whose templates are bound to one resolver. Thread safe. */
     public static final class Prepared {
-        private final Object tree;
-        private final boolean refs;
+        /** The arguments, when they hold no reference. */
+        private final Map<String, Object> plain;
+        /** The top-level names and their values, templates bound: read per row without iterating a map. */
+        private final String[] names;
+        private final Object[] values;
 
-        private Prepared(Object tree, boolean refs) {
-            this.tree = tree;
-            this.refs = refs;
+        private Prepared(Map<String, Object> tree, Resolver r) {
+            this.plain = r == null ? tree : null;
+            this.names = tree.keySet().toArray(new String[0]);
+            this.values = tree.values().stream().map(v -> r == null ? v : bind(v, r)).toArray();
         }
 
         /** The arguments with every reference resolved for {@code row} (-1: none). */
-        @SuppressWarnings("unchecked")
         public Map<String, Object> resolve(long row) {
-            return (Map<String, Object>) (refs ? Args.resolve(tree, null, row) : tree);
+            if (plain != null) {
+                return plain;
+            }
+            Map<String, Object> out = new LinkedHashMap<>(names.length * 4 / 3 + 1);
+            for (int i = 0; i < names.length; i++) {
+                out.put(names[i], Args.resolve(values[i], null, row));
+            }
+            return Collections.unmodifiableMap(out);
         }
     }
 
@@ -128,13 +138,17 @@ public final class Args {
             return b.value(row);
         }
         if (v instanceof Map<?, ?> m) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            m.forEach((k, x) -> out.put((String) k, resolve(x, r, row)));
+            Map<String, Object> out = new LinkedHashMap<>(m.size() * 4 / 3 + 1);
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                out.put((String) e.getKey(), resolve(e.getValue(), r, row));
+            }
             return Collections.unmodifiableMap(out);
         }
         if (v instanceof List<?> l) {
             List<Object> out = new ArrayList<>(l.size());
-            l.forEach(x -> out.add(resolve(x, r, row)));
+            for (Object x : l) {
+                out.add(resolve(x, r, row));
+            }
             return Collections.unmodifiableList(out);
         }
         return v;

@@ -10,7 +10,6 @@ import dev.tablevault.engine.ref.Ref.Text;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A {@link Template} bound to one {@link Resolver}, for evaluation row after row with the same values and errors
@@ -69,7 +68,7 @@ public final class Bound {
         private final int column;
         private final Condition[] conditions;
         /** Reads at the rows an index gives (set on first use), or null when every condition is on positions. */
-        private volatile Cells scattered;
+        private volatile ColumnIndex.Cells scattered;
         private final boolean indexed;
         private final Resolver res;
 
@@ -109,6 +108,10 @@ public final class Bound {
 
         @Override
         public Object at(long row) {
+            if (conditions.length == 1 && conditions[0].column < 0) {
+                long at = conditions[0].position(row); // one position condition: no array of rows
+                return at < 0 ? null : read(at);
+            }
             long[] rows = conditions[0].match(row);
             for (int i = 1; i < conditions.length; i++) {
                 rows = Resolver.intersect(rows, conditions[i].match(row));
@@ -133,19 +136,14 @@ public final class Bound {
             if (!indexed) {
                 return table.value(column, row);
             }
-            Cells c = scattered;
+            ColumnIndex.Cells c = scattered;
             if (c == null) {
-                Object[] all = res.cells(table, column);
-                c = all == null ? at -> table.value(column, at) : at -> all[(int) at];
+                ColumnIndex.Cells all = res.cells(table, column);
+                c = all == null ? at -> table.value(column, at) : all;
                 scattered = c;
             }
             return c.value(row);
         }
-    }
-
-    /** How a bound lookup reads a cell. */
-    private interface Cells {
-        Object value(long row);
     }
 
     /** One position or equality condition with its column looked up and a literal value converted. */
@@ -161,7 +159,7 @@ public final class Bound {
         private final Object literal;
         private final Eval nested;
         /** The column's equality index, fetched on first use. */
-        private volatile Map<Object, long[]> index;
+        private volatile ColumnIndex.Equality index;
 
         private Condition(Resolver res, Ref ref, Cond cond, RefTable table, int column, ColumnType type,
                           Object literal, Eval nested) {
@@ -184,6 +182,17 @@ public final class Bound {
             return new Condition(res, r, c, t, col, type, literal, nested);
         }
 
+        /** The row a condition on the position selects, or -1 for none. */
+        long position(long row) {
+            long at = cond.kind() == Kind.CURRENT ? res.currentRow(ref, row) : nested == null ? (Long) literal
+                    : positionOf(res.coerce(res.one(cond.low(), nested.at(row), ref), type, cond, ref));
+            return at >= 0 && at < table.rows() ? at : -1;
+        }
+
+        private static long positionOf(Object v) {
+            return v == null ? -1 : (Long) v;
+        }
+
         long[] match(long row) {
             Object v;
             if (cond.kind() == Kind.CURRENT) {
@@ -198,7 +207,7 @@ public final class Bound {
                     return v == null ? new long[0] : Resolver.positions(table, (Long) v, (Long) v + 1);
                 }
             }
-            Map<Object, long[]> idx = index;
+            ColumnIndex.Equality idx = index;
             if (idx == null) {
                 idx = res.equalities(table, column);
                 index = idx;

@@ -16,7 +16,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -31,11 +30,11 @@ public final class Resolver {
     private static final long CELLS_BUDGET = Runtime.getRuntime().maxMemory() / 8;
     private final RefSource source;
     private final String where;
-    private final Map<IndexKey, Map<Object, long[]>> equalities = new ConcurrentHashMap<>();
+    private final Map<IndexKey, ColumnIndex.Equality> equalities = new ConcurrentHashMap<>();
     private final Map<IndexKey, NavigableMap<Object, long[]>> orders = new ConcurrentHashMap<>();
     /** A column's cells, or {@link #NO_CELLS} when they do not fit {@link #CELLS_BUDGET}. */
-    private final Map<IndexKey, Object[]> cells = new ConcurrentHashMap<>();
-    private static final Object[] NO_CELLS = new Object[0];
+    private final Map<IndexKey, ColumnIndex.Cells> cells = new ConcurrentHashMap<>();
+    private static final ColumnIndex.Cells NO_CELLS = row -> null;
 
     private record IndexKey(RefTable table, int column) {
     }
@@ -172,9 +171,8 @@ public final class Resolver {
     }
 
     /** The rows of {@code index} holding {@code v}: none for null. Shared: not to be changed. */
-    static long[] equal(Map<Object, long[]> index, Object v) {
-        long[] rows = v == null ? null : index.get(v);
-        return rows == null ? new long[0] : rows;
+    static long[] equal(ColumnIndex.Equality index, Object v) {
+        return v == null ? new long[0] : index.rows(v);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -182,7 +180,7 @@ public final class Resolver {
         if (lo == null || hi == null || ((Comparable) lo).compareTo(hi) >= 0) {
             return new long[0];
         }
-        Collection<long[]> parts = orders.computeIfAbsent(new IndexKey(t, col), k -> new TreeMap<>(equalities(t, col)))
+        Collection<long[]> parts = orders.computeIfAbsent(new IndexKey(t, col), k -> ColumnIndex.sorted(t, col))
                 .subMap(lo, true, hi, false).values();
         int n = parts.stream().mapToInt(a -> a.length).sum();
         long[] out = new long[n];
@@ -196,14 +194,14 @@ public final class Resolver {
     }
 
     /** The equality index of column {@code col} of {@code t}, built on first use. */
-    Map<Object, long[]> equalities(RefTable t, int col) {
+    ColumnIndex.Equality equalities(RefTable t, int col) {
         return equalities.computeIfAbsent(new IndexKey(t, col), k -> ColumnIndex.equalities(t, col));
     }
 
     /** The cells of column {@code col} of {@code t} (read once, on first use), or null when they are too large. */
-    Object[] cells(RefTable t, int col) {
-        Object[] c = cells.computeIfAbsent(new IndexKey(t, col), k -> {
-            Object[] all = ColumnIndex.cells(t, col, CELLS_BUDGET);
+    ColumnIndex.Cells cells(RefTable t, int col) {
+        ColumnIndex.Cells c = cells.computeIfAbsent(new IndexKey(t, col), k -> {
+            ColumnIndex.Cells all = ColumnIndex.cells(t, col, CELLS_BUDGET);
             return all == null ? NO_CELLS : all;
         });
         return c == NO_CELLS ? null : c;

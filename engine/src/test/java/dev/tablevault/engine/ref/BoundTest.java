@@ -6,14 +6,15 @@ import dev.tablevault.api.TvBuilderException;
 import dev.tablevault.engine.ref.ReferenceLanguageTest.MemTable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -77,18 +78,38 @@ class BoundTest {
         }
     }
 
-    @Test
-    void theEqualityIndexHoldsEveryNonNullValueWithItsRowsAscending() {
-        MemTable t = new MemTable(List.of(new Column("k", ColumnType.STRING)), List.of(Arrays.asList("a"),
-                Arrays.asList((Object) null), Arrays.asList("b"), Arrays.asList("a"), Arrays.asList("a"),
-                Arrays.asList((Object) null), Arrays.asList("c"), Arrays.asList("b"), Arrays.asList("a"),
-                Arrays.asList("a"), Arrays.asList("a")));
-        Map<Object, long[]> idx = ColumnIndex.equalities(t, 0);
-        assertThat(idx).containsOnlyKeys("a", "b", "c");
-        assertThat(idx.get("a")).containsExactly(0, 3, 4, 8, 9, 10);
-        assertThat(idx.get("b")).containsExactly(2, 7);
-        assertThat(idx.get("c")).containsExactly(6);
-        assertThat(Resolver.equal(idx, "d")).isEmpty();
+    /** Seeded columns with duplicates, nulls and extreme keys: the index gives exactly the rows a scan gives. */
+    @ParameterizedTest(name = "{0}, seed {1}")
+    @CsvSource({"LONG,1,wide", "LONG,2,wide", "LONG,3,dense", "LONG,4,dense", "LONG,5,near MAX", "LONG,6,near MIN",
+        "STRING,7,wide", "STRING,8,wide", "DOUBLE,9,wide"})
+    void theEqualityIndexGivesTheRowsOfEachValueAscending(ColumnType type, long seed, String keys) {
+        Random rnd = new Random(seed);
+        List<Object> pool = new ArrayList<>();
+        long from = keys.equals("near MAX") ? Long.MAX_VALUE - 39 : keys.equals("near MIN") ? Long.MIN_VALUE : -7;
+        for (int i = 0; i < 40; i++) {
+            // Wide keys are hashed; keys spanning fewer values than the rows are indexed densely.
+            long k = !keys.equals("wide") ? from + i
+                    : i < 4 ? new long[] {Long.MIN_VALUE, Long.MAX_VALUE, 0, -1}[i] : rnd.nextLong() % 1000;
+            pool.add(type == ColumnType.LONG ? (Object) k : type == ColumnType.DOUBLE ? (Object) (k / 4.0) : "s" + k);
+        }
+        List<List<Object>> rows = new ArrayList<>();
+        int n = 80 + rnd.nextInt(3000);
+        for (int i = 0; i < n; i++) {
+            rows.add(Arrays.asList(rnd.nextInt(9) == 0 ? null : pool.get(rnd.nextInt(rnd.nextBoolean() ? 40 : 8))));
+        }
+        MemTable t = new MemTable(List.of(new Column("k", type)), rows);
+        ColumnIndex.Equality idx = ColumnIndex.equalities(t, 0);
+        List<Object> probes = new ArrayList<>(pool);
+        probes.add(type == ColumnType.LONG ? (Object) 5000L : type == ColumnType.DOUBLE ? (Object) 0.125 : "absent");
+        if (type == ColumnType.LONG) {
+            probes.addAll(List.of(Long.MIN_VALUE, Long.MIN_VALUE + 1, Long.MAX_VALUE, Long.MAX_VALUE - 1, -8L, 33L,
+                    from - 1, from + 40));
+        }
+        for (Object v : probes) {
+            long[] want = IntStream.range(0, n).filter(i -> v.equals(rows.get(i).get(0))).asLongStream().toArray();
+            assertThat(idx.rows(v)).as("rows of %s", v).containsExactly(want);
+            assertThat(Resolver.equal(idx, v)).containsExactly(want);
+        }
         assertThat(Resolver.equal(idx, null)).isEmpty();
     }
 
@@ -100,14 +121,15 @@ class BoundTest {
         }
         MemTable t = new MemTable(List.of(new Column("n", ColumnType.LONG), new Column("s", ColumnType.STRING),
                 new Column("o", ColumnType.OBJECT)), rows);
-        Object[] n = ColumnIndex.cells(t, 0, 1 << 20);
-        assertThat(n).hasSize(100);
+        ColumnIndex.Cells n = ColumnIndex.cells(t, 0, 1 << 20);
+        ColumnIndex.Cells s = ColumnIndex.cells(t, 1, 1 << 20);
         for (int i = 0; i < 100; i++) {
-            assertThat(n[i]).isEqualTo(t.value(0, i));
+            assertThat(n.value(i)).as("LONG row %d", i).isEqualTo(t.value(0, i));
+            assertThat(s.value(i)).as("STRING row %d", i).isEqualTo(t.value(1, i));
         }
-        assertThat(ColumnIndex.cells(t, 1, 1 << 20)).hasSize(100);
         assertThat(ColumnIndex.cells(t, 1, 100 * 8 + 50 * 56)).as("text past the budget").isNull();
-        assertThat(ColumnIndex.cells(t, 0, 100 * 8 - 1)).as("references alone past the budget").isNull();
+        assertThat(ColumnIndex.cells(t, 0, 100 * 8 - 1)).as("a LONG array past the budget").isNull();
+        assertThat(ColumnIndex.cells(t, 1, 100 * 8 - 1)).as("references alone past the budget").isNull();
         assertThat(ColumnIndex.cells(t, 2, 1 << 20)).as("an OBJECT value: size unknown").isNull();
     }
 }
