@@ -106,6 +106,9 @@ public final class Args {
             if (plain != null) {
                 return plain;
             }
+            if (names.length == 1) { // the common case, in one small object instead of a map's four
+                return Collections.singletonMap(names[0], Args.resolve(values[0], null, row));
+            }
             Map<String, Object> out = new LinkedHashMap<>(names.length * 4 / 3 + 1);
             for (int i = 0; i < names.length; i++) {
                 out.put(names[i], Args.resolve(values[i], null, row));
