@@ -67,7 +67,7 @@ public final class Bound {
         /** The column read, -1 for the position. */
         private final int column;
         private final Condition[] conditions;
-        /** Reads at the rows an index gives (set on first use), or null when every condition is on positions. */
+        /** Reads at the rows an index gives, set on first use; used when some condition is on a column. */
         private volatile ColumnIndex.Cells scattered;
         private final boolean indexed;
         private final Resolver res;
