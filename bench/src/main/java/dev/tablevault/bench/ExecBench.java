@@ -21,17 +21,17 @@ import java.util.Set;
  *     -Dbench.args="--only p3,p4,p5,p7,m1"
  * </pre>
  *
- * Options (defaults in brackets): {@code --only p3,p4,p5,p7,m1} [all]; {@code --p3-rows N} [1,000,000],
+ * Options (defaults in brackets): {@code --only p3,p4,p5,p7,m1,pv2} [all]; {@code --p3-rows N} [1,000,000],
  * {@code --p3-rounds N} [3]; {@code --p4-done 10000,100000,1000000} (rows done before the kill; the table has
  * twice as many), {@code --p4-reps N} [3], {@code --p4-no-halt} (skip the child-JVM halt variant),
  * {@code --p4-split} (add a diagnostic variant: {@code open} without restart, timed, then {@code resumeProcess});
  * {@code --p5-rows N} [1,000,000], {@code --p5-rounds N} [5]; {@code --p7-rows N} [1,000,000], {@code --p7-rounds N} [3];
  * {@code --m1-rows 1000000,10000000}, {@code --m1-xmx 256m}, {@code --m1-index whole-column,generator}
- * (index modes to try) [both]; {@code --warmup-rows N} [100,000]. Scratch directories go under
+ * (index modes to try) [both]; {@code --pv2-rows N} [1,000,000], {@code --pv2-rounds N} [5]; {@code --warmup-rows N} [100,000]. Scratch directories go under
  * {@code -Dbench.dir} or {@code java.io.tmpdir} and are deleted at the end.
  */
 public final class ExecBench {
-    private Set<String> only = new LinkedHashSet<>(List.of("p3", "p4", "p5", "p7", "m1"));
+    private Set<String> only = new LinkedHashSet<>(List.of("p3", "p4", "p5", "p7", "m1", "pv2"));
     private int p3Rows = 1_000_000;
     private int p3Rounds = 3;
     private int[] p4Done = {10_000, 100_000, 1_000_000};
@@ -45,6 +45,8 @@ public final class ExecBench {
     private int[] m1Rows = {1_000_000, 10_000_000};
     private String m1Xmx = "256m";
     private List<String> m1Index = List.of("whole-column", "generator");
+    private int pv2Rows = 1_000_000;
+    private int pv2Rounds = 5;
     private int warmupRows = 100_000;
 
     /** One benchmark, adding its tables to the report. */
@@ -80,15 +82,17 @@ public final class ExecBench {
                 case "--m1-rows" -> m1Rows = ints(a, CliArgs.value(args, ++i));
                 case "--m1-xmx" -> m1Xmx = CliArgs.value(args, ++i);
                 case "--m1-index" -> m1Index = Arrays.asList(CliArgs.value(args, ++i).split(","));
+                case "--pv2-rows" -> pv2Rows = CliArgs.positive(a, CliArgs.value(args, ++i));
+                case "--pv2-rounds" -> pv2Rounds = CliArgs.positive(a, CliArgs.value(args, ++i));
                 case "--warmup-rows" -> warmupRows = CliArgs.positive(a, CliArgs.value(args, ++i));
                 default -> throw new IllegalArgumentException("unknown option " + a + " (known: --only --p3-rows"
                         + " --p3-rounds --p4-done --p4-no-halt --p4-reps --p4-split --p5-rows --p5-rounds --p7-rows"
-                        + " --p7-rounds --m1-rows --m1-xmx --m1-index --warmup-rows)");
+                        + " --p7-rounds --m1-rows --m1-xmx --m1-index --pv2-rows --pv2-rounds --warmup-rows)");
             }
         }
         for (String o : only) {
-            if (!Set.of("p3", "p4", "p5", "p7", "m1").contains(o)) {
-                throw new IllegalArgumentException("--only takes p3,p4,p5,p7,m1, got " + o);
+            if (!Set.of("p3", "p4", "p5", "p7", "m1", "pv2").contains(o)) {
+                throw new IllegalArgumentException("--only takes p3,p4,p5,p7,m1,pv2, got " + o);
             }
         }
         for (String m : m1Index) {
@@ -113,8 +117,9 @@ public final class ExecBench {
         report.line("- runs: " + String.join(",", only) + "; P3 " + p3Rows + " rows x " + p3Rounds + " rounds;"
                 + " P4 rows done " + Arrays.toString(p4Done) + " x " + p4Reps + "; P5 " + p5Rows + " rows x " + p5Rounds
                 + " rounds; P7 " + p7Rows + " rows x " + p7Rounds + " rounds; M1 " + Arrays.toString(m1Rows)
-                + " rows with -Xmx" + m1Xmx + ", index " + m1Index + "; warm-up " + warmupRows + " rows");
-        report.line("- every timed run (P3, P4, P5, P7) starts after `System.gc()` and a 200 ms pause, outside its time");
+                + " rows with -Xmx" + m1Xmx + ", index " + m1Index + "; PV2 " + pv2Rows + " rows x " + pv2Rounds
+                + " rounds; warm-up " + warmupRows + " rows");
+        report.line("- every timed run (P3, P4, P5, P7, PV2) starts after `System.gc()` and a 200 ms pause, outside its time");
         report.line("").jvmFlagWarnings();
         long start = System.nanoTime();
         Map<String, Section> sections = new LinkedHashMap<>();
@@ -123,6 +128,7 @@ public final class ExecBench {
         sections.put("p5", new P5ScanBench(p5Rows, p5Rounds)::run);
         sections.put("p7", new P7ReexecBench(p7Rows, p7Rounds, warmupRows)::run);
         sections.put("m1", new M1MemoryBench(m1Rows, m1Xmx, m1Index)::run);
+        sections.put("pv2", new PV2RefBench(pv2Rows, pv2Rounds, warmupRows)::run);
         try (BackgroundLoad others = new BackgroundLoad()) {
             for (Map.Entry<String, Section> e : sections.entrySet()) {
                 if (only.contains(e.getKey())) {

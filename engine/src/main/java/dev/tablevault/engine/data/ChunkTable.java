@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Committed cells of one instance key read chunk by chunk through a small LRU cache. The caller guarantees the
@@ -32,6 +33,8 @@ public final class ChunkTable implements RefTable {
     private final boolean complete;
     /** Names the instance in errors. */
     private final String owner;
+    /** The chunk each column read last: rows read in order find it without the cache's lock. */
+    private final AtomicReferenceArray<Chunk> last;
     private final Map<Long, List<Object>> cache = new LinkedHashMap<>(128, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, List<Object>> e) {
@@ -60,6 +63,11 @@ public final class ChunkTable implements RefTable {
         this.rows = rows;
         this.complete = complete;
         this.owner = owner;
+        this.last = new AtomicReferenceArray<>(columns.size());
+    }
+
+    /** One chunk's decoded cells (never changed once decoded). */
+    private record Chunk(long chunk, List<Object> values) {
     }
 
     /** The cells of a stored instance. */
@@ -101,6 +109,11 @@ public final class ChunkTable implements RefTable {
             return null;
         }
         long chunk = row / Chunks.ROWS;
+        int at = (int) (row % Chunks.ROWS);
+        Chunk recent = last.get(column);
+        if (recent != null && recent.chunk() == chunk) {
+            return at < recent.values().size() ? recent.values().get(at) : null;
+        }
         long cacheKey = ((long) column << 40) | chunk;
         List<Object> values;
         synchronized (cache) {
@@ -122,7 +135,7 @@ public final class ChunkTable implements RefTable {
                 cache.put(cacheKey, values);
             }
         }
-        int at = (int) (row % Chunks.ROWS);
+        last.set(column, new Chunk(chunk, values));
         return at < values.size() ? values.get(at) : null;
     }
 }

@@ -6,6 +6,7 @@ import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TvBuilderException;
 import dev.tablevault.api.Vault;
 import dev.tablevault.engine.process.ProcessContext;
+import dev.tablevault.engine.ref.Args;
 import dev.tablevault.engine.ref.RefTable;
 import dev.tablevault.engine.ref.Resolver;
 import dev.tablevault.engine.store.Store;
@@ -20,7 +21,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The {@link BuildContext} of one builder step. Reads of the instance being built ({@code self}: the committed
  * columns of the steps before it) and references resolve through a {@link Resolver} shared by the step's
- * threads; arguments without a per-row reference are resolved once per step, the others once per row context.
+ * threads; arguments without a per-row reference are resolved once per step, the others once per row context,
+ * through templates bound to the resolver once per step ({@link Args#prepare}).
  * Thread safe.
  */
 final class ExecContext implements BuildContext {
@@ -36,6 +38,8 @@ final class ExecContext implements BuildContext {
     private final long row;
     /** The arguments without a row, shared by the step's contexts and resolved once. */
     private final AtomicReference<Map<String, Object>> stepArguments;
+    /** The arguments bound to the resolver on first use, shared by the step's row contexts. */
+    private final AtomicReference<Args.Prepared> prepared;
     private volatile Map<String, Object> rowArguments;
 
     ExecContext(ProcessContext process, String table, String version, Spec spec, long rows, RefTable self,
@@ -50,6 +54,7 @@ final class ExecContext implements BuildContext {
         this.artifacts = artifacts;
         this.row = -1;
         this.stepArguments = new AtomicReference<>();
+        this.prepared = new AtomicReference<>();
     }
 
     private ExecContext(ExecContext step, long row) {
@@ -63,6 +68,7 @@ final class ExecContext implements BuildContext {
         this.artifacts = step.artifacts;
         this.row = row;
         this.stepArguments = step.stepArguments;
+        this.prepared = step.prepared;
     }
 
     /** The context a row-wise builder gets for {@code row}: arguments resolved for that row. */
@@ -100,7 +106,12 @@ final class ExecContext implements BuildContext {
         if (row >= 0) {
             Map<String, Object> r = rowArguments;
             if (r == null) {
-                r = spec.args().resolve(resolver, row);
+                Args.Prepared p = prepared.get();
+                if (p == null) {
+                    prepared.compareAndSet(null, spec.args().prepare(resolver));
+                    p = prepared.get();
+                }
+                r = p.resolve(row);
                 rowArguments = r;
             }
             return r;

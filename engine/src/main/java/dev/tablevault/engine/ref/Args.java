@@ -79,18 +79,79 @@ public final class Args {
         return refs.isEmpty() ? tree : (Map<String, Object>) resolve(tree, r, row);
     }
 
+    /**
+     * The arguments prepared for resolving row after row through {@code r}: each template bound once
+     * ({@link Resolver#bind}). The same results and errors as {@link #resolve}.
+     */
+    public Prepared prepare(Resolver r) {
+        return new Prepared(tree, refs.isEmpty() ? null : r);
+    }
+
+    /** Arguments whose templates are bound to one resolver. Thread safe. */
+    public static final class Prepared {
+        /** The arguments, when they hold no reference. */
+        private final Map<String, Object> plain;
+        /** The top-level names and their values, templates bound: read per row without iterating a map. */
+        private final String[] names;
+        private final Object[] values;
+
+        private Prepared(Map<String, Object> tree, Resolver r) {
+            this.plain = r == null ? tree : null;
+            this.names = tree.keySet().toArray(new String[0]);
+            this.values = tree.values().stream().map(v -> r == null ? v : bind(v, r)).toArray();
+        }
+
+        /** The arguments with every reference resolved for {@code row} (-1: none). */
+        public Map<String, Object> resolve(long row) {
+            if (plain != null) {
+                return plain;
+            }
+            if (names.length == 1) { // the common case, in one small object instead of a map's four
+                return Collections.singletonMap(names[0], Args.resolve(values[0], null, row));
+            }
+            Map<String, Object> out = new LinkedHashMap<>(names.length * 4 / 3 + 1);
+            for (int i = 0; i < names.length; i++) {
+                out.put(names[i], Args.resolve(values[i], null, row));
+            }
+            return Collections.unmodifiableMap(out);
+        }
+    }
+
+    private static Object bind(Object v, Resolver r) {
+        if (v instanceof Template t) {
+            return r.bind(t);
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, x) -> out.put((String) k, bind(x, r)));
+            return Collections.unmodifiableMap(out);
+        }
+        if (v instanceof List<?> l) {
+            return Collections.unmodifiableList(l.stream().map(x -> bind(x, r)).toList());
+        }
+        return v;
+    }
+
+    /** {@code v} with each template evaluated by {@code r} and each bound template by itself. */
     private static Object resolve(Object v, Resolver r, long row) {
         if (v instanceof Template t) {
             return r.value(t, row);
         }
+        if (v instanceof Bound b) {
+            return b.value(row);
+        }
         if (v instanceof Map<?, ?> m) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            m.forEach((k, x) -> out.put((String) k, resolve(x, r, row)));
+            Map<String, Object> out = new LinkedHashMap<>(m.size() * 4 / 3 + 1);
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                out.put((String) e.getKey(), resolve(e.getValue(), r, row));
+            }
             return Collections.unmodifiableMap(out);
         }
         if (v instanceof List<?> l) {
             List<Object> out = new ArrayList<>(l.size());
-            l.forEach(x -> out.add(resolve(x, r, row)));
+            for (Object x : l) {
+                out.add(resolve(x, r, row));
+            }
             return Collections.unmodifiableList(out);
         }
         return v;

@@ -16,19 +16,25 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Evaluates references against a {@link RefSource}. A result is simplified as in TableVault: no row or no
  * column is null, one cell is the value, one column is a list, anything else a {@link Frame}. Conditions on
- * a column are answered from a sorted index of that column, built once per resolver (memory: one entry per
- * distinct value of each column a condition reads). Thread safe.
+ * a column are answered from an index of that column, built once per resolver (memory: one entry per distinct
+ * value of each column a condition reads; a sorted copy for ranges). {@link #bind} prepares a template for
+ * evaluation row after row. Thread safe.
  */
 public final class Resolver {
+    /** The heap a column read at scattered rows may take when held as an array: an eighth of the maximum. */
+    private static final long CELLS_BUDGET = Runtime.getRuntime().maxMemory() / 8;
     private final RefSource source;
     private final String where;
-    private final Map<IndexKey, NavigableMap<Object, long[]>> indexes = new ConcurrentHashMap<>();
+    private final Map<IndexKey, ColumnIndex.Equality> equalities = new ConcurrentHashMap<>();
+    private final Map<IndexKey, NavigableMap<Object, long[]>> orders = new ConcurrentHashMap<>();
+    /** A column's cells, or {@link #NO_CELLS} when they do not fit {@link #CELLS_BUDGET}. */
+    private final Map<IndexKey, ColumnIndex.Cells> cells = new ConcurrentHashMap<>();
+    private static final ColumnIndex.Cells NO_CELLS = row -> null;
 
     private record IndexKey(RefTable table, int column) {
     }
@@ -55,8 +61,20 @@ public final class Resolver {
         return sb.toString();
     }
 
-    private static String render(Object v) {
+    static String render(Object v) {
         return v == null ? "" : v.toString();
+    }
+
+    /**
+     * {@code t} prepared for evaluation row after row: the same values and errors as {@link #value}, with the
+     * tables, columns and literal values of its references looked up once, here, instead of per row.
+     */
+    public Bound bind(Template t) {
+        return Bound.of(this, t);
+    }
+
+    RefSource source() {
+        return source;
     }
 
     /** The value of one reference for {@code row} (-1: none). */
@@ -109,7 +127,7 @@ public final class Resolver {
         return Frame.ofColumns(columns, values);
     }
 
-    private long currentRow(Ref r, long row) {
+    long currentRow(Ref r, long row) {
         if (row < 0) {
             throw error(r, "needs the current row, which only row-wise builders have");
         }
@@ -124,17 +142,18 @@ public final class Resolver {
                     : equal(t, col, coerce(currentRow(r, row), type, c, r));
             case EQUALS -> {
                 Object v = coerce(value(c.low(), row, r), type, c, r);
-                yield col < 0 ? positions(t, (Long) v, (Long) v + 1) : equal(t, col, v);
+                yield col >= 0 ? equal(t, col, v) : v == null ? new long[0] : positions(t, (Long) v, (Long) v + 1);
             }
             case RANGE -> {
                 Object lo = coerce(value(c.low(), row, r), type, c, r);
                 Object hi = coerce(value(c.high(), row, r), type, c, r);
-                yield col < 0 ? positions(t, (Long) lo, (Long) hi) : range(t, col, lo, hi);
+                yield col >= 0 ? range(t, col, lo, hi) : lo == null || hi == null ? new long[0]
+                        : positions(t, (Long) lo, (Long) hi);
             }
         };
     }
 
-    private static long[] positions(RefTable t, long from, long to) {
+    static long[] positions(RefTable t, long from, long to) {
         long lo = Math.max(0, from);
         long hi = Math.min(t.rows(), to);
         if (hi <= lo) {
@@ -148,11 +167,12 @@ public final class Resolver {
     }
 
     private long[] equal(RefTable t, int col, Object v) {
-        if (v == null) {
-            return new long[0];
-        }
-        long[] rows = index(t, col).get(v);
-        return rows == null ? new long[0] : rows;
+        return equal(equalities(t, col), v);
+    }
+
+    /** The rows of {@code index} holding {@code v}: none for null. Shared: not to be changed. */
+    static long[] equal(ColumnIndex.Equality index, Object v) {
+        return v == null ? new long[0] : index.rows(v);
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -160,7 +180,8 @@ public final class Resolver {
         if (lo == null || hi == null || ((Comparable) lo).compareTo(hi) >= 0) {
             return new long[0];
         }
-        Collection<long[]> parts = index(t, col).subMap(lo, true, hi, false).values();
+        Collection<long[]> parts = orders.computeIfAbsent(new IndexKey(t, col), k -> ColumnIndex.sorted(t, col))
+                .subMap(lo, true, hi, false).values();
         int n = parts.stream().mapToInt(a -> a.length).sum();
         long[] out = new long[n];
         int k = 0;
@@ -172,22 +193,21 @@ public final class Resolver {
         return out;
     }
 
-    private NavigableMap<Object, long[]> index(RefTable t, int col) {
-        return indexes.computeIfAbsent(new IndexKey(t, col), k -> {
-            TreeMap<Object, List<Long>> m = new TreeMap<>();
-            for (long row = 0; row < t.rows(); row++) {
-                Object v = t.value(col, row);
-                if (v != null) {
-                    m.computeIfAbsent(v, x -> new ArrayList<>()).add(row);
-                }
-            }
-            TreeMap<Object, long[]> out = new TreeMap<>();
-            m.forEach((v, rows) -> out.put(v, rows.stream().mapToLong(Long::longValue).toArray()));
-            return out;
-        });
+    /** The equality index of column {@code col} of {@code t}, built on first use. */
+    ColumnIndex.Equality equalities(RefTable t, int col) {
+        return equalities.computeIfAbsent(new IndexKey(t, col), k -> ColumnIndex.equalities(t, col));
     }
 
-    private static long[] intersect(long[] a, long[] b) {
+    /** The cells of column {@code col} of {@code t} (read once, on first use), or null when they are too large. */
+    ColumnIndex.Cells cells(RefTable t, int col) {
+        ColumnIndex.Cells c = cells.computeIfAbsent(new IndexKey(t, col), k -> {
+            ColumnIndex.Cells all = ColumnIndex.cells(t, col, CELLS_BUDGET);
+            return all == null ? NO_CELLS : all;
+        });
+        return c == NO_CELLS ? null : c;
+    }
+
+    static long[] intersect(long[] a, long[] b) {
         long[] out = new long[Math.min(a.length, b.length)];
         int i = 0;
         int j = 0;
@@ -207,7 +227,7 @@ public final class Resolver {
     }
 
     /** The column's position in {@code t}, or -1 for the {@code index} pseudo-column. */
-    private int column(RefTable t, String name, Ref r) {
+    int column(RefTable t, String name, Ref r) {
         if (name.equals(Ref.INDEX)) {
             return -1;
         }
@@ -232,7 +252,11 @@ public final class Resolver {
         if (p instanceof Text t) {
             return t.text();
         }
-        Object v = eval(((Nested) p).ref(), row);
+        return one(p, eval(((Nested) p).ref(), row), r);
+    }
+
+    /** {@code v}, the value of nested reference {@code p}, when it is one value. */
+    Object one(Part p, Object v, Ref r) {
         if (v instanceof List || v instanceof Frame) {
             throw error(r, "nested reference " + p + " must give one value, gave "
                     + (v instanceof List<?> l ? l.size() + " values" : "a table"));
@@ -240,7 +264,7 @@ public final class Resolver {
         return v;
     }
 
-    private Object coerce(Object v, ColumnType type, Cond c, Ref r) {
+    Object coerce(Object v, ColumnType type, Cond c, Ref r) {
         if (v == null) {
             return null;
         }

@@ -57,7 +57,7 @@ class ReferenceLanguageTest {
             "meta/", new MemTable(List.of(new Column("tbl", ColumnType.STRING), new Column("col", ColumnType.STRING)),
                     List.of(Arrays.asList("orders", "customer"))));
 
-    private static Resolver resolver() {
+    static Resolver resolver() {
         return new Resolver((table, version, at) -> {
             if (table.equals(Ref.SELF)) {
                 return SELF;
