@@ -1,9 +1,13 @@
 package dev.tablevault.engine;
 
+import dev.tablevault.api.BuilderSpec;
 import dev.tablevault.api.ExecuteOptions;
+import dev.tablevault.api.InstanceOptions;
+import dev.tablevault.api.OpOptions;
 import dev.tablevault.api.ProcessState;
 import dev.tablevault.api.ReadOptions;
 import dev.tablevault.api.RowBuilder;
+import dev.tablevault.api.TableOptions;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.engine.board.Board;
@@ -31,6 +35,7 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The live board across OS processes: a child JVM's execution seen advancing from this JVM, a killed runner
@@ -140,6 +145,35 @@ class BoardTest {
             assertThat(boardFiles(dir)).as("no board file while the execution runs").isEmpty();
             assertThat(BoardView.read(dir, System.currentTimeMillis()).found()).isFalse();
             b.finish();
+        }
+    }
+
+    /** Each paused process shows on the board as soon as its call returns, beside the ones paused before. */
+    @Test
+    void everyPausedProcessShowsWhenItsCallReturns() {
+        Path dir = tmp.resolve("v");
+        RowBuilder flaky = (ctx, row) -> {
+            if (row == 5) {
+                throw new IllegalStateException("flaky at row 5");
+            }
+            return List.of("x" + row);
+        };
+        try (Vault v = TableVault.open(dir, VaultOptions.defaults().create(true).builder("flaky", flaky))) {
+            v.createTable("t", TableOptions.defaults().multipleArtifacts(true));
+            List<String> paused = new ArrayList<>();
+            for (String version : List.of("a", "b", "c")) {
+                v.createInstance("t", InstanceOptions.defaults().version(version));
+                v.putBuilder("t", version, BuilderSpec.fromYaml("name: t_index\ntype: index\nbuilder: range\n"
+                        + "changedColumns: [id]\ntypes: {id: long}\narguments: {count: 10}\n"), OpOptions.defaults());
+                v.putBuilder("t", version, BuilderSpec.fromYaml("name: text\ntype: column\nbuilder: flaky\n"
+                        + "changedColumns: [text]\n"), OpOptions.defaults());
+                assertThatThrownBy(() -> v.executeInstance("t", ExecuteOptions.defaults().version(version)
+                        .processId("p-" + version).checkpointRows(2))).hasMessageContaining("flaky at row 5");
+                paused.add("p-" + version);
+                assertThat(BoardView.read(dir, System.currentTimeMillis()).rows())
+                        .extracting(r -> r.entry().id() + " " + r.status()).containsExactlyInAnyOrderElementsOf(
+                                paused.stream().map(id -> id + " PAUSED").toList());
+            }
         }
     }
 

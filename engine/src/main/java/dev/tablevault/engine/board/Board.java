@@ -26,6 +26,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Board implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Board.class);
+    /** The longest a pause waits for its entry to be written (a locked or damaged file: then it goes on). */
+    static final long PUBLISH_WAIT_MILLIS = 1_000;
     /** How often the thread looks for changed progress. */
     public static final long TICK_MILLIS = 50;
     /** How often every running entry is republished, changed or not. */
@@ -41,6 +43,8 @@ public final class Board implements AutoCloseable {
     private final Map<String, Live> running = new ConcurrentHashMap<>();
     /** Active processes that do not run here, to show as the store has them; null value: remove the entry. */
     private final Map<String, BoardEntry> pending = new ConcurrentHashMap<>();
+    /** Notified by the thread after each pass over {@link #pending}. */
+    private final Object published = new Object();
     private final Map<String, BoardEntry> dormant = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile boolean closing;
@@ -127,6 +131,26 @@ public final class Board implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits (at most {@value #PUBLISH_WAIT_MILLIS} ms) until the thread has written {@code entry}: a pause
+     * returns to its caller, who may look at the board at once, so the board shows it by then. Progress of
+     * running processes needs no such wait; they are published within {@value #TICK_MILLIS} ms.
+     */
+    void awaitPublished(String id, BoardEntry entry) {
+        LockSupport.unpark(thread);
+        long deadline = System.nanoTime() + PUBLISH_WAIT_MILLIS * 1_000_000;
+        synchronized (published) {
+            while (pending.get(id) == entry && !closing && System.nanoTime() < deadline) {
+                try {
+                    published.wait(TICK_MILLIS);
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
     /** Removes process {@code id} (it ended). */
     public void forget(String id) {
         if (on()) {
@@ -180,6 +204,9 @@ public final class Board implements AutoCloseable {
                 throw new IllegalStateException("board segment stayed locked");
             }
             pending.remove(p.getKey(), e);
+        }
+        synchronized (published) {
+            published.notifyAll();
         }
         for (Live l : running.values()) {
             if ((full || l.dirty) && map.size() < BoardFile.ENTRIES && !map.put(l.id, l.snapshot(now).encode())) {
@@ -301,9 +328,11 @@ public final class Board implements AutoCloseable {
             }
             board.running.remove(id, this);
             if (paused) {
-                board.dormant(new BoardEntry(id, operation, table, version, "PAUSED", author,
+                BoardEntry e = new BoardEntry(id, operation, table, version, "PAUSED", author,
                         pausedError == null ? "" : pausedError, step, rowsDone, rowsTotal, 0, started,
-                        board.clock.millis(), board.me, false));
+                        board.clock.millis(), board.me, false);
+                board.dormant(e);
+                board.awaitPublished(id, e);
             } else {
                 board.forget(id);
             }

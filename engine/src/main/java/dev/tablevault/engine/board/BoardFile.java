@@ -125,7 +125,8 @@ final class BoardFile implements AutoCloseable {
                     locked++;
                     continue;
                 }
-                c.forEachSegmentEntry(e -> out.add(e.value().get()));
+                // getUsing(null): a fresh array each; get() hands out one cached array, overwritten by the next.
+                c.forEachSegmentEntry(e -> out.add(e.value().getUsing(null)));
             }
         }
         return new Read(out, locked);
