@@ -27,7 +27,13 @@ public record Hint(Action action, String subject, String version) implements Ser
         /** The table has no external-edit temporary instance of the version: create one. */
         CREATE_EXTERNAL_INSTANCE,
         /** The temporary instance has no index builder: add one named {@code <table>_index}. */
-        PUT_INDEX_BUILDER
+        PUT_INDEX_BUILDER,
+        /** A lock stayed held past the lock timeout: retry later, or wait longer. */
+        RETRY_LATER,
+        /** No code is known under a spec's builder name: register it, or put its provider on the class path. */
+        REGISTER_BUILDER,
+        /** A write paused before its frame was staged: write the same frame again with the process id, or stop. */
+        WRITE_AGAIN_OR_STOP
     }
 
     /** Resume or stop process {@code processId}. */
@@ -48,6 +54,11 @@ public record Hint(Action action, String subject, String version) implements Ser
             case CREATE_EXTERNAL_INSTANCE -> "createInstance(\"" + subject + "\", InstanceOptions.defaults().version(\""
                     + version + "\").externalEdit(true)) first";
             case PUT_INDEX_BUILDER -> "add it with putBuilder (type: index, name: " + subject + "_index)";
+            case RETRY_LATER -> "retry later or raise VaultOptions.lockTimeout";
+            case REGISTER_BUILDER -> "register it with VaultOptions.builder(\"" + subject + "\", ...), or put a"
+                    + " ServiceLoader provider of dev.tablevault.api.Builder with that class name on the class path";
+            case WRITE_AGAIN_OR_STOP -> "call writeInstance again with the same frame and process id, or"
+                    + " stopProcess(\"" + subject + "\")";
         };
     }
 }

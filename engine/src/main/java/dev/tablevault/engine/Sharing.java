@@ -34,7 +34,7 @@ final class Sharing {
         if (options.restart()) {
             throw new TvStorageException(ErrorCode.VAULT_LOCKED, locked.getMessage() + "; restart(true) resumes every"
                     + " active process and only the owning process can: resume them one at a time with"
-                    + " resumeProcess ('tv resume ID'), or close the owner first", locked);
+                    + " resumeProcess (tv restart does so), or close the owner first", locked);
         }
         return RemoteVault.connect(dir, options, TableVault.FORMAT_VERSION, takeOver);
     }

@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>{@code work DIR NAME ROWS STOP_AT}: like {@code exec} with table NAME, while another thread creates tables
  *   {@code NAME_k} printing {@code ACK NAME_k} after each (a table whose call failed with {@code OWNER_CHANGED}
  *   prints {@code CHANGED NAME_k}) until stdin closes; an execution that fails with {@code OWNER_CHANGED} prints
- *   {@code CHANGED exec} and is called again with its process id; prints {@code DONE} when it committed and
- *   {@code OWNER <pid>} when this process owns the vault.</li>
+ *   {@code CHANGED exec} and is called again with its process id; prints {@code OWNER <pid>} when this process owns the
+ *   vault at that moment, then {@code DONE}, once it committed.</li>
  * </ul>
  */
 public final class RemoteExecChild {
@@ -111,14 +111,15 @@ public final class RemoteExecChild {
                     say("CHANGED exec");
                 }
             }
+            // Said at DONE, while every worker still runs: once one exits, the next call of another takes over.
+            if (!(v instanceof RemoteVault r) || r.ownerPid() == ProcessHandle.current().pid()) {
+                say("OWNER " + ProcessHandle.current().pid());
+            }
             say("DONE");
             if (work) {
                 in.readLine(); // the parent closes stdin once it has seen enough
                 stop.set(true);
                 writer.join();
-            }
-            if (!(v instanceof RemoteVault r) || r.ownerPid() == ProcessHandle.current().pid()) {
-                say("OWNER " + ProcessHandle.current().pid());
             }
         }
     }

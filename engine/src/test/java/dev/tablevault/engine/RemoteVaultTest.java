@@ -240,7 +240,7 @@ class RemoteVaultTest {
             TableVaultException e = catchThrowableOfType(() -> TableVault.open(dir, VaultOptions.defaults()
                     .restart(true)), TableVaultException.class);
             assertThat(e.code()).isEqualTo(ErrorCode.VAULT_LOCKED);
-            assertThat(e.getMessage()).contains("restart(true)", "tv resume");
+            assertThat(e.getMessage()).contains("restart(true)", "resumeProcess", "tv restart does so");
         }
     }
 }

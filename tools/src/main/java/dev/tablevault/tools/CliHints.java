@@ -28,6 +28,12 @@ final class CliHints {
                     + " --external-edit";
             case PUT_INDEX_BUILDER -> "add it: " + tv + " builder put " + quote(h.subject()) + v + " FILE, with"
                     + " 'type: index' and 'name: " + h.subject() + "_index' in FILE";
+            case RETRY_LATER -> "retry later; " + tv + " locks shows who holds it";
+            case REGISTER_BUILDER -> "tv runs the built-in builders and ServiceLoader providers on its class path:"
+                    + " run it with your jar, java -cp tv.jar:YOUR.jar dev.tablevault.tools.Tv --vault " + quote(vault)
+                    + " ...";
+            case WRITE_AGAIN_OR_STOP -> "run the same write again with --process-id " + quote(h.subject())
+                    + ", or stop it: " + stop(vault, h.subject());
         };
     }
 

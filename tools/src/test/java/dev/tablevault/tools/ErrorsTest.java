@@ -3,6 +3,7 @@ package dev.tablevault.tools;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
+import dev.tablevault.engine.PausedProcesses;
 import dev.tablevault.engine.TableVault;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -165,7 +166,20 @@ class ErrorsTest {
             Cli.Result r = cli.tv("create-table", "t");
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(owner.tables()).containsExactly("t");
-            fails(cli.tv("restart"), ErrorCode.VAULT_LOCKED);
+        }
+    }
+
+    /** {@code tv restart} on a vault an application owns resumes, through it, what is paused or crashed. */
+    @Test
+    void restartThroughTheOwnerResumesWhatIsNotRunning() {
+        PausedProcesses.pausedCreateTable(tmp.resolve("vault"), "stories", "job-1");
+        try (Vault owner = TableVault.open(tmp.resolve("vault"), VaultOptions.defaults())) {
+            assertThat(owner.activeProcesses()).containsKey("job-1");
+            Cli.Result r = cli.tv("restart");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains("restart done: 0 active process(es) left");
+            assertThat(owner.tables()).contains("stories");
+            assertThat(owner.activeProcesses()).isEmpty();
         }
     }
 

@@ -127,6 +127,15 @@ class OperatorMessagesTest {
         Cli.Result noIndex = cli.tv("execute", "t");
         assertThat(noIndex.exit()).isEqualTo(ErrorCode.BAD_BUILDER.exitCode());
         assertThat(noIndex.err()).contains("builder put t FILE", "'name: t_index'").doesNotContain("putBuilder");
+
+        assertThat(cli.tv("builder", "put", "t", spec.toString()).exit()).isZero();
+        Path mine = Files.writeString(tmp.resolve("mine.yaml"), "name: mine\ntype: column\nbuilder: com.example.Mine\n"
+                + "changedColumns: [m]\n");
+        assertThat(cli.tv("builder", "put", "t", mine.toString(), "--unregistered").exit()).isZero();
+        Cli.Result unknownCode = cli.tv("execute", "t");
+        assertThat(unknownCode.exit()).isEqualTo(ErrorCode.BUILDER_NOT_FOUND.exitCode());
+        assertThat(unknownCode.err()).contains("'com.example.Mine'", "java -cp tv.jar:YOUR.jar")
+                .doesNotContain("VaultOptions");
     }
 
     @Test

@@ -155,8 +155,9 @@ final class Plan {
         }
         if (b == null) {
             throw new TvBuilderException(ErrorCode.BUILDER_NOT_FOUND, "builder '" + s.name() + "': code '"
-                    + s.builder() + "' is not registered (VaultOptions.builder), not built in (" + Builtins.names()
-                    + "), and no ServiceLoader provider of dev.tablevault.api.Builder has that class name");
+                    + s.builder() + "' is not registered, not built in (" + Builtins.names() + "), and no"
+                    + " ServiceLoader provider of dev.tablevault.api.Builder has that class name")
+                    .withHint(new Hint(Hint.Action.REGISTER_BUILDER, s.builder(), null));
         }
         boolean fits = switch (s.mode()) {
             case "whole-column" -> b instanceof FrameBuilder;

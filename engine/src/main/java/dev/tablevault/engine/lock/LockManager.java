@@ -132,11 +132,11 @@ public final class LockManager {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     waitsFor.remove(processId);
-                    throw new TvLockException(ErrorCode.LOCK_TIMEOUT, "cannot lock " + resource + " (" + mode
-                            + ") within " + timeout.toMillis() + " ms: held " + conflict.mode + " on "
-                            + conflict.resource + " by process " + conflict.processId + " (RUNNING)"
-                            + "; retry later or raise VaultOptions.lockTimeout",
-                            resource, conflict.processId, ProcessState.RUNNING, null);
+                    throw (TvLockException) new TvLockException(ErrorCode.LOCK_TIMEOUT, "cannot lock " + resource
+                            + " (" + mode + ") within " + timeout.toMillis() + " ms: held " + conflict.mode + " on "
+                            + conflict.resource + " by process " + conflict.processId + " (RUNNING)",
+                            resource, conflict.processId, ProcessState.RUNNING, null)
+                            .withHint(new Hint(Hint.Action.RETRY_LATER, conflict.processId, null));
                 }
                 waiting++;
                 try {

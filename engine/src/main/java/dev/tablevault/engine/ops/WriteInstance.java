@@ -84,8 +84,8 @@ public final class WriteInstance extends Op {
     protected void checkResumable(ProcessContext ctx) {
         if (!ctx.setupDone() && frame == null) {
             throw new TvProcessException(ErrorCode.PROCESS_STATE, "process " + ctx.pid + " (writeInstance of '"
-                    + args.table() + "') paused before its frame was fully staged; call writeInstance again with the"
-                    + " same frame and process id, or stopProcess it");
+                    + args.table() + "') paused before its frame was fully staged")
+                    .withHint(new Hint(Hint.Action.WRITE_AGAIN_OR_STOP, ctx.pid, null));
         }
     }
 

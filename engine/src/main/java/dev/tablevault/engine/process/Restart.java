@@ -139,8 +139,9 @@ final class Restart {
                 }
                 vault.lockManager().releaseAll(pid);
             } else if (rec.attempts() >= vault.options().maxRestartAttempts()) {
-                String why = "restart gave up after " + rec.attempts() + " attempts; fix the cause, then"
-                        + " resumeProcess(\"" + pid + "\") or stopProcess it";
+                // Saved as the process's error, read by the API and by tv alike: no method or command names.
+                String why = "restart gave up after " + rec.attempts() + " attempts; fix the cause, then resume or"
+                        + " stop it";
                 if (rec.state() != ProcessState.PAUSED || !why.equals(rec.error())) {
                     log.putRecord(rec, rec.with(ProcessState.PAUSED, why, vault.clock().millis()));
                 }

@@ -45,7 +45,7 @@ public final class StopOp extends Op {
         }
         if (rec.operation().equals(name())) {
             throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "process " + args.target()
-                    + " is itself a stopProcess; resume it with resumeProcess instead");
+                    + " is itself a stop; resume it instead");
         }
     }
 
