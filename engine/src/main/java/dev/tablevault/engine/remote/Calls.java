@@ -147,9 +147,7 @@ final class Calls {
             w.send(Wire.ERROR, Messages.bytes(RemoteErrors.encode(e, false)));
             return;
         }
-        ObjectNode r = Messages.object();
-        r.set("v", Messages.tree(result));
-        w.send(Wire.RESULT, Messages.bytes(r));
+        w.send(Wire.RESULT, Messages.result(result));
     }
 
     private void stream(Wire w, String author, String table, ReadOptions o) throws IOException {

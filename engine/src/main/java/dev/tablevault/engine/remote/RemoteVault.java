@@ -193,7 +193,7 @@ public final class RemoteVault implements Vault {
             Wire.Msg m = w.receive();
             switch (m.kind()) {
                 case Wire.RESULT -> {
-                    return Messages.value(Messages.parse(m.body()).path("v"), result);
+                    return Messages.result(m.body(), result);
                 }
                 case Wire.ERROR -> {
                     ObjectNode e = Messages.parse(m.body());
