@@ -22,11 +22,12 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The second OS process of P8, P8b and P8c: it opens the vault the benchmark's JVM owns (so every call goes
  * through the owner's socket), warms up, prints {@code READY}, waits for a line on stdin, runs the timed part
- * and prints {@code RESULT <nanos> <count>}. Modes: {@code small DIR OPS} (createTable + deleteTable pairs, one
- * thread), {@code threads DIR THREADS OPS} (createTable from THREADS threads, OPS each), {@code read DIR TABLE}
- * (one {@code rows} pass and one {@code dataframe}; prints {@code RESULT} for each), {@code exec DIR TABLE WARM
- * VERSION} (executes TEMP_WARM, then, timed, TEMP_VERSION, whose row-wise builder {@code label} is registered
- * here, so it runs here).
+ * and prints {@code RESULT <nanos> <count> <cpu nanos>} (the CPU time this process spent meanwhile). Modes:
+ * {@code small DIR OPS} (createTable + deleteTable pairs, one thread), {@code threads DIR THREADS OPS}
+ * (createTable from THREADS threads, OPS each; again for every further line on stdin, a {@code RESULT} each,
+ * until stdin closes), {@code read DIR TABLE} (one {@code rows} pass and one {@code dataframe}; prints
+ * {@code RESULT} for each), {@code exec DIR TABLE WARM VERSION} (executes TEMP_WARM, then, timed, TEMP_VERSION,
+ * whose row-wise builder {@code label} is registered here, so it runs here).
  */
 final class RemoteBenchChild {
     private final Process process;
@@ -58,11 +59,17 @@ final class RemoteBenchChild {
         in.println("GO");
     }
 
-    /** The next {@code RESULT} line's numbers. */
+    /** The next {@code RESULT} line's numbers: nanoseconds, count, CPU nanoseconds. */
     long[] result() throws IOException {
         String line = expect("RESULT");
         String[] f = line.split(" ");
-        return new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])};
+        return new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])};
+    }
+
+    /** The CPU time this JVM has used, all threads, in nanoseconds. */
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     void finish() throws InterruptedException {
@@ -91,38 +98,48 @@ final class RemoteBenchChild {
                     String me = "c" + ProcessHandle.current().pid();
                     smallOps(v, me + "w", ops);
                     ready(stdin);
+                    long cpu = cpuNanos();
                     long t = System.nanoTime();
                     smallOps(v, me, ops);
-                    System.out.println("RESULT " + (System.nanoTime() - t) + " " + ops * 2);
+                    System.out.println("RESULT " + (System.nanoTime() - t) + " " + ops * 2 + " " + (cpuNanos() - cpu));
                 }
                 case "threads" -> {
                     int threads = Integer.parseInt(args[2]);
                     int ops = Integer.parseInt(args[3]);
                     String me = "c" + ProcessHandle.current().pid();
                     creates(v, me + "w", threads, ops / 2); // JIT-warm the client before the timed part
-                    ready(stdin);
-                    long t = System.nanoTime();
-                    creates(v, me, threads, ops);
-                    System.out.println("RESULT " + (System.nanoTime() - t) + " " + (long) threads * ops);
+                    System.out.println("READY");
+                    System.out.flush();
+                    for (int round = 0; stdin.readLine() != null; round++) { // a timed part per GO, as a
+                        long cpu = cpuNanos();                                 // long-lived application would
+                        long t = System.nanoTime();
+                        creates(v, me + "r" + round, threads, ops);
+                        System.out.println("RESULT " + (System.nanoTime() - t) + " " + (long) threads * ops + " "
+                                + (cpuNanos() - cpu));
+                        System.out.flush();
+                    }
                 }
                 case "read" -> {
                     String table = args[2];
                     scan(v, table);
                     ready(stdin);
+                    long cpu = cpuNanos();
                     long t = System.nanoTime();
                     long rows = scan(v, table);
-                    System.out.println("RESULT " + (System.nanoTime() - t) + " " + rows);
+                    System.out.println("RESULT " + (System.nanoTime() - t) + " " + rows + " " + (cpuNanos() - cpu));
+                    cpu = cpuNanos();
                     t = System.nanoTime();
                     rows = v.dataframe(table, ReadOptions.latest()).rowCount();
-                    System.out.println("RESULT " + (System.nanoTime() - t) + " " + rows);
+                    System.out.println("RESULT " + (System.nanoTime() - t) + " " + rows + " " + (cpuNanos() - cpu));
                 }
                 case "exec" -> {
                     String table = args[2];
                     exec(v, table, args[3]);
                     ready(stdin);
+                    long cpu = cpuNanos();
                     long t = System.nanoTime();
                     long rows = exec(v, table, args[4]);
-                    System.out.println("RESULT " + (System.nanoTime() - t) + " " + rows);
+                    System.out.println("RESULT " + (System.nanoTime() - t) + " " + rows + " " + (cpuNanos() - cpu));
                 }
                 default -> throw new IllegalArgumentException(args[0]);
             }

@@ -79,13 +79,14 @@ final class ProcessQueries {
                 store.scan(store.locks, new byte[0], (k, v) -> {
                     LockRecord lr = Codec.decode(v, LockRecord.class, "lock");
                     ProcessRecord pr = processes.active(lr.processId());
-                    out.add(new LockInfo(lr.resource(), lr.mode(), lr.processId(), pr == null ? null : pr.state()));
+                    out.add(new LockInfo(lr.resource(), lr.mode(), lr.processId(), pr == null ? null : pr.state(),
+                            pr == null ? null : pr.runnerPid()));
                     return true;
                 });
             } else {
                 for (LockManager.Held h : locks.all()) {
-                    out.add(new LockInfo(h.resource(), h.mode(), h.processId(),
-                            processes.describe(h.processId()).state()));
+                    LockManager.Holder holder = processes.describe(h.processId());
+                    out.add(new LockInfo(h.resource(), h.mode(), h.processId(), holder.state(), holder.runnerPid()));
                 }
             }
             return out;

@@ -115,7 +115,7 @@ class LockIntegrationTest {
         assertThat(p.state()).isEqualTo(ProcessState.PAUSED);
         assertThat(p.operation()).isEqualTo("createInstance");
         assertThat(v.locks()).containsExactly(new LockInfo("instance:stories/TEMP_base", LockMode.EXCLUSIVE, PAUSED,
-                ProcessState.PAUSED));
+                ProcessState.PAUSED, ProcessHandle.current().pid()));
     }
 
     private static void conflictingWritesFail(Vault v, String userId) {
@@ -278,7 +278,7 @@ class LockIntegrationTest {
             Thread t = blockedCreateTable(v, clock, "a", "blocker", blocked);
             try {
                 assertThat(v.locks()).containsExactly(new LockInfo("table:a", LockMode.EXCLUSIVE, "blocker",
-                        ProcessState.RUNNING));
+                        ProcessState.RUNNING, ProcessHandle.current().pid()));
                 assertThat(v.activeProcesses().get("blocker").state()).isEqualTo(ProcessState.RUNNING);
 
                 // The holder is running in this JVM: waiting could help, so requests wait, then time out.

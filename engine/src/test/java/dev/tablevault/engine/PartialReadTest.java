@@ -299,7 +299,10 @@ class PartialReadTest {
                 } catch (TvArgumentException e) {
                     assertThat(run.isDone()).as("TEMP_base vanished before the commit: " + e).isTrue();
                 }
-                readerStarted.countDown();
+                if (partialReads > 0) {
+                    // The builder waits at row 10 for one read of its step: then the race is on.
+                    readerStarted.countDown();
+                }
             }
             run.get();
             assertThat(partialReads).isPositive();

@@ -34,7 +34,7 @@ final class Errors {
         Map<String, Object> extra = Json.obj();
         if (tv instanceof TvLockException l) {
             extra = Json.obj("resource", l.resource(), "holder", l.holderId(), "holderState", l.holderState(),
-                    "holderError", l.holderError());
+                    "holderError", l.holderError(), "holderPid", l.holderPid());
         }
         int exit = tv.code().exitCode();
         String message = tv.getMessage();

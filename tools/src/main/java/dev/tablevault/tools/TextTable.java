@@ -24,10 +24,10 @@ final class TextTable {
 
     static String locks(Collection<LockInfo> ls) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"RESOURCE", "MODE", "PROCESS", "STATE"});
+        rows.add(new String[] {"RESOURCE", "MODE", "PROCESS", "STATE", "OS PID"});
         for (LockInfo l : ls) {
             rows.add(new String[] {l.resource(), String.valueOf(l.mode()), l.processId(),
-                String.valueOf(l.processState())});
+                String.valueOf(l.processState()), l.runnerPid() == null ? "" : l.runnerPid().toString()});
         }
         return render(rows);
     }

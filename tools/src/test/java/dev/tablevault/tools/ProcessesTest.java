@@ -39,6 +39,8 @@ class ProcessesTest {
         Cli.Result locks = cli.tv("locks");
         assertThat(locks.exit()).isZero();
         assertThat(locks.out()).contains("job-1", "PAUSED", "EXCLUSIVE");
+        assertThat(locks.outLines().get(0)).endsWith("OS PID");
+        assertThat(locks.outLines().get(1)).endsWith("PAUSED  " + ProcessHandle.current().pid()); // it ran here
 
         JsonNode json = new ObjectMapper().readTree(cli.tv("--json", "ps").out());
         assertThat(json.get("processes").get(0).get("state").asText()).isEqualTo("PAUSED");
@@ -52,6 +54,7 @@ class ProcessesTest {
         JsonNode e = new ObjectMapper().readTree(cli.tv("--json", "create-table", "stories").err());
         assertThat(e.get("holder").asText()).isEqualTo("job-1");
         assertThat(e.get("holderState").asText()).isEqualTo("PAUSED");
+        assertThat(e.get("holderPid").asLong()).isEqualTo(ProcessHandle.current().pid()); // the JVM that ran it
     }
 
     @Test

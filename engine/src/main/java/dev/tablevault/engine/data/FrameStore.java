@@ -153,7 +153,11 @@ public final class FrameStore {
         }
     }
 
-    /** A cursor over one instance on a snapshot it owns; checks chunks as {@link #readColumn} does. */
+    /**
+     * A cursor over one instance on a snapshot it owns; checks chunks as {@link #readColumn} does. Rows come one at
+     * a time ({@link #next}) or a stored chunk at a time ({@link #nextChunk}, what the owner streams to other OS
+     * processes without decoding); one cursor is read one way only.
+     */
     public static final class Cursor implements RowCursor {
         private final View view;
         private final InstanceRecord r;
@@ -163,18 +167,31 @@ public final class FrameStore {
         private final Slice[] upper;
         private final ReadOptions[] bounded;
         private final List<List<Object>> buf = new ArrayList<>();
+        /** Rows of {@link #buf} handed out, and held. */
         private int pos;
+        private int size;
         private long chunk;
+        /** Rows in all, and rows not loaded from the store yet. */
+        private final long rows;
         private long remaining;
         private boolean closed;
+
+        /**
+         * The stored chunks of one chunk's rows: {@code cells[c]} is column c's chunk as stored, or null where none
+         * was written (those rows read as nulls). A chunk may hold fewer values than {@code rows} (the rest read as
+         * nulls) or, the last one, more (dropped).
+         */
+        public record Chunk(int rows, byte[][] cells) {
+        }
 
         /** {@code progress}: for a partial read, where the process building the instance is; else null. */
         public Cursor(View view, InstanceRecord r, InstanceProgress progress) {
             this.view = view;
             this.r = r;
             this.progress = progress;
-            this.remaining = r.key() == 0 ? 0 : r.rows();
             this.its = new RocksIterator[r.columns().size()];
+            this.rows = r.key() == 0 || its.length == 0 ? 0 : r.rows();
+            this.remaining = rows;
             this.upper = new Slice[its.length];
             this.bounded = new ReadOptions[its.length];
             try {
@@ -206,9 +223,14 @@ public final class FrameStore {
             return progress;
         }
 
+        /** The rows this cursor reads in all. */
+        public long rowCount() {
+            return rows;
+        }
+
         @Override
         public boolean hasNext() {
-            return remaining > 0 && its.length > 0;
+            return pos < size || remaining > 0;
         }
 
         @Override
@@ -216,22 +238,40 @@ public final class FrameStore {
             if (!hasNext()) {
                 throw new NoSuchElementException("cursor over " + r.id() + " is exhausted");
             }
-            if (pos >= buf.get(0).size()) {
-                refill();
+            if (pos == size) {
+                Chunk k = nextChunk();
+                for (int c = 0; c < its.length; c++) {
+                    List<Object> col = buf.get(c);
+                    col.clear();
+                    if (k.cells()[c] != null) {
+                        Chunks.decode(r.columns().get(c).type(), k.cells()[c], col);
+                    }
+                    padTo(col, k.rows());
+                }
+                size = k.rows();
+                pos = 0;
             }
             List<Object> row = new ArrayList<>(its.length);
             for (List<Object> col : buf) {
                 row.add(col.get(pos));
             }
             pos++;
-            remaining--;
             return row;
         }
 
-        private void refill() {
+        /**
+         * The next chunk's rows as stored, checked as {@link #next} checks them (a chunk missing or short in a
+         * complete column is {@code CORRUPTION}).
+         *
+         * @throws NoSuchElementException past the last row
+         */
+        public Chunk nextChunk() {
+            if (remaining <= 0) {
+                throw new NoSuchElementException("cursor over " + r.id() + " is exhausted");
+            }
+            int n = (int) Math.min(Chunks.ROWS, remaining);
+            byte[][] cells = new byte[its.length][];
             for (int c = 0; c < its.length; c++) {
-                List<Object> col = buf.get(c);
-                col.clear();
                 RocksIterator it = its[c];
                 if (!it.isValid()) {
                     view.checkStatus(it);
@@ -239,20 +279,20 @@ public final class FrameStore {
                 Column column = r.columns().get(c);
                 byte[] want = Keys.cell(r.keyOf(c), r.slotOf(c), chunk);
                 if (it.isValid() && java.util.Arrays.equals(it.key(), want)) {
-                    Chunks.decode(column.type(), it.value(), col);
+                    cells[c] = it.value();
                     it.next();
                 } else if (r.success()) {
                     throw missing(owner(r), column, chunk, r.rows());
                 }
-                if (r.success() && col.size() < chunkRows(chunk, r.rows())) {
-                    throw shortChunk(owner(r), column, chunk, col.size(), r.rows());
-                }
                 // In an unsuccessful instance, a chunk never written (rows not reached), or a short one, reads
                 // as nulls.
-                padTo(col, (int) Math.min(Chunks.ROWS, remaining));
+                if (r.success() && Chunks.count(cells[c]) < n) {
+                    throw shortChunk(owner(r), column, chunk, Chunks.count(cells[c]), r.rows());
+                }
             }
             chunk++;
-            pos = 0;
+            remaining -= n;
+            return new Chunk(n, cells);
         }
 
         @Override

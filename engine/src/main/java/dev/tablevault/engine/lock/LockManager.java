@@ -40,8 +40,15 @@ public final class LockManager {
         boolean shares(String holder, String requester);
     }
 
-    /** A holder's state as the lock manager reports it. */
-    public record Holder(ProcessState state, String error, boolean running) {
+    /**
+     * A holder's state as the lock manager reports it; {@code runnerPid}: the OS process running it, or that last
+     * ran it, null when not known.
+     */
+    public record Holder(ProcessState state, String error, boolean running, Long runnerPid) {
+        /** How messages name the holder's OS process: {@code "OS process N"}, or {@code "OS process unknown"}. */
+        String os() {
+            return "OS process " + (runnerPid == null ? "unknown" : runnerPid);
+        }
     }
 
     /** One held lock. */
@@ -104,6 +111,7 @@ public final class LockManager {
                     return;
                 }
                 Set<String> blockers = new HashSet<>();
+                Holder first = null;
                 for (Held c : conflicts) {
                     Holder info = holders.describe(c.processId);
                     if (!info.running()) {
@@ -112,9 +120,13 @@ public final class LockManager {
                                 + ", its owner died)";
                         throw new TvLockException(ErrorCode.LOCK_HELD_BY_PAUSED, "cannot lock " + resource + " ("
                                 + mode + "): held " + c.mode + " on " + c.resource + " by process " + c.processId
-                                + " which is " + why + (info.error() == null ? "" : "; its error: " + info.error()),
-                                resource, c.processId, info.state(), info.error())
+                                + " (" + info.os() + ") which is " + why + (info.error() == null ? ""
+                                : "; its error: " + info.error()),
+                                resource, c.processId, info.state(), info.error(), info.runnerPid())
                                 .withHint(Hint.resumeOrStop(c.processId));
+                    }
+                    if (first == null) {
+                        first = info;
                     }
                     blockers.add(c.processId);
                 }
@@ -125,8 +137,8 @@ public final class LockManager {
                         waitsFor.remove(processId);
                         Holder info = holders.describe(b);
                         throw new TvLockException(ErrorCode.DEADLOCK, "cannot lock " + resource + " (" + mode
-                                + "): waiting for process " + b + " would deadlock; retry the operation",
-                                resource, b, info.state(), info.error());
+                                + "): waiting for process " + b + " (" + info.os() + ") would deadlock; retry the"
+                                + " operation", resource, b, info.state(), info.error(), info.runnerPid());
                     }
                 }
                 long left = deadline - System.nanoTime();
@@ -134,8 +146,8 @@ public final class LockManager {
                     waitsFor.remove(processId);
                     throw (TvLockException) new TvLockException(ErrorCode.LOCK_TIMEOUT, "cannot lock " + resource
                             + " (" + mode + ") within " + timeout.toMillis() + " ms: held " + conflict.mode + " on "
-                            + conflict.resource + " by process " + conflict.processId + " (RUNNING)",
-                            resource, conflict.processId, ProcessState.RUNNING, null)
+                            + conflict.resource + " by process " + conflict.processId + " (RUNNING, " + first.os()
+                            + ")", resource, conflict.processId, ProcessState.RUNNING, null, first.runnerPid())
                             .withHint(new Hint(Hint.Action.RETRY_LATER, conflict.processId, null));
                 }
                 waiting++;

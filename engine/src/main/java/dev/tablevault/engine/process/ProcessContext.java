@@ -100,6 +100,11 @@ public final class ProcessContext {
         return runner.isAlive();
     }
 
+    /** The OS process running it now. */
+    RunnerId runner() {
+        return runner;
+    }
+
     /** Records {@code who} as the runner from the next save on (an execution whose code runs in its caller). */
     public void runBy(RunnerId who) {
         runner = who;

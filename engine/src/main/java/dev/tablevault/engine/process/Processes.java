@@ -152,14 +152,14 @@ public final class Processes implements LockManager.Holders {
     public LockManager.Holder describe(String processId) {
         ProcessContext c = runner.running(processId);
         if (c != null) {
-            return new LockManager.Holder(ProcessState.RUNNING, null, true);
+            return new LockManager.Holder(ProcessState.RUNNING, null, true, c.runner().pid());
         }
         ProcessRecord r = settlement.shown(processId);
         if (r == null) {
             r = log.active(processId);
         }
-        return r == null ? new LockManager.Holder(ProcessState.REVERTED, null, false)
-                : new LockManager.Holder(r.state(), r.error(), false);
+        return r == null ? new LockManager.Holder(ProcessState.REVERTED, null, false, null)
+                : new LockManager.Holder(r.state(), r.error(), false, r.runnerPid());
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.tablevault.api.RowCursor;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.WriteOptions;
 import dev.tablevault.engine.process.ProcessContext;
+import dev.tablevault.engine.data.FrameStore;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -28,14 +29,18 @@ import java.util.Map;
 /**
  * Runs the calls of one server on the owner's vault. A call is {@code {"m": method, "a": [args], "author": ..}};
  * plain calls answer with one result or error frame; {@code rows} and {@code dataframe} answer with a header,
- * rows frames of at most {@link RowBatches#ROWS} rows and an end (or an error at any point);
+ * rows frames of the stored chunks as they are ({@link RowBatches}) and an end (or an error at any point);
  * {@code writeInstance} is followed by the client's rows frames and an end before it runs;
  * {@code executeInstance} with a listener sends a progress frame for each report and waits for the client's
  * acknowledgement (or its listener's failure, which fails the execution as the listener's exception would).
  */
 final class Calls {
-    /** The protocol version; a client speaking another is refused at the handshake. */
-    static final int PROTOCOL = 2;
+    /**
+     * The protocol version; a client speaking another is refused at the handshake. 2: the owner calls the
+     * caller's builder code back (BUILD, STOP). 3: rows frames hold blocks of stored chunks, and a header names
+     * the rows and the partial read's progress.
+     */
+    static final int PROTOCOL = 3;
     static final String MAGIC = "tablevault";
     private static final Map<String, Method> PLAIN = plainMethods();
 
@@ -173,54 +178,42 @@ final class Calls {
             w.send(Wire.ERROR, Messages.bytes(RemoteErrors.encode(e, theirs)));
             return;
         }
-        ObjectNode r = Messages.object();
-        r.set("v", Messages.tree(result));
-        w.send(Wire.RESULT, Messages.bytes(r));
+        w.send(Wire.RESULT, Messages.result(result));
     }
 
     private void stream(Wire w, VaultServer.Caller author, String table, ReadOptions o) throws IOException {
-        RowCursor cursor;
+        RowCursor opened;
         try {
-            cursor = (RowCursor) scope.run(author, () -> vault.rows(table, o));
+            opened = (RowCursor) scope.run(author, () -> vault.rows(table, o));
         } catch (RuntimeException e) {
             w.send(Wire.ERROR, Messages.bytes(RemoteErrors.encode(e, false)));
             return;
         }
-        try (cursor) {
+        try (opened) {
+            FrameStore.Cursor cursor = (FrameStore.Cursor) opened; // the owner's vault reads its store
             ObjectNode h = Messages.object();
             h.set("columns", Messages.tree(cursor.columns()));
             h.put("instanceId", cursor.instanceId());
+            h.put("rows", cursor.rowCount());
+            h.set("progress", Messages.tree(cursor.progress()));
             w.send(Wire.HEADER, Messages.bytes(h));
-            List<Column> columns = cursor.columns();
-            List<List<Object>> batch = lists(columns.size());
+            RowBatches.Body body = new RowBatches.Body();
             while (true) {
-                boolean more;
+                FrameStore.Cursor.Chunk chunk;
                 try {
-                    more = cursor.hasNext();
-                    if (more) {
-                        List<Object> row = cursor.next();
-                        for (int c = 0; c < row.size(); c++) {
-                            batch.get(c).add(row.get(c));
-                        }
+                    chunk = cursor.hasNext() ? cursor.nextChunk() : null;
+                    if (chunk != null) {
+                        RowBatches.send(w, body, cursor.columns(), chunk);
                     }
                 } catch (RuntimeException e) {
                     w.send(Wire.ERROR, Messages.bytes(RemoteErrors.encode(e, false)));
                     return;
                 }
-                int n = batch.isEmpty() ? 0 : batch.get(0).size();
-                if (n > 0 && (n == RowBatches.ROWS || !more)) {
-                    try {
-                        RowBatches.send(w, columns, batch::get, 0, n);
-                    } catch (RuntimeException e) {
-                        w.send(Wire.ERROR, Messages.bytes(RemoteErrors.encode(e, false)));
-                        return;
-                    }
-                    batch = lists(columns.size());
-                }
-                if (!more) {
+                if (chunk == null) {
                     break;
                 }
             }
+            body.flush(w);
             w.send(Wire.END, new byte[0]);
         }
     }

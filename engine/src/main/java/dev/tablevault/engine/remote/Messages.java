@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,6 +17,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The JSON of every frame but rows: calls, results, errors, the handshake. A call names a {@link
@@ -24,6 +28,9 @@ import java.time.Instant;
  */
 final class Messages {
     static final ObjectMapper JSON = mapper();
+    private static final ObjectWriter RESULT_WRITER = JSON.writerFor(Result.class);
+    /** Readers of result values by type: made once, as building one costs more than a small call. */
+    private static final Map<Type, ObjectReader> READERS = new ConcurrentHashMap<>();
 
     private Messages() {
     }
@@ -55,6 +62,28 @@ final class Messages {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree always writes", e);
         }
+    }
+
+    /** A result frame's body, {@code {"v": value}}, written straight from the value (no tree in between). */
+    static byte[] result(Object value) {
+        try {
+            return RESULT_WRITER.writeValueAsBytes(new Result(value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the API's values always write as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** The value of a result frame's body read as {@code type}, straight from the bytes; a mismatch breaks the protocol. */
+    static Object result(byte[] body, Type type) throws Wire.BadFrame {
+        try {
+            return READERS.computeIfAbsent(type, t -> JSON.readerFor(JSON.constructType(t)).at("/v")).readValue(body);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new Wire.BadFrame("result is not a " + type.getTypeName() + ": " + e.getMessage());
+        }
+    }
+
+    /** What a result frame holds. */
+    private record Result(Object v) {
     }
 
     static JsonNode tree(Object value) {

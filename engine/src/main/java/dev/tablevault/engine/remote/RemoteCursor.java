@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tablevault.api.Column;
 import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.InstanceProgress;
 import dev.tablevault.api.ReadOptions;
 import dev.tablevault.api.RowCursor;
 import dev.tablevault.api.TvStorageException;
@@ -26,7 +27,9 @@ final class RemoteCursor implements RowCursor {
     private final int generation;
     private final List<Column> columns;
     private final String instanceId;
-    private List<List<Object>> batch = List.of();
+    private final InstanceProgress progress;
+    /** The rows of the last frame, one list per column, refilled in place. */
+    private final List<List<Object>> batch;
     private int at;
     private int size;
     private boolean ended;
@@ -38,10 +41,13 @@ final class RemoteCursor implements RowCursor {
         this.generation = generation;
         this.columns = h.columns();
         this.instanceId = h.instanceId();
+        this.progress = h.progress();
+        this.batch = new ArrayList<>(columns.size());
+        columns.forEach(c -> batch.add(new ArrayList<>()));
     }
 
-    /** The header the owner sends before the rows. */
-    record Header(List<Column> columns, String instanceId) {
+    /** The header the owner sends before the rows: the rows it will send in all, the partial read's progress. */
+    record Header(List<Column> columns, String instanceId, long rows, InstanceProgress progress) {
     }
 
     static RowCursor open(RemoteVault vault, String table, ReadOptions o) {
@@ -77,7 +83,8 @@ final class RemoteCursor implements RowCursor {
             @SuppressWarnings("unchecked")
             List<Column> cols = (List<Column>) Messages.value(h.path("columns"),
                     new TypeReference<List<Column>>() { }.getType());
-            return new Header(cols, h.path("instanceId").asText(null));
+            return new Header(cols, h.path("instanceId").asText(null), h.path("rows").asLong(),
+                    (InstanceProgress) Messages.value(h.path("progress"), InstanceProgress.class));
         }
         throw unexpected(m);
     }
@@ -115,6 +122,11 @@ final class RemoteCursor implements RowCursor {
     }
 
     @Override
+    public InstanceProgress progress() {
+        return progress;
+    }
+
+    @Override
     public boolean hasNext() {
         if (closed) {
             throw new IllegalStateException("the cursor is closed");
@@ -126,17 +138,16 @@ final class RemoteCursor implements RowCursor {
     }
 
     private void fetch() {
-        List<List<Object>> next = new ArrayList<>(columns.size());
-        columns.forEach(c -> next.add(new ArrayList<>()));
         try {
-            int n = rows(wire, columns, next);
+            batch.forEach(List::clear);
+            size = 0;
+            at = 0;
+            int n = rows(wire, columns, batch);
             if (n < 0) {
                 ended = true;
                 vault.owner().release(wire);
                 return;
             }
-            batch = next;
-            at = 0;
             size = n;
         } catch (RemoteVault.Answered e) {
             ended = true;

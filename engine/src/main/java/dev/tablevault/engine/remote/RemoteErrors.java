@@ -17,7 +17,7 @@ import java.lang.reflect.Constructor;
 
 /**
  * Exceptions across the socket. A {@link TableVaultException} arrives as the same class with the same code,
- * message and {@link Hint} (a {@link TvLockException} with its holder fields too); another runtime exception as the same class
+ * message and {@link Hint} (a {@link TvLockException} with its holder fields too, the holder's OS pid included); another runtime exception as the same class
  * when the client has it and it takes a message, else as an {@link IllegalStateException} naming the owner's
  * class. The stack trace is the caller's own. A failure of the caller's own callback (its execution listener)
  * is marked, so the caller rethrows the very exception object its callback threw.
@@ -45,6 +45,7 @@ final class RemoteErrors {
             n.put("holderId", l.holderId());
             n.put("holderState", l.holderState() == null ? null : l.holderState().name());
             n.put("holderError", l.holderError());
+            n.put("holderPid", l.holderPid());
         }
         return n;
     }
@@ -108,7 +109,8 @@ final class RemoteErrors {
             if (type.equals(TvLockException.class.getName())) {
                 String state = text(n, "holderState");
                 return new TvLockException(code, message, text(n, "resource"), text(n, "holderId"),
-                        state == null ? null : ProcessState.valueOf(state), text(n, "holderError"));
+                        state == null ? null : ProcessState.valueOf(state), text(n, "holderError"),
+                        n.hasNonNull("holderPid") ? n.get("holderPid").asLong() : null);
             }
             if (type.equals(TvArgumentException.class.getName())) {
                 return new TvArgumentException(code, message);

@@ -247,7 +247,7 @@ public final class RemoteVault implements Vault {
             Wire.Msg m = w.receive();
             switch (m.kind()) {
                 case Wire.RESULT -> {
-                    return Messages.value(Messages.parse(m.body()).path("v"), result);
+                    return Messages.result(m.body(), result);
                 }
                 case Wire.ERROR -> {
                     ObjectNode e = Messages.parse(m.body());
@@ -407,9 +407,11 @@ public final class RemoteVault implements Vault {
         return exchange(v -> v.dataframe(table, o), true, null, (w, sent) -> {
             w.send(Wire.CALL, Messages.bytes(c));
             sent[0] = true;
-            List<Column> columns = RemoteCursor.header(w).columns();
+            RemoteCursor.Header h = RemoteCursor.header(w);
+            List<Column> columns = h.columns();
+            int rows = (int) Math.max(0, Math.min(h.rows(), Integer.MAX_VALUE - 8));
             List<List<Object>> values = new ArrayList<>();
-            columns.forEach(col -> values.add(new ArrayList<>()));
+            columns.forEach(col -> values.add(new ArrayList<>(rows))); // each frame decodes straight into these
             while (RemoteCursor.rows(w, columns, values) >= 0) {
                 // every rows frame appended
             }

@@ -3,24 +3,28 @@ package dev.tablevault.engine.remote;
 import dev.tablevault.api.Column;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TvArgumentException;
+import dev.tablevault.engine.data.FrameStore;
 import dev.tablevault.engine.store.Chunks;
 
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
 
 /**
- * The body of a rows frame: the row count, then per column its values as a cell chunk ({@link Chunks}, the
- * encoding the store uses, which bounds every length by the bytes left) behind its length. OBJECT values
- * travel Kryo-encoded like in the store, so both processes need their classes: a missing one fails the read in
- * the process that lacks it with {@code OBJECT_CLASS}.
+ * The body of a rows frame: one or more blocks, each its row count, then per column its values as a cell chunk
+ * ({@link Chunks}, the encoding the store uses, which bounds every length by the bytes left) behind its length.
+ * As in the store, a chunk of length 0 (none stored) reads as nulls, a chunk may hold fewer values than its
+ * block's rows (the rest are null) or more (dropped): so the owner streams the stored chunks as they are
+ * ({@link Body}), one block per stored chunk, without decoding them, and the client decodes them straight into
+ * its frame or cursor. OBJECT values travel Kryo-encoded like in the store, so the reading process needs their
+ * classes: a missing one fails the read there with {@code OBJECT_CLASS}.
  */
 final class RowBatches {
-    /** Rows a frame starts with; halved while the frame would pass {@link Wire#MAX_FRAME}. */
+    /** Rows a frame of values starts with; halved while the frame would pass {@link Wire#MAX_FRAME}. */
     static final int ROWS = 4096;
 
     private RowBatches() {
@@ -37,52 +41,148 @@ final class RowBatches {
         if (to - from == 1) {
             throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "row " + from + " takes " + body.length
                     + " bytes encoded, more than a frame between OS processes may hold (" + Wire.MAX_FRAME
-                    + "); write it from the process that owns the vault, or split the value");
+                    + "); read or write it in the process that owns the vault, or split the value");
         }
         int mid = (from + to) >>> 1;
         send(w, columns, values, from, mid);
         send(w, columns, values, mid, to);
     }
 
+    /** One block of rows {@code [from, to)} of {@code values}. */
     static byte[] encode(List<Column> columns, IntFunction<List<Object>> values, int from, int to) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.writeInt(to - from);
-            for (int c = 0; c < columns.size(); c++) {
-                Column col = columns.get(c);
-                byte[] chunk = Chunks.encode(col.type(), values.apply(c), from, to, col.name(), from);
-                out.writeInt(chunk.length);
-                out.write(chunk);
+        Body b = new Body();
+        byte[][] cells = new byte[columns.size()][];
+        for (int c = 0; c < columns.size(); c++) {
+            Column col = columns.get(c);
+            cells[c] = Chunks.encode(col.type(), values.apply(c), from, to, col.name(), from);
+        }
+        b.block(to - from, cells);
+        return b.toByteArray();
+    }
+
+    /**
+     * A rows frame's body being filled with stored chunks; {@link #flush} sends it. Kept between frames, so a
+     * stream reuses one buffer.
+     */
+    static final class Body extends ByteArrayOutputStream {
+        Body() {
+            super(Wire.TARGET_FRAME + (64 << 10));
+        }
+
+        /** Appends a block of {@code rows} rows whose columns are {@code cells} (null: no chunk, all null). */
+        void block(int rows, byte[][] cells) {
+            writeInt(rows);
+            for (byte[] cell : cells) {
+                writeInt(cell == null ? 0 : cell.length);
+                if (cell != null) {
+                    write(cell, 0, cell.length);
+                }
             }
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new IllegalStateException("writing to memory does not fail", e);
+        }
+
+        /** The bytes {@link #block} would append. */
+        static long blockSize(byte[][] cells) {
+            long n = 4;
+            for (byte[] cell : cells) {
+                n += 4 + (cell == null ? 0 : cell.length);
+            }
+            return n;
+        }
+
+        private void writeInt(int v) {
+            write(v >>> 24);
+            write(v >>> 16);
+            write(v >>> 8);
+            write(v);
+        }
+
+        /** Sends what was appended as one rows frame, if anything, and empties the body. */
+        void flush(Wire w) throws IOException {
+            if (count > 0) {
+                w.send(Wire.ROWS, buf, count);
+                reset();
+            }
         }
     }
 
-    /** Appends the rows of {@code body} to {@code into} (one list per column); returns the row count. */
-    static int decode(byte[] body, List<Column> columns, List<List<Object>> into) throws Wire.BadFrame {
-        try {
-            DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(body));
-            int rows = in.readInt();
+    /**
+     * Sends one stored chunk of every column: appended to {@code body}, flushed once it reaches {@link
+     * Wire#TARGET_FRAME}; a chunk too large for a frame is decoded and sent as rows frames of fewer rows.
+     */
+    static void send(Wire w, Body body, List<Column> columns, FrameStore.Cursor.Chunk chunk) throws IOException {
+        if (Body.blockSize(chunk.cells()) + 1 > Wire.MAX_FRAME) {
+            body.flush(w);
+            List<List<Object>> values = new ArrayList<>(columns.size());
             for (int c = 0; c < columns.size(); c++) {
-                int n = in.readInt();
-                if (n < 1 || n > in.available()) {
-                    throw new Wire.BadFrame("column chunk of " + n + " bytes in a rows frame of " + body.length);
+                List<Object> col = new ArrayList<>(chunk.rows());
+                byte[] cell = chunk.cells()[c];
+                if (cell != null) {
+                    Chunks.decode(columns.get(c).type(), cell, col);
                 }
-                List<Object> got = new ArrayList<>(rows);
-                Chunks.decode(columns.get(c).type(), in.readNBytes(n), got);
-                if (got.size() != rows) {
-                    throw new Wire.BadFrame("column " + c + " has " + got.size() + " values, the frame " + rows);
+                values.add(sized(col, chunk.rows()));
+            }
+            send(w, columns, values::get, 0, chunk.rows());
+            return;
+        }
+        if (body.size() + Body.blockSize(chunk.cells()) + 1 > Wire.MAX_FRAME) {
+            body.flush(w);
+        }
+        body.block(chunk.rows(), chunk.cells());
+        if (body.size() >= Wire.TARGET_FRAME) {
+            body.flush(w);
+        }
+    }
+
+    /**
+     * Appends the rows of {@code body} to {@code into} (one list per column); returns the row count.
+     *
+     * @throws Wire.BadFrame for a body that breaks the framing (a value that does not decode throws as the store's
+     *     decoding does)
+     */
+    static int decode(byte[] body, List<Column> columns, List<List<Object>> into) throws Wire.BadFrame {
+        ByteBuffer in = ByteBuffer.wrap(body);
+        int rows = 0;
+        do {
+            rows += decodeBlock(body, in, columns, into);
+        } while (in.hasRemaining());
+        return rows;
+    }
+
+    private static int decodeBlock(byte[] body, ByteBuffer in, List<Column> columns, List<List<Object>> into)
+            throws Wire.BadFrame {
+        try {
+            int rows = in.getInt();
+            if (rows < 1) {
+                throw new Wire.BadFrame("a block of " + rows + " rows in a rows frame");
+            }
+            for (int c = 0; c < columns.size(); c++) {
+                int n = in.getInt();
+                if (n < 0 || n > in.remaining()) {
+                    throw new Wire.BadFrame("column chunk of " + n + " bytes with " + in.remaining() + " left in a"
+                            + " rows frame of " + body.length);
                 }
-                into.get(c).addAll(got);
+                List<Object> col = into.get(c);
+                int end = col.size() + rows;
+                if (n > 0) {
+                    Chunks.decode(columns.get(c).type(), body, in.position(), n, col);
+                    in.position(in.position() + n);
+                }
+                sized(col, end);
             }
             return rows;
-        } catch (Wire.BadFrame e) {
-            throw e;
-        } catch (IOException e) {
-            throw new Wire.BadFrame("rows frame ends early: " + e);
+        } catch (BufferUnderflowException e) {
+            throw new Wire.BadFrame("rows frame of " + body.length + " bytes ends inside a block");
         }
+    }
+
+    /** {@code col} cut or padded with nulls to {@code size} values, as a stored chunk reads. */
+    private static List<Object> sized(List<Object> col, int size) {
+        if (col.size() > size) {
+            col.subList(size, col.size()).clear();
+        }
+        while (col.size() < size) {
+            col.add(null);
+        }
+        return col;
     }
 }

@@ -16,8 +16,11 @@ import java.nio.channels.SocketChannel;
 final class Wire implements Closeable {
     /** The largest frame, kind byte included: 64 MiB. */
     static final int MAX_FRAME = 64 << 20;
-    /** What a rows frame aims at; a frame holds whole rows, so a few large ones may make it bigger. */
-    static final int TARGET_FRAME = 1 << 20;
+    /**
+     * What a rows frame aims at: large enough that a frame's fixed costs vanish, small enough that the owner reads
+     * the next frame while the client decodes this one. A frame holds whole blocks, so it may be somewhat bigger.
+     */
+    static final int TARGET_FRAME = 256 << 10;
 
     static final byte HELLO = 1;
     static final byte WELCOME = 2;
@@ -35,6 +38,9 @@ final class Wire implements Closeable {
     static final byte BUILD = 12;
     /** The owner's answer to the caller's rows of a build: send no more, end the build. */
     static final byte STOP = 13;
+
+    /** The most bytes one read or write of the channel takes. */
+    private static final int SLICE = 256 << 10;
 
     private final SocketChannel channel;
     private final ByteBuffer in = ByteBuffer.allocate(64 << 10).flip();
@@ -62,12 +68,22 @@ final class Wire implements Closeable {
     }
 
     void send(byte kind, byte[] body) throws IOException {
+        send(kind, body, body.length);
+    }
+
+    /** Sends {@code body[0, length)} as a frame of {@code kind}. */
+    void send(byte kind, byte[] body, int length) throws IOException {
         synchronized (this) {
             header.clear();
-            header.putInt(body.length + 1).put(kind).flip();
-            ByteBuffer[] parts = {header, ByteBuffer.wrap(body)};
+            header.putInt(length + 1).put(kind).flip();
+            ByteBuffer[] parts = {header, ByteBuffer.wrap(body, 0, Math.min(length, SLICE))};
             while (parts[1].hasRemaining() || parts[0].hasRemaining()) {
                 channel.write(parts);
+            }
+            ByteBuffer rest = ByteBuffer.wrap(body, 0, length).position(parts[1].limit());
+            while (rest.hasRemaining()) {
+                slice(rest, length);
+                channel.write(rest);
             }
         }
     }
@@ -83,16 +99,24 @@ final class Wire implements Closeable {
         fill(1, false);
         byte kind = in.get();
         byte[] body = new byte[n - 1];
-        int off = 0;
-        while (off < body.length) {
-            if (!in.hasRemaining()) {
-                fill(1, false);
+        int off = Math.min(in.remaining(), body.length);
+        in.get(body, 0, off);
+        ByteBuffer rest = ByteBuffer.wrap(body, off, body.length - off);
+        while (rest.hasRemaining()) { // straight into the body: a large frame is not copied through the buffer
+            slice(rest, body.length);
+            if (channel.read(rest) < 0) {
+                throw new BadFrame("connection ended inside a frame");
             }
-            int k = Math.min(in.remaining(), body.length - off);
-            in.get(body, off, k);
-            off += k;
         }
         return new Msg(kind, body);
+    }
+
+    /**
+     * Limits {@code b} to at most {@link #SLICE} bytes past its position, never past {@code end}: the JDK copies a
+     * heap buffer through a temporary direct one of its size, which it keeps per thread.
+     */
+    private static void slice(ByteBuffer b, int end) {
+        b.limit(Math.min(end, b.position() + SLICE));
     }
 
     /** Makes {@code n} bytes available; false on a clean end before any when {@code atStart}. */

@@ -118,14 +118,13 @@ public final class Chunks {
 
     /** Decodes a chunk, appending its values to {@code into}. */
     public static void decode(ColumnType type, byte[] bytes, List<Object> into) {
-        if (bytes.length == 0) {
-            throw new TvStorageException(ErrorCode.CORRUPTION, "empty cell chunk; run 'tv verify'");
-        }
-        if (bytes[0] != TAG) {
-            throw new TvStorageException(ErrorCode.UNSUPPORTED_FORMAT, "cell chunk has format tag " + bytes[0]
-                    + "; this engine reads tag " + TAG + ": open the vault with a newer TableVault");
-        }
-        try (Input in = new Input(bytes, 1, bytes.length - 1)) {
+        decode(type, bytes, 0, bytes.length, into);
+    }
+
+    /** Decodes the chunk in {@code bytes[off, off + len)}, appending its values to {@code into}. */
+    public static void decode(ColumnType type, byte[] bytes, int off, int len, List<Object> into) {
+        checkTag(bytes, off, len);
+        try (Input in = new Input(bytes, off + 1, len - 1)) {
             int n = in.readVarInt(true);
             if (n < 0 || (n + 7) / 8 > in.limit() - in.position()) {
                 throw new IllegalStateException("row count " + n + " exceeds the chunk");
@@ -141,6 +140,27 @@ public final class Chunks {
             }
             throw new TvStorageException(ErrorCode.CORRUPTION, "cell chunk does not decode as " + type + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** The number of values the chunk in {@code bytes} holds, read from its header without decoding them. */
+    public static int count(byte[] bytes) {
+        checkTag(bytes, 0, bytes.length);
+        try (Input in = new Input(bytes, 1, bytes.length - 1)) {
+            return in.readVarInt(true);
+        } catch (RuntimeException e) {
+            throw new TvStorageException(ErrorCode.CORRUPTION, "cell chunk header does not decode: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static void checkTag(byte[] bytes, int off, int len) {
+        if (len == 0) {
+            throw new TvStorageException(ErrorCode.CORRUPTION, "empty cell chunk; run 'tv verify'");
+        }
+        if (bytes[off] != TAG) {
+            throw new TvStorageException(ErrorCode.UNSUPPORTED_FORMAT, "cell chunk has format tag " + bytes[off]
+                    + "; this engine reads tag " + TAG + ": open the vault with a newer TableVault");
         }
     }
 

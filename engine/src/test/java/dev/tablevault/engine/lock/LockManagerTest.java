@@ -46,7 +46,7 @@ class LockManagerTest {
     private final LockManager.Holders holders = new LockManager.Holders() {
         @Override
         public LockManager.Holder describe(String processId) {
-            return states.getOrDefault(processId, new LockManager.Holder(ProcessState.RUNNING, null, true));
+            return states.getOrDefault(processId, new LockManager.Holder(ProcessState.RUNNING, null, true, 1L));
         }
 
         @Override
@@ -152,6 +152,8 @@ class LockManagerTest {
             TvLockException e = lockFailure("R", reqRes, reqMode, NOW);
             assertThat(e.code()).isEqualTo(ErrorCode.LOCK_TIMEOUT);
             assertThat(e.holderId()).isEqualTo("H");
+            assertThat(e.holderPid()).isEqualTo(1L);
+            assertThat(e.getMessage()).contains("(RUNNING, OS process 1)");
             assertThat(e.resource()).isEqualTo(reqRes);
             assertThat(held("R")).isEmpty();
         } else {
@@ -275,20 +277,21 @@ class LockManagerTest {
     void pausedHolderFailsTheRequestAtOnceWithItsError() throws InterruptedException {
         lm.acquire("paused-1", X, EXCLUSIVE, NOW);
         states.put("paused-1", new LockManager.Holder(ProcessState.PAUSED, "java.io.IOException: remote API down",
-                false));
+                false, 4242L));
         TvLockException e = lockFailure("req", LockManager.instance("x", "TEMP_base"), SHARED, LONG);
         assertThat(e.code()).isEqualTo(ErrorCode.LOCK_HELD_BY_PAUSED);
         assertThat(e.holderId()).isEqualTo("paused-1");
         assertThat(e.holderState()).isEqualTo(ProcessState.PAUSED);
         assertThat(e.holderError()).isEqualTo("java.io.IOException: remote API down");
-        assertThat(e.getMessage()).contains("paused-1").contains("remote API down");
+        assertThat(e.holderPid()).isEqualTo(4242L);
+        assertThat(e.getMessage()).contains("paused-1").contains("remote API down").contains("OS process 4242");
         assertThat(held("req")).isEmpty();
     }
 
     @Test
     void holderLeftByACrashedOwnerFailsTheRequestAtOnce() throws InterruptedException {
         lm.adopt("crashed-1", X, EXCLUSIVE);
-        states.put("crashed-1", new LockManager.Holder(ProcessState.RUNNING, null, false));
+        states.put("crashed-1", new LockManager.Holder(ProcessState.RUNNING, null, false, 2L));
         TvLockException e = lockFailure("req", X, SHARED, LONG);
         assertThat(e.code()).isEqualTo(ErrorCode.LOCK_HELD_BY_PAUSED);
         assertThat(e.holderId()).isEqualTo("crashed-1");
@@ -300,7 +303,7 @@ class LockManagerTest {
         lm.acquire("A", X, EXCLUSIVE, NOW);
         Waiter b = acquireAsync("B", X, SHARED, LONG);
         awaitParked(b);
-        states.put("A", new LockManager.Holder(ProcessState.PAUSED, "boom", false));
+        states.put("A", new LockManager.Holder(ProcessState.PAUSED, "boom", false, 3L));
         lm.holderChanged("A");
         Throwable t = b.failure();
         assertThat(t).isExactlyInstanceOf(TvLockException.class);
@@ -316,8 +319,8 @@ class LockManagerTest {
         lm.adopt("Q", X, EXCLUSIVE);
         assertThat(held("P")).containsExactly(X + " EXCLUSIVE");
         assertThat(held("Q")).containsExactly(X + " EXCLUSIVE");
-        states.put("P", new LockManager.Holder(ProcessState.PAUSED, "e", false));
-        states.put("Q", new LockManager.Holder(ProcessState.PAUSED, "e", false));
+        states.put("P", new LockManager.Holder(ProcessState.PAUSED, "e", false, 4L));
+        states.put("Q", new LockManager.Holder(ProcessState.PAUSED, "e", false, 4L));
         assertThat(lockFailure("R", X, SHARED, LONG).code()).isEqualTo(ErrorCode.LOCK_HELD_BY_PAUSED);
     }
 
