@@ -19,7 +19,7 @@ final class Sharing {
     static void serve(VaultImpl vault) {
         try {
             vault.serve(VaultServer.start(OwnerSocket.of(vault.dir()), vault, TableVault.FORMAT_VERSION,
-                    vault::asCaller));
+                    Callers::run));
         } catch (RuntimeException e) {
             vault.close();
             throw e;

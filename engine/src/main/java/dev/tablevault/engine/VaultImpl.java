@@ -1,6 +1,5 @@
 package dev.tablevault.engine;
 
-import dev.tablevault.engine.runner.RunnerId;
 import dev.tablevault.api.BuilderSpec;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.ExecuteOptions;
@@ -25,14 +24,10 @@ import dev.tablevault.api.VaultOptions;
 import dev.tablevault.api.WriteOptions;
 import dev.tablevault.engine.board.Board;
 import dev.tablevault.engine.board.BoardEntry;
-import dev.tablevault.engine.codec.Codec;
 import dev.tablevault.engine.codec.Records.ProcessRecord;
 import dev.tablevault.engine.codec.Records;
-import dev.tablevault.engine.codec.Records.InstanceRecord;
-import dev.tablevault.engine.codec.Records.LockRecord;
 import dev.tablevault.engine.data.Names;
 import dev.tablevault.engine.exec.BuilderSpecs;
-import dev.tablevault.engine.exec.CallerCode;
 import dev.tablevault.engine.exec.ExecuteInstance;
 import dev.tablevault.engine.lock.LockManager;
 import dev.tablevault.engine.ops.InstanceOps;
@@ -43,20 +38,15 @@ import dev.tablevault.engine.process.OpenVault;
 import dev.tablevault.engine.process.Processes;
 import dev.tablevault.engine.process.StopOp;
 import dev.tablevault.engine.remote.VaultServer;
-import dev.tablevault.engine.store.Keys;
+import dev.tablevault.engine.runner.RunnerId;
 import dev.tablevault.engine.store.Store;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 /**
  * The {@link Vault} implementation: an open store, its lock manager and its process runner. Thread safe.
@@ -65,7 +55,6 @@ import java.util.function.Supplier;
  * before it frees native handles.
  */
 final class VaultImpl implements Vault, OpenVault {
-    private static final Logger LOG = LoggerFactory.getLogger(VaultImpl.class);
     private final Path dir;
     private final Store store;
     private final VaultOptions options;
@@ -77,8 +66,6 @@ final class VaultImpl implements Vault, OpenVault {
     private final VaultReads reads;
     private final ProcessQueries queries;
     private List<String> restartFailures = List.of();
-    /** The OS process whose call this thread serves (processes it starts record its author), or none. */
-    private static final ThreadLocal<VaultServer.Caller> CALLER = new ThreadLocal<>();
     private volatile VaultServer server;
     private final Board board;
 
@@ -88,12 +75,12 @@ final class VaultImpl implements Vault, OpenVault {
         this.store = store;
         this.options = options;
         this.clock = clock;
-        this.processes = new Processes(this, args -> Ops.fromArgs(args, options.listener(), callerCode()));
+        this.processes = new Processes(this, args -> Ops.fromArgs(args, options.listener(), Callers.code()));
         this.locks = new LockManager(processes);
-        this.nextKey = new AtomicLong(maxInstanceKey() + 1);
+        this.nextKey = new AtomicLong(OpenState.maxInstanceKey(store) + 1);
         this.reads = new VaultReads(dir, store, options, gate);
         this.queries = new ProcessQueries(store, options, locks, processes, gate);
-        adoptLocks();
+        OpenState.adoptLocks(store, processes, locks);
         this.board = options.readOnly() || !options.board() ? Board.off() : Board.open(dir, clock);
         showActive();
     }
@@ -127,36 +114,6 @@ final class VaultImpl implements Vault, OpenVault {
     }
 
     private final Object cellKeys = new Object();
-
-    private long maxInstanceKey() {
-        long[] max = {0};
-        byte[] last = store.lastKey(store.data);
-        if (last != null) {
-            max[0] = Keys.cellInstance(last);
-        }
-        store.scan(store.meta, Keys.prefix("I"), (k, v) -> {
-            InstanceRecord r = Codec.decode(v, InstanceRecord.class, "instance");
-            max[0] = Math.max(max[0], r.key());
-            r.columnKeys().forEach(ck -> max[0] = Math.max(max[0], ck));
-            return true;
-        });
-        return max[0];
-    }
-
-    private void adoptLocks() {
-        Set<String> active = new HashSet<>();
-        processes.activeRecords().forEach(r -> active.add(r.id()));
-        store.scan(store.locks, new byte[0], (k, v) -> {
-            LockRecord lr = Codec.decode(v, LockRecord.class, "lock");
-            if (active.contains(lr.processId())) {
-                locks.adopt(lr.processId(), lr.resource(), lr.mode());
-            } else {
-                LOG.warn("lock record {} of {} has no active process; 'tv verify' reports it", lr.resource(),
-                        lr.processId());
-            }
-            return true;
-        });
-    }
 
     void restart() {
         restartFailures = List.copyOf(processes.restartAll());
@@ -196,27 +153,7 @@ final class VaultImpl implements Vault, OpenVault {
 
     @Override
     public String author() {
-        VaultServer.Caller caller = CALLER.get();
-        return caller != null && caller.author() != null ? caller.author() : options.author();
-    }
-
-    /**
-     * Runs {@code call} for another OS process: with its handle's author, as a sub-process of its builder's
-     * process when it names one, and with its builder code for executions.
-     */
-    Object asCaller(VaultServer.Caller caller, Supplier<Object> call) {
-        CALLER.set(caller);
-        try {
-            return caller.parent() == null ? call.get() : ChildView.within(caller.parent(), call);
-        } finally {
-            CALLER.remove();
-        }
-    }
-
-    /** The builder code of the OS process whose call this thread serves, or null. */
-    private static CallerCode callerCode() {
-        VaultServer.Caller caller = CALLER.get();
-        return caller == null ? null : caller.code();
+        return Callers.author(options.author());
     }
 
     /** Serves this vault to other OS processes until {@link #close()}. */
@@ -327,7 +264,7 @@ final class VaultImpl implements Vault, OpenVault {
     public String executeInstance(String table, ExecuteOptions o) {
         requireOptions(o);
         return write(new ExecuteInstance(new Records.ExecuteArgs(table, o.version(), o.checkpointRows(),
-                o.checkpointMillis(), o.force()), o.listener(), callerCode()), o.processId());
+                o.checkpointMillis(), o.force()), o.listener(), Callers.code()), o.processId());
     }
 
     @Override

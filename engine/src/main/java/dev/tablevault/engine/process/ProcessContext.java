@@ -1,6 +1,5 @@
 package dev.tablevault.engine.process;
 
-import dev.tablevault.engine.runner.RunnerId;
 import dev.tablevault.api.ProcessState;
 import dev.tablevault.engine.board.Board;
 import dev.tablevault.engine.codec.Codec;
@@ -10,6 +9,7 @@ import dev.tablevault.engine.codec.Records.LogKind;
 import dev.tablevault.engine.codec.Records.ProcessRecord;
 import dev.tablevault.engine.data.Catalog;
 import dev.tablevault.engine.lock.LockManager;
+import dev.tablevault.engine.runner.RunnerId;
 import dev.tablevault.engine.store.Batch;
 import dev.tablevault.engine.store.Keys;
 

@@ -1,6 +1,5 @@
 package dev.tablevault.engine.process;
 
-import dev.tablevault.engine.runner.RunnerId;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.ProcessInfo;
 import dev.tablevault.api.ProcessState;
@@ -9,6 +8,7 @@ import dev.tablevault.api.TvProcessException;
 import dev.tablevault.engine.codec.Records.LogEntry;
 import dev.tablevault.engine.codec.Records.ProcessRecord;
 import dev.tablevault.engine.lock.LockManager;
+import dev.tablevault.engine.runner.RunnerId;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;

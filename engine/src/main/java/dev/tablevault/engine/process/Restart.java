@@ -1,10 +1,10 @@
 package dev.tablevault.engine.process;
 
-import dev.tablevault.engine.runner.RunnerId;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.ProcessState;
 import dev.tablevault.api.TvProcessException;
 import dev.tablevault.engine.codec.Records.ProcessRecord;
+import dev.tablevault.engine.runner.RunnerId;
 import dev.tablevault.engine.store.Batch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

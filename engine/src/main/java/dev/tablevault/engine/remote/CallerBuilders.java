@@ -15,8 +15,8 @@ import dev.tablevault.api.TvBuilderException;
 import dev.tablevault.api.TvProcessException;
 import dev.tablevault.engine.exec.CallerCode;
 import dev.tablevault.engine.process.ProcessContext;
-import dev.tablevault.engine.runner.RunnerId;
 import dev.tablevault.engine.process.Sneaky;
+import dev.tablevault.engine.runner.RunnerId;
 
 import java.io.IOException;
 import java.lang.reflect.InvocationHandler;

@@ -45,7 +45,9 @@ import java.util.function.Function;
  * Owner#handover}): this process takes ownership, and from then on calls its own vault, or connects to the
  * process that did. A call the owner was not sent, or a read, is then simply made again; a write the owner
  * may have applied fails once with {@code OWNER_CHANGED}. An execution's builder code registered in this process
- * runs here, called back by the owner ({@link Executions}, {@link CallerRuns}).
+ * runs here, called back by the owner ({@link Executions}, {@link CallerRuns}). Past 400 lines because it
+ * carries one small forwarding method for each of the {@code Vault} interface's thirty methods; the wire,
+ * the hand-over and the executions live in their own classes.
  */
 public final class RemoteVault implements Vault {
     /** Takes ownership of the vault for this process: its vault (now serving others), or null if another holds it. */

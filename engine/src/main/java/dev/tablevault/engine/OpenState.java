@@ -1,0 +1,57 @@
+package dev.tablevault.engine;
+
+import dev.tablevault.engine.codec.Codec;
+import dev.tablevault.engine.codec.Records.InstanceRecord;
+import dev.tablevault.engine.codec.Records.LockRecord;
+import dev.tablevault.engine.lock.LockManager;
+import dev.tablevault.engine.process.Processes;
+import dev.tablevault.engine.store.Keys;
+import dev.tablevault.engine.store.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * What a vault rebuilds in memory from the store when it opens: the largest instance key in use, and the lock
+ * table of the processes a previous owner left active. Stateless; called once, before the vault serves calls.
+ */
+final class OpenState {
+    private static final Logger LOG = LoggerFactory.getLogger(OpenState.class);
+
+    private OpenState() {
+    }
+
+    /** The largest instance key any instance record or cell uses. */
+    static long maxInstanceKey(Store store) {
+        long[] max = {0};
+        byte[] last = store.lastKey(store.data);
+        if (last != null) {
+            max[0] = Keys.cellInstance(last);
+        }
+        store.scan(store.meta, Keys.prefix("I"), (k, v) -> {
+            InstanceRecord r = Codec.decode(v, InstanceRecord.class, "instance");
+            max[0] = Math.max(max[0], r.key());
+            r.columnKeys().forEach(ck -> max[0] = Math.max(max[0], ck));
+            return true;
+        });
+        return max[0];
+    }
+
+    /** Gives every active process its stored locks again; a lock of no active process is logged (verify says). */
+    static void adoptLocks(Store store, Processes processes, LockManager locks) {
+        Set<String> active = new HashSet<>();
+        processes.activeRecords().forEach(r -> active.add(r.id()));
+        store.scan(store.locks, new byte[0], (k, v) -> {
+            LockRecord lr = Codec.decode(v, LockRecord.class, "lock");
+            if (active.contains(lr.processId())) {
+                locks.adopt(lr.processId(), lr.resource(), lr.mode());
+            } else {
+                LOG.warn("lock record {} of {} has no active process; 'tv verify' reports it", lr.resource(),
+                        lr.processId());
+            }
+            return true;
+        });
+    }
+}
