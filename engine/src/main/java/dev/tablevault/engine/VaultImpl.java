@@ -16,6 +16,7 @@ import dev.tablevault.api.RowCursor;
 import dev.tablevault.api.StopOptions;
 import dev.tablevault.api.TableDescription;
 import dev.tablevault.api.TableOptions;
+import dev.tablevault.api.TableVaultException;
 import dev.tablevault.api.TvArgumentException;
 import dev.tablevault.api.TvStorageException;
 import dev.tablevault.api.VaultStats;
@@ -103,9 +104,20 @@ final class VaultImpl implements Vault, OpenVault {
             return;
         }
         for (ProcessRecord r : processes.activeRecords()) {
-            board.dormant(new BoardEntry(r.id(), r.operation(), "", "", r.state().name(), r.author(),
-                    r.error() == null ? "" : r.error(), "", 0, -1, 0, r.started(), clock.millis(),
-                    RunnerId.of(r), false));
+            Op.Target t = boardTarget(r.id());
+            board.dormant(new BoardEntry(r.id(), r.operation(), t == null ? "" : t.table(),
+                    t == null ? "" : t.version(), r.state().name(), r.author(), r.error() == null ? "" : r.error(), "",
+                    0, -1, 0, r.started(), clock.millis(), RunnerId.of(r), false));
+        }
+    }
+
+    /** What process {@code pid} works on, for the board; a BEGIN that cannot be read is logged (verify reports it). */
+    private Op.Target boardTarget(String pid) {
+        try {
+            return processes.target(pid);
+        } catch (TableVaultException e) {
+            LOG.warn("process {}: the board shows it without its table: {}", pid, e.getMessage());
+            return null;
         }
     }
 
