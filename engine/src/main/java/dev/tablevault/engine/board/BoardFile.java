@@ -125,7 +125,9 @@ final class BoardFile implements AutoCloseable {
                     locked++;
                     continue;
                 }
-                c.forEachSegmentEntry(e -> out.add(e.value().get()));
+                // A fresh array per entry: get() hands out one cached array per value length, overwritten by the
+                // next entry of that length.
+                c.forEachSegmentEntry(e -> out.add(e.value().getUsing(null)));
             }
         }
         return new Read(out, locked);
