@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The execution benchmarks' child JVMs: {@code ExecBench --child p4-halt ...} (P4, halted as by kill -9) and
- * {@code ExecBench --child m1 ...} (M1, with a small heap). The parent starts one with {@link #start} and reads
+ * {@code ExecBench --child m1 ...} (M1, with a small heap) and {@code ExecBench --child p9b ...} (P9b, the
+ * execution whose board another JVM reads). The parent starts one with {@link #start} and reads
  * back the {@code key=value} pairs the child wrote with {@link #put}; the child's other output goes to stderr.
  */
 final class ChildJvm {
@@ -74,6 +75,7 @@ final class ChildJvm {
             case "p4-halt" -> P4Resume.haltingChild(Path.of(args[1]), Integer.parseInt(args[2]),
                     Integer.parseInt(args[3]), args[4]);
             case "m1" -> M1MemoryBench.child(Integer.parseInt(args[1]), args[2]);
+            case "p9b" -> P9bFreshnessBench.child(Path.of(args[1]), Integer.parseInt(args[2]), Path.of(args[3]));
             default -> throw new IllegalArgumentException("unknown child program " + args[0]);
         };
     }

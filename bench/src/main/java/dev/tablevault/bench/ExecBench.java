@@ -1,5 +1,6 @@
 package dev.tablevault.bench;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -11,7 +12,8 @@ import java.util.Set;
 /**
  * Runs the execution benchmarks (DESIGN.md section 10), each side by side with its raw RocksDB baseline where
  * it has one: {@link P3IngestBench}, {@link P4ResumeBench}, {@link P5ScanBench}, {@link P7ReexecBench} and
- * {@link M1MemoryBench}, in that order. Fixed row counts, Markdown on stdout for docs/BENCHMARKS.md, progress
+ * {@link M1MemoryBench}, then the live board's {@link P9BoardCostBench}, {@link P9bFreshnessBench} and
+ * {@link P9cBoardPsBench}, in that order. Fixed row counts, Markdown on stdout for docs/BENCHMARKS.md, progress
  * on stderr. Every timed run starts after {@code System.gc()} and a short pause (outside its time), and after
  * each benchmark the report says how much CPU other processes on the machine used meanwhile
  * ({@link BackgroundLoad}). {@code --child ...} runs one of the benchmarks' child JVM programs ({@link ChildJvm}).
@@ -19,19 +21,28 @@ import java.util.Set;
  * <pre>
  * ./mvnw -B -pl bench -am package exec:exec -DskipTests -Dbench.main=dev.tablevault.bench.ExecBench \
  *     -Dbench.args="--only p3,p4,p5,p7,m1"
+ * ./mvnw -B -pl tools,bench -am package exec:exec -DskipTests -Dbench.main=dev.tablevault.bench.ExecBench \
+ *     -Dbench.args="--only p9,p9b,p9c"     # P9c runs tools/tv, so build tools too
  * </pre>
  *
- * Options (defaults in brackets): {@code --only p3,p4,p5,p7,m1,pv2} [all]; {@code --p3-rows N} [1,000,000],
+ * Options (defaults in brackets): {@code --only p3,p4,p5,p7,m1,pv2,p9,p9b,p9c} [all]; {@code --p3-rows N} [1,000,000],
  * {@code --p3-rounds N} [3]; {@code --p4-done 10000,100000,1000000} (rows done before the kill; the table has
  * twice as many), {@code --p4-reps N} [3], {@code --p4-no-halt} (skip the child-JVM halt variant),
  * {@code --p4-split} (add a diagnostic variant: {@code open} without restart, timed, then {@code resumeProcess});
  * {@code --p5-rows N} [1,000,000], {@code --p5-rounds N} [5]; {@code --p7-rows N} [1,000,000], {@code --p7-rounds N} [3];
  * {@code --m1-rows 1000000,10000000}, {@code --m1-xmx 256m}, {@code --m1-index whole-column,generator}
- * (index modes to try) [both]; {@code --pv2-rows N} [1,000,000], {@code --pv2-rounds N} [5]; {@code --warmup-rows N} [100,000]. Scratch directories go under
+ * (index modes to try) [both]; {@code --pv2-rows N} [1,000,000], {@code --pv2-rounds N} [5];
+ * {@code --warmup-rows N} [100,000]; {@code --p9-rows N} [1,000,000],
+ * {@code --p9-rounds N} [5]; {@code --p9b-rows N} [6,000], {@code --p9b-checkpoint-rows N} [100],
+ * {@code --p9b-rounds N} [3]; {@code --p9c-processes N} [1,000], {@code --p9c-runs N} [5], {@code --p9c-tv PATH}
+ * (the script to time) [{@code tools/tv} of this checkout], {@code --p9c-hold} (wait for Enter before the runs,
+ * to time {@code tv ps} by hand). Scratch directories go under
  * {@code -Dbench.dir} or {@code java.io.tmpdir} and are deleted at the end.
  */
 public final class ExecBench {
-    private Set<String> only = new LinkedHashSet<>(List.of("p3", "p4", "p5", "p7", "m1", "pv2"));
+    private static final List<String> SECTIONS = List.of("p3", "p4", "p5", "p7", "m1", "pv2", "p9", "p9b",
+            "p9c");
+    private Set<String> only = new LinkedHashSet<>(SECTIONS);
     private int p3Rows = 1_000_000;
     private int p3Rounds = 3;
     private int[] p4Done = {10_000, 100_000, 1_000_000};
@@ -48,6 +59,15 @@ public final class ExecBench {
     private int pv2Rows = 1_000_000;
     private int pv2Rounds = 5;
     private int warmupRows = 100_000;
+    private int p9Rows = 1_000_000;
+    private int p9Rounds = 5;
+    private int p9bRows = 6000;
+    private int p9bCheckpointRows = 100;
+    private int p9bRounds = 3;
+    private int p9cProcesses = 1000;
+    private int p9cRuns = 5;
+    private Path p9cTv;
+    private boolean p9cHold;
 
     /** One benchmark, adding its tables to the report. */
     @FunctionalInterface
@@ -85,14 +105,24 @@ public final class ExecBench {
                 case "--pv2-rows" -> pv2Rows = CliArgs.positive(a, CliArgs.value(args, ++i));
                 case "--pv2-rounds" -> pv2Rounds = CliArgs.positive(a, CliArgs.value(args, ++i));
                 case "--warmup-rows" -> warmupRows = CliArgs.positive(a, CliArgs.value(args, ++i));
+                case "--p9-rows" -> p9Rows = CliArgs.positive(a, CliArgs.value(args, ++i));
+                case "--p9-rounds" -> p9Rounds = CliArgs.positive(a, CliArgs.value(args, ++i));
+                case "--p9b-rows" -> p9bRows = CliArgs.positive(a, CliArgs.value(args, ++i));
+                case "--p9b-checkpoint-rows" -> p9bCheckpointRows = CliArgs.positive(a, CliArgs.value(args, ++i));
+                case "--p9b-rounds" -> p9bRounds = CliArgs.positive(a, CliArgs.value(args, ++i));
+                case "--p9c-processes" -> p9cProcesses = CliArgs.positive(a, CliArgs.value(args, ++i));
+                case "--p9c-runs" -> p9cRuns = CliArgs.positive(a, CliArgs.value(args, ++i));
+                case "--p9c-tv" -> p9cTv = Path.of(CliArgs.value(args, ++i));
+                case "--p9c-hold" -> p9cHold = true;
                 default -> throw new IllegalArgumentException("unknown option " + a + " (known: --only --p3-rows"
                         + " --p3-rounds --p4-done --p4-no-halt --p4-reps --p4-split --p5-rows --p5-rounds --p7-rows"
-                        + " --p7-rounds --m1-rows --m1-xmx --m1-index --pv2-rows --pv2-rounds --warmup-rows)");
+                        + " --p7-rounds --m1-rows --m1-xmx --m1-index --pv2-rows --pv2-rounds --warmup-rows --p9-rows --p9-rounds --p9b-rows"
+                        + " --p9b-checkpoint-rows --p9b-rounds --p9c-processes --p9c-runs --p9c-tv --p9c-hold)");
             }
         }
         for (String o : only) {
-            if (!Set.of("p3", "p4", "p5", "p7", "m1", "pv2").contains(o)) {
-                throw new IllegalArgumentException("--only takes p3,p4,p5,p7,m1,pv2, got " + o);
+            if (!SECTIONS.contains(o)) {
+                throw new IllegalArgumentException("--only takes " + String.join(",", SECTIONS) + ", got " + o);
             }
         }
         for (String m : m1Index) {
@@ -118,8 +148,10 @@ public final class ExecBench {
                 + " P4 rows done " + Arrays.toString(p4Done) + " x " + p4Reps + "; P5 " + p5Rows + " rows x " + p5Rounds
                 + " rounds; P7 " + p7Rows + " rows x " + p7Rounds + " rounds; M1 " + Arrays.toString(m1Rows)
                 + " rows with -Xmx" + m1Xmx + ", index " + m1Index + "; PV2 " + pv2Rows + " rows x " + pv2Rounds
-                + " rounds; warm-up " + warmupRows + " rows");
-        report.line("- every timed run (P3, P4, P5, P7, PV2) starts after `System.gc()` and a 200 ms pause, outside its time");
+                + " rounds; P9 " + p9Rows + " rows x " + p9Rounds
+                + " rounds; P9b " + p9bRows + " rows x " + p9bRounds + " rounds; P9c " + p9cProcesses + " processes x "
+                + p9cRuns + " runs; warm-up " + warmupRows + " rows");
+        report.line("- every timed run (P3, P4, P5, P7, PV2, P9) starts after `System.gc()` and a 200 ms pause, outside its time");
         report.line("").jvmFlagWarnings();
         long start = System.nanoTime();
         Map<String, Section> sections = new LinkedHashMap<>();
@@ -129,6 +161,9 @@ public final class ExecBench {
         sections.put("p7", new P7ReexecBench(p7Rows, p7Rounds, warmupRows)::run);
         sections.put("m1", new M1MemoryBench(m1Rows, m1Xmx, m1Index)::run);
         sections.put("pv2", new PV2RefBench(pv2Rows, pv2Rounds, warmupRows)::run);
+        sections.put("p9", new P9BoardCostBench(p9Rows, p9Rounds, warmupRows)::run);
+        sections.put("p9b", new P9bFreshnessBench(p9bRows, p9bCheckpointRows, p9bRounds)::run);
+        sections.put("p9c", new P9cBoardPsBench(p9cProcesses, p9cRuns, p9cTv, p9cHold)::run);
         try (BackgroundLoad others = new BackgroundLoad()) {
             for (Map.Entry<String, Section> e : sections.entrySet()) {
                 if (only.contains(e.getKey())) {

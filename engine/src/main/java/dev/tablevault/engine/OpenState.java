@@ -1,21 +1,28 @@
 package dev.tablevault.engine;
 
+import dev.tablevault.api.TableVaultException;
+import dev.tablevault.engine.board.Board;
+import dev.tablevault.engine.board.BoardEntry;
 import dev.tablevault.engine.codec.Codec;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.codec.Records.LockRecord;
+import dev.tablevault.engine.codec.Records.ProcessRecord;
 import dev.tablevault.engine.lock.LockManager;
+import dev.tablevault.engine.process.Op;
 import dev.tablevault.engine.process.Processes;
+import dev.tablevault.engine.runner.RunnerId;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.HashSet;
 import java.util.Set;
 
 /**
- * What a vault rebuilds in memory from the store when it opens: the largest instance key in use, and the lock
- * table of the processes a previous owner left active. Stateless; called once, before the vault serves calls.
+ * What a vault rebuilds in memory from the store when it opens: the largest instance key in use, the lock
+ * table of the processes a previous owner left active, and their entries on the live board. Stateless; called once, before the vault serves calls.
  */
 final class OpenState {
     private static final Logger LOG = LoggerFactory.getLogger(OpenState.class);
@@ -53,5 +60,28 @@ final class OpenState {
             }
             return true;
         });
+    }
+
+    /** Rebuilds the board from the store: every active process, as its record has it (the store is the truth). */
+    static void showActive(Board board, Processes processes, Clock clock) {
+        if (!board.on()) {
+            return;
+        }
+        for (ProcessRecord r : processes.activeRecords()) {
+            Op.Target t = boardTarget(processes, r.id());
+            board.dormant(new BoardEntry(r.id(), r.operation(), t == null ? "" : t.table(),
+                    t == null ? "" : t.version(), r.state().name(), r.author(), r.error() == null ? "" : r.error(), "",
+                    0, -1, 0, r.started(), clock.millis(), RunnerId.of(r), false));
+        }
+    }
+
+    /** What process {@code pid} works on, for the board; a BEGIN that cannot be read is logged (verify reports it). */
+    private static Op.Target boardTarget(Processes processes, String pid) {
+        try {
+            return processes.target(pid);
+        } catch (TableVaultException e) {
+            LOG.warn("process {}: the board shows it without its table: {}", pid, e.getMessage());
+            return null;
+        }
     }
 }

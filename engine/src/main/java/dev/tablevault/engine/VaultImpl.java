@@ -23,8 +23,6 @@ import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.api.WriteOptions;
 import dev.tablevault.engine.board.Board;
-import dev.tablevault.engine.board.BoardEntry;
-import dev.tablevault.engine.codec.Records.ProcessRecord;
 import dev.tablevault.engine.codec.Records;
 import dev.tablevault.engine.data.Names;
 import dev.tablevault.engine.exec.BuilderSpecs;
@@ -38,7 +36,6 @@ import dev.tablevault.engine.process.OpenVault;
 import dev.tablevault.engine.process.Processes;
 import dev.tablevault.engine.process.StopOp;
 import dev.tablevault.engine.remote.VaultServer;
-import dev.tablevault.engine.runner.RunnerId;
 import dev.tablevault.engine.store.Store;
 
 import java.nio.file.Path;
@@ -82,19 +79,7 @@ final class VaultImpl implements Vault, OpenVault {
         this.queries = new ProcessQueries(store, options, locks, processes, gate);
         OpenState.adoptLocks(store, processes, locks);
         this.board = options.readOnly() || !options.board() ? Board.off() : Board.open(dir, clock);
-        showActive();
-    }
-
-    /** Rebuilds the board from the store: every active process, as its record has it (the store is the truth). */
-    private void showActive() {
-        if (!board.on()) {
-            return;
-        }
-        for (ProcessRecord r : processes.activeRecords()) {
-            board.dormant(new BoardEntry(r.id(), r.operation(), "", "", r.state().name(), r.author(),
-                    r.error() == null ? "" : r.error(), "", 0, -1, 0, r.started(), clock.millis(),
-                    RunnerId.of(r), false));
-        }
+        OpenState.showActive(board, processes, clock);
     }
 
     @Override

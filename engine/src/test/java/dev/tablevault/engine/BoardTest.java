@@ -98,6 +98,35 @@ class BoardTest {
         assertThat(boardFiles(dir)).as("close deletes this JVM's file").isEmpty();
     }
 
+    /**
+     * An active process a reopened vault republishes from the store (it does not run there) shows the table and
+     * version it works on, as it did while running.
+     */
+    @Test
+    void reopenedVaultShowsAPausedExecutionsTableAndVersion() throws Exception {
+        Path dir = tmp.resolve("v");
+        OwnerChild.prepareExecute(dir, ROWS);
+        RowBuilder failing = (ctx, row) -> {
+            if (row == 100) {
+                throw new IOException("source gone");
+            }
+            return List.of("v" + row);
+        };
+        try (Vault v = TableVault.open(dir, VaultOptions.defaults().builder("slow", failing))) {
+            assertThatThrownBy(() -> v.executeInstance("stories", ExecuteOptions.defaults().processId("exec-p")
+                    .version("base").checkpointRows(50))).isInstanceOf(IOException.class).hasMessage("source gone");
+            assertThat(v.process("exec-p").state()).isEqualTo(ProcessState.PAUSED);
+        }
+        try (Vault v = TableVault.open(dir, VaultOptions.defaults())) {
+            BoardView.Row r = await(dir, x -> x.entry().id().equals("exec-p"));
+            assertThat(r.entry().running()).isFalse();
+            assertThat(r.status()).isEqualTo("PAUSED");
+            assertThat(r.entry().operation()).isEqualTo("executeInstance");
+            assertThat(r.entry().table()).isEqualTo("stories");
+            assertThat(r.entry().version()).isEqualTo("base");
+        }
+    }
+
     /** A runner whose heartbeat stops (hung, or SIGSTOP) reads as crashed once the heartbeat is stale. */
     @Test
     void staleHeartbeatReadsAsCrashed() throws Exception {

@@ -30,7 +30,10 @@ import java.util.ServiceLoader;
 /** {@code tv builder put TABLE FILE}: stores a YAML ({@code .yaml}, {@code .yml}) or JSON spec file. */
 @Command(name = "put", description = "Store (or replace) a builder spec from a .yaml, .yml or .json file.")
 final class BuilderPutCommand extends VaultCommand {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** Made on first use: picocli makes every subcommand at each start, and a YAML mapper costs 0.2-0.4 s. */
+    private static final class Yaml {
+        static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory());
+    }
 
     @Mixin
     TableParameter table;
@@ -69,7 +72,7 @@ final class BuilderPutCommand extends VaultCommand {
     private void requireKnownCode(BuilderSpec builder) {
         JsonNode code;
         try {
-            code = (builder.format() == BuilderSpec.Format.YAML ? YAML : Json.MAPPER).readTree(builder.text())
+            code = (builder.format() == BuilderSpec.Format.YAML ? Yaml.MAPPER : Json.mapper()).readTree(builder.text())
                     .path("builder");
         } catch (JsonProcessingException unparsable) {
             return;     // putBuilder reports it as BAD_BUILDER, with the position

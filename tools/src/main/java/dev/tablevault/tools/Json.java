@@ -18,9 +18,16 @@ import java.util.Map;
  * JSON structures, numbers, strings and booleans stay themselves, anything else is its {@code toString}.
  */
 final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper();
-
     private Json() {
+    }
+
+    /** Made on first use, so commands that print text (most) never load Jackson's data binding. */
+    private static final class Mapper {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
+
+    static ObjectMapper mapper() {
+        return Mapper.MAPPER;
     }
 
     /** An ordered object from alternating keys and values (values may be null). */
@@ -35,7 +42,7 @@ final class Json {
     /** {@code value} as one line of JSON. */
     static String write(Object value) {
         try {
-            return MAPPER.writeValueAsString(tree(value));
+            return mapper().writeValueAsString(tree(value));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
         }

@@ -6,6 +6,7 @@ import dev.tablevault.engine.board.BoardEntry;
 import dev.tablevault.engine.board.BoardView;
 import picocli.CommandLine.Command;
 
+import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +25,8 @@ final class PsCommand extends VaultCommand {
     void execute() {
         BoardView board = BoardView.read(vaultDir(), System.currentTimeMillis());
         // No board (no process has the vault open for writing, or it runs without one): the store, silently.
-        String why = !board.notes().isEmpty() ? String.join("; ", board.notes())
+        boolean noBoard = !board.found() && !Files.isDirectory(vaultDir().resolve("board"));
+        String why = noBoard ? null : !board.notes().isEmpty() ? String.join("; ", board.notes())
                 : board.rows().stream().anyMatch(r -> r.status().equals(BoardView.CRASHED))
                 ? "the board shows a crashed process" : null;
         if (board.found() && why == null) {

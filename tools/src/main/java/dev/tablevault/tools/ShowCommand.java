@@ -89,7 +89,7 @@ final class ShowCommand extends VaultCommand {
     }
 
     private void json(RowCursor rows, long max, boolean success) throws IOException {
-        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out())) {
+        try (JsonGenerator g = Json.mapper().getFactory().createGenerator(out())) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             g.writeStartObject();
             g.writeStringField("table", table.name);

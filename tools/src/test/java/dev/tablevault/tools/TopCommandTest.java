@@ -14,7 +14,9 @@ import dev.tablevault.engine.TableVault;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -85,6 +87,12 @@ class TopCommandTest {
         JsonNode json = new ObjectMapper().readTree(after.out());
         assertThat(json.get("board").asBoolean()).as("a closed vault leaves no board").isFalse();
         assertThat(json.get("processes")).isEmpty();
+
+        Files.walk(dir.resolve("board")).sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        Cli.Result noBoard = new Cli(dir).tv("ps");
+        assertThat(noBoard.exit()).isZero();
+        assertThat(noBoard.err()).as("no board at all: the store answers, without a note").isEmpty();
+        assertThat(noBoard.out()).contains("no active processes");
     }
 
     /** Runs {@code tv --json top --once} until the one process has committed row 300 (60 s safety net). */

@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,8 @@ import java.util.concurrent.locks.LockSupport;
  * This JVM's part of a vault's board: the file {@code <vault>/board/<pid>-<start>.cm} and the heartbeat thread
  * that alone writes it. Process threads report through their {@link Live} (volatile fields, no I/O); every
  * {@value #TICK_MILLIS} ms the thread publishes each entry whose progress changed, and every entry at least
- * every {@value #HEARTBEAT_MILLIS} ms. {@link #close} stops and joins the thread and deletes the file.
+ * every {@value #HEARTBEAT_MILLIS} ms; every {@value #SWEEP_MILLIS} ms it removes the files of runners that are
+ * gone. {@link #close} stops and joins the thread and deletes the file.
  *
  * <p>Failures never reach the processes: a file that is deleted, truncated, or stays locked is replaced by a
  * fresh one with every entry republished; a file that cannot be made turns the board off with one warning.
@@ -34,6 +36,8 @@ public final class Board implements AutoCloseable {
     public static final long HEARTBEAT_MILLIS = 250;
     /** A running entry whose heartbeat is older than this reads as crashed (a hung or stopped runner). */
     public static final long STALE_MILLIS = 4 * HEARTBEAT_MILLIS;
+    /** How often the heartbeat thread removes the files of runners that are gone. */
+    public static final long SWEEP_MILLIS = 30_000;
     private static final AtomicBoolean WARNED = new AtomicBoolean();
     private static final Board OFF = new Board(null, null, null);
 
@@ -109,6 +113,19 @@ public final class Board implements AutoCloseable {
         }
     }
 
+    /**
+     * A sweep from the heartbeat thread: runners that died while this board was open leave no file behind for
+     * long. It never opens a file, so a dead writer's lock in one cannot block it; a failure waits for the next.
+     */
+    private void sweepQuietly() {
+        try {
+            sweep(file.getParent(), me);
+        } catch (IOException | DirectoryIteratorException e) {
+            LOG.info("could not sweep the board folder {} (the next sweep tries again): {}", file.getParent(),
+                    e.toString());
+        }
+    }
+
     /** True when this board publishes (it is not {@link #off()}). */
     public boolean on() {
         return thread != null;
@@ -161,9 +178,14 @@ public final class Board implements AutoCloseable {
 
     private void beat() {
         long lastBeat = 0;
+        long lastSweep = clock.millis(); // open just swept
         while (!closing) {
             long now = clock.millis();
             boolean full = now - lastBeat >= HEARTBEAT_MILLIS;
+            if (now - lastSweep >= SWEEP_MILLIS) {
+                sweepQuietly();
+                lastSweep = now;
+            }
             try {
                 if (full && !fileIntact()) {
                     replaceFile("it was deleted or changed size");

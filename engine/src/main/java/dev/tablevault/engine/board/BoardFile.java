@@ -125,7 +125,8 @@ final class BoardFile implements AutoCloseable {
                     locked++;
                     continue;
                 }
-                // getUsing(null): a fresh array each; get() hands out one cached array, overwritten by the next.
+                // A fresh array per entry: get() hands out one cached array per value length, overwritten by the
+                // next entry of that length.
                 c.forEachSegmentEntry(e -> out.add(e.value().getUsing(null)));
             }
         }

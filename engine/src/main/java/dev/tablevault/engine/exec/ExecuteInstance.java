@@ -66,6 +66,11 @@ public final class ExecuteInstance extends Op {
     }
 
     @Override
+    public Target target() {
+        return new Target(args.table(), args.version());
+    }
+
+    @Override
     protected List<LockReq> locks(ProcessContext ctx) {
         // A side-effect table is locked whole: materializing deactivates its other instances.
         return Materialize.locks(ctx, args.table(), args.version(), true);
@@ -73,7 +78,6 @@ public final class ExecuteInstance extends Op {
 
     @Override
     protected void validate(ProcessContext ctx) throws InterruptedException {
-        ctx.live().target(args.table(), args.version());
         execution.live = ctx.live();
         Catalog cat = ctx.catalog();
         String temp = execution.temp();

@@ -94,6 +94,11 @@ public final class WriteInstance extends Op {
     }
 
     @Override
+    public Target target() {
+        return new Target(args.table(), temp());
+    }
+
+    @Override
     protected List<LockReq> locks(ProcessContext ctx) {
         return Materialize.locks(ctx, args.table(), args.version(), false);
     }
@@ -119,7 +124,6 @@ public final class WriteInstance extends Op {
         }
         Store s = ctx.vault.store();
         int rows = (int) args.rows();
-        ctx.live().target(args.table(), temp());
         while (!ctx.setupDone()) {
             ctx.checkStop();
             int from = (int) p.rows();

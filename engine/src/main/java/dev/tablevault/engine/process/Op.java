@@ -15,6 +15,10 @@ public abstract class Op {
     public record LockReq(String resource, LockMode mode) {
     }
 
+    /** What the live board shows an operation working on: a table and an instance version. */
+    public record Target(String table, String version) {
+    }
+
     private final String name;
     private final Object args;
 
@@ -31,6 +35,14 @@ public abstract class Op {
     /** The arguments recorded in BEGIN; the digest covers their encoding. */
     protected final Object args() {
         return args;
+    }
+
+    /**
+     * The table and version the board shows this operation working on, from its arguments alone (so a process
+     * that does not run can show it too); null when it shows none.
+     */
+    public Target target() {
+        return null;
     }
 
     /** One exclusive lock. */

@@ -32,10 +32,12 @@ public final class Processes implements LockManager.Holders {
     private final Runner runner;
     private final Restart restart;
     private final OpenVault vault;
+    private final Function<Object, Op> rebuild;
 
     /** {@code rebuild} makes an operation from the arguments its BEGIN entry recorded (resume and restart). */
     public Processes(OpenVault vault, Function<Object, Op> rebuild) {
         this.vault = vault;
+        this.rebuild = rebuild;
         this.log = new ProcessLog(vault);
         this.settlement = new Settlement(vault);
         this.runner = new Runner(vault, rebuild, log, settlement);
@@ -77,6 +79,15 @@ public final class Processes implements LockManager.Holders {
 
     public List<ProcessRecord> activeRecords() {
         return log.activeRecords();
+    }
+
+    /**
+     * What active process {@code pid} works on, as its BEGIN arguments say ({@link Op#target}); null when it shows
+     * nothing or has no BEGIN. Throws {@code CORRUPTION} for arguments that cannot be read.
+     */
+    public Op.Target target(String pid) {
+        Object args = log.beginArgs(pid);
+        return args == null ? null : rebuild.apply(args).target();
     }
 
     public List<LogEntry> log(String pid) {

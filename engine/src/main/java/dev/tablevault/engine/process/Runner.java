@@ -74,6 +74,10 @@ final class Runner {
             }
         }
         ctx.live(vault.board().start(pid, op.name(), vault.author(), ctx.started));
+        Op.Target target = op.target();
+        if (target != null) {
+            ctx.live().target(target.table(), target.version());
+        }
         try {
             // A generated id is fresh: it can be neither active nor finished, so skip the two lookups.
             ProcessRecord existing = userId || resuming ? log.active(pid) : null;
