@@ -59,11 +59,19 @@ final class Owner {
         if (closed) {
             throw new TvStorageException(ErrorCode.VAULT_CLOSED, "the vault handle is closed; open it again");
         }
-        Wire w = idle.poll();
+        int current = generation();
+        Wire w;
+        while ((w = idle.poll()) != null && w.generation != current) {
+            quietClose(w); // reaches an owner that went away: a request on it could be lost after it was sent
+        }
         return w != null ? w : connect();
     }
 
     void release(Wire w) {
+        if (w.generation != generation()) {
+            quietClose(w);
+            return;
+        }
         idle.push(w);
         if (closed && idle.remove(w)) {
             quietClose(w);
@@ -141,6 +149,7 @@ final class Owner {
             throw e;
         }
         Wire w = new Wire(ch);
+        w.generation = generation();
         try {
             ObjectNode hello = Messages.object();
             hello.put("magic", Calls.MAGIC).put("protocol", Calls.PROTOCOL).put("format", format)

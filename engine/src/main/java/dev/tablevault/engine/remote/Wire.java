@@ -43,6 +43,8 @@ final class Wire implements Closeable {
     private static final int SLICE = 256 << 10;
 
     private final SocketChannel channel;
+    /** The generation of the owner this connection reaches ({@link Owner}); a later one never reuses it. */
+    int generation;
     private final ByteBuffer in = ByteBuffer.allocate(64 << 10).flip();
     private final ByteBuffer header = ByteBuffer.allocate(5);
 
