@@ -7,6 +7,7 @@ import dev.tablevault.api.ReadOptions;
 import dev.tablevault.api.RowBuilder;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
+import dev.tablevault.engine.board.BoardView;
 import dev.tablevault.engine.remote.RemoteVault;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
@@ -44,6 +46,24 @@ class RemoteExecutionCrashTest {
                 .collect(Collectors.toSet());
     }
 
+    /** The board's status of {@code id} once the owner stopped running it (30 s safety net), or null. */
+    private static String boardStatusOnceStopped(Path dir, String id) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String status = null;
+        while (System.nanoTime() < deadline) {
+            for (BoardView.Row r : BoardView.read(dir, System.currentTimeMillis()).rows()) {
+                if (r.entry().id().equals(id)) {
+                    status = r.status();
+                    if (!r.entry().running()) {
+                        return status;
+                    }
+                }
+            }
+            Thread.onSpinWait();
+        }
+        return status;
+    }
+
     @Test
     void killingAClientInTheMiddleOfItsExecutionLeavesItCrashedForAnotherProcessToResume() throws Exception {
         Path dir = tmp.resolve("v");
@@ -56,6 +76,8 @@ class RemoteExecutionCrashTest {
                 a.kill();
                 first = calls(a);
             }
+            assertThat(boardStatusOnceStopped(dir, "exec-t")).as("the owner's board, once it noticed")
+                    .isEqualTo("CRASHED");
             Set<Long> again = ConcurrentHashMap.newKeySet();
             RowBuilder calc = (ctx, row) -> {
                 again.add(row);

@@ -360,6 +360,22 @@ public final class Board implements AutoCloseable {
             }
         }
 
+        /**
+         * The process stopped here because its runner, {@code runner} (the caller whose code it ran), went away:
+         * it stays as its last save left it, shown not running with that runner, so readers judge it by that
+         * runner's liveness (CRASHED once it is gone), as the store's status does.
+         */
+        public void runnerGone(RunnerId runner) {
+            if (board == null) {
+                return;
+            }
+            board.running.remove(id, this);
+            BoardEntry e = new BoardEntry(id, operation, table, version, state, author, "", step, rowsDone, rowsTotal,
+                    0, started, board.clock.millis(), runner, false);
+            board.dormant(e);
+            board.awaitPublished(id, e);
+        }
+
         private BoardEntry snapshot(long now) {
             dirty = false;
             long done = rowsDone;

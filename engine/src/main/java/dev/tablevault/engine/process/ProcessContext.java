@@ -66,6 +66,8 @@ public final class ProcessContext {
     public final long started;
     /** The OS process running it, recorded with every state this context saves. */
     private RunnerId runner = RunnerId.current();
+    /** Set when its runner (a caller's OS process) went away mid-run: nothing was settled. */
+    boolean runnerGone;
     ProcessRecord record;
     boolean persisted;
     private boolean setupDone;

@@ -102,8 +102,12 @@ final class Runner {
             }
             return execute(ctx);
         } finally {
-            // Still active (a pause, or an end a full disk left unwritten): show it paused; else it ended.
-            ctx.live().end(ctx.endState == null && ctx.persisted, ctx.record == null ? null : ctx.record.error());
+            if (ctx.runnerGone) {
+                ctx.live().runnerGone(ctx.runner()); // shows as its last save left it, with the runner that died
+            } else {
+                // Still active (a pause, or an end a full disk left unwritten): show it paused; else it ended.
+                ctx.live().end(ctx.endState == null && ctx.persisted, ctx.record == null ? null : ctx.record.error());
+            }
             running.remove(pid);
             ctx.done.countDown();
             // Waiters re-check: a holder that just paused is no longer running, so they fail at once.
@@ -135,6 +139,7 @@ final class Runner {
             op.run(ctx);
             return ctx.pid;
         } catch (ProcessContext.RunnerGone g) {
+            ctx.runnerGone = true;
             throw g; // a crash of its runner: nothing is settled, the process stays as its last save left it
         } catch (ProcessContext.StopRequested s) {
             if (ctx.ended) {
