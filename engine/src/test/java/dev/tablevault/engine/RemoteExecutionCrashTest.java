@@ -46,6 +46,21 @@ class RemoteExecutionCrashTest {
                 .collect(Collectors.toSet());
     }
 
+    /** The runner the board names for running process {@code id} once it is {@code expected} (30 s safety net). */
+    private static long boardRunner(Path dir, String id, long expected) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long seen = -1;
+        while (seen != expected && System.nanoTime() < deadline) {
+            for (BoardView.Row r : BoardView.read(dir, System.currentTimeMillis()).rows()) {
+                if (r.entry().id().equals(id) && r.entry().running()) {
+                    seen = r.entry().runner().pid();
+                }
+            }
+            Thread.onSpinWait();
+        }
+        return seen;
+    }
+
     /** The board's status of {@code id} once the owner stopped running it (30 s safety net), or null. */
     private static String boardStatusOnceStopped(Path dir, String id) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -73,6 +88,8 @@ class RemoteExecutionCrashTest {
             Set<Long> first;
             try (ChildJvm a = ChildJvm.start(RemoteExecChild.class, "exec", dir.toString(), "t", "" + rows, "55")) {
                 a.awaitLine("AT 55");
+                assertThat(boardRunner(dir, "exec-t", a.process().pid())).as("the board names the caller as runner")
+                        .isEqualTo(a.process().pid());
                 a.kill();
                 first = calls(a);
             }

@@ -302,6 +302,8 @@ public final class Board implements AutoCloseable {
         private volatile String version = "";
         private volatile String state = "RUNNING";
         private volatile String step = "";
+        /** The OS process running its code: this JVM, or the caller whose builder code it runs. */
+        private volatile RunnerId runner;
         private volatile long rowsDone;
         private volatile long rowsTotal = -1;
         volatile boolean dirty = true;
@@ -331,6 +333,15 @@ public final class Board implements AutoCloseable {
             this.step = step;
             this.rowsDone = rowsDone;
             this.rowsTotal = rowsTotal;
+            dirty = true;
+        }
+
+        /** The OS process running its code from now on (a caller whose builder code it runs). */
+        public void runner(RunnerId who) {
+            if (board == null) {
+                return;
+            }
+            runner = who;
             dirty = true;
         }
 
@@ -392,7 +403,7 @@ public final class Board implements AutoCloseable {
                 rateAt = now;
             }
             return new BoardEntry(id, operation, table, version, state, author, "", s, done, rowsTotal, rate,
-                    started, now, board.me, true);
+                    started, now, runner == null ? board.me : runner, true);
         }
     }
 }

@@ -91,7 +91,9 @@ public record BoardView(boolean found, List<Row> rows, List<String> notes) {
                 bad++;
                 continue;
             }
-            Row r = new Row(e, status(e, writerAlive, now), Math.max(0, now - e.heartbeat()));
+            // The entry's runner is the file's writer, or a caller whose builder code the writer runs.
+            boolean runnerAlive = e.runner().equals(writer) ? writerAlive : e.runner().isAlive();
+            Row r = new Row(e, status(e, writerAlive, runnerAlive, now), Math.max(0, now - e.heartbeat()));
             byId.merge(e.id(), r, BoardView::better);
         }
         if (bad > 0) {
@@ -100,12 +102,12 @@ public record BoardView(boolean found, List<Row> rows, List<String> notes) {
         return true;
     }
 
-    private static String status(BoardEntry e, boolean writerAlive, long now) {
+    private static String status(BoardEntry e, boolean writerAlive, boolean runnerAlive, long now) {
         if (e.running()) {
-            return writerAlive && now - e.heartbeat() <= Board.STALE_MILLIS ? e.state() : CRASHED;
+            return writerAlive && runnerAlive && now - e.heartbeat() <= Board.STALE_MILLIS ? e.state() : CRASHED;
         }
         boolean inFlight = e.state().equals("RUNNING") || e.state().equals("SETUP");
-        return inFlight && !e.runner().isAlive() ? CRASHED : e.state();
+        return inFlight && !runnerAlive ? CRASHED : e.state();
     }
 
     private static Row better(Row a, Row b) {

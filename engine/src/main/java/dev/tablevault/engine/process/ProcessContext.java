@@ -110,6 +110,7 @@ public final class ProcessContext {
     /** Records {@code who} as the runner from the next save on (an execution whose code runs in its caller). */
     public void runBy(RunnerId who) {
         runner = who;
+        live.runner(who);
     }
 
     /** Continues a persisted process: its record, log position and last checkpoint. */
