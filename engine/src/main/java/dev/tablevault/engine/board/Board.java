@@ -55,10 +55,14 @@ public final class Board implements AutoCloseable {
     private BoardFile map;
     private long fileSize = -1;
 
+    /** When the board opened (and swept), by its clock. */
+    private final long openedAt;
+
     private Board(Path file, RunnerId me, Clock clock) {
         this.file = file;
         this.me = me;
         this.clock = clock;
+        this.openedAt = clock == null ? 0 : clock.millis(); // the off board has no clock
         this.thread = file == null ? null : new Thread(this::beat, "tablevault-board");
     }
 
@@ -178,7 +182,7 @@ public final class Board implements AutoCloseable {
 
     private void beat() {
         long lastBeat = 0;
-        long lastSweep = clock.millis(); // open just swept
+        long lastSweep = openedAt; // open just swept; read here, a late-starting thread would put it off
         while (!closing) {
             long now = clock.millis();
             boolean full = now - lastBeat >= HEARTBEAT_MILLIS;
