@@ -10,7 +10,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -39,7 +41,12 @@ public final class Board implements AutoCloseable {
     /** How often the heartbeat thread removes the files of runners that are gone. */
     public static final long SWEEP_MILLIS = 30_000;
     private static final AtomicBoolean WARNED = new AtomicBoolean();
-    private static final Board OFF = new Board(null, null, null);
+    private static final Board OFF = new Board(null, null, null, 0);
+    /**
+     * The key of the entry that says this file could not hold every process (more than {@link #capacity}): a
+     * reader then knows the board is incomplete and asks the store.
+     */
+    public static final String INCOMPLETE = "~incomplete";
 
     private final Path file;
     private final RunnerId me;
@@ -54,11 +61,17 @@ public final class Board implements AutoCloseable {
     private volatile boolean closing;
     private BoardFile map;
     private long fileSize = -1;
+    /** How many processes the file shows at most (one slot stays for {@link #INCOMPLETE}). */
+    private final int capacity;
+    /** The keys written to the file; only the heartbeat thread changes it. */
+    private final Set<String> written = new HashSet<>();
+    private boolean incompleteShown;
 
     /** When the board opened (and swept), by its clock. */
     private final long openedAt;
 
-    private Board(Path file, RunnerId me, Clock clock) {
+    private Board(Path file, RunnerId me, Clock clock, int capacity) {
+        this.capacity = capacity;
         this.file = file;
         this.me = me;
         this.clock = clock;
@@ -77,6 +90,11 @@ public final class Board implements AutoCloseable {
      * returns {@link #off()}.
      */
     public static Board open(Path vaultDir, Clock clock) {
+        return open(vaultDir, clock, BoardFile.ENTRIES - 1);
+    }
+
+    /** {@link #open(Path, Clock)} showing at most {@code capacity} processes (tests use a small one). */
+    static Board open(Path vaultDir, Clock clock, int capacity) {
         String problem = ChronicleFlags.problem();
         if (problem != null) {
             warnOnce("TableVault runs without its live board: " + problem);
@@ -84,7 +102,7 @@ public final class Board implements AutoCloseable {
         }
         Path dir = vaultDir.resolve("board");
         RunnerId me = RunnerId.current();
-        Board b = new Board(dir.resolve(me.fileName()), me, clock);
+        Board b = new Board(dir.resolve(me.fileName()), me, clock, capacity);
         try {
             Files.createDirectories(dir);
             sweep(dir, me);
@@ -216,29 +234,62 @@ public final class Board implements AutoCloseable {
     }
 
     private void publish(long now, boolean full) {
+        boolean overflow = false;
         for (Map.Entry<String, BoardEntry> p : pending.entrySet()) {
             BoardEntry e = p.getValue();
+            String key = p.getKey();
             boolean ok;
             if (e.operation().isEmpty()) {
-                dormant.remove(p.getKey());
-                ok = map.remove(p.getKey());
+                dormant.remove(key);
+                ok = map.remove(key);
+                if (ok) {
+                    written.remove(key);
+                }
             } else {
-                dormant.put(p.getKey(), e);
-                ok = running.containsKey(p.getKey()) || map.put(p.getKey(), e.encode());
+                dormant.put(key, e);
+                if (running.containsKey(key)) {
+                    ok = true;
+                } else if (!fits(key)) {
+                    overflow = true;
+                    continue; // stays pending: written once there is room
+                } else {
+                    ok = map.put(key, e.encode());
+                    if (ok) {
+                        written.add(key);
+                    }
+                }
             }
             if (!ok) {
                 throw new IllegalStateException("board segment stayed locked");
             }
-            pending.remove(p.getKey(), e);
+            pending.remove(key, e);
         }
         synchronized (published) {
             published.notifyAll();
         }
         for (Live l : running.values()) {
-            if ((full || l.dirty) && map.size() < BoardFile.ENTRIES && !map.put(l.id, l.snapshot(now).encode())) {
-                throw new IllegalStateException("board segment stayed locked");
+            if (full || l.dirty) {
+                if (!fits(l.id)) {
+                    overflow = true;
+                } else if (map.put(l.id, l.snapshot(now).encode())) {
+                    written.add(l.id);
+                } else {
+                    throw new IllegalStateException("board segment stayed locked");
+                }
             }
         }
+        if (overflow != incompleteShown) {
+            boolean ok = overflow ? map.put(INCOMPLETE, new BoardEntry(INCOMPLETE, "", "", "", "", "", "", "", 0, 0,
+                    0, 0, now, me, false).encode()) : map.remove(INCOMPLETE);
+            if (!ok) {
+                throw new IllegalStateException("board segment stayed locked");
+            }
+            incompleteShown = overflow;
+        }
+    }
+
+    private boolean fits(String key) {
+        return written.contains(key) || written.size() < capacity;
     }
 
     private void replaceFile(String why) {
@@ -254,6 +305,8 @@ public final class Board implements AutoCloseable {
         try {
             map = BoardFile.create(file);
             fileSize = Files.size(file);
+            written.clear();
+            incompleteShown = false;
             dormant.forEach(pending::putIfAbsent);
             running.values().forEach(l -> l.dirty = true);
         } catch (IOException | RuntimeException | InternalError e) {

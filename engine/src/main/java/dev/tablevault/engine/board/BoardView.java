@@ -91,6 +91,11 @@ public record BoardView(boolean found, List<Row> rows, List<String> notes) {
                 bad++;
                 continue;
             }
+            if (e.id().equals(Board.INCOMPLETE)) {
+                notes.add("board file " + f.getFileName() + " holds fewer processes than its runner has; the store"
+                        + " has them all");
+                continue;
+            }
             // The entry's runner is the file's writer, or a caller whose builder code the writer runs.
             boolean runnerAlive = e.runner().equals(writer) ? writerAlive : e.runner().isAlive();
             Row r = new Row(e, status(e, writerAlive, runnerAlive, now), Math.max(0, now - e.heartbeat()));
