@@ -241,7 +241,8 @@ public final class Board implements AutoCloseable {
             boolean ok;
             if (e.operation().isEmpty()) {
                 dormant.remove(key);
-                ok = map.remove(key);
+                // A short operation ends before it was ever written: nothing to remove from the file.
+                ok = !written.contains(key) || map.remove(key);
                 if (ok) {
                     written.remove(key);
                 }
