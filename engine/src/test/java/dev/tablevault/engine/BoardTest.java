@@ -7,6 +7,7 @@ import dev.tablevault.api.OpOptions;
 import dev.tablevault.api.ProcessState;
 import dev.tablevault.api.ReadOptions;
 import dev.tablevault.api.RowBuilder;
+import dev.tablevault.api.StopOptions;
 import dev.tablevault.api.TableOptions;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
@@ -203,6 +204,51 @@ class BoardTest {
                         .extracting(r -> r.entry().id() + " " + r.status()).containsExactlyInAnyOrderElementsOf(
                                 paused.stream().map(id -> id + " PAUSED").toList());
             }
+        }
+    }
+
+    /** A process the board showed is gone from it when the call that ended it returns: a commit and a stop. */
+    @Test
+    void aShownProcessIsGoneWhenTheCallThatEndedItReturns() throws Exception {
+        Path dir = tmp.resolve("v");
+        CountDownLatch shown = new CountDownLatch(1);
+        RowBuilder waits = (ctx, row) -> {
+            if (row == 5) {
+                shown.await();
+            }
+            if (row == 7 && ctx.arguments().containsKey("fail")) {
+                throw new IllegalStateException("down at row 7");
+            }
+            return List.of("x" + row);
+        };
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Vault v = TableVault.open(dir, VaultOptions.defaults().create(true).builder("waits", waits))) {
+            v.createTable("t", TableOptions.defaults().multipleArtifacts(true));
+            for (String version : List.of("a", "b")) {
+                v.createInstance("t", InstanceOptions.defaults().version(version));
+                v.putBuilder("t", version, BuilderSpec.fromYaml("name: t_index\ntype: index\nbuilder: range\n"
+                        + "changedColumns: [id]\ntypes: {id: long}\narguments: {count: 10}\n"), OpOptions.defaults());
+                v.putBuilder("t", version, BuilderSpec.fromYaml("name: text\ntype: column\nbuilder: waits\n"
+                        + "changedColumns: [text]\n" + (version.equals("b") ? "arguments: {fail: 1}\n" : "")),
+                        OpOptions.defaults());
+            }
+            Future<String> run = pool.submit(() -> v.executeInstance("t", ExecuteOptions.defaults().version("a")
+                    .processId("p-a").checkpointRows(2)));
+            await(dir, r -> r.entry().id().equals("p-a") && r.entry().running());
+            shown.countDown();
+            run.get(2, TimeUnit.MINUTES);
+            assertThat(BoardView.read(dir, System.currentTimeMillis()).rows()).as("after the commit").isEmpty();
+
+            assertThatThrownBy(() -> v.executeInstance("t", ExecuteOptions.defaults().version("b").processId("p-b")
+                    .checkpointRows(2))).hasMessageContaining("down at row 7");
+            assertThat(BoardView.read(dir, System.currentTimeMillis()).rows()).extracting(r -> r.status())
+                    .containsExactly("PAUSED");
+            v.stopProcess("p-b", StopOptions.defaults());
+            assertThat(BoardView.read(dir, System.currentTimeMillis()).rows()).as("after the stop").isEmpty();
+        } finally {
+            shown.countDown();
+            pool.shutdown();
+            assertThat(pool.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
         }
     }
 

@@ -194,7 +194,20 @@ public final class Board implements AutoCloseable {
     public void forget(String id) {
         if (on()) {
             running.remove(id);
-            pending.put(id, new BoardEntry(id, "", "", "", "", "", "", "", 0, 0, 0, 0, 0, me, false));
+            removeShown(id, false);
+        }
+    }
+
+    /**
+     * Queues the removal of {@code id}; when the file shows it ({@code shown}, or a paused entry), waits until
+     * the removal is written, so a reader right after the call that ended it no longer sees it. A short
+     * operation, never shown, does not wait.
+     */
+    private void removeShown(String id, boolean shown) {
+        BoardEntry gone = new BoardEntry(id, "", "", "", "", "", "", "", 0, 0, 0, 0, 0, me, false);
+        pending.put(id, gone);
+        if (shown || dormant.containsKey(id)) {
+            awaitPublished(id, gone);
         }
     }
 
@@ -274,6 +287,7 @@ public final class Board implements AutoCloseable {
                     overflow = true;
                 } else if (map.put(l.id, l.snapshot(now).encode())) {
                     written.add(l.id);
+                    l.shown = true;
                 } else {
                     throw new IllegalStateException("board segment stayed locked");
                 }
@@ -365,6 +379,8 @@ public final class Board implements AutoCloseable {
         private volatile long rowsDone;
         private volatile long rowsTotal = -1;
         volatile boolean dirty = true;
+        /** Set by the board's thread once it has written this entry. */
+        volatile boolean shown;
         // Read and written by the heartbeat thread only.
         private long rateRows;
         private long rateAt;
@@ -425,7 +441,7 @@ public final class Board implements AutoCloseable {
                 board.dormant(e);
                 board.awaitPublished(id, e);
             } else {
-                board.forget(id);
+                board.removeShown(id, shown);
             }
         }
 
