@@ -285,10 +285,7 @@ public final class Board implements AutoCloseable {
             if (full || l.dirty) {
                 if (!fits(l.id)) {
                     overflow = true;
-                } else if (map.put(l.id, l.snapshot(now).encode())) {
-                    written.add(l.id);
-                    l.shown = true;
-                } else {
+                } else if (!l.write(now)) {
                     throw new IllegalStateException("board segment stayed locked");
                 }
             }
@@ -379,8 +376,9 @@ public final class Board implements AutoCloseable {
         private volatile long rowsDone;
         private volatile long rowsTotal = -1;
         volatile boolean dirty = true;
-        /** Set by the board's thread once it has written this entry. */
-        volatile boolean shown;
+        /** Whether the board's thread wrote this entry, and whether the process ended; guarded by this. */
+        private boolean shown;
+        private boolean ended;
         // Read and written by the heartbeat thread only.
         private long rateRows;
         private long rateAt;
@@ -441,8 +439,30 @@ public final class Board implements AutoCloseable {
                 board.dormant(e);
                 board.awaitPublished(id, e);
             } else {
-                board.removeShown(id, shown);
+                boolean wasShown;
+                synchronized (this) {
+                    ended = true;
+                    wasShown = shown;
+                }
+                board.removeShown(id, wasShown);
             }
+        }
+
+        /**
+         * Writes this entry (on the board's thread); false when its segment stayed locked. Not after the process
+         * ended: with {@link #end}, under this lock, so that an end either sees the entry shown (and waits for its
+         * removal) or keeps it from being written.
+         */
+        private synchronized boolean write(long now) {
+            if (ended) {
+                return true;
+            }
+            if (!board.map.put(id, snapshot(now).encode())) {
+                return false;
+            }
+            board.written.add(id);
+            shown = true;
+            return true;
         }
 
         /**
