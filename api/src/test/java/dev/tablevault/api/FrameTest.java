@@ -324,4 +324,66 @@ class FrameTest {
         assertThatThrownBy(() -> new Column("id", null)).isInstanceOf(NullPointerException.class);
         assertThat(new Column("id", ColumnType.LONG)).isEqualTo(ID);
     }
+
+    /** The same values built from lists, from rows and from vectors: equal frames, equal cells, typed or boxed. */
+    @ParameterizedTest
+    @EnumSource(ColumnType.class)
+    void framesFromListsRowsAndVectorsAreEqual(ColumnType t) {
+        Column c = new Column("c", t);
+        List<Object> values = Arrays.asList(sample(t), null, sample(t));
+        Frame fromLists = Frame.ofColumns(List.of(ID, c), List.of(Arrays.asList(1L, 2L, 3L), values));
+        Frame.Builder rows = Frame.builder().column("id", ColumnType.LONG).column("c", t);
+        for (int r = 0; r < 3; r++) {
+            rows.row(r + 1L, values.get(r));
+        }
+        Frame fromVectors = Frame.ofVectors(List.of(ID, c), List.of(ColumnVector.of(ColumnType.LONG, 1L, 2L, 3L),
+                ColumnVector.of(t, values.toArray())));
+        assertThat(fromLists).isEqualTo(rows.build()).isEqualTo(fromVectors);
+        assertThat(fromVectors.getLong(2, 0)).isEqualTo(3L);
+        assertThat(fromVectors.isNull(1, 1)).isTrue();
+        assertThat(fromVectors.isNull(0, 1)).isFalse();
+        assertThat(Frame.valueEquals(fromVectors.get(0, 1), sample(t))).isTrue();
+        assertThat(fromVectors.column(1)).hasSize(3);
+        assertThat(fromVectors.vector(1).type()).isEqualTo(t);
+        Frame other = Frame.ofVectors(List.of(ID, c), List.of(ColumnVector.of(ColumnType.LONG, 1L, 2L, 3L),
+                ColumnVector.of(t, sample(t), sample(t), sample(t))));
+        assertThat(other).isNotEqualTo(fromVectors);
+    }
+
+    @Test
+    void typedAccessorsReadEachType() {
+        Instant t = Instant.ofEpochSecond(-5, 7);
+        Frame f = Frame.builder().column("d", ColumnType.DOUBLE).column("b", ColumnType.BOOLEAN)
+                .column("s", ColumnType.STRING).column("x", ColumnType.BYTES).column("t", ColumnType.TIMESTAMP)
+                .column("u", ColumnType.DURATION).row(2.5, true, "é", new byte[] {4}, t, Duration.ofNanos(-3))
+                .build();
+        assertThat(f.getDouble(0, 0)).isEqualTo(2.5);
+        assertThat(f.getBoolean(0, 1)).isTrue();
+        assertThat(f.getString(0, 2)).isEqualTo("é");
+        assertThat(f.getBytes(0, 3)).containsExactly(4);
+        assertThat(f.getTimestamp(0, 4)).isEqualTo(t);
+        assertThat(f.getDuration(0, 5)).isEqualTo(Duration.ofNanos(-3));
+        assertThatThrownBy(() -> f.getLong(0, 0)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void ofVectorsRefusesMismatches() {
+        ColumnVector longs = ColumnVector.of(ColumnType.LONG, 1L, 2L);
+        assertThatThrownBy(() -> Frame.ofVectors(List.of(NAME), List.of(longs)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'name' is STRING");
+        assertThatThrownBy(() -> Frame.ofVectors(List.of(ID, new Column("b", ColumnType.LONG)),
+                List.of(longs, ColumnVector.of(ColumnType.LONG, 1L)))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected 2");
+        assertThatThrownBy(() -> Frame.ofVectors(List.of(ID, ID), List.of(longs, longs)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("duplicate");
+        assertThatThrownBy(() -> Frame.ofVectors(List.of(ID), List.of())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void columnViewsAreUnmodifiable() {
+        Frame f = Frame.ofVectors(List.of(ID), List.of(ColumnVector.of(ColumnType.LONG, 1L)));
+        assertThatThrownBy(() -> f.column(0).set(0, 2L)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> f.column("id").add(2L)).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(f.column("id")).containsExactly(1L);
+    }
 }

@@ -3,6 +3,7 @@ package dev.tablevault.engine;
 import com.esotericsoftware.kryo.io.Output;
 import dev.tablevault.api.Column;
 import dev.tablevault.api.ColumnType;
+import dev.tablevault.api.ColumnVector;
 import dev.tablevault.api.Durability;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.Frame;
@@ -293,13 +294,38 @@ class CodecTest {
             }
         }
 
+        /**
+         * Null when {@code g} is CORRUPTION on both the boxed and the typed path, or decodes as a chunk of
+         * {@code type} to the same values on both; else what escaped or differed.
+         */
         static String chunkOutcome(ColumnType type, byte[] g) {
+            List<Object> boxed = new ArrayList<>();
+            String b = chunkOutcome(type, g, () -> Chunks.decode(type, g, boxed));
+            ColumnVector.Builder into = ColumnVector.builder(type, 16);
+            String t = chunkOutcome(type, g, () -> Chunks.decode(type, g, 0, g.length, into, Integer.MAX_VALUE));
+            if (!b.equals(t)) {
+                return "chunk " + type + " " + Arrays.toString(g) + ": boxed " + b + ", typed " + t;
+            }
+            if (!b.equals("ok")) {
+                return b.equals("corruption") ? null : b;
+            }
+            ColumnVector typed = into.build();
+            boolean same = typed.size() == boxed.size();
+            for (int i = 0; same && i < boxed.size(); i++) {
+                same = Frame.valueEquals(typed.get(i), boxed.get(i));
+            }
+            return same ? null : "chunk " + type + " " + Arrays.toString(g) + " decodes as " + boxed + " boxed, "
+                    + typed + " typed";
+        }
+
+        /** "ok", "corruption" or what escaped. */
+        private static String chunkOutcome(ColumnType type, byte[] g, Runnable decode) {
             try {
-                Chunks.decode(type, g, new ArrayList<>());
-                return null;
+                decode.run();
+                return "ok";
             } catch (TvStorageException e) {
-                return e.code() == ErrorCode.CORRUPTION ? null : "chunk " + type + " " + Arrays.toString(g) + " -> "
-                        + e.code();
+                return e.code() == ErrorCode.CORRUPTION ? "corruption" : "chunk " + type + " " + Arrays.toString(g)
+                        + " -> " + e.code();
             } catch (Throwable t) {
                 return "chunk " + type + " " + Arrays.toString(g) + " -> " + t;
             }

@@ -4,6 +4,7 @@ import dev.tablevault.api.BuildContext;
 import dev.tablevault.api.Builder;
 import dev.tablevault.api.Column;
 import dev.tablevault.api.ColumnType;
+import dev.tablevault.api.ColumnVector;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.Frame;
 import dev.tablevault.api.FrameBuilder;
@@ -144,11 +145,11 @@ public final class Builtins {
         public Frame build(BuildContext ctx) {
             long count = count(ctx.builderName(), ctx.arguments(), true);
             long start = start(ctx.builderName(), ctx.arguments(), count);
-            List<Object> values = new ArrayList<>((int) count);
+            ColumnVector.Builder values = ColumnVector.builder(ColumnType.LONG, (int) count);
             for (long i = 0; i < count; i++) {
-                values.add(start + i);
+                values.appendLong(start + i);
             }
-            return Frame.ofColumns(List.of(new Column(column(ctx), ColumnType.LONG)), List.of(values));
+            return Frame.ofVectors(List.of(new Column(column(ctx), ColumnType.LONG)), List.of(values.build()));
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.tablevault.engine.data;
 
 import dev.tablevault.api.Column;
+import dev.tablevault.api.ColumnVector;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.Frame;
 import dev.tablevault.api.InstanceProgress;
@@ -41,47 +42,52 @@ public final class FrameStore {
     public static void putRows(Store s, Batch b, long key, Frame frame, int from, int to) {
         for (int c = 0; c < frame.columnCount(); c++) {
             Column column = frame.columns().get(c);
-            List<Object> col = frame.column(c);
+            ColumnVector col = frame.vector(c);
             for (int r = from; r < to; r += Chunks.ROWS) {
                 int end = Math.min(to, r + Chunks.ROWS);
-                b.put(s.data, Keys.cell(key, c, r / Chunks.ROWS),
-                        Chunks.encode(column.type(), col, r, end, column.name(), r));
+                b.put(s.data, Keys.cell(key, c, r / Chunks.ROWS), Chunks.encode(col, r, end, column.name(), r));
             }
         }
     }
 
     /**
-     * The {@code rows} values of the column in slot {@code slot} under {@code key}; {@code complete}: every chunk
-     * must be there (see the class comment), {@code owner} names the instance in errors.
+     * The {@code rows} values of the column in slot {@code slot} under {@code key} (none when {@code key} is 0),
+     * decoded straight into a vector; {@code complete}: every chunk must be there (see the class comment),
+     * {@code owner} names the instance in errors.
      *
      * @throws TvStorageException {@code CORRUPTION} for a chunk missing or short in a complete column
      */
-    public static List<Object> readColumn(Store s, Reads reads, long key, int slot, Column column, long rows,
-                                   boolean complete, String owner) {
-        List<Object> out = new ArrayList<>((int) Math.min(rows, Integer.MAX_VALUE));
+    public static ColumnVector readColumn(Store s, Reads reads, long key, int slot, Column column, long rows,
+                                          boolean complete, String owner) {
+        if (rows > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException(owner + " has " + rows + " rows; a frame holds at most "
+                    + (Integer.MAX_VALUE - 8));
+        }
+        ColumnVector.Builder out = ColumnVector.builder(column.type(), key == 0 ? 0 : (int) rows);
         if (key == 0) {
-            return out;
+            return out.build();
         }
         reads.scan(s.data, Keys.cellColumnStart(key, slot), (k, v) -> {
             long chunk = Keys.cellChunk(k);
-            if (complete && chunk * Chunks.ROWS != out.size()) {
+            long start = chunk * Chunks.ROWS;
+            if (complete && start != out.size()) {
                 throw missing(owner, column, out.size() / Chunks.ROWS, rows);
             }
-            padTo(out, chunk * Chunks.ROWS);
-            Chunks.decode(column.type(), v, out);
-            if (complete && out.size() < Math.min(rows, (chunk + 1) * Chunks.ROWS)) {
-                throw shortChunk(owner, column, chunk, out.size() - chunk * Chunks.ROWS, rows);
+            if (start >= rows) {
+                return false;
+            }
+            out.appendNulls((int) (start - out.size()));
+            int n = Chunks.decode(column.type(), v, 0, v.length, out, (int) (rows - start));
+            if (complete && start + n < Math.min(rows, start + Chunks.ROWS)) {
+                throw shortChunk(owner, column, chunk, n, rows);
             }
             return out.size() < rows;
         });
         if (complete && out.size() < rows) {
             throw missing(owner, column, out.size() / Chunks.ROWS, rows);
         }
-        while (out.size() > rows) {
-            out.remove(out.size() - 1);
-        }
-        padTo(out, rows);
-        return out;
+        out.appendNulls((int) (rows - out.size()));
+        return out.build();
     }
 
     /** The rows chunk {@code chunk} must hold in a complete column of {@code rows} rows. */
@@ -116,19 +122,13 @@ public final class FrameStore {
     }
 
     /** Cells never written (a partial result: rows a stopped execution did not reach) read as nulls. */
-    private static void padTo(List<Object> out, long size) {
-        while (out.size() < size) {
-            out.add(null);
-        }
-    }
-
     public static Frame read(Store s, Reads reads, InstanceRecord r) {
-        List<List<Object>> cols = new ArrayList<>();
+        List<ColumnVector> cols = new ArrayList<>();
         for (int c = 0; c < r.columns().size(); c++) {
             cols.add(readColumn(s, reads, r.keyOf(c), r.slotOf(c), r.columns().get(c), r.rows(), r.success(),
                     owner(r)));
         }
-        return Frame.ofColumns(r.columns(), cols);
+        return Frame.ofVectors(r.columns(), cols);
     }
 
     /**
@@ -143,8 +143,8 @@ public final class FrameStore {
                 Column col = f.columns().get(c);
                 md.update((col.name() + "\0" + col.type() + "\0").getBytes(StandardCharsets.UTF_8));
                 for (int r = 0; r < f.rowCount(); r += Chunks.ROWS) {
-                    md.update(Chunks.encode(col.type(), f.column(c), r, Math.min(f.rowCount(), r + Chunks.ROWS),
-                            col.name(), r));
+                    md.update(Chunks.encode(f.vector(c), r, Math.min(f.rowCount(), r + Chunks.ROWS), col.name(),
+                            r));
                 }
             }
             return HexFormat.of().formatHex(md.digest());
@@ -166,7 +166,8 @@ public final class FrameStore {
         /** Per column: cells may sit under another instance's key (a column carried over unchanged). */
         private final Slice[] upper;
         private final ReadOptions[] bounded;
-        private final List<List<Object>> buf = new ArrayList<>();
+        /** The current chunk's values by column. */
+        private final ColumnVector[] buf;
         /** Rows of {@link #buf} handed out, and held. */
         private int pos;
         private int size;
@@ -194,13 +195,13 @@ public final class FrameStore {
             this.remaining = rows;
             this.upper = new Slice[its.length];
             this.bounded = new ReadOptions[its.length];
+            this.buf = new ColumnVector[its.length];
             try {
                 for (int c = 0; c < its.length; c++) {
                     upper[c] = new Slice(Keys.cellColumnStart(r.keyOf(c), r.slotOf(c) + 1));
                     bounded[c] = view.bounded(upper[c]);
                     its[c] = view.iterator(view.store().data, bounded[c]);
                     its[c].seek(Keys.cellColumnStart(r.keyOf(c), r.slotOf(c)));
-                    buf.add(new ArrayList<>());
                 }
             } catch (RuntimeException e) {
                 close();
@@ -241,18 +242,19 @@ public final class FrameStore {
             if (pos == size) {
                 Chunk k = nextChunk();
                 for (int c = 0; c < its.length; c++) {
-                    List<Object> col = buf.get(c);
-                    col.clear();
-                    if (k.cells()[c] != null) {
-                        Chunks.decode(r.columns().get(c).type(), k.cells()[c], col);
+                    ColumnVector.Builder col = ColumnVector.builder(r.columns().get(c).type(), k.rows());
+                    byte[] cell = k.cells()[c];
+                    if (cell != null) {
+                        Chunks.decode(r.columns().get(c).type(), cell, 0, cell.length, col, k.rows());
                     }
-                    padTo(col, k.rows());
+                    col.appendNulls(k.rows() - col.size());
+                    buf[c] = col.build();
                 }
                 size = k.rows();
                 pos = 0;
             }
             List<Object> row = new ArrayList<>(its.length);
-            for (List<Object> col : buf) {
+            for (ColumnVector col : buf) {
                 row.add(col.get(pos));
             }
             pos++;

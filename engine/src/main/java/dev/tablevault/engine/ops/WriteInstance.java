@@ -1,6 +1,7 @@
 package dev.tablevault.engine.ops;
 
 import dev.tablevault.api.Column;
+import dev.tablevault.api.ColumnVector;
 import dev.tablevault.api.ColumnType;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.Frame;
@@ -209,12 +210,12 @@ public final class WriteInstance extends Op {
                 changed.add(col.name());
                 continue;
             }
-            List<Object> mine = FrameStore.readColumn(s, s, p.instanceKey(), c, col, p.rows(), true,
+            ColumnVector mine = FrameStore.readColumn(s, s, p.instanceKey(), c, col, p.rows(), true,
                     "the staged rows of " + temp());
-            List<Object> theirs = FrameStore.readColumn(s, s, origin.keyOf(oc), origin.slotOf(oc), col,
+            ColumnVector theirs = FrameStore.readColumn(s, s, origin.keyOf(oc), origin.slotOf(oc), col,
                     origin.rows(), origin.success(), FrameStore.owner(origin));
             for (int r = 0; r < mine.size(); r++) {
-                if (!Frame.valueEquals(mine.get(r), theirs.get(r))) {
+                if (!mine.valueEquals(r, theirs, r)) {
                     changed.add(col.name());
                     break;
                 }

@@ -3,11 +3,13 @@ package dev.tablevault.engine.store;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import dev.tablevault.api.ColumnType;
+import dev.tablevault.api.ColumnVector;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TvArgumentException;
 import dev.tablevault.api.TvStorageException;
 import dev.tablevault.engine.codec.Codec;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -63,6 +65,74 @@ public final class Chunks {
                 }
             }
             return out.toBytes();
+        }
+    }
+
+    /**
+     * Encodes rows {@code [from, to)} of {@code values}, whose row {@code from} is row {@code firstRow} of column
+     * {@code column} (null if unknown), without boxing: the same bytes as the list form.
+     *
+     * @throws TvArgumentException ({@code BAD_ARGUMENT}) as the list form
+     */
+    public static byte[] encode(ColumnVector values, int from, int to, String column, long firstRow) {
+        ColumnType type = values.type();
+        int n = to - from;
+        try (Output out = new Output(16 + n * 9, -1)) {
+            out.writeByte(TAG);
+            out.writeVarInt(n, true);
+            byte[] nulls = new byte[(n + 7) / 8];
+            if (values.nullCount() > 0) {
+                for (int i = 0; i < n; i++) {
+                    if (values.isNull(from + i)) {
+                        nulls[i >> 3] |= (byte) (1 << (i & 7));
+                    }
+                }
+            }
+            out.writeBytes(nulls);
+            ByteBuffer data = type == ColumnType.STRING || type == ColumnType.ARTIFACT ? values.valueBytes() : null;
+            for (int i = 0; i < n; i++) {
+                int r = from + i;
+                if (values.isNull(r)) {
+                    continue;
+                }
+                switch (type) {
+                    case LONG -> out.writeVarLong(values.getLong(r), false);
+                    case DOUBLE -> out.writeDouble(values.getDouble(r));
+                    case BOOLEAN -> out.writeBoolean(values.getBoolean(r));
+                    case STRING, ARTIFACT -> writeString(out, values, r, data);
+                    case BYTES -> {
+                        int len = values.valueOffset(r + 1) - values.valueOffset(r);
+                        out.writeVarInt(len, true);
+                        out.writeBytes(values.getBytes(r));
+                    }
+                    case TIMESTAMP, DURATION -> {
+                        out.writeVarLong(values.getSeconds(r), false);
+                        out.writeVarInt(values.getNanos(r), true);
+                    }
+                    case OBJECT -> {
+                        Object v = values.getObject(r);
+                        long row = firstRow + i;
+                        writeBytes(out, ObjectCodec.encode(v, why -> refused(column, row, v, why)));
+                    }
+                }
+            }
+            return out.toBytes();
+        }
+    }
+
+    /** A string in {@link Codec#writeChars} form: an ASCII one (the usual) straight from its bytes. */
+    private static void writeString(Output out, ColumnVector values, int r, ByteBuffer data) {
+        int from = values.valueOffset(r);
+        int to = values.valueOffset(r + 1);
+        for (int i = from; i < to; i++) {
+            if (data.get(i) < 0) {
+                Codec.writeChars(out, values.getString(r));
+                return;
+            }
+        }
+        out.writeVarInt(to - from, true);
+        for (int i = from; i < to; i++) {
+            out.writeByte(data.get(i));
         }
     }
 
@@ -141,6 +211,94 @@ public final class Chunks {
             throw new TvStorageException(ErrorCode.CORRUPTION, "cell chunk does not decode as " + type + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Decodes the chunk in {@code bytes[off, off + len)} straight into {@code into} (no boxing but for OBJECT),
+     * appending at most {@code max} of its values (the rest are not read); returns how many it holds.
+     */
+    public static int decode(ColumnType type, byte[] bytes, int off, int len, ColumnVector.Builder into, int max) {
+        checkTag(bytes, off, len);
+        try (Input in = new Input(bytes, off + 1, len - 1)) {
+            int n = in.readVarInt(true);
+            if (n < 0 || (n + 7) / 8 > in.limit() - in.position()) {
+                throw new IllegalStateException("row count " + n + " exceeds the chunk");
+            }
+            int nullsAt = in.position();
+            in.setPosition(nullsAt + (n + 7) / 8);
+            int m = Math.min(n, max);
+            char[] chars = null;
+            for (int i = 0; i < m; i++) {
+                if ((bytes[nullsAt + (i >> 3)] & (1 << (i & 7))) != 0) {
+                    into.appendNull();
+                    continue;
+                }
+                switch (type) {
+                    case LONG -> into.appendLong(in.readVarLong(false));
+                    case DOUBLE -> into.appendDouble(in.readDouble());
+                    case BOOLEAN -> into.appendBoolean(in.readBoolean());
+                    case STRING, ARTIFACT -> chars = readString(in, into, chars);
+                    case BYTES -> {
+                        int k = in.readVarInt(true);
+                        if (k < 0 || k > in.limit() - in.position()) {
+                            throw new IllegalStateException("value length " + k + " exceeds the chunk");
+                        }
+                        into.appendBytes(bytes, in.position(), k);
+                        in.setPosition(in.position() + k);
+                    }
+                    case TIMESTAMP, DURATION -> readTime(in, type, into);
+                    case OBJECT -> into.append(object(in));
+                }
+            }
+            return n;
+        } catch (RuntimeException e) {
+            if (e instanceof TvStorageException t) {
+                throw t;
+            }
+            throw new TvStorageException(ErrorCode.CORRUPTION, "cell chunk does not decode as " + type + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** A TIMESTAMP or DURATION; nanoseconds out of range (never written) normalize as the boxed decoder does. */
+    private static void readTime(Input in, ColumnType type, ColumnVector.Builder into) {
+        long sec = in.readVarLong(false);
+        int nano = in.readVarInt(true);
+        boolean plain = nano >= 0 && nano <= 999_999_999;
+        if (type == ColumnType.TIMESTAMP) {
+            if (plain) {
+                into.appendTimestamp(sec, nano);
+            } else {
+                into.appendTimestamp(Instant.ofEpochSecond(sec, nano));
+            }
+        } else if (plain) {
+            into.appendDuration(sec, nano);
+        } else {
+            into.appendDuration(Duration.ofSeconds(sec, nano));
+        }
+    }
+
+    /**
+     * Appends the string {@link Codec#writeChars} wrote: straight from the chunk when every char is ASCII (one
+     * byte each); returns the scratch array for chars, grown as needed.
+     */
+    private static char[] readString(Input in, ColumnVector.Builder into, char[] scratch) {
+        int n = in.readVarInt(true);
+        int at = in.position();
+        if (n < 0 || n > in.limit() - at) {
+            throw new IllegalStateException("string length " + n + " exceeds the " + (in.limit() - at)
+                    + " bytes left");
+        }
+        if (into.appendAscii(in.getBuffer(), at, n)) {
+            in.setPosition(at + n);
+            return scratch;
+        }
+        char[] c = scratch == null || scratch.length < n ? new char[Math.max(n, 64)] : scratch;
+        for (int i = 0; i < n; i++) {
+            c[i] = (char) in.readVarInt(true);
+        }
+        into.appendChars(c, 0, n);
+        return c;
     }
 
     /** The number of values the chunk in {@code bytes} holds, read from its header without decoding them. */
