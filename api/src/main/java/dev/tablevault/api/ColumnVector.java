@@ -276,7 +276,8 @@ public final class ColumnVector {
                 }
                 case STRING, ARTIFACT, BYTES -> {
                     offsets = new int[capacity + 1];
-                    bytes = new byte[Math.max(16, capacity * 8)];
+                    // A guess of 8 bytes a value, capped: a large estimate should not reserve memory unused.
+                    bytes = new byte[(int) Math.min(1 << 24, Math.max(16, capacity * 8L))];
                 }
                 case OBJECT -> objects = new Object[capacity];
             }
@@ -348,13 +349,25 @@ public final class ColumnVector {
         public boolean appendAscii(byte[] b, int from, int len) {
             checkString();
             Objects.checkFromIndexSize(from, len, b.length);
-            for (int i = from; i < from + len; i++) {
-                if (b[i] < 0) {
-                    return false;
-                }
+            ensure(size + 1);
+            int at = offsets[size];
+            ensureBytes((long) at + len);
+            // One pass: copy while checking; bytes past the last offset are not part of any value yet.
+            byte[] to = bytes;
+            int bad = 0;
+            for (int i = 0; i < len; i++) {
+                byte c = b[from + i];
+                bad |= c;
+                to[at + i] = c;
             }
-            prepare();
-            appendRaw(b, from, len);
+            if (bad < 0) {
+                return false;
+            }
+            if (valid != null) {
+                valid[size >>> 6] |= 1L << size;
+            }
+            offsets[size + 1] = at + len;
+            size++;
             return true;
         }
 

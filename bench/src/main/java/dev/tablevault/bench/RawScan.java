@@ -1,6 +1,7 @@
 package dev.tablevault.bench;
 
 import dev.tablevault.api.ColumnType;
+import dev.tablevault.api.ColumnVector;
 import dev.tablevault.engine.store.Chunks;
 import dev.tablevault.engine.store.NativeLibrary;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -21,7 +22,8 @@ import java.util.List;
 
 /**
  * P5's references: raw read-only RocksDB over a closed vault's database, iterating its {@code data} family
- * (the same chunk keys the vault reads), with or without the engine's chunk decoder.
+ * (the same chunk keys the vault reads), with no decoder, the engine's boxed one or its typed one (see
+ * {@link Decode}).
  */
 final class RawScan implements AutoCloseable {
     private final ColumnFamilyOptions cfo = new ColumnFamilyOptions();
@@ -84,8 +86,18 @@ final class RawScan implements AutoCloseable {
         }
     }
 
+    /** How {@link #scan} treats each chunk. */
+    enum Decode {
+        /** Touches the bytes only. */
+        NONE,
+        /** The engine's boxed decoder, into a {@code List<Object>} (what every reader used before vectors). */
+        BOXED,
+        /** The engine's typed decoder, into a {@link ColumnVector} per chunk (what {@code dataframe} uses). */
+        TYPED
+    }
+
     /** Every chunk of the data family; returns cells decoded (or 0 when only bytes are touched). */
-    long scan(boolean decode) {
+    long scan(Decode decode) {
         long cells = 0;
         long bytes = 0;
         List<Object> values = new ArrayList<>(Chunks.ROWS);
@@ -94,11 +106,15 @@ final class RawScan implements AutoCloseable {
                 byte[] k = it.key();
                 byte[] v = it.value();
                 bytes += k.length + v.length;
-                if (decode) {
-                    int column = ByteBuffer.wrap(k, 8, 4).getInt();
+                ColumnType type = decode == Decode.NONE ? null : types.get(ByteBuffer.wrap(k, 8, 4).getInt());
+                if (decode == Decode.BOXED) {
                     values.clear();
-                    Chunks.decode(types.get(column), v, values);
+                    Chunks.decode(type, v, values);
                     cells += values.size();
+                } else if (decode == Decode.TYPED) {
+                    ColumnVector.Builder b = ColumnVector.builder(type, Chunks.ROWS);
+                    Chunks.decode(type, v, 0, v.length, b, Integer.MAX_VALUE);
+                    cells += b.build().size();
                 }
             }
         }

@@ -21,10 +21,13 @@ import org.rocksdb.Slice;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.RandomAccess;
 
 /**
  * Cells of instances in the {@code data} family: one value per key {@code (instance, column, chunk)} holding
@@ -166,8 +169,8 @@ public final class FrameStore {
         /** Per column: cells may sit under another instance's key (a column carried over unchanged). */
         private final Slice[] upper;
         private final ReadOptions[] bounded;
-        /** The current chunk's values by column. */
-        private final ColumnVector[] buf;
+        /** The current chunk's values by column (new arrays per chunk: rows handed out keep theirs). */
+        private Object[][] buf;
         /** Rows of {@link #buf} handed out, and held. */
         private int pos;
         private int size;
@@ -195,7 +198,6 @@ public final class FrameStore {
             this.remaining = rows;
             this.upper = new Slice[its.length];
             this.bounded = new ReadOptions[its.length];
-            this.buf = new ColumnVector[its.length];
             try {
                 for (int c = 0; c < its.length; c++) {
                     upper[c] = new Slice(Keys.cellColumnStart(r.keyOf(c), r.slotOf(c) + 1));
@@ -241,24 +243,41 @@ public final class FrameStore {
             }
             if (pos == size) {
                 Chunk k = nextChunk();
+                buf = new Object[its.length][];
                 for (int c = 0; c < its.length; c++) {
-                    ColumnVector.Builder col = ColumnVector.builder(r.columns().get(c).type(), k.rows());
+                    // Straight to the boxed values the rows hand out: decoding into a vector first would copy them.
+                    List<Object> col = new ArrayList<>(k.rows());
                     byte[] cell = k.cells()[c];
                     if (cell != null) {
-                        Chunks.decode(r.columns().get(c).type(), cell, 0, cell.length, col, k.rows());
+                        Chunks.decode(r.columns().get(c).type(), cell, col);
                     }
-                    col.appendNulls(k.rows() - col.size());
-                    buf[c] = col.build();
+                    buf[c] = col.size() < k.rows() ? Arrays.copyOf(col.toArray(), k.rows()) : col.toArray();
                 }
                 size = k.rows();
                 pos = 0;
             }
-            List<Object> row = new ArrayList<>(its.length);
-            for (ColumnVector col : buf) {
-                row.add(col.get(pos));
+            return new Row(buf, pos++);
+        }
+
+        /** A row of the current chunk (unmodifiable). */
+        private static final class Row extends AbstractList<Object> implements RandomAccess {
+            private final Object[][] columns;
+            private final int at;
+
+            Row(Object[][] columns, int at) {
+                this.columns = columns;
+                this.at = at;
             }
-            pos++;
-            return row;
+
+            @Override
+            public Object get(int index) {
+                return columns[index][at];
+            }
+
+            @Override
+            public int size() {
+                return columns.length;
+            }
         }
 
         /**

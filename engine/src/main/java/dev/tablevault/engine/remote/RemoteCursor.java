@@ -3,6 +3,7 @@ package dev.tablevault.engine.remote;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tablevault.api.Column;
+import dev.tablevault.api.ColumnVector;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.InstanceProgress;
 import dev.tablevault.api.ReadOptions;
@@ -94,6 +95,18 @@ final class RemoteCursor implements RowCursor {
         Wire.Msg m = w.receive();
         if (m.kind() == Wire.ROWS) {
             return RowBatches.decode(m.body(), columns, into);
+        }
+        if (m.kind() == Wire.END) {
+            return -1;
+        }
+        throw unexpected(m);
+    }
+
+    /** {@link #rows} into one vector builder per column. */
+    static int vectorRows(Wire w, List<Column> columns, List<ColumnVector.Builder> into) throws IOException {
+        Wire.Msg m = w.receive();
+        if (m.kind() == Wire.ROWS) {
+            return RowBatches.decodeVectors(m.body(), columns, into);
         }
         if (m.kind() == Wire.END) {
             return -1;

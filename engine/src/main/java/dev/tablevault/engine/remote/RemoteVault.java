@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tablevault.api.BuilderSpec;
 import dev.tablevault.api.Column;
+import dev.tablevault.api.ColumnVector;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.ExecuteOptions;
 import dev.tablevault.api.ExecutionListener;
@@ -359,8 +360,7 @@ public final class RemoteVault implements Vault {
             w.send(Wire.CALL, Messages.bytes(c));
             if (frame != null) {
                 for (int from = 0; from < frame.rowCount(); from += RowBatches.ROWS) {
-                    RowBatches.send(w, frame.columns(), frame::column, from,
-                            Math.min(frame.rowCount(), from + RowBatches.ROWS));
+                    RowBatches.send(w, frame, from, Math.min(frame.rowCount(), from + RowBatches.ROWS));
                 }
                 w.send(Wire.END, new byte[0]);
             }
@@ -412,12 +412,12 @@ public final class RemoteVault implements Vault {
             RemoteCursor.Header h = RemoteCursor.header(w);
             List<Column> columns = h.columns();
             int rows = (int) Math.max(0, Math.min(h.rows(), Integer.MAX_VALUE - 8));
-            List<List<Object>> values = new ArrayList<>();
-            columns.forEach(col -> values.add(new ArrayList<>(rows))); // each frame decodes straight into these
-            while (RemoteCursor.rows(w, columns, values) >= 0) {
+            List<ColumnVector.Builder> values = new ArrayList<>();
+            columns.forEach(col -> values.add(ColumnVector.builder(col.type(), rows))); // frames decode into these
+            while (RemoteCursor.vectorRows(w, columns, values) >= 0) {
                 // every rows frame appended
             }
-            return Frame.ofColumns(columns, values);
+            return Frame.ofVectors(columns, values.stream().map(ColumnVector.Builder::build).toList());
         });
     }
 

@@ -1,7 +1,9 @@
 package dev.tablevault.engine.remote;
 
 import dev.tablevault.api.Column;
+import dev.tablevault.api.ColumnVector;
 import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.Frame;
 import dev.tablevault.api.TvArgumentException;
 import dev.tablevault.engine.data.FrameStore;
 import dev.tablevault.engine.store.Chunks;
@@ -46,6 +48,33 @@ final class RowBatches {
         int mid = (from + to) >>> 1;
         send(w, columns, values, from, mid);
         send(w, columns, values, mid, to);
+    }
+
+    /** Sends rows {@code [from, to)} of {@code frame} as {@link #send(Wire, List, IntFunction, int, int)} does, unboxed. */
+    static void send(Wire w, Frame frame, int from, int to) throws IOException {
+        byte[] body = encode(frame, from, to);
+        if (body.length + 1 <= Wire.MAX_FRAME) {
+            w.send(Wire.ROWS, body);
+            return;
+        }
+        if (to - from == 1) {
+            send(w, frame.columns(), frame::column, from, to); // refuses the row, naming it
+            return;
+        }
+        int mid = (from + to) >>> 1;
+        send(w, frame, from, mid);
+        send(w, frame, mid, to);
+    }
+
+    /** One block of rows {@code [from, to)} of {@code frame}, encoded from its vectors. */
+    static byte[] encode(Frame frame, int from, int to) {
+        Body b = new Body();
+        byte[][] cells = new byte[frame.columnCount()][];
+        for (int c = 0; c < cells.length; c++) {
+            cells[c] = Chunks.encode(frame.vector(c), from, to, frame.columns().get(c).name(), from);
+        }
+        b.block(to - from, cells);
+        return b.toByteArray();
     }
 
     /** One block of rows {@code [from, to)} of {@code values}. */
@@ -140,34 +169,58 @@ final class RowBatches {
      *     decoding does)
      */
     static int decode(byte[] body, List<Column> columns, List<List<Object>> into) throws Wire.BadFrame {
+        return decode(body, columns.size(), (c, b, off, n, rows) -> {
+            List<Object> col = into.get(c);
+            int end = col.size() + rows;
+            if (n > 0) {
+                Chunks.decode(columns.get(c).type(), b, off, n, col);
+            }
+            sized(col, end);
+        });
+    }
+
+    /** {@link #decode(byte[], List, List)} straight into one vector builder per column. */
+    static int decodeVectors(byte[] body, List<Column> columns, List<ColumnVector.Builder> into)
+            throws Wire.BadFrame {
+        return decode(body, columns.size(), (c, b, off, n, rows) -> {
+            ColumnVector.Builder col = into.get(c);
+            int end = col.size() + rows;
+            if (n > 0) {
+                Chunks.decode(columns.get(c).type(), b, off, n, col, rows);
+            }
+            col.appendNulls(end - col.size());
+        });
+    }
+
+    /** Takes column {@code c}'s chunk {@code body[off, off + n)} (none stored when n is 0) as {@code rows} values. */
+    @FunctionalInterface
+    private interface ChunkSink {
+        void chunk(int c, byte[] body, int off, int n, int rows);
+    }
+
+    private static int decode(byte[] body, int columns, ChunkSink sink) throws Wire.BadFrame {
         ByteBuffer in = ByteBuffer.wrap(body);
         int rows = 0;
         do {
-            rows += decodeBlock(body, in, columns, into);
+            rows += decodeBlock(body, in, columns, sink);
         } while (in.hasRemaining());
         return rows;
     }
 
-    private static int decodeBlock(byte[] body, ByteBuffer in, List<Column> columns, List<List<Object>> into)
-            throws Wire.BadFrame {
+    private static int decodeBlock(byte[] body, ByteBuffer in, int columns, ChunkSink sink) throws Wire.BadFrame {
         try {
             int rows = in.getInt();
             if (rows < 1) {
                 throw new Wire.BadFrame("a block of " + rows + " rows in a rows frame");
             }
-            for (int c = 0; c < columns.size(); c++) {
+            for (int c = 0; c < columns; c++) {
                 int n = in.getInt();
                 if (n < 0 || n > in.remaining()) {
                     throw new Wire.BadFrame("column chunk of " + n + " bytes with " + in.remaining() + " left in a"
                             + " rows frame of " + body.length);
                 }
-                List<Object> col = into.get(c);
-                int end = col.size() + rows;
-                if (n > 0) {
-                    Chunks.decode(columns.get(c).type(), body, in.position(), n, col);
-                    in.position(in.position() + n);
-                }
-                sized(col, end);
+                sink.chunk(c, body, in.position(), n, rows);
+                in.position(in.position() + n);
             }
             return rows;
         } catch (BufferUnderflowException e) {

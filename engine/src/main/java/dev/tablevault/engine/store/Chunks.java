@@ -10,6 +10,7 @@ import dev.tablevault.api.TvStorageException;
 import dev.tablevault.engine.codec.Codec;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -260,6 +261,26 @@ public final class Chunks {
         }
     }
 
+    /** What {@link Codec#readChars} reads; an ASCII string (one byte per char) straight from the chunk's bytes. */
+    private static String readString(Input in) {
+        int at = in.position();
+        int n = in.readVarInt(true);
+        int from = in.position();
+        if (n < 0 || n > in.limit() - from) {
+            in.setPosition(at);
+            return Codec.readChars(in);
+        }
+        byte[] b = in.getBuffer();
+        for (int i = from; i < from + n; i++) {
+            if (b[i] < 0) {
+                in.setPosition(at);
+                return Codec.readChars(in);
+            }
+        }
+        in.setPosition(from + n);
+        return new String(b, from, n, StandardCharsets.ISO_8859_1);
+    }
+
     /** A TIMESTAMP or DURATION; nanoseconds out of range (never written) normalize as the boxed decoder does. */
     private static void readTime(Input in, ColumnType type, ColumnVector.Builder into) {
         long sec = in.readVarLong(false);
@@ -362,7 +383,7 @@ public final class Chunks {
             case LONG -> in.readVarLong(false);
             case DOUBLE -> in.readDouble();
             case BOOLEAN -> in.readBoolean();
-            case STRING, ARTIFACT -> Codec.readChars(in);
+            case STRING, ARTIFACT -> readString(in);
             case BYTES -> bytes(in);
             case TIMESTAMP -> Instant.ofEpochSecond(in.readVarLong(false), in.readVarInt(true));
             case DURATION -> Duration.ofSeconds(in.readVarLong(false), in.readVarInt(true));
