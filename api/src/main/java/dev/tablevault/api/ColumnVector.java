@@ -177,8 +177,8 @@ public final class ColumnVector {
     /** True when rows {@code row} of this and {@code row2} of {@code other} hold equal values ({@link Frame#valueEquals}). */
     public boolean valueEquals(int row, ColumnVector other, int row2) {
         boolean n = isNull(row);
-        if (n != other.isNull(row2) || type != other.type) {
-            return n && other.isNull(row2) && type == other.type;
+        if (type != other.type || n != other.isNull(row2)) {
+            return false;
         }
         if (n) {
             return true;
