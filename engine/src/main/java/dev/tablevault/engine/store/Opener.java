@@ -90,10 +90,7 @@ final class Opener {
     }
 
     private static Store openDb(Path dbDir, Store.Opening how) {
-        // Replaying the bounded WAL (walOptions) without a flush makes opening after a crash cost about the same
-        // however much was written before (P4).
-        DBOptions dbo = Store.walOptions(new DBOptions().setCreateIfMissing(how.create())
-                .setCreateMissingColumnFamilies(how.create()).setKeepLogFileNum(5).setAvoidFlushDuringRecovery(true));
+        DBOptions dbo = Store.dbOptions(how.create());
         NoSpaceWatch watch = new NoSpaceWatch();
         dbo.setListeners(List.of(watch));
         ColumnFamilyOptions cfo = new ColumnFamilyOptions();
