@@ -212,7 +212,7 @@ public final class PV5OpenBench {
     }
 
     private static RocksDB openRaw(Path db, List<AutoCloseable> parts) throws Exception {
-        DBOptions o = Store.dbOptions(false);
+        DBOptions o = Store.dbOptions(db, false);
         ColumnFamilyOptions cfo = new ColumnFamilyOptions();
         List<ColumnFamilyDescriptor> descs = new ArrayList<>();
         for (String f : FAMILIES) {

@@ -139,13 +139,15 @@ public final class Store implements AutoCloseable, Reads {
     }
 
     /**
-     * The database options a vault opens with ({@code create}: a new one), without the listener the store adds;
-     * the benchmarks open raw RocksDB with them. Replaying the bounded WAL ({@link #walOptions}) without a flush
-     * makes opening after a crash cost about the same however much was written before (P4).
+     * The database options a vault at {@code dbDir} opens with ({@code create}: a new one), without the listener
+     * the store adds; the benchmarks open raw RocksDB with them. Replaying the bounded WAL ({@link #walOptions})
+     * without a flush makes opening after a crash cost about the same however much was written before (P4).
+     * Table files are opened on one thread unless there are many ({@link Opener#fileOpeningThreads}).
      */
-    public static DBOptions dbOptions(boolean create) {
+    public static DBOptions dbOptions(Path dbDir, boolean create) {
         return walOptions(new DBOptions().setCreateIfMissing(create).setCreateMissingColumnFamilies(create)
-                .setKeepLogFileNum(5).setAvoidFlushDuringRecovery(true));
+                .setKeepLogFileNum(5).setAvoidFlushDuringRecovery(true)
+                .setMaxFileOpeningThreads(create ? 1 : Opener.fileOpeningThreads(dbDir)));
     }
 
     /**
@@ -314,6 +316,20 @@ public final class Store implements AutoCloseable, Reads {
         if (syncer != null) {
             long every = durability == Durability.GROUPED ? groupedMillis : MARK_MILLIS;
             syncer.scheduleWithFixedDelay(this::syncQuietly, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Flushes every family in the background (the open does not wait; close does): each open starts a new WAL
+     * file and replays the old ones into memtables without a flush, so until something flushes them every open
+     * keeps one more. A failure is logged: the old files stay, and nothing is lost.
+     */
+    void flushInBackground() {
+        try (FlushOptions fo = new FlushOptions().setWaitForFlush(false)) {
+            db.flush(fo, handles);
+        } catch (RocksDBException e) {
+            LOG.warn("could not start a flush of {} (its old WAL files stay until one succeeds): {}", dir,
+                    e.getMessage());
         }
     }
 
