@@ -21,13 +21,13 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * This JVM's part of a vault's board: the file {@code <vault>/board/<pid>-<start>.cm} and the heartbeat thread
- * that alone writes it. The thread makes the file as it starts (and then removes the files of runners that are
- * gone), so opening a vault does not wait for Chronicle; a process that starts before the file is there waits for
- * it (at most {@value #READY_WAIT_MILLIS} ms). Process threads report through their {@link Live} (volatile
- * fields, no I/O); every
- * {@value #TICK_MILLIS} ms the thread publishes each entry whose progress changed, and every entry at least
- * every {@value #HEARTBEAT_MILLIS} ms; every {@value #SWEEP_MILLIS} ms it removes the files of runners that are
- * gone. {@link #close} stops and joins the thread and deletes the file.
+ * that alone writes it. The thread makes the file once there is something to show (a process starts here, or an
+ * active one is shown), so opening a vault never waits for Chronicle, and a vault that runs nothing never loads
+ * it; a process start waits for the file (at most {@value #READY_WAIT_MILLIS} ms). Process threads report through
+ * their {@link Live} (volatile fields, no I/O); every {@value #TICK_MILLIS} ms the thread publishes each entry
+ * whose progress changed, and every entry at least every {@value #HEARTBEAT_MILLIS} ms; as it starts and every
+ * {@value #SWEEP_MILLIS} ms it removes the files of runners that are gone. {@link #close} stops and joins the
+ * thread and deletes the file.
  *
  * <p>Failures never reach the processes: a file that is deleted, truncated, or stays locked is replaced by a
  * fresh one with every entry republished; a file that cannot be made turns the board off with one warning.
@@ -68,7 +68,7 @@ public final class Board implements AutoCloseable {
     private final Object published = new Object();
     private final Map<String, BoardEntry> dormant = new ConcurrentHashMap<>();
     private final Thread thread;
-    /** Open once the thread has made the file, or given up (then {@link #closing} is set). */
+    /** Open once the thread has made the file, or given up, or ended. */
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile boolean closing;
     /** Made and used by the heartbeat thread; read by {@link #close} after joining it. */
@@ -95,9 +95,9 @@ public final class Board implements AutoCloseable {
 
     /**
      * This JVM's board for the vault at {@code vaultDir}: makes the board folder and starts the thread, which
-     * makes this runner's file and removes those of runners that are gone. Without Chronicle's JVM flags, or when
-     * the folder cannot be made, warns once and returns {@link #off()}; a file the thread cannot make turns the
-     * board off with one warning.
+     * removes the files of runners that are gone and makes this runner's once there is something to show.
+     * Without Chronicle's JVM flags, or when the folder cannot be made, warns once and returns {@link #off()}; a
+     * file the thread cannot make turns the board off with one warning.
      */
     public static Board open(Path vaultDir, Clock clock) {
         return open(vaultDir, clock, BoardFile.ENTRIES - 1);
@@ -168,9 +168,12 @@ public final class Board implements AutoCloseable {
         if (!on()) {
             return Live.NONE;
         }
-        awaitReady();
         Live l = new Live(this, id, operation, author, started);
         running.put(id, l);
+        if (ready.getCount() > 0) {
+            LockSupport.unpark(thread);
+            awaitReady();
+        }
         return l;
     }
 
@@ -189,6 +192,9 @@ public final class Board implements AutoCloseable {
     public void dormant(BoardEntry entry) {
         if (on()) {
             pending.put(entry.id(), entry);
+            if (ready.getCount() > 0) {
+                LockSupport.unpark(thread);
+            }
         }
     }
 
@@ -198,8 +204,8 @@ public final class Board implements AutoCloseable {
      * then. Progress of running processes needs no such wait; they are published within {@value #TICK_MILLIS} ms.
      */
     void awaitPublished(String id, BoardEntry entry) {
-        awaitReady();
         LockSupport.unpark(thread);
+        awaitReady();
         long deadline = System.nanoTime() + PUBLISH_WAIT_MILLIS * 1_000_000;
         synchronized (published) {
             while (pending.get(id) == entry && !closing && System.nanoTime() < deadline) {
@@ -234,12 +240,9 @@ public final class Board implements AutoCloseable {
         }
     }
 
-    /** Makes this runner's file, then removes those of runners that are gone; false when it cannot be made. */
+    /** Makes this runner's file; false when it cannot be made (the board is then off). */
     private boolean makeFile() {
         try {
-            if (closing) {
-                return false;
-            }
             map = BoardFile.create(file);
             fileSize = Files.size(file);
             return true;
@@ -253,19 +256,33 @@ public final class Board implements AutoCloseable {
     }
 
     private void beat() {
-        if (!makeFile()) {
-            return;
+        try {
+            beatUntilClosed();
+        } finally {
+            ready.countDown(); // closed before there was anything to show: nobody waits for a file
         }
+    }
+
+    private void beatUntilClosed() {
         long lastBeat = 0;
         long lastSweep = clock.millis(); // read before the sweep: files written after it are swept next time
         sweepQuietly();
         while (!closing) {
             long now = clock.millis();
-            boolean full = now - lastBeat >= HEARTBEAT_MILLIS;
             if (now - lastSweep >= SWEEP_MILLIS) {
                 sweepQuietly();
                 lastSweep = now;
             }
+            if (map == null) {
+                if (running.isEmpty() && pending.isEmpty()) {
+                    LockSupport.parkNanos(TICK_MILLIS * 1_000_000);
+                    continue;
+                }
+                if (!makeFile()) {
+                    return;
+                }
+            }
+            boolean full = now - lastBeat >= HEARTBEAT_MILLIS;
             try {
                 if (full && !fileIntact()) {
                     replaceFile("it was deleted or changed size");

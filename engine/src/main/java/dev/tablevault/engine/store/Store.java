@@ -72,6 +72,8 @@ public final class Store implements AutoCloseable, Reads {
     private long marked = -1;
     /** When the sync thread last wrote the mark ({@link System#nanoTime()}); only that thread uses it. */
     private long markedAt = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(MARK_MILLIS);
+    /** Set when the open asked for a flush ({@link #flushInBackground}); close waits for it. */
+    private volatile boolean flushAsked;
     /** Set when open refused the database: close must not mark it clean. */
     private boolean refused;
     private Loss loss;
@@ -320,11 +322,13 @@ public final class Store implements AutoCloseable, Reads {
     }
 
     /**
-     * Flushes every family in the background (the open does not wait; close does): each open starts a new WAL
-     * file and replays the old ones into memtables without a flush, so until something flushes them every open
-     * keeps one more. A failure is logged: the old files stay, and nothing is lost.
+     * Flushes every family in the background (the open does not wait; close finishes it, as RocksDB drops a
+     * flush that has not started when the database closes): each open starts a new WAL file and replays the old
+     * ones into memtables without a flush, so until something flushes them every open keeps one more. A failure is
+     * logged: the old files stay, and nothing is lost.
      */
     void flushInBackground() {
+        flushAsked = true;
         try (FlushOptions fo = new FlushOptions().setWaitForFlush(false)) {
             db.flush(fo, handles);
         } catch (RocksDBException e) {
@@ -448,6 +452,11 @@ public final class Store implements AutoCloseable, Reads {
             }
         }
         try {
+            if (flushAsked) {
+                try (FlushOptions fo = new FlushOptions().setWaitForFlush(true)) {
+                    db.flush(fo, handles);
+                }
+            }
             if (!readOnly && durability != Durability.SYNC) {
                 db.syncWal();
             }
@@ -455,7 +464,7 @@ public final class Store implements AutoCloseable, Reads {
                 markDurable(db.getLatestSequenceNumber(), true);
             }
         } catch (RocksDBException | TvStorageException e) {
-            LOG.warn("final WAL sync or durable mark failed in {}: {}", dir, e.getMessage());
+            LOG.warn("final flush, WAL sync or durable mark failed in {}: {}", dir, e.getMessage());
         } finally {
             writeOptions.close();
             handles.forEach(ColumnFamilyHandle::close);

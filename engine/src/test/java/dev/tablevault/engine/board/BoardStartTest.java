@@ -14,8 +14,9 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The board's file is made by its thread, not by the open (PV5): whatever is shown before the file is there is
- * published once it is, a process start waits for the file, and a close that comes first leaves nothing behind.
+ * The board's file is made by its thread once there is something to show, not by the open (PV5): whatever is
+ * shown before the file is there is published once it is, a process start waits for the file, and a close that
+ * comes first leaves nothing behind.
  */
 class BoardStartTest {
     @TempDir
@@ -39,9 +40,26 @@ class BoardStartTest {
     }
 
     @Test
+    void aBoardWithNothingToShowMakesNoFileUntilAProcessStarts() throws IOException {
+        try (Board board = Board.open(tmp, Clock.systemUTC())) {
+            assertThat(boardFiles()).as("no file while nothing is shown").isEmpty();
+            assertThat(BoardView.read(tmp, System.currentTimeMillis()).found()).isFalse();
+            board.start("r1", "createTable", "a", 1).end(false, null);
+            assertThat(boardFiles()).as("the file once a process started")
+                    .containsExactly(tmp.resolve("board").resolve(RunnerId.current().fileName()));
+        }
+        assertThat(boardFiles()).as("after close").isEmpty();
+    }
+
+    @Test
     void closeRightAfterOpenLeavesNoFile() throws IOException {
         for (int i = 0; i < 20; i++) {
-            Board.open(tmp, Clock.systemUTC()).close();
+            Board b = Board.open(tmp, Clock.systemUTC());
+            if (i % 2 == 1) {
+                b.dormant(new BoardEntry("p" + i, "executeInstance", "t", "v", "PAUSED", "a", "", "", 0, -1, 0, 1,
+                        1, RunnerId.current(), false)); // the thread may be making the file as close comes
+            }
+            b.close();
             assertThat(boardFiles()).as("board files after close number %d", i).isEmpty();
         }
     }
