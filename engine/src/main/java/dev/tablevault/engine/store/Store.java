@@ -451,12 +451,16 @@ public final class Store implements AutoCloseable, Reads {
                 Thread.currentThread().interrupt();
             }
         }
-        try {
-            if (flushAsked) {
-                try (FlushOptions fo = new FlushOptions().setWaitForFlush(true)) {
-                    db.flush(fo, handles);
-                }
+        if (flushAsked) {
+            try (FlushOptions fo = new FlushOptions().setWaitForFlush(true)) {
+                db.flush(fo, handles);
+            } catch (RocksDBException e) {
+                // Only housekeeping: the WAL still holds what the flush would have written; sync and mark below.
+                LOG.warn("final flush of {} failed (its old WAL files stay until one succeeds): {}", dir,
+                        e.getMessage());
             }
+        }
+        try {
             if (!readOnly && durability != Durability.SYNC) {
                 db.syncWal();
             }
@@ -464,7 +468,7 @@ public final class Store implements AutoCloseable, Reads {
                 markDurable(db.getLatestSequenceNumber(), true);
             }
         } catch (RocksDBException | TvStorageException e) {
-            LOG.warn("final flush, WAL sync or durable mark failed in {}: {}", dir, e.getMessage());
+            LOG.warn("final WAL sync or durable mark failed in {}: {}", dir, e.getMessage());
         } finally {
             writeOptions.close();
             handles.forEach(ColumnFamilyHandle::close);
