@@ -14,15 +14,20 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * This JVM's part of a vault's board: the file {@code <vault>/board/<pid>-<start>.cm} and the heartbeat thread
- * that alone writes it. Process threads report through their {@link Live} (volatile fields, no I/O); every
- * {@value #TICK_MILLIS} ms the thread publishes each entry whose progress changed, and every entry at least
- * every {@value #HEARTBEAT_MILLIS} ms; every {@value #SWEEP_MILLIS} ms it removes the files of runners that are
- * gone. {@link #close} stops and joins the thread and deletes the file.
+ * that alone writes it. The thread makes the file once there is something to show (a process starts here, or an
+ * active one is shown), so opening a vault never waits for Chronicle, and a vault that runs nothing never loads
+ * it; a process start waits for the file (at most {@value #READY_WAIT_MILLIS} ms). Process threads report through
+ * their {@link Live} (volatile fields, no I/O); every {@value #TICK_MILLIS} ms the thread publishes each entry
+ * whose progress changed, and every entry at least every {@value #HEARTBEAT_MILLIS} ms; as it starts and every
+ * {@value #SWEEP_MILLIS} ms it removes the files of runners that are gone. {@link #close} stops and joins the
+ * thread and deletes the file.
  *
  * <p>Failures never reach the processes: a file that is deleted, truncated, or stays locked is replaced by a
  * fresh one with every entry republished; a file that cannot be made turns the board off with one warning.
@@ -32,6 +37,11 @@ public final class Board implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Board.class);
     /** The longest a pause waits for its entry to be written (a locked or damaged file: then it goes on). */
     static final long PUBLISH_WAIT_MILLIS = 1_000;
+    /**
+     * The longest a process start waits for the thread to make the file: Chronicle's first use in a JVM loads and
+     * links its classes (about a second on a busy machine); past this the process goes on and shows up later.
+     */
+    static final long READY_WAIT_MILLIS = 10_000;
     /** How often the thread looks for changed progress. */
     public static final long TICK_MILLIS = 50;
     /** How often every running entry is republished, changed or not. */
@@ -58,7 +68,10 @@ public final class Board implements AutoCloseable {
     private final Object published = new Object();
     private final Map<String, BoardEntry> dormant = new ConcurrentHashMap<>();
     private final Thread thread;
+    /** Open once the thread has made the file, or given up, or ended. */
+    private final CountDownLatch ready = new CountDownLatch(1);
     private volatile boolean closing;
+    /** Made and used by the heartbeat thread; read by {@link #close} after joining it. */
     private BoardFile map;
     private long fileSize = -1;
     /** How many processes the file shows at most (one slot stays for {@link #INCOMPLETE}). */
@@ -67,15 +80,11 @@ public final class Board implements AutoCloseable {
     private final Set<String> written = new HashSet<>();
     private boolean incompleteShown;
 
-    /** When the board opened (and swept), by its clock. */
-    private final long openedAt;
-
     private Board(Path file, RunnerId me, Clock clock, int capacity) {
         this.capacity = capacity;
         this.file = file;
         this.me = me;
         this.clock = clock;
-        this.openedAt = clock == null ? 0 : clock.millis(); // the off board has no clock
         this.thread = file == null ? null : new Thread(this::beat, "tablevault-board");
     }
 
@@ -85,9 +94,10 @@ public final class Board implements AutoCloseable {
     }
 
     /**
-     * This JVM's board for the vault at {@code vaultDir}: removes the files of runners that are gone, makes this
-     * one's and starts its thread. Without Chronicle's JVM flags, or when the file cannot be made, warns once and
-     * returns {@link #off()}.
+     * This JVM's board for the vault at {@code vaultDir}: makes the board folder and starts the thread, which
+     * removes the files of runners that are gone and makes this runner's once there is something to show.
+     * Without Chronicle's JVM flags, or when the folder cannot be made, warns once and returns {@link #off()}; a
+     * file the thread cannot make turns the board off with one warning.
      */
     public static Board open(Path vaultDir, Clock clock) {
         return open(vaultDir, clock, BoardFile.ENTRIES - 1);
@@ -105,11 +115,8 @@ public final class Board implements AutoCloseable {
         Board b = new Board(dir.resolve(me.fileName()), me, clock, capacity);
         try {
             Files.createDirectories(dir);
-            sweep(dir, me);
-            b.map = BoardFile.create(b.file);
-            b.fileSize = Files.size(b.file);
-        } catch (IOException | RuntimeException | InternalError e) {
-            warnOnce("TableVault runs without its live board: cannot make " + b.file + " (" + e + ")");
+        } catch (IOException e) {
+            warnOnce("TableVault runs without its live board: cannot make " + dir + " (" + e + ")");
             return OFF;
         }
         b.thread.setDaemon(true);
@@ -153,30 +160,52 @@ public final class Board implements AutoCloseable {
         return thread != null;
     }
 
-    /** Starts showing process {@code id} as running here; report through the returned handle. */
+    /**
+     * Starts showing process {@code id} as running here; report through the returned handle. Waits until the
+     * board's file is there, so that the entry is published within {@value #TICK_MILLIS} ms.
+     */
     public Live start(String id, String operation, String author, long started) {
         if (!on()) {
             return Live.NONE;
         }
         Live l = new Live(this, id, operation, author, started);
         running.put(id, l);
+        if (ready.getCount() > 0) {
+            LockSupport.unpark(thread);
+            awaitReady();
+        }
         return l;
+    }
+
+    private void awaitReady() {
+        try {
+            if (!ready.await(READY_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                LOG.info("board file {} not made within {} ms; the process goes on and shows once it is", file,
+                        READY_WAIT_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Shows an active process that does not run here, as {@code entry} (running false) says. */
     public void dormant(BoardEntry entry) {
         if (on()) {
             pending.put(entry.id(), entry);
+            if (ready.getCount() > 0) {
+                LockSupport.unpark(thread);
+            }
         }
     }
 
     /**
-     * Waits (at most {@value #PUBLISH_WAIT_MILLIS} ms) until the thread has written {@code entry}: a pause
-     * returns to its caller, who may look at the board at once, so the board shows it by then. Progress of
-     * running processes needs no such wait; they are published within {@value #TICK_MILLIS} ms.
+     * Waits (at most {@value #PUBLISH_WAIT_MILLIS} ms once the file is there) until the thread has written
+     * {@code entry}: a pause returns to its caller, who may look at the board at once, so the board shows it by
+     * then. Progress of running processes needs no such wait; they are published within {@value #TICK_MILLIS} ms.
      */
     void awaitPublished(String id, BoardEntry entry) {
         LockSupport.unpark(thread);
+        awaitReady();
         long deadline = System.nanoTime() + PUBLISH_WAIT_MILLIS * 1_000_000;
         synchronized (published) {
             while (pending.get(id) == entry && !closing && System.nanoTime() < deadline) {
@@ -211,16 +240,49 @@ public final class Board implements AutoCloseable {
         }
     }
 
+    /** Makes this runner's file; false when it cannot be made (the board is then off). */
+    private boolean makeFile() {
+        try {
+            map = BoardFile.create(file);
+            fileSize = Files.size(file);
+            return true;
+        } catch (IOException | RuntimeException | InternalError e) {
+            warnOnce("TableVault runs without its live board: cannot make " + file + " (" + e + ")");
+            closing = true;
+            return false;
+        } finally {
+            ready.countDown();
+        }
+    }
+
     private void beat() {
+        try {
+            beatUntilClosed();
+        } finally {
+            ready.countDown(); // closed before there was anything to show: nobody waits for a file
+        }
+    }
+
+    private void beatUntilClosed() {
         long lastBeat = 0;
-        long lastSweep = openedAt; // open just swept; read here, a late-starting thread would put it off
+        long lastSweep = clock.millis(); // read before the sweep: files written after it are swept next time
+        sweepQuietly();
         while (!closing) {
             long now = clock.millis();
-            boolean full = now - lastBeat >= HEARTBEAT_MILLIS;
             if (now - lastSweep >= SWEEP_MILLIS) {
                 sweepQuietly();
                 lastSweep = now;
             }
+            if (map == null) {
+                if (running.isEmpty() && pending.isEmpty()) {
+                    LockSupport.parkNanos(TICK_MILLIS * 1_000_000);
+                    continue;
+                }
+                if (!makeFile()) {
+                    return;
+                }
+            }
+            boolean full = now - lastBeat >= HEARTBEAT_MILLIS;
             try {
                 if (full && !fileIntact()) {
                     replaceFile("it was deleted or changed size");
@@ -344,7 +406,9 @@ public final class Board implements AutoCloseable {
             }
         }
         try {
-            map.close();
+            if (map != null) {
+                map.close();
+            }
             Files.deleteIfExists(file);
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not delete board file {}: {}; the next read-write open removes it", file, e.toString());

@@ -14,10 +14,12 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * Opens a {@link Store}: checks {@code CURRENT}, reads the durable mark and, after an unclean close, the WAL
@@ -28,6 +30,15 @@ import java.util.Objects;
 final class Opener {
     private static final Logger LOG = LoggerFactory.getLogger(Opener.class);
     private static final List<String> FAMILIES = List.of("default", "meta", "proc", "locks", "data");
+    /**
+     * WAL files (reused ones included, at most 4 of those) a read-write open finds before it flushes them away in
+     * the background (see {@link Store#flushInBackground}).
+     */
+    static final int WAL_FILES_BEFORE_FLUSH = 8;
+    /** Table files below which they are opened on one thread (RocksDB starts its threads per column family). */
+    static final int TABLE_FILES_PER_THREAD = 64;
+    /** RocksDB's default for {@code max_file_opening_threads}. */
+    private static final int MAX_FILE_OPENING_THREADS = 16;
 
     private Opener() {
     }
@@ -39,6 +50,7 @@ final class Opener {
             OpenErrors.checkCurrent(dbDir);
         }
         boolean mayScan = !how.create() && !(how.readOnly() && how.writerMayBeLive());
+        long logs = how.create() || how.readOnly() ? 0 : count(dbDir, ".log");
         boolean clean = mark != null && mark.clean();
         WalScan.Result before = mayScan && !clean ? scanQuietly(dbDir) : null;
         Store store = openDb(dbDir, how);
@@ -68,6 +80,9 @@ final class Opener {
             if (!how.readOnly()) {
                 store.markDurable(recovered, false);
                 store.startSyncing(how.groupedMillis());
+                if (!how.recover() && logs > WAL_FILES_BEFORE_FLUSH) {
+                    store.flushInBackground();
+                }
             }
             return store;
         } catch (RuntimeException | IOException e) {
@@ -77,6 +92,25 @@ final class Opener {
                 throw r;
             }
             throw new TvStorageException(ErrorCode.IO, "cannot check the write-ahead log of " + dbDir + ": " + e, e);
+        }
+    }
+
+    /**
+     * Threads to open the table files of {@code dbDir} with. RocksDB starts that many per column family on every
+     * open, even for no files; on a small vault starting 80 threads took longer than opening its few files
+     * (PV5 in BENCHMARKS.md), so one thread opens up to {@value #TABLE_FILES_PER_THREAD} files.
+     */
+    static int fileOpeningThreads(Path dbDir) {
+        long tables = count(dbDir, ".sst");
+        return (int) Math.max(1, Math.min(MAX_FILE_OPENING_THREADS, tables / TABLE_FILES_PER_THREAD));
+    }
+
+    /** How many files in {@code dbDir} end with {@code suffix}; 0 when it cannot be listed (the open says why). */
+    private static long count(Path dbDir, String suffix) {
+        try (Stream<Path> files = Files.list(dbDir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(suffix)).count();
+        } catch (IOException e) {
+            return 0;
         }
     }
 
@@ -90,10 +124,7 @@ final class Opener {
     }
 
     private static Store openDb(Path dbDir, Store.Opening how) {
-        // Replaying the bounded WAL (walOptions) without a flush makes opening after a crash cost about the same
-        // however much was written before (P4).
-        DBOptions dbo = Store.walOptions(new DBOptions().setCreateIfMissing(how.create())
-                .setCreateMissingColumnFamilies(how.create()).setKeepLogFileNum(5).setAvoidFlushDuringRecovery(true));
+        DBOptions dbo = Store.dbOptions(dbDir, how.create());
         NoSpaceWatch watch = new NoSpaceWatch();
         dbo.setListeners(List.of(watch));
         ColumnFamilyOptions cfo = new ColumnFamilyOptions();

@@ -26,6 +26,10 @@ class BoardSweepTest {
         TestClock clock = new TestClock(System.currentTimeMillis());
         try (Board board = Board.open(tmp, clock)) {
             assertThat(board.on()).isTrue();
+            BoardEntry shown = new BoardEntry("p1", "executeInstance", "t", "v", "PAUSED", "a", "", "", 0, -1, 0, 1,
+                    1, RunnerId.current(), false);
+            board.dormant(shown);
+            board.awaitPublished("p1", shown); // the thread makes this runner's file once it has something to show
             Path dir = tmp.resolve("board");
             RunnerId me = RunnerId.current();
             // This JVM's pid with a start an hour earlier: a dead runner whose pid was reused.
