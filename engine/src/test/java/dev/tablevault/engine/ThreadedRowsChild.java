@@ -1,0 +1,41 @@
+package dev.tablevault.engine;
+
+import dev.tablevault.api.ExecuteOptions;
+import dev.tablevault.api.RowBuilder;
+import dev.tablevault.api.Vault;
+import dev.tablevault.api.VaultOptions;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Child-JVM main for {@link ThreadedRowsTest}: {@code DIR ROWS} executes the prepared table as process
+ * {@link #PID} on its 32 threads, checkpoints of 50 rows, printing {@code DONE <committed rows>} after each
+ * checkpoint; rows from 1,200 on wait forever, so the run never ends and the parent kills it.
+ */
+final class ThreadedRowsChild {
+    static final String PID = "threads-crash";
+
+    private ThreadedRowsChild() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        RowBuilder b = (ctx, row) -> {
+            if (row >= 1200) {
+                never.await();
+            }
+            return List.of("v" + row);
+        };
+        try (Vault v = TableVault.open(Path.of(args[0]), VaultOptions.defaults().builder("b", b))) {
+            v.executeInstance(ThreadedRowsTest.T, ExecuteOptions.defaults().processId(PID).checkpointRows(50)
+                    .checkpointMillis(3_600_000).listener((builder, step, steps, done, all) -> {
+                        if (step == 1) {
+                            System.out.println("DONE " + done);
+                            System.out.flush();
+                        }
+                    }));
+        }
+    }
+}
