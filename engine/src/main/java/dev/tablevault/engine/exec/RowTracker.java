@@ -21,6 +21,10 @@ final class RowTracker {
     }
 
     void markDone(long row) {
+        if (row == doneBefore && doneAfter.isEmpty()) {
+            doneBefore++; // rows in order: no set to touch
+            return;
+        }
         if (row >= doneBefore) {
             doneAfter.add(row);
         }

@@ -158,12 +158,12 @@ final class StepRun {
             return;
         }
         // The pool's threads take rows themselves, so rows keep starting while this thread commits a checkpoint;
-        // the window (rows taken and not yet buffered) covers a checkpoint's rows plus a few per thread. A clean
-        // builder's rows are checked on the pool's threads too; the carried ones come back as CARRIED and are
-        // marked done here, on this thread, like the computed ones.
+        // the window (rows taken and not yet buffered) covers a checkpoint's rows plus 8 per thread, about 16 ms
+        // of 2 ms calls: room for a synced commit on a busy machine. A clean builder's rows are checked on the
+        // pool's threads too; the carried ones come back as CARRIED and are marked done here, like computed ones.
         Alignment align = reuse ? execution.alignment(progress) : null;
         Throwable failure = RowThreads.run("tablevault-exec-" + ctx.pid, threads,
-                threads * 4 + execution.args.checkpointRows(), () -> todo.hasNext() ? todo.nextLong() : -1,
+                threads * 8 + execution.args.checkpointRows(), () -> todo.hasNext() ? todo.nextLong() : -1,
                 ctx::stopRequested, r -> hasOrigin(align, r) ? CARRIED : rb.build(bctx.forRow(r), r),
                 (r, values) -> {
                     if (values == CARRIED) {
@@ -262,11 +262,10 @@ final class StepRun {
         skipped = 0;
         long rowsKnown = index == 0 ? -1 : progress.rows();
         try (Batch b = new Batch()) {
-            List<Long> rows = new ArrayList<>(writer.pendingRows());
-            writer.writeTo(b, rowsKnown);
-            for (long r : rows) {
-                done.markDone(r);
+            for (int i = 0; i < writer.pending(); i++) {
+                done.markDone(writer.pendingRow(i));
             }
+            writer.writeTo(b, rowsKnown);
             progress = progress.at(index, progress.rows(), done.doneBefore(), done.doneAfter());
             ctx.checkpoint(b, step.spec().name(), progress, ProcessState.RUNNING);
             writer.closeChunks(done, rowsKnown);

@@ -133,7 +133,7 @@ final class CallerRuns {
         int[] next = {0};
         Throwable failure;
         try {
-            failure = RowThreads.run("tablevault-build-" + builder, threads, threads * 4,
+            failure = RowThreads.run("tablevault-build-" + builder, threads, threads * 8,
                     () -> next[0] < rows.length ? next[0]++ : -1, this::stopped,
                     i -> rb.build(step.forRow(perRow ? arguments.get((int) i) : null), rows[(int) i]),
                     (i, values) -> {
