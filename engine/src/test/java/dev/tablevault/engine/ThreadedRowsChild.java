@@ -12,10 +12,12 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Child-JVM main for {@link ThreadedRowsTest}: {@code DIR ROWS} executes the prepared table as process
  * {@link #PID} on its 32 threads, checkpoints of 50 rows, printing {@code DONE <committed rows>} after each
- * checkpoint; rows from 1,200 on wait forever, so the run never ends and the parent kills it.
+ * checkpoint; rows from {@link #BLOCKED} on wait forever, so the run never ends and the parent kills it.
  */
 final class ThreadedRowsChild {
     static final String PID = "threads-crash";
+    /** The first row that never finishes; not a multiple of the checkpoint, so finished rows stay uncommitted. */
+    static final int BLOCKED = 1234;
 
     private ThreadedRowsChild() {
     }
@@ -23,7 +25,7 @@ final class ThreadedRowsChild {
     public static void main(String[] args) throws Exception {
         CountDownLatch never = new CountDownLatch(1);
         RowBuilder b = (ctx, row) -> {
-            if (row >= 1200) {
+            if (row >= BLOCKED) {
                 never.await();
             }
             return List.of("v" + row);
