@@ -12,7 +12,7 @@ import java.util.Set;
 /**
  * Runs the execution benchmarks (DESIGN.md section 10), each side by side with its raw RocksDB baseline where
  * it has one: {@link P3IngestBench}, {@link P4ResumeBench}, {@link P5ScanBench}, {@link P7ReexecBench} and
- * {@link M1MemoryBench}, then the live board's {@link P9BoardCostBench}, {@link P9bFreshnessBench} and
+ * {@link M1MemoryBench}, {@link PV2RefBench}, {@link PV3SlowCallBench}, then the live board's {@link P9BoardCostBench}, {@link P9bFreshnessBench} and
  * {@link P9cBoardPsBench}, in that order. Fixed row counts, Markdown on stdout for docs/BENCHMARKS.md, progress
  * on stderr. Every timed run starts after {@code System.gc()} and a short pause (outside its time), and after
  * each benchmark the report says how much CPU other processes on the machine used meanwhile
@@ -32,6 +32,8 @@ import java.util.Set;
  * {@code --p5-rows N} [1,000,000], {@code --p5-rounds N} [5]; {@code --p7-rows N} [1,000,000], {@code --p7-rounds N} [3];
  * {@code --m1-rows 1000000,10000000}, {@code --m1-xmx 256m}, {@code --m1-index whole-column,generator}
  * (index modes to try) [both]; {@code --pv2-rows N} [1,000,000], {@code --pv2-rounds N} [5];
+ * {@code --pv3-threads 1,8,32,128}, {@code --pv3-rows-per-thread N} [500], {@code --pv3-rounds N} [3],
+ * {@code --pv3-checkpoint-rows N} [the default, 4,096];
  * {@code --warmup-rows N} [100,000]; {@code --p9-rows N} [1,000,000],
  * {@code --p9-rounds N} [5]; {@code --p9b-rows N} [6,000], {@code --p9b-checkpoint-rows N} [100],
  * {@code --p9b-rounds N} [3]; {@code --p9c-processes N} [1,000], {@code --p9c-runs N} [5], {@code --p9c-tv PATH}
@@ -40,8 +42,8 @@ import java.util.Set;
  * {@code -Dbench.dir} or {@code java.io.tmpdir} and are deleted at the end.
  */
 public final class ExecBench {
-    private static final List<String> SECTIONS = List.of("p3", "p4", "p5", "p7", "m1", "pv2", "p9", "p9b",
-            "p9c");
+    private static final List<String> SECTIONS = List.of("p3", "p4", "p5", "p7", "m1", "pv2", "pv3", "p9",
+            "p9b", "p9c");
     private Set<String> only = new LinkedHashSet<>(SECTIONS);
     private int p3Rows = 1_000_000;
     private int p3Rounds = 3;
@@ -58,6 +60,10 @@ public final class ExecBench {
     private List<String> m1Index = List.of("whole-column", "generator");
     private int pv2Rows = 1_000_000;
     private int pv2Rounds = 5;
+    private int[] pv3Threads = {1, 8, 32, 128};
+    private int pv3RowsPerThread = 500;
+    private int pv3Rounds = 3;
+    private int pv3CheckpointRows;
     private int warmupRows = 100_000;
     private int p9Rows = 1_000_000;
     private int p9Rounds = 5;
@@ -104,6 +110,10 @@ public final class ExecBench {
                 case "--m1-index" -> m1Index = Arrays.asList(CliArgs.value(args, ++i).split(","));
                 case "--pv2-rows" -> pv2Rows = CliArgs.positive(a, CliArgs.value(args, ++i));
                 case "--pv2-rounds" -> pv2Rounds = CliArgs.positive(a, CliArgs.value(args, ++i));
+                case "--pv3-threads" -> pv3Threads = ints(a, CliArgs.value(args, ++i));
+                case "--pv3-rows-per-thread" -> pv3RowsPerThread = CliArgs.positive(a, CliArgs.value(args, ++i));
+                case "--pv3-rounds" -> pv3Rounds = CliArgs.positive(a, CliArgs.value(args, ++i));
+                case "--pv3-checkpoint-rows" -> pv3CheckpointRows = CliArgs.positive(a, CliArgs.value(args, ++i));
                 case "--warmup-rows" -> warmupRows = CliArgs.positive(a, CliArgs.value(args, ++i));
                 case "--p9-rows" -> p9Rows = CliArgs.positive(a, CliArgs.value(args, ++i));
                 case "--p9-rounds" -> p9Rounds = CliArgs.positive(a, CliArgs.value(args, ++i));
@@ -116,7 +126,8 @@ public final class ExecBench {
                 case "--p9c-hold" -> p9cHold = true;
                 default -> throw new IllegalArgumentException("unknown option " + a + " (known: --only --p3-rows"
                         + " --p3-rounds --p4-done --p4-no-halt --p4-reps --p4-split --p5-rows --p5-rounds --p7-rows"
-                        + " --p7-rounds --m1-rows --m1-xmx --m1-index --pv2-rows --pv2-rounds --warmup-rows --p9-rows --p9-rounds --p9b-rows"
+                        + " --p7-rounds --m1-rows --m1-xmx --m1-index --pv2-rows --pv2-rounds --pv3-threads --pv3-rows-per-thread"
+                        + " --pv3-rounds --pv3-checkpoint-rows --warmup-rows --p9-rows --p9-rounds --p9b-rows"
                         + " --p9b-checkpoint-rows --p9b-rounds --p9c-processes --p9c-runs --p9c-tv --p9c-hold)");
             }
         }
@@ -161,6 +172,7 @@ public final class ExecBench {
         sections.put("p7", new P7ReexecBench(p7Rows, p7Rounds, warmupRows)::run);
         sections.put("m1", new M1MemoryBench(m1Rows, m1Xmx, m1Index)::run);
         sections.put("pv2", new PV2RefBench(pv2Rows, pv2Rounds, warmupRows)::run);
+        sections.put("pv3", new PV3SlowCallBench(pv3Threads, pv3RowsPerThread, pv3Rounds, pv3CheckpointRows)::run);
         sections.put("p9", new P9BoardCostBench(p9Rows, p9Rounds, warmupRows)::run);
         sections.put("p9b", new P9bFreshnessBench(p9bRows, p9bCheckpointRows, p9bRounds)::run);
         sections.put("p9c", new P9cBoardPsBench(p9cProcesses, p9cRuns, p9cTv, p9cHold)::run);

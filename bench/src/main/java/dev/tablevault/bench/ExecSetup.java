@@ -93,6 +93,46 @@ final class ExecSetup {
                 .sum();
     }
 
+    /**
+     * A listener that notes when each builder step ends; {@link #split} then gives the seconds of each step and
+     * of what followed the last one (the commit), from {@link #start}.
+     */
+    static final class StepClock implements dev.tablevault.api.ExecutionListener {
+        private final Map<String, Long> ends = new java.util.LinkedHashMap<>();
+        private long start;
+
+        void start() {
+            ends.clear();
+            start = System.nanoTime();
+        }
+
+        @Override
+        public void progress(String builder, int step, int steps, long rowsDone, long rows) {
+            if (rows >= 0 && rowsDone == rows) {
+                ends.put(builder, System.nanoTime()); // a step's last call is its end
+            }
+        }
+
+        /** Seconds per step, in order, then "commit" (the end of the last step to {@code endNanos}). */
+        static String format(Map<String, Double> split) {
+            StringBuilder b = new StringBuilder();
+            split.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(' ')
+                    .append(Report.fmt(v, 3)).append(" s"));
+            return b.toString();
+        }
+
+        Map<String, Double> split(long endNanos) {
+            Map<String, Double> out = new java.util.LinkedHashMap<>();
+            long at = start;
+            for (Map.Entry<String, Long> e : ends.entrySet()) {
+                out.put(e.getKey(), (e.getValue() - at) / 1e9);
+                at = e.getValue();
+            }
+            out.put("commit", (endNanos - at) / 1e9);
+            return out;
+        }
+    }
+
     /** A progress line on stderr (stdout carries the report). */
     static void progress(String s) {
         System.err.println("[ExecBench] " + s);

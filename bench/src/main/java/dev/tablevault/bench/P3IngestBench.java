@@ -93,9 +93,13 @@ final class P3IngestBench {
         try (Vault v = ExecSetup.create(dir.resolve("vault"), durability, Map.of("rownum", ExecSetup.ROW_NUMBER))) {
             ExecSetup.setupOneColumn(v, "base", n, null, "rownum");
             ExecSetup.quiesce();
+            ExecSetup.StepClock clock = new ExecSetup.StepClock();
             long t0 = System.nanoTime();
-            v.executeInstance(T, ExecuteOptions.defaults());
-            long elapsed = System.nanoTime() - t0;
+            clock.start();
+            v.executeInstance(T, ExecuteOptions.defaults().listener(clock));
+            long t1 = System.nanoTime();
+            long elapsed = t1 - t0;
+            progress("P3 " + durability + " " + n + " rows, per step: " + ExecSetup.StepClock.format(clock.split(t1)));
             long got = ExecSetup.materializedRows(v, "base");
             if (got != n) {
                 throw new IllegalStateException("executed " + got + " rows, expected " + n);

@@ -164,10 +164,14 @@ final class P7ReexecBench {
             v.putBuilder(T, version, column(i, i), OpOptions.defaults());
         }
         ExecSetup.quiesce();
+        ExecSetup.StepClock clock = new ExecSetup.StepClock();
         long t0 = System.nanoTime();
+        clock.start();
         // Forced: otherwise the latest instance (of any version) would be its origin and lend its columns.
-        v.executeInstance(T, ExecuteOptions.defaults().version(version).force(true));
-        return (System.nanoTime() - t0) / 1e9;
+        v.executeInstance(T, ExecuteOptions.defaults().version(version).force(true).listener(clock));
+        long t1 = System.nanoTime();
+        progress("P7 full " + version + " per step: " + ExecSetup.StepClock.format(clock.split(t1)));
+        return (t1 - t0) / 1e9;
     }
 
     /** Instance {@code version} from {@code originId} with c3's k changed to 33, executed; seconds. */
@@ -179,8 +183,12 @@ final class P7ReexecBench {
         }
         v.putBuilder(T, version, column(3, 33), OpOptions.defaults());
         ExecSetup.quiesce();
+        ExecSetup.StepClock clock = new ExecSetup.StepClock();
         long t0 = System.nanoTime();
-        v.executeInstance(T, ExecuteOptions.defaults().version(version));
-        return (System.nanoTime() - t0) / 1e9;
+        clock.start();
+        v.executeInstance(T, ExecuteOptions.defaults().version(version).listener(clock));
+        long t1 = System.nanoTime();
+        progress("P7 changed " + version + " per step: " + ExecSetup.StepClock.format(clock.split(t1)));
+        return (t1 - t0) / 1e9;
     }
 }

@@ -26,9 +26,16 @@ final class CellWriter {
     private final List<Column> columns;
     /** Open chunks: chunk number to values by column and row within the chunk. */
     private final Map<Long, Object[][]> open = new TreeMap<>();
-    private final Map<Long, Integer> length = new TreeMap<>();
+    /** Per open chunk: one more than its highest row buffered or read back. */
+    private final Map<Long, int[]> length = new TreeMap<>();
     private final Set<Long> touched = new LinkedHashSet<>();
-    private final List<Long> pendingRows = new ArrayList<>();
+    /** The rows buffered since the last write, {@code pending} of them. */
+    private long[] pendingRows = new long[1024];
+    private int pending;
+    /** The chunk the last row went to and its values: rows in order find it without the maps. */
+    private long lastChunk = -1;
+    private Object[][] last;
+    private int[] lastLength;
     /** No row at or above this was ever committed, so chunks starting there need no read-back. */
     private final long freshFrom;
 
@@ -43,23 +50,31 @@ final class CellWriter {
     /** Buffers a row's values (already checked against the column types). */
     void put(long row, List<Object> values) {
         long chunk = row / Chunks.ROWS;
-        Object[][] c = open.computeIfAbsent(chunk, this::load);
         int at = (int) (row % Chunks.ROWS);
+        if (chunk != lastChunk) {
+            last = open.computeIfAbsent(chunk, this::load);
+            lastLength = length.computeIfAbsent(chunk, k -> new int[1]);
+            touched.add(chunk);
+            lastChunk = chunk;
+        }
+        Object[][] c = last;
+        lastLength[0] = Math.max(lastLength[0], at + 1);
         for (int i = 0; i < columns.size(); i++) {
             c[i][at] = values.get(i);
         }
-        length.merge(chunk, at + 1, Math::max);
-        touched.add(chunk);
-        pendingRows.add(row);
+        if (pending == pendingRows.length) {
+            pendingRows = Arrays.copyOf(pendingRows, pending * 2);
+        }
+        pendingRows[pending++] = row;
     }
 
     int pending() {
-        return pendingRows.size();
+        return pending;
     }
 
-    /** The rows buffered since the last {@link #writeTo}. */
-    List<Long> pendingRows() {
-        return pendingRows;
+    /** Row {@code i} of those buffered since the last {@link #writeTo}, {@code i < pending()}. */
+    long pendingRow(int i) {
+        return pendingRows[i];
     }
 
     /**
@@ -69,7 +84,7 @@ final class CellWriter {
     void writeTo(Batch b, long rows) {
         for (long chunk : touched) {
             Object[][] c = open.get(chunk);
-            int n = rows >= 0 ? (int) Math.min(Chunks.ROWS, rows - chunk * Chunks.ROWS) : length.get(chunk);
+            int n = rows >= 0 ? (int) Math.min(Chunks.ROWS, rows - chunk * Chunks.ROWS) : length.get(chunk)[0];
             for (int i = 0; i < columns.size(); i++) {
                 b.put(store.data, Keys.cell(key, firstColumn + i, chunk),
                         Chunks.encode(columns.get(i).type(), Arrays.asList(c[i]), 0, n, columns.get(i).name(),
@@ -77,11 +92,17 @@ final class CellWriter {
             }
         }
         touched.clear();
-        pendingRows.clear();
+        pending = 0;
+        lastChunk = -1; // a later row of that chunk marks it touched again
+        last = null;
+        lastLength = null;
     }
 
     /** Forgets chunks every row of which is committed: {@code done} says which rows are. */
     void closeChunks(RowTracker done, long rows) {
+        lastChunk = -1;
+        last = null;
+        lastLength = null;
         open.keySet().removeIf(chunk -> {
             long start = chunk * Chunks.ROWS;
             long end = rows >= 0 ? Math.min(rows, start + Chunks.ROWS) : start + Chunks.ROWS;
@@ -102,7 +123,8 @@ final class CellWriter {
                 for (int r = 0; r < values.size() && r < Chunks.ROWS; r++) {
                     c[i][r] = values.get(r);
                 }
-                length.merge(chunk, values.size(), Math::max);
+                int[] n = length.computeIfAbsent(chunk, k -> new int[1]);
+                n[0] = Math.max(n[0], values.size());
             }
         }
         return c;

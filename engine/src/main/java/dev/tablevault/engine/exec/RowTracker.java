@@ -21,6 +21,10 @@ final class RowTracker {
     }
 
     void markDone(long row) {
+        if (row == doneBefore && doneAfter.isEmpty()) {
+            doneBefore++; // rows in order: no set to touch
+            return;
+        }
         if (row >= doneBefore) {
             doneAfter.add(row);
         }
@@ -55,14 +59,19 @@ final class RowTracker {
         return true;
     }
 
-    /** The rows below {@code rows} still to compute, in order. */
+    /**
+     * The rows below {@code rows} still to compute now, in order. The iterator reads a copy of what is done, so
+     * it may be used on another thread (one at a time) while this tracker changes.
+     */
     PrimitiveIterator.OfLong todo(long rows) {
+        TreeSet<Long> skip = new TreeSet<>(doneAfter);
+        long from = doneBefore;
         return new PrimitiveIterator.OfLong() {
-            private long next = advance(doneBefore);
+            private long next = advance(from);
 
-            private long advance(long from) {
-                long r = from;
-                while (r < rows && doneAfter.contains(r)) {
+            private long advance(long start) {
+                long r = start;
+                while (r < rows && skip.contains(r)) {
                     r++;
                 }
                 return r;

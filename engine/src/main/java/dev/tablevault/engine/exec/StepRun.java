@@ -20,12 +20,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.PrimitiveIterator;
-import java.util.concurrent.CompletionService;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,6 +44,8 @@ final class StepRun {
     private final int[] oldCols;
     /** Rows carried over since the last checkpoint, marked done without a write. */
     private int skipped;
+    /** What a pool thread returns for a clean builder's row that the origin holds (compared by identity). */
+    private static final List<Object> CARRIED = new ArrayList<>();
     /** The most rows one batch of {@link CallerCode.BatchRowBuilder} gets. */
     private static final int BATCH = 4096;
 
@@ -161,59 +157,23 @@ final class StepRun {
             }
             return;
         }
-        ExecutorService pool = Executors.newFixedThreadPool(threads, run -> {
-            Thread t = new Thread(run, "tablevault-exec-" + ctx.pid);
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            CompletionService<Object[]> cs = new ExecutorCompletionService<>(pool);
-            int inFlight = 0;
-            Exception failure = null;
-            while (true) {
-                while (failure == null && !ctx.stopRequested() && inFlight < threads * 4 && todo.hasNext()) {
-                    long r = todo.nextLong();
-                    if (!carried(r)) {
-                        cs.submit(() -> new Object[] {r, rb.build(bctx.forRow(r), r)});
-                        inFlight++;
-                    }
-                }
-                if (inFlight == 0) {
-                    break;
-                }
-                Future<Object[]> f = cs.take();
-                inFlight--;
-                try {
-                    Object[] res = f.get();
-                    @SuppressWarnings("unchecked")
-                    List<Object> values = (List<Object>) res[1];
-                    put((Long) res[0], values);
-                } catch (ExecutionException e) {
-                    Exception cause = e.getCause() instanceof Exception x ? x : e;
-                    if (e.getCause() instanceof Error err) {
-                        throw err;
-                    }
-                    if (failure == null) {
-                        failure = cause;
+        // The pool's threads take rows themselves, so rows keep starting while this thread commits a checkpoint;
+        // the window (rows taken and not yet buffered) covers a checkpoint's rows plus 8 per thread, about 16 ms
+        // of 2 ms calls: room for a synced commit on a busy machine. A clean builder's rows are checked on the
+        // pool's threads too; the carried ones come back as CARRIED and are marked done here, like computed ones.
+        Alignment align = reuse ? execution.alignment(progress) : null;
+        Throwable failure = RowThreads.run("tablevault-exec-" + ctx.pid, threads,
+                threads * 8 + execution.args.checkpointRows(), () -> todo.hasNext() ? todo.nextLong() : -1,
+                ctx::stopRequested, r -> hasOrigin(align, r) ? CARRIED : rb.build(bctx.forRow(r), r),
+                (r, values) -> {
+                    if (values == CARRIED) {
+                        skip(r);
                     } else {
-                        failure.addSuppressed(cause);
+                        put(r, values);
                     }
-                } catch (RuntimeException e) {
-                    if (failure == null) {
-                        failure = e;
-                    } else {
-                        failure.addSuppressed(e);
-                    }
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
-        } finally {
-            pool.shutdownNow();
-            if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
-                throw new IllegalStateException("builder '" + step.spec().name() + "' threads did not end");
-            }
+                });
+        if (failure != null) {
+            throw Sneaky.<Exception>rethrow(failure);
         }
     }
 
@@ -256,16 +216,22 @@ final class StepRun {
      * origin row, which a finished origin computed, or which a partial one reached (a value is not null).
      */
     private boolean carried(long row) {
-        if (!reuse) {
+        boolean has = reuse && hasOrigin(execution.alignment(progress), row);
+        if (has) {
+            skip(row);
+        }
+        return has;
+    }
+
+    /** True when a clean builder's row holds the origin's values ({@code align} null: not a clean builder). */
+    private boolean hasOrigin(Alignment align, long row) {
+        if (align == null) {
             return false;
         }
-        long o = execution.alignment(progress).origin(row);
+        long o = align.origin(row);
         boolean has = o >= 0 && execution.origin.success();
         for (int i = 0; o >= 0 && !has && i < oldCols.length; i++) {
             has = old.value(oldCols[i], o) != null;
-        }
-        if (has) {
-            skip(row);
         }
         return has;
     }
@@ -296,11 +262,10 @@ final class StepRun {
         skipped = 0;
         long rowsKnown = index == 0 ? -1 : progress.rows();
         try (Batch b = new Batch()) {
-            List<Long> rows = new ArrayList<>(writer.pendingRows());
-            writer.writeTo(b, rowsKnown);
-            for (long r : rows) {
-                done.markDone(r);
+            for (int i = 0; i < writer.pending(); i++) {
+                done.markDone(writer.pendingRow(i));
             }
+            writer.writeTo(b, rowsKnown);
             progress = progress.at(index, progress.rows(), done.doneBefore(), done.doneAfter());
             ctx.checkpoint(b, step.spec().name(), progress, ProcessState.RUNNING);
             writer.closeChunks(done, rowsKnown);

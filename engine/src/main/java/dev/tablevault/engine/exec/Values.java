@@ -23,16 +23,20 @@ public final class Values {
         return check(spec.name(), spec.columns(), row, values);
     }
 
-    /** Row {@code row} of builder {@code name} with columns {@code cols}, checked and widened. */
+    /**
+     * Row {@code row} of builder {@code name} with columns {@code cols}, checked and widened: {@code values} itself
+     * when nothing was widened (callers copy the values out at once), else a new list.
+     */
     public static List<Object> check(String name, List<Column> cols, long row, List<Object> values) {
         if (values == null || values.size() != cols.size()) {
             throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + name + "' returned "
                     + (values == null ? "null" : values.size() + " values") + " for row " + row + "; its"
                     + " changedColumns are " + cols.stream().map(Column::name).toList());
         }
-        List<Object> out = new ArrayList<>(values.size());
+        List<Object> out = null; // made once a value is widened; until then the row is returned as it came
         for (int i = 0; i < cols.size(); i++) {
-            Object v = widen(cols.get(i).type(), values.get(i));
+            Object given = values.get(i);
+            Object v = widen(cols.get(i).type(), given);
             if (!cols.get(i).type().accepts(v)) {
                 throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + name + "' returned a "
                         + v.getClass().getName() + " for column '" + cols.get(i).name() + "' (" + cols.get(i).type()
@@ -47,9 +51,14 @@ public final class Values {
                         + " that cannot be stored: " + why.get() + "; return records, collections or classes whose"
                         + " fields Kryo can write and read back (see ColumnType.OBJECT)");
             }
-            out.add(v);
+            if (v != given && out == null) {
+                out = new ArrayList<>(values.subList(0, i));
+            }
+            if (out != null) {
+                out.add(v);
+            }
         }
-        return out;
+        return out == null ? values : out;
     }
 
     private static Object widen(ColumnType t, Object v) {

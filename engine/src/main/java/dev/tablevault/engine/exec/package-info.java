@@ -13,6 +13,7 @@
  * {@code data}, {@code builtin}, {@code ref}, {@code store}, {@code codec}, {@code lock}, {@code board}.
  *
  * <p>Thread safety: an execution is driven by the thread running its process; a step with {@code threads > 1}
- * calls its builder from a pool of that many threads, through the thread-safe {@code ExecContext}.
+ * calls its builder from a pool of that many threads ({@code RowThreads}, which the {@code remote} package's
+ * caller side uses too), through the thread-safe {@code ExecContext}.
  */
 package dev.tablevault.engine.exec;

@@ -9,18 +9,13 @@ import dev.tablevault.api.Frame;
 import dev.tablevault.api.FrameBuilder;
 import dev.tablevault.api.GeneratorBuilder;
 import dev.tablevault.api.RowBuilder;
+import dev.tablevault.engine.exec.RowThreads;
 import dev.tablevault.engine.exec.Values;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionService;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -135,58 +130,23 @@ final class CallerRuns {
             out.flush();
             return null;
         }
-        ExecutorService pool = Executors.newFixedThreadPool(threads, run -> {
-            Thread t = new Thread(run, "tablevault-build-" + builder);
-            t.setDaemon(true);
-            return t;
-        });
-        Throwable failure = null;
+        int[] next = {0};
+        Throwable failure;
         try {
-            CompletionService<Object[]> cs = new ExecutorCompletionService<>(pool);
-            int next = 0;
-            int inFlight = 0;
-            while (true) {
-                while (failure == null && !stopped && inFlight < threads * 4 && next < rows.length) {
-                    int i = next++;
-                    cs.submit(() -> new Object[] {rows[i], rb.build(step.forRow(perRow ? arguments.get(i) : null),
-                            rows[i])});
-                    inFlight++;
-                }
-                if (inFlight == 0) {
-                    break;
-                }
-                Future<Object[]> f = cs.take();
-                inFlight--;
-                try {
-                    Object[] res = f.get();
-                    @SuppressWarnings("unchecked")
-                    List<Object> values = (List<Object>) res[1];
-                    if (!stopped) {
-                        out.add((Long) res[0], values); // rows finished after a failure still count
-                    }
-                } catch (ExecutionException e) {
-                    failure = first(failure, e.getCause());
-                } catch (RuntimeException e) {
-                    failure = first(failure, e);
-                }
-            }
-            if (!stopped) {
-                out.flush();
-            }
-            return failure;
-        } finally {
-            pool.shutdownNow();
-            if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
-                throw new IllegalStateException("builder '" + builder + "' threads did not end");
-            }
+            failure = RowThreads.run("tablevault-build-" + builder, threads, threads * 8,
+                    () -> next[0] < rows.length ? next[0]++ : -1, this::stopped,
+                    i -> rb.build(step.forRow(perRow ? arguments.get((int) i) : null), rows[(int) i]),
+                    (i, values) -> {
+                        if (!stopped) {
+                            out.add(rows[(int) i], values); // rows finished after a failure still count
+                        }
+                    });
+        } catch (Error e) {
+            failure = e; // sent after the rows handed on before it
         }
-    }
-
-    private static Throwable first(Throwable failure, Throwable e) {
-        if (failure == null) {
-            return e;
+        if (!stopped) {
+            out.flush();
         }
-        failure.addSuppressed(e);
         return failure;
     }
 
