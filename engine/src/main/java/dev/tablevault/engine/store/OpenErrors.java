@@ -18,8 +18,9 @@ import java.util.stream.Stream;
 
 /**
  * Why a database would not open, told apart by facts rather than by RocksDB's wording: the status code
- * (Corruption), the kernel's lock table (another process holds {@code LOCK}) and the {@code CURRENT} file
- * (which RocksDB reports as a missing MANIFEST, an I/O error, when it is damaged).
+ * (Corruption), the kernel's lock table (another process holds {@code LOCK}), RocksDB naming the {@code LOCK} file
+ * it could not lock, and the {@code CURRENT} file (which RocksDB reports as a missing MANIFEST, an I/O error, when
+ * it is damaged).
  */
 final class OpenErrors {
     private static final Pattern CURRENT = Pattern.compile("(MANIFEST-\\d+)\n");
@@ -66,9 +67,17 @@ final class OpenErrors {
                     + e.getMessage() + "); 'tv verify' cannot run on it either: restore it from a backup", e);
         }
         if (code == ErrorCode.IO) {
-            OptionalLong holder = lockHolder(dbDir.resolve("LOCK"));
-            if (holder.isPresent() || (holder.isEmpty() && !Files.isReadable(PROC_LOCKS) && ownerAlive(ownerHint))) {
-                String who = holder.isPresent() ? "OS process " + holder.getAsLong() : ownerHint;
+            Path lockFile = dbDir.resolve("LOCK");
+            OptionalLong holder = lockHolder(lockFile);
+            // The holder may have let go between RocksDB's attempt and the look at the lock table (an owner closing
+            // while another process takes over): the refusal itself, which names the LOCK file, still says it was
+            // held, and the caller may try again.
+            String m = String.valueOf(e.getMessage());
+            boolean refused = m.contains("While lock file: ") && m.contains("LOCK");
+            boolean hintedOwner = !Files.isReadable(PROC_LOCKS) && ownerAlive(ownerHint);
+            if (holder.isPresent() || refused || hintedOwner) {
+                String who = holder.isPresent() ? "OS process " + holder.getAsLong()
+                        : hintedOwner || ownerAlive(ownerHint) ? ownerHint : "another OS process, which has just let go";
                 return new TvStorageException(ErrorCode.VAULT_LOCKED, "vault " + vault + " is open read-write by "
                         + who + "; inspect it with VaultOptions.readOnly(true) or 'tv --vault " + vault + " ps' ("
                         + e.getMessage() + ")", e);
