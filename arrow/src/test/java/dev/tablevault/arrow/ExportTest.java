@@ -167,6 +167,26 @@ class ExportTest {
         }
     }
 
+    @Test
+    void aValueWithoutAParquetFormFailsTheExportWithTheReadersTypedError() throws Exception {
+        Frame.Builder b = Frame.builder().column("t", ColumnType.TIMESTAMP);
+        for (int i = 0; i < 3_000; i++) {
+            b.row(i == 2_500 ? Instant.parse("1500-01-01T00:00:00Z") : Instant.EPOCH);
+        }
+        try (Vault v = Fixtures.create(tmp.resolve("v"))) {
+            Fixtures.write(v, "t", b.build());
+            try (ArrowSnapshot snap = VaultArrow.snapshot(v)) {
+                // DuckDB pulls the batches through Arrow's C interface and sees only a message; the export
+                // rethrows the reader's own error.
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> ArrowExport.parquet(snap, "t", null, null,
+                                tmp.resolve("t.parquet"), null))
+                        .isInstanceOfSatisfying(dev.tablevault.api.TableVaultException.class,
+                                e -> assertThat(e.code()).isEqualTo(dev.tablevault.api.ErrorCode.BAD_ARGUMENT))
+                        .hasMessageContaining("column 't' row 2500");
+            }
+        }
+    }
+
     private static long nanos(Instant t) {
         return Math.addExact(Math.multiplyExact(t.getEpochSecond() + (t.getEpochSecond() < 0 && t.getNano() > 0 ? 1
                 : 0), 1_000_000_000L), t.getEpochSecond() < 0 && t.getNano() > 0 ? t.getNano() - 1_000_000_000L
