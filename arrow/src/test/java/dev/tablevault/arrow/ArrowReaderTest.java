@@ -129,6 +129,29 @@ class ArrowReaderTest {
     }
 
     @Test
+    void aVaultReachedThroughItsOwnerReadsTheSameAndKeepsItsFirstPick() throws Exception {
+        Frame f = Fixtures.everyType(1_500, 5);
+        Path dir = tmp.resolve("v");
+        try (Vault owner = Fixtures.create(dir); Vault client = TableVault.open(dir, VaultOptions.defaults())) {
+            assertThat(client.getClass().getSimpleName()).isEqualTo("RemoteVault");
+            Fixtures.write(owner, "t", f);
+            Fixtures.write(owner, "a", longs(1L));
+            try (ArrowSnapshot snap = VaultArrow.snapshot(client)) {
+                try (ArrowReader r = snap.reader("t", null, null, 700, allocator)) {
+                    List<Integer> sizes = new ArrayList<>();
+                    assertThat(TestFrames.read(r, sizes)).isEqualTo(f);
+                    assertThat(sizes).containsExactly(700, 700, 100);
+                }
+                assertThat(snap.rowCount("a", null)).isEqualTo(1);
+                Fixtures.write(owner, "a", longs(2L, 3L));
+                try (ArrowReader a = snap.reader("a", null, null, 10, allocator)) {
+                    assertThat(TestFrames.read(a, new ArrayList<>())).isEqualTo(longs(1L));
+                }
+            }
+        }
+    }
+
+    @Test
     void objectColumnsAreRefusedNamingTheColumnAndTheOthersRead() throws Exception {
         Frame f = Frame.builder().column("id", ColumnType.LONG).column("obj", ColumnType.OBJECT)
                 .row(1L, List.of("x")).build();

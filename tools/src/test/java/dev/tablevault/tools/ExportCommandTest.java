@@ -77,6 +77,21 @@ class ExportCommandTest {
     }
 
     @Test
+    void theArrowBuiltinIsKnownToBuilderPutAndLoadsAnExport() throws Exception {
+        Path parquet = tmp.resolve("s.parquet");
+        ok(cli.tv("export", "stories", "--format", "parquet", "--out", parquet.toString(), "--columns", "id,title"));
+        Path spec = Files.writeString(tmp.resolve("copy_index.yaml"), "name: copy_index\ntype: index\n"
+                + "builder: arrow\nmode: generator\nchangedColumns: [id, title]\ntypes: {id: long}\n"
+                + "arguments: {path: '" + parquet + "'}\n");
+        ok(cli.tv("create-table", "copy"));
+        ok(cli.tv("create-instance", "copy"));
+        ok(cli.tv("builder", "put", "copy", spec.toString()));
+        ok(cli.tv("execute", "copy"));
+        assertThat(cli.tv("show", "copy").out()).isEqualTo(cli.tv("export", "stories", "--format", "csv",
+                "--columns", "id,title").out());
+    }
+
+    @Test
     void jsonLinesAndChosenColumnsGoToStdout() {
         Cli.Result r = cli.tv("export", "stories", "--format", "jsonl", "--columns", "title,id");
         ok(r);
