@@ -124,7 +124,8 @@ public final class ArrowExport {
         } catch (TableVaultException e) {
             throw e;
         } catch (SQLException | IOException e) {
-            throw new TvStorageException(ErrorCode.IO, "writing Parquet file " + file + " failed: " + e.getMessage(), e);
+            throw new TvStorageException(ErrorCode.IO, "writing Parquet file " + file + " failed: " + e.getMessage(),
+                    e);
         }
     }
 

@@ -97,12 +97,15 @@ public final class ArrowLoad implements NamedBuiltin, FrameBuilder, GeneratorBui
             }
             ColumnType has = inFile.get(at[c]).type();
             if (has != w.type() && !(text(has) && text(w.type()))) {
-                throw bad(ctx, "column '" + w.name() + "' of " + file + " loads as " + has.name().toLowerCase(java.util.Locale.ROOT)
-                        + ", but the spec declares it " + w.type().name().toLowerCase(java.util.Locale.ROOT) + "; declare it "
-                        + has.name().toLowerCase(java.util.Locale.ROOT) + " under 'types'");
+                throw bad(ctx, "column '" + w.name() + "' of " + file + " loads as " + lower(has) + ", but the spec"
+                        + " declares it " + lower(w.type()) + "; declare it " + lower(has) + " under 'types'");
             }
         }
         return at;
+    }
+
+    private static String lower(ColumnType t) {
+        return t.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private static boolean text(ColumnType t) {

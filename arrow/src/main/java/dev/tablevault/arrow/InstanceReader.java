@@ -165,7 +165,8 @@ final class InstanceReader extends ArrowReader {
         // The oldest value, -2^63 ns, has seconds * 10^9 below -2^63: borrow a second from the nanos first.
         boolean borrow = seconds < 0 && nano > 0;
         try {
-            return Math.addExact(Math.multiplyExact(borrow ? seconds + 1 : seconds, NANOS), borrow ? nano - NANOS : nano);
+            return Math.addExact(Math.multiplyExact(borrow ? seconds + 1 : seconds, NANOS),
+                    borrow ? nano - NANOS : nano);
         } catch (ArithmeticException e) {
             throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, where(c, inChunk) + ": " + value + " is outside"
                     + " what Arrow's 64-bit nanoseconds hold (1677-09-21 to 2262-04-11); leave the column out or"

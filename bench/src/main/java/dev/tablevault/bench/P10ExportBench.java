@@ -191,7 +191,8 @@ final class P10ExportBench {
     private static void duckArrow(Statement st, Path out) throws Exception {
         try (BufferAllocator a = new RootAllocator();
              ResultSet rs = st.executeQuery("SELECT * FROM src");
-             ArrowReader r = (ArrowReader) rs.unwrap(DuckDBResultSet.class).arrowExportStream(a, ArrowExport.BATCH_ROWS);
+             ArrowReader r = (ArrowReader) rs.unwrap(DuckDBResultSet.class).arrowExportStream(a,
+                     ArrowExport.BATCH_ROWS);
              FileChannel ch = FileChannel.open(out, java.nio.file.StandardOpenOption.CREATE,
                      java.nio.file.StandardOpenOption.WRITE);
              ArrowFileWriter w = new ArrowFileWriter(r.getVectorSchemaRoot(), null, Channels.newChannel(
@@ -213,7 +214,8 @@ final class P10ExportBench {
         double[] got;
         if (k >= 2) {
             try (ResultSet rs = st.executeQuery("SELECT count(*), sum(id)::DOUBLE, sum(d)::DOUBLE, sum(b::INT)::DOUBLE,"
-                    + " sum(epoch_ns(t) // 1000000000 - " + EPOCH + ")::DOUBLE, count(DISTINCT s) FROM read_parquet('" + out + "')")) {
+                    + " sum(epoch_ns(t) // 1000000000 - " + EPOCH + ")::DOUBLE, count(DISTINCT s)"
+                    + " FROM read_parquet('" + out + "')")) {
                 rs.next();
                 got = new double[] {rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4),
                         rs.getDouble(5), rs.getLong(6)};
