@@ -173,6 +173,11 @@ final class VaultImpl implements Vault, OpenVault {
         });
     }
 
+    /** One snapshot for several reads, taken while the vault is open; see {@link PinnedReads}. */
+    PinnedReads pin() {
+        return gate.guarded(() -> new PinnedReads(store, store.view()));
+    }
+
     /** This vault as a builder of process {@code parent} sees it; see {@link ChildView#of}. */
     @Override
     public Vault childView(String parent) {

@@ -4,7 +4,8 @@
  * each call, turns a write into an operation for the process runner and hands reads to {@code VaultReads}
  * (catalog; {@code PartialReads} for a temporary instance a process is building) and {@code ProcessQueries}
  * (processes, locks);
- * {@code Verify} checks a whole vault; {@code Ops} rebuilds an operation from its recorded arguments.
+ * {@code Verify} checks a whole vault; {@code Ops} rebuilds an operation from its recorded arguments;
+ * {@code PinnedReads} shares one snapshot among several reads (the Arrow module's).
  *
  * <p>A write flows down: front, {@code exec} (executions) or {@code ops} (every other write), {@code process}
  * (the runner: locks, process log, checkpoints, commit), {@code data} (catalog, cells, artifacts),

@@ -18,11 +18,30 @@ public final class View implements AutoCloseable, Reads {
     private final Store store;
     private final Snapshot snapshot;
     private final ReadOptions ro;
+    /** False for a {@link #borrow() borrowed} view, whose close leaves the snapshot to its lender. */
+    private final boolean owner;
 
     View(Store store) {
         this.store = store;
         this.snapshot = store.db().getSnapshot();
         this.ro = new ReadOptions().setSnapshot(snapshot);
+        this.owner = true;
+    }
+
+    private View(View lender) {
+        this.store = lender.store;
+        this.snapshot = lender.snapshot;
+        this.ro = new ReadOptions(lender.ro);
+        this.owner = false;
+    }
+
+    /**
+     * A view of this snapshot with read options of its own, so several cursors over one snapshot can each close
+     * theirs (and run on different threads: RocksDB reads of a snapshot are thread safe). Its close releases
+     * only its options; close it before this view.
+     */
+    public View borrow() {
+        return new View(this);
     }
 
     @Override
@@ -86,6 +105,8 @@ public final class View implements AutoCloseable, Reads {
     @Override
     public void close() {
         ro.close();
-        store.db().releaseSnapshot(snapshot);
+        if (owner) {
+            store.db().releaseSnapshot(snapshot);
+        }
     }
 }

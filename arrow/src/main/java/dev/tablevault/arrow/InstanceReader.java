@@ -1,0 +1,217 @@
+package dev.tablevault.arrow;
+
+import dev.tablevault.api.Column;
+import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.TvArgumentException;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.DurationVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.TimeStampNanoTZVector;
+import org.apache.arrow.vector.VarBinaryVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/**
+ * An {@link ArrowReader} over one instance: each {@link #loadNextBatch} fills the root with the next at most
+ * {@code batchRows} rows in new buffers (the last batch's are released, or kept by whoever retained them), so
+ * memory holds about one batch plus one stored chunk. One thread.
+ */
+final class InstanceReader extends ArrowReader {
+    private static final long NANOS = 1_000_000_000L;
+
+    private final Schema schema;
+    private final List<Column> columns;
+    private final RowSource source;
+    private final int batchRows;
+    private final String owner;
+    private final Runnable onClose;
+    private final List<List<Object>> chunk = new ArrayList<>();
+    /** Position in, and size of, the chunk in hand; the row number of its first row. */
+    private int pos;
+    private int size;
+    private long chunkRow;
+    private boolean ended;
+    private long done;
+    /** Told the rows read so far after each batch; may be null. */
+    private volatile LongConsumer progress;
+    /** The first error a batch threw (a consumer behind Arrow's C interface sees only its message). */
+    private volatile RuntimeException failure;
+
+    InstanceReader(BufferAllocator allocator, Schema schema, List<Column> columns, RowSource source, int batchRows,
+                   String owner, Runnable onClose) {
+        super(allocator);
+        this.schema = schema;
+        this.columns = columns;
+        this.source = source;
+        this.batchRows = batchRows;
+        this.owner = owner;
+        this.onClose = onClose;
+        for (int c = 0; c < columns.size(); c++) {
+            chunk.add(new ArrayList<>());
+        }
+    }
+
+    /** Tells {@code listener} the rows read so far after each batch (on the thread that loads it). */
+    void onProgress(LongConsumer listener) {
+        this.progress = listener;
+    }
+
+    /** The first error a batch threw, or null. */
+    RuntimeException failure() {
+        return failure;
+    }
+
+    @Override
+    public boolean loadNextBatch() throws java.io.IOException {
+        try {
+            boolean more = load();
+            LongConsumer p = progress;
+            if (more && p != null) {
+                p.accept(done);
+            }
+            return more;
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                failure = e;
+            }
+            throw e;
+        }
+    }
+
+    private boolean load() throws java.io.IOException {
+        VectorSchemaRoot root = getVectorSchemaRoot();
+        List<FieldVector> vectors = root.getFieldVectors();
+        // Fresh buffers for every batch, never the last batch's refilled: a consumer behind Arrow's C interface
+        // (DuckDB) holds a reference to the buffers it was handed and may still be reading them while it asks for
+        // the next batch (refilling them in place showed there as rows turned null). Arrow's own readers do the same.
+        for (FieldVector v : vectors) {
+            v.clear();
+            v.setInitialCapacity(Math.min(batchRows, 4_096));
+            v.allocateNew();
+        }
+        int n = 0;
+        while (n < batchRows && !ended) {
+            if (pos == size) {
+                chunkRow += size;
+                size = Math.max(0, source.next(chunk));
+                pos = 0;
+                ended = size == 0;
+                continue;
+            }
+            int k = Math.min(size - pos, batchRows - n);
+            for (int c = 0; c < vectors.size(); c++) {
+                fill(vectors.get(c), c, chunk.get(c), pos, n, k);
+            }
+            pos += k;
+            n += k;
+        }
+        for (FieldVector v : vectors) {
+            v.setValueCount(n);
+        }
+        root.setRowCount(n);
+        done += n;
+        return n > 0;
+    }
+
+    /** Writes values {@code [from, from + k)} of {@code values} into {@code v} at {@code at}. */
+    private void fill(FieldVector v, int c, List<Object> values, int from, int at, int k) {
+        while (v.getValueCapacity() < at + k) {
+            v.reAlloc();
+        }
+        for (int i = 0; i < k; i++) {
+            Object x = values.get(from + i);
+            int to = at + i;
+            if (x == null) {
+                v.setNull(to);
+                continue;
+            }
+            switch (columns.get(c).type()) {
+                case LONG -> ((BigIntVector) v).set(to, (Long) x);
+                case DOUBLE -> ((Float8Vector) v).set(to, (Double) x);
+                case BOOLEAN -> ((BitVector) v).set(to, (Boolean) x ? 1 : 0);
+                case STRING, ARTIFACT -> ((VarCharVector) v).setSafe(to, utf8((String) x, c, from + i));
+                case BYTES -> ((VarBinaryVector) v).setSafe(to, (byte[]) x);
+                case TIMESTAMP -> {
+                    Instant t = (Instant) x;
+                    ((TimeStampNanoTZVector) v).set(to, nanos(t.getEpochSecond(), t.getNano(), x, c, from + i));
+                }
+                case DURATION -> {
+                    Duration d = (Duration) x;
+                    long ns = nanos(d.getSeconds(), d.getNano(), x, c, from + i);
+                    if (v instanceof BigIntVector b) {
+                        b.set(to, ns);
+                    } else {
+                        ((DurationVector) v).set(to, ns);
+                    }
+                }
+                case OBJECT -> throw new IllegalStateException("OBJECT columns are refused by the schema");
+            }
+        }
+    }
+
+    private long nanos(long seconds, int nano, Object value, int c, int inChunk) {
+        // The oldest value, -2^63 ns, has seconds * 10^9 below -2^63: borrow a second from the nanos first.
+        boolean borrow = seconds < 0 && nano > 0;
+        try {
+            return Math.addExact(Math.multiplyExact(borrow ? seconds + 1 : seconds, NANOS),
+                    borrow ? nano - NANOS : nano);
+        } catch (ArithmeticException e) {
+            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, where(c, inChunk) + ": " + value + " is outside"
+                    + " what Arrow's 64-bit nanoseconds hold (1677-09-21 to 2262-04-11); leave the column out or"
+                    + " write values in that range", e);
+        }
+    }
+
+    /** UTF-8 of {@code s}; a lone surrogate (which Java strings allow and UTF-8 cannot hold) is refused. */
+    private byte[] utf8(String s, int c, int inChunk) {
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (Character.isSurrogate(ch)) {
+                boolean paired = Character.isHighSurrogate(ch) && i + 1 < s.length()
+                        && Character.isLowSurrogate(s.charAt(i + 1));
+                if (!paired) {
+                    throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, where(c, inChunk) + ": the text holds a lone"
+                            + " UTF-16 surrogate at index " + i + ", which UTF-8 (Arrow's utf8) cannot hold; leave the"
+                            + " column out or fix the value");
+                }
+                i++;
+            }
+        }
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private String where(int c, int inChunk) {
+        return owner + ", column '" + columns.get(c).name() + "' row " + (chunkRow + inChunk);
+    }
+
+    @Override
+    public long bytesRead() {
+        return 0;
+    }
+
+    @Override
+    protected void closeReadSource() {
+        try {
+            source.close();
+        } finally {
+            onClose.run();
+        }
+    }
+
+    @Override
+    protected Schema readSchema() {
+        return schema;
+    }
+}
