@@ -24,7 +24,8 @@ import java.util.Map;
  *
  * @param found true when at least one board file was read; false means: no board (read the store)
  * @param rows the processes, oldest first
- * @param notes what could not be read, one line each (damaged files, segments a dead writer left locked)
+ * @param notes what could not be read, one line each (damaged files, segments a dead writer left locked, files
+ *     of a runner that is gone)
  */
 public record BoardView(boolean found, List<Row> rows, List<String> notes) {
     /** The status shown for a process whose runner is gone or silent. */
@@ -79,6 +80,11 @@ public record BoardView(boolean found, List<Row> rows, List<String> notes) {
             // InternalError: a truncated file faults on access; AssertionError: Chronicle's header checks.
             notes.add("unreadable board file " + f.getFileName() + " (" + e.getClass().getSimpleName() + ")");
             return false;
+        }
+        if (!writerAlive) {
+            // A runner killed before its heartbeat thread published what it had begun left a file without it.
+            notes.add("board file " + f.getFileName() + ": its runner, OS process " + writer.pid() + ", is gone, so"
+                    + " it may lack what that runner had begun");
         }
         if (read.lockedSegments() > 0) {
             notes.add("board file " + f.getFileName() + ": " + read.lockedSegments() + " segment(s) locked"

@@ -34,4 +34,21 @@ class BoardViewTest {
                     .isEqualTo(IntStream.range(0, n).mapToObj(i -> String.format("p-%04d", i)).toList());
         }
     }
+
+    /**
+     * tv ps trusts a board without notes; a file whose runner died before publishing the process it had begun
+     * shows nothing of it, so it must be a note (InterruptTest once saw "no active processes" after a Ctrl-C).
+     */
+    @Test
+    void aFileOfAGoneRunnerIsANoteEvenWhenEmpty() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("board"));
+        RunnerId gone = new RunnerId(ProcessHandle.current().pid(), RunnerId.current().startMillis()
+                - 10 * RunnerId.START_TOLERANCE_MILLIS);
+        try (BoardFile f = BoardFile.create(dir.resolve(gone.fileName()))) {
+            BoardView view = BoardView.read(tmp, System.currentTimeMillis());
+            assertThat(view.found()).isTrue();
+            assertThat(view.rows()).isEmpty();
+            assertThat(view.notes()).singleElement().asString().contains("is gone");
+        }
+    }
 }
