@@ -1,0 +1,120 @@
+package dev.tablevault.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * P2's CPU target: CPU per operation of TableVault with {@code Durability.NONE} against a raw unsynced RocksDB
+ * batch of comparable size (same WAL options), one thread, rounds interleaved. Two clocks per round:
+ * <ul>
+ * <li><b>process CPU</b> (the target's measure): the whole JVM's CPU time
+ * ({@code com.sun.management.OperatingSystemMXBean#getProcessCpuTime}) from the round's start until the process
+ * is idle again, so the flushes and compactions a round triggers, the engine's own threads, GC and JIT are
+ * charged to the system that caused them; the idle wait ends once a {@value #IDLE_WINDOW_MS} ms window used less
+ * than {@value #IDLE_PERCENT}% of one CPU (at most {@value #IDLE_MAX_MS} ms);</li>
+ * <li><b>thread CPU</b>: the benchmark thread's own CPU time ({@link ThreadMXBean#getCurrentThreadCpuTime}), the
+ * engine's work on the caller's thread alone.</li>
+ * </ul>
+ * Wall time per operation is shown for reference. Both clocks are this JVM's, so other processes on the machine
+ * do not add to them (they slow them down only through shared caches and frequency).
+ */
+final class P2CpuCost {
+    static final int IDLE_WINDOW_MS = 50;
+    static final int IDLE_PERCENT = 3;
+    static final int IDLE_MAX_MS = 5_000;
+
+    /** One system's figures over the rounds: per-operation microseconds by clock. */
+    record Row(String label, double[] processCpu, double[] threadCpu, double[] wall) {
+    }
+
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private P2CpuCost() {
+    }
+
+    /** Runs {@code rounds} interleaved rounds of {@code ops} single-thread operations on each target. */
+    static List<Row> measure(List<Target> targets, int ops, int rounds) {
+        List<Row> rows = new ArrayList<>();
+        for (Target t : targets) {
+            rows.add(new Row(t.label(), new double[rounds], new double[rounds], new double[rounds]));
+        }
+        for (int r = 0; r < rounds; r++) {
+            for (int k = 0; k < targets.size(); k++) {
+                awaitIdle();
+                Target t = targets.get(k);
+                long cpu0 = OS.getProcessCpuTime();
+                long thread0 = THREADS.getCurrentThreadCpuTime();
+                long wall0 = System.nanoTime();
+                for (int i = 0; i < ops; i++) {
+                    t.op(0);
+                }
+                long wall = System.nanoTime() - wall0;
+                long thread = THREADS.getCurrentThreadCpuTime() - thread0;
+                awaitIdle();
+                long cpu = OS.getProcessCpuTime() - cpu0;
+                Row row = rows.get(k);
+                row.processCpu()[r] = cpu / 1e3 / ops;
+                row.threadCpu()[r] = thread / 1e3 / ops;
+                row.wall()[r] = wall / 1e3 / ops;
+            }
+        }
+        return rows;
+    }
+
+    /** Waits until a window used less than {@link #IDLE_PERCENT}% of one CPU (background work done). */
+    private static void awaitIdle() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(IDLE_MAX_MS);
+        long window = TimeUnit.MILLISECONDS.toNanos(IDLE_WINDOW_MS);
+        while (System.nanoTime() < deadline) {
+            long cpu0 = OS.getProcessCpuTime();
+            long t0 = System.nanoTime();
+            LockSupport.parkNanos(window);
+            long used = OS.getProcessCpuTime() - cpu0;
+            if (used * 100 < (System.nanoTime() - t0) * IDLE_PERCENT) {
+                return;
+            }
+        }
+    }
+
+    /** The table and the verdict: {@code ours} over {@code baseline} in process CPU per operation. */
+    static void report(Report report, List<Row> rows, String ours, String baseline, int ops) {
+        report.line("### P2 CPU: CPU per operation, Durability.NONE against a raw unsynced batch, 1 thread").line("");
+        report.line("Process CPU: the JVM's CPU from a round's start until it is idle again (background flushes and"
+                + " compactions included); thread CPU: the benchmark thread's. " + ops + " operations per round,"
+                + " medians of the rounds.").line("");
+        Row base = find(rows, baseline);
+        report.line("| system | process CPU µs/op | thread CPU µs/op | wall µs/op | process CPU rounds |"
+                + " vs " + baseline + " (process / thread CPU) |");
+        report.line("|---|---:|---:|---:|---|---:|");
+        for (Row r : rows) {
+            String ratio = base == null ? "n/a"
+                    : Report.fmt(Report.median(r.processCpu()) / Report.median(base.processCpu()), 2) + "x / "
+                    + Report.fmt(Report.median(r.threadCpu()) / Report.median(base.threadCpu()), 2) + "x";
+            report.row(r.label(), Report.fmt(Report.median(r.processCpu()), 1),
+                    Report.fmt(Report.median(r.threadCpu()), 1), Report.fmt(Report.median(r.wall()), 1),
+                    Report.join(r.processCpu(), 1), ratio);
+        }
+        Row o = find(rows, ours);
+        report.line("");
+        if (o == null || base == null) {
+            report.line("P2 CPU: not measured (" + ours + " or " + baseline + " missing).");
+            return;
+        }
+        double ratio = Report.median(o.processCpu()) / Report.median(base.processCpu());
+        report.line("P2 CPU (target ≤ " + Report.fmt(Report.P2_CPU_TARGET, 1) + "x the raw unsynced batch's process"
+                + " CPU per operation): " + Report.fmt(Report.median(o.processCpu()), 1) + " / "
+                + Report.fmt(Report.median(base.processCpu()), 1) + " µs = **" + Report.fmt(ratio, 2) + "x**, "
+                + Report.verdict(ratio <= Report.P2_CPU_TARGET) + " (thread CPU: "
+                + Report.fmt(Report.median(o.threadCpu()) / Report.median(base.threadCpu()), 2) + "x)");
+    }
+
+    private static Row find(List<Row> rows, String label) {
+        return rows.stream().filter(r -> r.label().equals(label)).findFirst().orElse(null);
+    }
+}
