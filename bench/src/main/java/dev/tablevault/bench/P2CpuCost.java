@@ -4,6 +4,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -19,6 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  * <li><b>thread CPU</b>: the benchmark thread's own CPU time ({@link ThreadMXBean#getCurrentThreadCpuTime}), the
  * engine's work on the caller's thread alone.</li>
  * </ul>
+ * Each system first runs a round's worth of operations unmeasured, so the JIT compiler's work is mostly done.
  * Wall time per operation is shown for reference. Both clocks are this JVM's, so other processes on the machine
  * do not add to them (they slow them down only through shared caches and frequency).
  */
@@ -27,8 +30,11 @@ final class P2CpuCost {
     static final int IDLE_PERCENT = 3;
     static final int IDLE_MAX_MS = 5_000;
 
-    /** One system's figures over the rounds: per-operation microseconds by clock. */
-    record Row(String label, double[] processCpu, double[] threadCpu, double[] wall) {
+    /**
+     * One system's figures over the rounds: per-operation microseconds by clock, and the process CPU by thread
+     * group (Linux only, else empty), in clock ticks summed over the rounds.
+     */
+    record Row(String label, double[] processCpu, double[] threadCpu, double[] wall, Map<String, Long> byThread) {
     }
 
     private static final com.sun.management.OperatingSystemMXBean OS =
@@ -42,12 +48,13 @@ final class P2CpuCost {
     static List<Row> measure(List<Target> targets, int ops, int rounds) {
         List<Row> rows = new ArrayList<>();
         for (Target t : targets) {
-            rows.add(new Row(t.label(), new double[rounds], new double[rounds], new double[rounds]));
+            rows.add(new Row(t.label(), new double[rounds], new double[rounds], new double[rounds], new TreeMap<>()));
         }
         for (int r = 0; r < rounds; r++) {
             for (int k = 0; k < targets.size(); k++) {
                 awaitIdle();
                 Target t = targets.get(k);
+                Map<String, Long> ticks0 = ThreadTicks.read();
                 long cpu0 = OS.getProcessCpuTime();
                 long thread0 = THREADS.getCurrentThreadCpuTime();
                 long wall0 = System.nanoTime();
@@ -59,6 +66,7 @@ final class P2CpuCost {
                 awaitIdle();
                 long cpu = OS.getProcessCpuTime() - cpu0;
                 Row row = rows.get(k);
+                ThreadTicks.read().forEach((g, n) -> row.byThread().merge(g, n - ticks0.getOrDefault(g, 0L), Long::sum));
                 row.processCpu()[r] = cpu / 1e3 / ops;
                 row.threadCpu()[r] = thread / 1e3 / ops;
                 row.wall()[r] = wall / 1e3 / ops;
@@ -99,6 +107,21 @@ final class P2CpuCost {
             report.row(r.label(), Report.fmt(Report.median(r.processCpu()), 1),
                     Report.fmt(Report.median(r.threadCpu()), 1), Report.fmt(Report.median(r.wall()), 1),
                     Report.join(r.processCpu(), 1), ratio);
+        }
+        report.line("").line("Process CPU by thread group (from /proc/self/task; µs per operation, all rounds; groups"
+                + " under 2% left out):").line("");
+        for (Row r : rows) {
+            long total = r.byThread().values().stream().mapToLong(Long::longValue).sum();
+            if (total == 0) {
+                continue;
+            }
+            double usPerTick = 1e6 / ThreadTicks.HZ / ((double) ops * r.processCpu().length);
+            StringBuilder b = new StringBuilder("- " + r.label() + ": ");
+            r.byThread().entrySet().stream().filter(e -> e.getValue() * 50 >= total)
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(e -> b.append(e.getKey()).append(' ').append(Report.fmt(e.getValue() * usPerTick, 1))
+                            .append(", "));
+            report.line(b.substring(0, b.length() - 2));
         }
         Row o = find(rows, ours);
         report.line("");
