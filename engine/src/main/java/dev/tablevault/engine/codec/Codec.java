@@ -59,6 +59,7 @@ public final class Codec {
         k.register(Records.ExecProgress.class, 48);
         k.register(Records.DepRecord.class, 49);
         k.register(Records.ArtifactSums.class, 50);
+        k.register(Records.TrimRecord.class, 51);
         k.register(Records.CreateTableArgs.class, 60);
         k.register(Records.RenameTableArgs.class, 61);
         k.register(Records.DeleteTableArgs.class, 62);

@@ -63,6 +63,21 @@ public final class Keys {
         return ByteBuffer.allocate(2 + 8 + p.length).put((byte) 'h').put(SEP).putLong(endMillis).put(p).array();
     }
 
+    /** The end time of a history order key. */
+    public static long historyMillis(byte[] key) {
+        return ByteBuffer.wrap(key, 2, 8).getLong();
+    }
+
+    /** The process id of a history order key. */
+    public static String historyPid(byte[] key) {
+        return new String(key, 10, key.length - 10, StandardCharsets.UTF_8);
+    }
+
+    /** The trim record's key in {@code proc}: what retention trimmed (see {@code Records.TrimRecord}). */
+    public static byte[] trimmed() {
+        return of("R");
+    }
+
     public static byte[] logEntry(String pid, long seq) {
         byte[] p = prefix("L", pid);
         return ByteBuffer.allocate(p.length + 8).put(p).putLong(seq).array();
