@@ -106,6 +106,7 @@ public final class SideBySide {
         Report report = new Report().header("SideBySide results", false);
         report.line("- raw RocksDB batch: " + RawRocksTarget.PUTS + " puts of " + RawRocksTarget.VALUE_BYTES
                 + "-byte values over the meta/proc/locks column families; SQLite row: " + RawRocksTarget.VALUE_BYTES + " bytes");
+        report.line("- TableVault keeps the newest " + OursTarget.KEEP_FINISHED + " finished processes (-Dbench.keep)");
         report.line("- P1: " + p1Ops + " ops per round, P2: " + p2Ops + " ops per round split over the threads, threads "
                 + Arrays.toString(threads) + ", " + rounds + " rounds (median reported), warm-up " + warmupOps + " ops"
                 + " after " + settleOps + " settling ops per system (WAL files filled and reused)");

@@ -246,8 +246,9 @@ public final class Retention {
         b.delete(s.proc, e.key());
         b.delete(s.proc, Keys.finished(e.pid()));
         if (e.lastSeq() >= 0) {
+            byte[] log = Keys.prefix("L", e.pid());
             for (long seq = 0; seq <= e.lastSeq(); seq++) {
-                b.delete(s.proc, Keys.logEntry(e.pid(), seq));
+                b.delete(s.proc, Keys.logEntry(log, seq));
             }
         } else {
             s.scan(s.proc, Keys.prefix("L", e.pid()), (k, v) -> {

@@ -17,7 +17,23 @@ public final class Keys {
 
     /** Joins parts with the separator. */
     public static byte[] of(String... parts) {
-        return String.join("\0", parts).getBytes(StandardCharsets.UTF_8);
+        // The bytes of String.join("\0", parts) in UTF-8, without the joined string (every small write builds many).
+        byte[][] bytes = new byte[parts.length][];
+        int n = Math.max(0, parts.length - 1);
+        for (int i = 0; i < parts.length; i++) {
+            bytes[i] = parts[i].getBytes(StandardCharsets.UTF_8);
+            n += bytes[i].length;
+        }
+        byte[] out = new byte[n];
+        int at = 0;
+        for (int i = 0; i < parts.length; i++) {
+            if (i > 0) {
+                out[at++] = SEP;
+            }
+            System.arraycopy(bytes[i], 0, out, at, bytes[i].length);
+            at += bytes[i].length;
+        }
+        return out;
     }
 
     /** {@link #of} plus a trailing separator: the prefix of every key below these parts. */
@@ -79,8 +95,12 @@ public final class Keys {
     }
 
     public static byte[] logEntry(String pid, long seq) {
-        byte[] p = prefix("L", pid);
-        return ByteBuffer.allocate(p.length + 8).put(p).putLong(seq).array();
+        return logEntry(prefix("L", pid), seq);
+    }
+
+    /** {@link #logEntry(String, long)} from the log's prefix, {@code prefix("L", pid)}, built once for many. */
+    public static byte[] logEntry(byte[] logPrefix, long seq) {
+        return ByteBuffer.allocate(logPrefix.length + 8).put(logPrefix).putLong(seq).array();
     }
 
     public static byte[] lock(String resource, String pid) {
