@@ -15,8 +15,15 @@ package dev.tablevault.api;
  * @param databaseBytes      RocksDB's table files, all column families
  * @param walBytes           RocksDB's write-ahead log files, reused ones included
  * @param artifactBytes      files under the vault's artifact folders
+ * @param trimmedProcesses   finished processes the owner trimmed from the history so far (see
+ *                           {@link VaultOptions#keepFinishedProcesses(int)})
+ * @param trimmedBefore      the end of the newest trimmed process (older ones may be trimmed too), or null when none
+ *                           was trimmed
+ * @param retention          the retention the owner trims by, as {@code keep newest N[, at most D]}: this handle's
+ *                           options, or for a read-only handle what the owner's last trim recorded (null if none)
  */
 public record VaultStats(Durability durability, int formatVersion, int tables, long instances,
                          long temporaryInstances, int activeProcesses, long finishedProcesses, int locks,
-                         long databaseBytes, long walBytes, long artifactBytes) {
+                         long databaseBytes, long walBytes, long artifactBytes, long trimmedProcesses,
+                         java.time.Instant trimmedBefore, String retention) {
 }

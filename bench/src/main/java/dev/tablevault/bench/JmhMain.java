@@ -77,7 +77,7 @@ public final class JmhMain {
         }
         if (!p2.isEmpty()) {
             report.line("### P2: independent small durable operations, ops/s summed over threads (JMH thrpt)").line("");
-            report.p2(p2, SideBySide.OURS);
+            report.p2(p2, SideBySide.OURS, SideBySide.ROCKS);
         }
         System.out.print(report);
     }

@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 final class OursTarget implements Target {
     private static final TableOptions TABLE = TableOptions.defaults();
     private static final OpOptions OP = OpOptions.defaults();
+    /** {@code -Dbench.keep=N}: the vaults' retention of finished processes (default: the engine's). */
+    static final int KEEP_FINISHED = Integer.getInteger("bench.keep", VaultOptions.DEFAULT_KEEP_FINISHED);
 
     private final String label;
     private final Path dir;
@@ -30,7 +32,8 @@ final class OursTarget implements Target {
         Vault v = null;
         try {
             v = TableVault.open(dir.resolve("vault"),
-                    VaultOptions.defaults().author("bench").create(true).durability(durability));
+                    VaultOptions.defaults().author("bench").create(true).durability(durability)
+                            .keepFinishedProcesses(KEEP_FINISHED));
         } finally {
             if (v == null) {
                 BenchDirs.deleteRecursively(dir);

@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * {@code --rounds N} [3], {@code --warmup-ops N} [500], {@code --settle-ops N} single-thread operations each
  * system does first, see {@link Target#SETTLE_OPS} [16000], {@code --only ours,rocks,sqlite,ref} (which
  * systems; {@code ref} = the reference rows: no fsync, and raw RocksDB with default options) [all],
- * {@code --skip-p1}, {@code --skip-p2}. Scratch directories go under {@code -Dbench.dir} or
+ * {@code --skip-p1}, {@code --skip-p2}, {@code --cpu-ops N} operations per round of the CPU measure [20000],
+ * {@code --skip-cpu}. Scratch directories go under {@code -Dbench.dir} or
  * {@code java.io.tmpdir} and are deleted at the end.
  *
  * <p>P1: the mean over each round's N operations, the median of the rounds' means reported, plus p50/p99 of
@@ -33,7 +34,9 @@ import java.util.function.Supplier;
  * {@code deleteTable} (they alternate; their p50s are also shown apart). P2: T threads start together on a
  * barrier, each does N/T operations on its own names; throughput = N / wall time from the barrier to the last
  * thread's end; median of rounds. Every round does the same N whatever T, so a 1-thread round lasts as long
- * as the others and averages over the same background flushes and compactions.
+ * as the others and averages over the same background flushes and compactions. P2's targets: 16 threads at least
+ * 0.9x raw synced batches (same WAL options, same run), and CPU per operation with {@code Durability.NONE} at
+ * most 2.5x a raw unsynced batch's ({@link P2CpuCost}, after P2).
  */
 public final class SideBySide {
     static final String OURS = "TableVault SYNC";
@@ -52,6 +55,8 @@ public final class SideBySide {
     private Set<String> only = new LinkedHashSet<>(List.of("ours", "rocks", "sqlite", "ref"));
     private boolean p1 = true;
     private boolean p2 = true;
+    private int cpuOps = 20_000;
+    private boolean cpu = true;
 
     public static void main(String[] args) throws Exception {
         SideBySide s = new SideBySide();
@@ -73,12 +78,14 @@ public final class SideBySide {
                 case "--only" -> only = new LinkedHashSet<>(Arrays.asList(CliArgs.value(args, ++i).split(",")));
                 case "--skip-p1" -> p1 = false;
                 case "--skip-p2" -> p2 = false;
+                case "--cpu-ops" -> cpuOps = CliArgs.positive(a, CliArgs.value(args, ++i));
+                case "--skip-cpu" -> cpu = false;
                 default -> throw new IllegalArgumentException("unknown option " + a
                         + " (known: --p1-ops --p2-ops --threads --rounds --warmup-ops --settle-ops --only --skip-p1"
-                        + " --skip-p2)");
+                        + " --skip-p2 --cpu-ops --skip-cpu)");
             }
         }
-        if (p1Ops % 2 != 0 || warmupOps % 2 != 0 || settleOps % 2 != 0) {
+        if (p1Ops % 2 != 0 || warmupOps % 2 != 0 || settleOps % 2 != 0 || cpuOps % 2 != 0) {
             throw new IllegalArgumentException("operation counts must be even (TableVault alternates create/delete)");
         }
         for (int t : threads) {
@@ -99,6 +106,7 @@ public final class SideBySide {
         Report report = new Report().header("SideBySide results", false);
         report.line("- raw RocksDB batch: " + RawRocksTarget.PUTS + " puts of " + RawRocksTarget.VALUE_BYTES
                 + "-byte values over the meta/proc/locks column families; SQLite row: " + RawRocksTarget.VALUE_BYTES + " bytes");
+        report.line("- TableVault keeps the newest " + OursTarget.KEEP_FINISHED + " finished processes (-Dbench.keep)");
         report.line("- P1: " + p1Ops + " ops per round, P2: " + p2Ops + " ops per round split over the threads, threads "
                 + Arrays.toString(threads) + ", " + rounds + " rounds (median reported), warm-up " + warmupOps + " ops"
                 + " after " + settleOps + " settling ops per system (WAL files filled and reused)");
@@ -109,6 +117,9 @@ public final class SideBySide {
         }
         if (p2) {
             runP2(report);
+        }
+        if (cpu) {
+            runCpu(report);
         }
         System.out.print(report.total(start));
     }
@@ -189,7 +200,7 @@ public final class SideBySide {
                 }
             }
             report.line("### P2: independent small durable operations, ops/s summed over threads").line("");
-            report.p2(cells, OURS);
+            report.p2(cells, OURS, ROCKS);
             report.line("");
             report.line("Per-round ops/s (P2):").line("");
             for (int k = 0; k < targets.size(); k++) {
@@ -198,6 +209,25 @@ public final class SideBySide {
                             + Report.joinMeans(rates[k][ti]));
                 }
             }
+        } finally {
+            closeAll(targets);
+        }
+    }
+
+    // ---- P2 CPU ---------------------------------------------------------------------------------------------
+
+    private void runCpu(Report report) {
+        List<Target> targets = new ArrayList<>();
+        try {
+            targets.add(new OursTarget(Durability.NONE, OURS_NONE));
+            Target.settle(targets.get(0), settleOps);
+            targets.add(new RawRocksTarget(false, true, ROCKS_NOSYNC));
+            Target.settle(targets.get(1), settleOps);
+            for (Target t : targets) {
+                Target.settle(t, cpuOps); // a round's worth unmeasured: the JIT compiles the engine's paths first
+            }
+            report.line("");
+            P2CpuCost.report(report, P2CpuCost.measure(targets, cpuOps, rounds), OURS_NONE, ROCKS_NOSYNC, cpuOps);
         } finally {
             closeAll(targets);
         }

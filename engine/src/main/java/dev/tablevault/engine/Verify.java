@@ -16,9 +16,11 @@ import dev.tablevault.engine.codec.Records.LogEntry;
 import dev.tablevault.engine.codec.Records.LogKind;
 import dev.tablevault.engine.codec.Records.ProcessRecord;
 import dev.tablevault.engine.codec.Records.TableRecord;
+import dev.tablevault.engine.codec.Records.TrimRecord;
 import dev.tablevault.engine.codec.Records.VaultRecord;
 import dev.tablevault.engine.codec.Records.WriteProgress;
 import dev.tablevault.engine.data.Artifacts;
+import dev.tablevault.engine.process.Retention;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;
 import dev.tablevault.engine.store.View;
@@ -29,6 +31,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -375,9 +378,15 @@ final class Verify {
             Durability owner = TableVault.ownerDurability(vault.dir());
             durability = owner == null ? durability : owner;
         }
+        TrimRecord trim = Retention.read(store);
+        String retention = !vault.options().readOnly() ? Retention.describe(vault.options().keepFinishedProcesses(),
+                vault.options().keepFinishedFor() == null ? -1 : vault.options().keepFinishedFor().toMillis())
+                : trim == null ? null : Retention.describe(trim.keepFinished(), trim.keepForMillis());
         return new VaultStats(durability, format, s.tables().size(),
                 s.instances().size() - temporary, temporary, s.active().size(), finished[0], s.locks().size(),
-                store.databaseBytes(), store.walBytes(), bytesUnder(vault.dir().resolve("artifacts")));
+                store.databaseBytes(), store.walBytes(), bytesUnder(vault.dir().resolve("artifacts")),
+                trim == null ? 0 : trim.trimmed(), trim == null ? null : Instant.ofEpochMilli(trim.trimmedBefore()),
+                retention);
     }
 
     private static List<Path> list(Path dir) {

@@ -119,6 +119,7 @@ class CodecTest {
         all.add(new Records.ArtifactSums(List.of("img/0.png", "ünï/表.txt"), List.of(0L, Long.MAX_VALUE),
                 List.of(0, Integer.MIN_VALUE)));
         all.add(new Records.ArtifactSums(List.of(), List.of(), List.of()));
+        all.add(new Records.TrimRecord(17, 1_700_000_000_000L, "h\u0000\u00ff\u0001p-1", 10_000, -1));
         all.add(new Records.ExecProgress(0L, "v_1_00000000", 0L, List.of(), List.of(), null, null, List.of(), 0, -1L,
                 0L, 0L, 0L, List.of()));
         long seq = 0;
@@ -149,7 +150,7 @@ class CodecTest {
         List<String> covered = records().map(a -> a.get()[1].getClass().getName()).distinct().toList();
         List<String> declared = Arrays.stream(Records.class.getDeclaredClasses()).filter(Class::isRecord)
                 .map(Class::getName).toList();
-        assertThat(declared).hasSize(21);
+        assertThat(declared).hasSize(22);
         assertThat(covered).containsExactlyInAnyOrderElementsOf(declared);
     }
 

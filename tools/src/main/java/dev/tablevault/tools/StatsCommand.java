@@ -20,7 +20,8 @@ final class StatsCommand extends VaultCommand {
                 "tables", s.tables(), "instances", s.instances(), "temporaryInstances", s.temporaryInstances(),
                 "activeProcesses", s.activeProcesses(), "finishedProcesses", s.finishedProcesses(),
                 "locks", s.locks(), "databaseBytes", s.databaseBytes(), "walBytes", s.walBytes(),
-                "artifactBytes", s.artifactBytes());
+                "artifactBytes", s.artifactBytes(), "trimmedProcesses", s.trimmedProcesses(),
+                "trimmedBefore", s.trimmedBefore(), "retention", s.retention());
         print(o, o.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining("\n")));
     }
 }

@@ -78,7 +78,8 @@ abstract class VaultCommand implements Callable<Integer> {
 
     /** Options for this command's open: the author plus nothing else. */
     final VaultOptions options() {
-        return VaultOptions.defaults().author(root().author);
+        // tv never trims finished processes: the retention is the application's choice, which tv does not know.
+        return VaultOptions.defaults().author(root().author).keepFinishedProcesses(Integer.MAX_VALUE);
     }
 
     /** Opens the vault for writing; this OS process becomes its owner until the command ends. */

@@ -8,7 +8,6 @@ import com.esotericsoftware.kryo.util.DefaultClassResolver;
 import com.esotericsoftware.kryo.serializers.CollectionSerializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
-import com.esotericsoftware.kryo.util.Pool;
 import dev.tablevault.api.Column;
 import dev.tablevault.api.ColumnType;
 import dev.tablevault.api.ErrorCode;
@@ -21,18 +20,31 @@ import java.util.ArrayList;
 /**
  * Encodes persisted records with Kryo: one leading format tag byte, then the object with its registered class
  * id. Unknown tags and unregistered ids are a {@link TvStorageException}, never a silent misread. Thread safe:
- * Kryo instances are pooled because a Kryo is not.
+ * each thread uses its own Kryo, because a Kryo is not.
  */
 public final class Codec {
     /** The tag of the current record encoding. */
     public static final byte TAG = 1;
 
-    private static final Pool<Kryo> POOL = new Pool<>(true, false, 64) {
-        @Override
-        protected Kryo create() {
+    /**
+     * One Kryo per thread, taken out while in use: a nested call on the same thread (none today) makes its own.
+     * Cheaper than a shared pool, whose queue every small operation's half-dozen records went through.
+     */
+    private static final ThreadLocal<Kryo[]> LOCAL = ThreadLocal.withInitial(() -> new Kryo[1]);
+
+    private static Kryo obtain() {
+        Kryo[] slot = LOCAL.get();
+        Kryo k = slot[0];
+        if (k == null) {
             return newKryo();
         }
-    };
+        slot[0] = null;
+        return k;
+    }
+
+    private static void free(Kryo k) {
+        LOCAL.get()[0] = k;
+    }
 
     private Codec() {
     }
@@ -59,6 +71,7 @@ public final class Codec {
         k.register(Records.ExecProgress.class, 48);
         k.register(Records.DepRecord.class, 49);
         k.register(Records.ArtifactSums.class, 50);
+        k.register(Records.TrimRecord.class, 51);
         k.register(Records.CreateTableArgs.class, 60);
         k.register(Records.RenameTableArgs.class, 61);
         k.register(Records.DeleteTableArgs.class, 62);
@@ -147,13 +160,13 @@ public final class Codec {
 
     /** Encodes a registered record. */
     public static byte[] encode(Object value) {
-        Kryo k = POOL.obtain();
+        Kryo k = obtain();
         try (Output out = new Output(128, -1)) {
             out.writeByte(TAG);
             k.writeClassAndObject(out, value);
             return out.toBytes();
         } finally {
-            POOL.free(k);
+            free(k);
         }
     }
 
@@ -166,7 +179,7 @@ public final class Codec {
             throw new TvStorageException(ErrorCode.UNSUPPORTED_FORMAT, "record " + what + " has format tag "
                     + bytes[0] + "; this engine reads tag " + TAG + ": open it with a newer TableVault");
         }
-        Kryo k = POOL.obtain();
+        Kryo k = obtain();
         try (Input in = new Input(bytes, 1, bytes.length - 1)) {
             Object o = k.readClassAndObject(in);
             if (!type.isInstance(o)) {
@@ -181,7 +194,7 @@ public final class Codec {
             throw new TvStorageException(ErrorCode.CORRUPTION, "record " + what + " does not decode: "
                     + e + "; run 'tv verify'", e);
         } finally {
-            POOL.free(k);
+            free(k);
         }
     }
 }

@@ -105,6 +105,15 @@ public final class Records {
         }
     }
 
+    /**
+     * Key {@code R} in {@code proc}: what the owner trimmed from the finished processes ({@code trimmed} in all,
+     * the newest of them ending at {@code trimmedBefore}), by which policy ({@code keepFinished} newest,
+     * {@code keepForMillis} at most, -1 for none), and where the history still to be looked at starts: every
+     * history entry below the key {@code cursor} (its bytes as ISO-8859-1 characters) is trimmed.
+     */
+    public record TrimRecord(long trimmed, long trimmedBefore, String cursor, int keepFinished, long keepForMillis) {
+    }
+
     /** Key {@code B/<table>/<version>/<name>} in {@code meta}. */
     public record BuilderRecord(String name, String format, String text) {
     }

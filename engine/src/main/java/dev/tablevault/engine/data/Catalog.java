@@ -7,6 +7,7 @@ import dev.tablevault.engine.codec.Codec;
 import dev.tablevault.engine.codec.Records.BuilderRecord;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.codec.Records.TableRecord;
+import dev.tablevault.engine.store.CatalogMirror;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Reads;
 import dev.tablevault.engine.store.Store;
@@ -16,7 +17,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
-/** Typed reads of the {@code meta} family. Stateless; thread safe as its {@link Reads} is. */
+/**
+ * Typed reads of the {@code meta} family. Stateless; thread safe as its {@link Reads} is. Reading the latest state
+ * of the owner's store, it answers from the store's {@link CatalogMirror} what that holds (a table's record, and
+ * that a table has no instances or builders) instead of reading RocksDB.
+ */
 public final class Catalog {
     private final Store store;
     private final Reads reads;
@@ -27,7 +32,8 @@ public final class Catalog {
     }
 
     public Optional<TableRecord> table(String table) {
-        byte[] v = reads.get(store.meta, Keys.table(table));
+        CatalogMirror m = mirror();
+        byte[] v = m != null ? m.table(table) : reads.get(store.meta, Keys.table(table));
         return v == null ? Optional.empty() : Optional.of(Codec.decode(v, TableRecord.class, "table " + table));
     }
 
@@ -57,6 +63,10 @@ public final class Catalog {
     /** Every instance of a table: materialized ones by materialization time, then temporary ones. */
     public List<InstanceRecord> instances(String table) {
         List<InstanceRecord> out = new ArrayList<>();
+        CatalogMirror m = mirror();
+        if (m != null && m.instances(table) == 0) {
+            return out;
+        }
         reads.scan(store.meta, Keys.prefix("I", table),
                 (k, v) -> out.add(Codec.decode(v, InstanceRecord.class, "instance " + table)));
         out.sort(Comparator.comparing(InstanceRecord::temporary)
@@ -87,6 +97,11 @@ public final class Catalog {
         return best;
     }
 
+    /** The store's mirror when this catalog reads the store's latest state (not a snapshot), else null. */
+    private CatalogMirror mirror() {
+        return reads == store ? store.mirror() : null;
+    }
+
     public List<BuilderRecord> builders(String table, String version) {
         List<BuilderRecord> out = new ArrayList<>();
         reads.scan(store.meta, Keys.prefix("B", table, version),
@@ -97,6 +112,10 @@ public final class Catalog {
     /** Builder records of every version of a table, with their keys' version part. */
     public List<String[]> builderKeys(String table) {
         List<String[]> out = new ArrayList<>();
+        CatalogMirror m = mirror();
+        if (m != null && m.builders(table) == 0) {
+            return out;
+        }
         reads.scan(store.meta, Keys.prefix("B", table), (k, v) -> out.add(Keys.parts(k)));
         return out;
     }

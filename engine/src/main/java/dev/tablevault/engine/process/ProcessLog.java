@@ -7,12 +7,13 @@ import dev.tablevault.engine.codec.Codec;
 import dev.tablevault.engine.codec.Records.LogEntry;
 import dev.tablevault.engine.codec.Records.LogKind;
 import dev.tablevault.engine.codec.Records.ProcessRecord;
+import dev.tablevault.engine.codec.Records.TrimRecord;
 import dev.tablevault.engine.lock.LockManager;
 import dev.tablevault.engine.store.Batch;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Store;
 
-import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,7 +55,7 @@ final class ProcessLog {
     List<ProcessRecord> history(int limit) {
         List<ProcessRecord> out = new ArrayList<>();
         vault.store().scanBackwards(vault.store().proc, new byte[]{'h', 0}, (k, v) -> {
-            String pid = new String(k, 10, k.length - 10, StandardCharsets.UTF_8);
+            String pid = Keys.historyPid(k);
             ProcessRecord r = finished(pid);
             if (r != null) {
                 out.add(r);
@@ -119,7 +120,12 @@ final class ProcessLog {
         b.put(s.proc, Keys.logEntry(ctx.pid, ctx.nextSeq), Codec.encode(new LogEntry(ctx.nextSeq, LogKind.END,
                 state.name(), fin.updated(), error == null ? "" : error)));
         b.put(s.proc, Keys.finished(ctx.pid), Codec.encode(fin));
-        b.put(s.proc, Keys.historyOrder(fin.updated(), ctx.pid), new byte[0]);
+        Retention retention = ctx.vault.processes().retention();
+        long at = retention == null ? fin.updated() : retention.historyMillis(fin.updated());
+        b.put(s.proc, Keys.historyOrder(at, ctx.pid), Retention.historyValue(ctx.nextSeq, fin.parentId()));
+        if (retention != null) {
+            b.onWritten(() -> retention.ended(at));
+        }
     }
 
     /** The error for {@code pid} not being active: finished already, or unknown. */
@@ -129,7 +135,15 @@ final class ProcessLog {
             return new TvProcessException(ErrorCode.PROCESS_STATE, "process " + pid + " already finished ("
                     + fin.state() + ")");
         }
+        return unknown(pid);
+    }
+
+    /** NOT_FOUND for {@code pid}, saying when finished processes were trimmed (it may have been one of them). */
+    TvProcessException unknown(String pid) {
+        TrimRecord t = Retention.read(vault.store());
         return new TvProcessException(ErrorCode.NOT_FOUND, "unknown process id '" + pid
-                + "'; list active ones with activeProcesses()");
+                + "'; list active ones with activeProcesses()" + (t == null ? "" : "; " + t.trimmed()
+                + " finished processes that ended up to " + Instant.ofEpochMilli(t.trimmedBefore())
+                + " were trimmed from the history, it may have been one of them"));
     }
 }

@@ -33,6 +33,8 @@ public final class Processes implements LockManager.Holders {
     private final Restart restart;
     private final OpenVault vault;
     private final Function<Object, Op> rebuild;
+    /** The owner's trimming of finished processes; null on a read-only vault. */
+    private final Retention retention;
 
     /** {@code rebuild} makes an operation from the arguments its BEGIN entry recorded (resume and restart). */
     public Processes(OpenVault vault, Function<Object, Op> rebuild) {
@@ -42,6 +44,12 @@ public final class Processes implements LockManager.Holders {
         this.settlement = new Settlement(vault);
         this.runner = new Runner(vault, rebuild, log, settlement);
         this.restart = new Restart(vault, log, runner);
+        this.retention = vault.options().readOnly() ? null : new Retention(vault, log, runner, settlement);
+    }
+
+    /** The owner's retention of finished processes, or null on a read-only vault. */
+    Retention retention() {
+        return retention;
     }
 
     /** Runs {@code op} as process {@code pid}, resuming it if it is active. */
@@ -131,8 +139,7 @@ public final class Processes implements LockManager.Holders {
             r = log.finished(pid);
         }
         if (r == null) {
-            throw new TvProcessException(ErrorCode.NOT_FOUND, "unknown process id '" + pid
-                    + "'; list active ones with activeProcesses()");
+            throw log.unknown(pid);
         }
         return info(r, runnerAlive(r, Set.of()));
     }

@@ -112,6 +112,10 @@ final class Runner {
             ctx.done.countDown();
             // Waiters re-check: a holder that just paused is no longer running, so they fail at once.
             vault.lockManager().holderChanged(ctx.pid);
+            Retention retention = vault.processes().retention();
+            if (retention != null) {
+                retention.afterRun(); // outside the locks, which the run released
+            }
         }
     }
 

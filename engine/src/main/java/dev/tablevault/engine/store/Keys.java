@@ -17,7 +17,23 @@ public final class Keys {
 
     /** Joins parts with the separator. */
     public static byte[] of(String... parts) {
-        return String.join("\0", parts).getBytes(StandardCharsets.UTF_8);
+        // The bytes of String.join("\0", parts) in UTF-8, without the joined string (every small write builds many).
+        byte[][] bytes = new byte[parts.length][];
+        int n = Math.max(0, parts.length - 1);
+        for (int i = 0; i < parts.length; i++) {
+            bytes[i] = parts[i].getBytes(StandardCharsets.UTF_8);
+            n += bytes[i].length;
+        }
+        byte[] out = new byte[n];
+        int at = 0;
+        for (int i = 0; i < parts.length; i++) {
+            if (i > 0) {
+                out[at++] = SEP;
+            }
+            System.arraycopy(bytes[i], 0, out, at, bytes[i].length);
+            at += bytes[i].length;
+        }
+        return out;
     }
 
     /** {@link #of} plus a trailing separator: the prefix of every key below these parts. */
@@ -63,9 +79,28 @@ public final class Keys {
         return ByteBuffer.allocate(2 + 8 + p.length).put((byte) 'h').put(SEP).putLong(endMillis).put(p).array();
     }
 
+    /** The end time of a history order key. */
+    public static long historyMillis(byte[] key) {
+        return ByteBuffer.wrap(key, 2, 8).getLong();
+    }
+
+    /** The process id of a history order key. */
+    public static String historyPid(byte[] key) {
+        return new String(key, 10, key.length - 10, StandardCharsets.UTF_8);
+    }
+
+    /** The trim record's key in {@code proc}: what retention trimmed (see {@code Records.TrimRecord}). */
+    public static byte[] trimmed() {
+        return of("R");
+    }
+
     public static byte[] logEntry(String pid, long seq) {
-        byte[] p = prefix("L", pid);
-        return ByteBuffer.allocate(p.length + 8).put(p).putLong(seq).array();
+        return logEntry(prefix("L", pid), seq);
+    }
+
+    /** {@link #logEntry(String, long)} from the log's prefix, {@code prefix("L", pid)}, built once for many. */
+    public static byte[] logEntry(byte[] logPrefix, long seq) {
+        return ByteBuffer.allocate(logPrefix.length + 8).put(logPrefix).putLong(seq).array();
     }
 
     public static byte[] lock(String resource, String pid) {

@@ -26,20 +26,26 @@ final class Scans {
 
     /** Visits keys with {@code prefix}, as {@code ro} sees them, in order until {@code visitor} returns false. */
     void scan(ColumnFamilyHandle cf, byte[] prefix, ReadOptions ro, BiPredicate<byte[], byte[]> visitor) {
+        scan(cf, prefix, prefix, ro, visitor);
+    }
+
+    /** {@link #scan} starting at {@code from}, a key with {@code prefix}. */
+    void scan(ColumnFamilyHandle cf, byte[] prefix, byte[] from, ReadOptions ro,
+              BiPredicate<byte[], byte[]> visitor) {
         // The upper bound keeps a seek from walking over the tombstones of deleted keys past the prefix.
         byte[] end = Keys.prefixEnd(prefix);
         try (ReadOptions bounded = new ReadOptions(ro); Slice upper = end == null ? null : new Slice(end)) {
             if (upper != null) {
                 bounded.setIterateUpperBound(upper);
             }
-            scanBounded(cf, prefix, bounded, visitor);
+            scanBounded(cf, prefix, from, bounded, visitor);
         }
     }
 
-    private void scanBounded(ColumnFamilyHandle cf, byte[] prefix, ReadOptions ro,
+    private void scanBounded(ColumnFamilyHandle cf, byte[] prefix, byte[] from, ReadOptions ro,
                              BiPredicate<byte[], byte[]> visitor) {
         try (RocksIterator it = db.newIterator(cf, ro)) {
-            for (it.seek(prefix); it.isValid(); it.next()) {
+            for (it.seek(from); it.isValid(); it.next()) {
                 byte[] k = it.key();
                 if (!Store.startsWith(k, prefix) || !visitor.test(k, it.value())) {
                     break;

@@ -78,6 +78,8 @@ public final class Store implements AutoCloseable, Reads {
     private boolean refused;
     private Loss loss;
     private String pendingLoss;
+    /** The owner's copy of the catalog's keys ({@link CatalogMirror}); null on a read-only store. */
+    private final CatalogMirror mirror;
 
     Store(Path dir, boolean readOnly, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
                   List<ColumnFamilyHandle> handles, RocksDB db, Durability durability, long groupedMillis,
@@ -108,6 +110,7 @@ public final class Store implements AutoCloseable, Reads {
         } else {
             syncer = null;
         }
+        this.mirror = readOnly ? null : CatalogMirror.load(this);
     }
 
     /**
@@ -180,7 +183,27 @@ public final class Store implements AutoCloseable, Reads {
 
     /** Commits {@code batch} atomically with the vault's durability, as {@link #write(WriteBatch)} does. */
     public void write(Batch batch) {
-        write(batch.changes());
+        try {
+            commit(batch.changes());
+        } catch (RuntimeException | Error e) {
+            if (mirror != null) {
+                mirror.invalidate(); // whether any of it reached RocksDB is not known for sure
+            }
+            throw e;
+        }
+        if (mirror != null) {
+            mirror.apply(batch, meta);
+        }
+        batch.written();
+    }
+
+    /**
+     * The owner's copy of the catalog's keys, or null on a read-only store or once it was dropped (see
+     * {@link CatalogMirror}).
+     */
+    public CatalogMirror mirror() {
+        CatalogMirror m = mirror;
+        return m != null && m.valid() ? m : null;
     }
 
     /**
@@ -190,6 +213,13 @@ public final class Store implements AutoCloseable, Reads {
      *         resumed) full, {@link ErrorCode#IO} on other I/O errors; nothing of the batch is written
      */
     public void write(WriteBatch batch) {
+        if (mirror != null) {
+            mirror.invalidate(); // its changes cannot be seen here
+        }
+        commit(batch);
+    }
+
+    private void commit(WriteBatch batch) {
         if (readOnly) {
             throw new TvStorageException(ErrorCode.READ_ONLY, "vault " + dir.getParent() + " is open read-only");
         }
@@ -230,6 +260,16 @@ public final class Store implements AutoCloseable, Reads {
 
     void scan(ColumnFamilyHandle cf, byte[] prefix, ReadOptions ro, BiPredicate<byte[], byte[]> visitor) {
         scans.scan(cf, prefix, ro, visitor);
+    }
+
+    /**
+     * Visits keys with {@code prefix} from {@code from} on, in order, until {@code visitor} returns false: a seek
+     * straight past the tombstones of keys below {@code from}.
+     */
+    public void scanFrom(ColumnFamilyHandle cf, byte[] prefix, byte[] from, BiPredicate<byte[], byte[]> visitor) {
+        try (ReadOptions ro = new ReadOptions()) {
+            scans.scan(cf, prefix, from, ro, visitor);
+        }
     }
 
     /** Visits keys with {@code prefix} newest (largest) first until {@code visitor} returns false. */

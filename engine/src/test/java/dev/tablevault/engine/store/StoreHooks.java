@@ -32,4 +32,9 @@ public final class StoreHooks {
                 .max(Comparator.comparingLong(LiveFileMetaData::size))
                 .map(m -> Path.of(m.path(), m.fileName()));
     }
+
+    /** A copy of the catalog's keys read afresh from {@code s}, to compare with the one its writes kept. */
+    public static CatalogMirror freshMirror(Store s) {
+        return CatalogMirror.load(s);
+    }
 }
