@@ -35,6 +35,7 @@ final class SqlStatement {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern FIRST_WORD = Pattern.compile("(?:\\s|--[^\\n]*\\n?|/\\*.*?\\*/)*([A-Za-z]+)",
             Pattern.DOTALL);
+    private static final Set<String> READS = Set.of("SELECT", "FROM", "VALUES", "TABLE", "DESCRIBE", "SUMMARIZE");
     private static final Pattern WRITE_AFTER_WITH = Pattern.compile("\\b(INSERT|UPDATE|DELETE|MERGE)\\b",
             Pattern.CASE_INSENSITIVE);
 
@@ -120,18 +121,28 @@ final class SqlStatement {
         return new TvArgumentException(ErrorCode.BAD_ARGUMENT, "SQL " + type + " error" + where + ": " + message);
     }
 
-    /** The statement's leading keyword as the user wrote it, for the message only; DuckDB's parser decides. */
+    /**
+     * The kind of the first statement of {@code query} that is not a read, by its leading keyword as written, for
+     * the message only (DuckDB's parser decides what is refused).
+     */
     static String statementKind(String query) {
-        Matcher m = FIRST_WORD.matcher(query);
-        if (!m.lookingAt()) {
-            return "non-SELECT";
+        String kind = null;
+        for (String piece : query.split(";")) {
+            Matcher m = FIRST_WORD.matcher(piece);
+            if (!m.lookingAt()) {
+                continue;
+            }
+            String word = m.group(1).toUpperCase(Locale.ROOT);
+            if (word.equals("WITH")) {
+                Matcher w = WRITE_AFTER_WITH.matcher(piece);
+                word = w.find() ? "WITH ... " + w.group(1).toUpperCase(Locale.ROOT) : null;
+            }
+            if (word != null && !READS.contains(word)) {
+                return word;
+            }
+            kind = kind == null ? word : kind;
         }
-        String word = m.group(1).toUpperCase(Locale.ROOT);
-        if (word.equals("WITH")) {
-            Matcher w = WRITE_AFTER_WITH.matcher(query);
-            return w.find() ? "WITH ... " + w.group(1).toUpperCase(Locale.ROOT) : "WITH ... (not a SELECT)";
-        }
-        return word;
+        return kind == null ? "non-SELECT" : kind;
     }
 
     private record Found(String stream, Table table, String written, String alias) {
