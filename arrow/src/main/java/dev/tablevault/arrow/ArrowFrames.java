@@ -36,6 +36,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Arrow record batches into boxed column values (what a {@link Frame} holds), by {@link Types#columnType}. Text
@@ -46,11 +47,11 @@ final class ArrowFrames {
     private ArrowFrames() {
     }
 
-    /** The columns a schema loads as, in order. */
-    static List<Column> columns(Schema s, String source) {
+    /** The columns a schema loads as, in order; {@code declared}: types named outside the fields, by column. */
+    static List<Column> columns(Schema s, Map<String, ColumnType> declared, String source) {
         List<Column> out = new ArrayList<>();
         for (Field f : s.getFields()) {
-            out.add(new Column(f.getName(), Types.columnType(f, source)));
+            out.add(new Column(f.getName(), Types.columnType(f, declared.get(f.getName()), source)));
         }
         return out;
     }
@@ -58,7 +59,7 @@ final class ArrowFrames {
     /** Every batch of {@code r} as one frame (held in memory). */
     static Frame read(ArrowReader r, String source) throws IOException {
         VectorSchemaRoot root = r.getVectorSchemaRoot();
-        Values values = new Values(root.getSchema(), source);
+        Values values = new Values(root.getSchema(), Map.of(), source);
         List<List<Object>> cols = new ArrayList<>();
         values.columns().forEach(c -> cols.add(new ArrayList<>()));
         while (r.loadNextBatch()) {
@@ -75,8 +76,8 @@ final class ArrowFrames {
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         private long rows;
 
-        Values(Schema schema, String source) {
-            this.columns = ArrowFrames.columns(schema, source);
+        Values(Schema schema, Map<String, ColumnType> declared, String source) {
+            this.columns = ArrowFrames.columns(schema, declared, source);
             this.source = source;
         }
 
@@ -101,6 +102,9 @@ final class ArrowFrames {
             ArrowType t = v.getField().getType();
             return switch (t.getTypeID()) {
                 case Int -> {
+                    if (columns.get(c).type() == ColumnType.DURATION) {
+                        yield java.time.Duration.ofNanos(((BaseIntVector) v).getValueAsLong(i));
+                    }
                     if (v instanceof UInt8Vector u && u.get(i) < 0) {
                         throw bad(c, i, "the unsigned value " + UInt8Vector.getNoOverflow(u.getDataBuffer(), i)
                                 + " is larger than a LONG holds");

@@ -9,6 +9,7 @@ import dev.tablevault.api.Vault;
 import dev.tablevault.engine.PinnedReads;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 import java.io.IOException;
@@ -96,46 +97,76 @@ public final class ArrowSnapshot implements AutoCloseable {
      */
     public ArrowReader reader(String table, String instanceId, List<String> columns, int batchRows,
                               BufferAllocator allocator) {
-        checkOpen();
+        return reader(table, instanceId, columns, batchRows, allocator, false);
+    }
+
+    /** {@link #reader}; {@code durationNanos}: DURATION columns as Int64 nanoseconds (for Parquet). */
+    InstanceReader reader(String table, String instanceId, List<String> columns, int batchRows,
+                          BufferAllocator allocator, boolean durationNanos) {
         if (batchRows < 1) {
             throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "batchRows must be at least 1, not " + batchRows);
         }
         if (allocator == null) {
             throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "allocator must not be null");
         }
-        List<Column> all;
-        String id;
-        RowSource source;
-        int[] at;
-        if (pinned != null) {
-            PinnedReads.Picked p = pinned.pick(table, options(table, instanceId));
-            all = p.columns();
-            id = p.id();
-            at = positions(all, columns, table, id);
-            VaultArrow.schema(chosen(all, at));
-            source = RowSource.chunks(pinned.cursor(p, at), chosen(all, at));
-        } else {
-            RowCursor cursor = vault.rows(table, options(table, instanceId));
-            try {
-                all = cursor.columns();
-                id = cursor.instanceId();
-                at = positions(all, columns, table, id);
-                VaultArrow.schema(chosen(all, at));
-                remember(table, instanceId, id);
-            } catch (RuntimeException e) {
-                cursor.close();
-                throw e;
-            }
-            source = RowSource.rows(cursor, at);
-        }
-        List<Column> cols = chosen(all, at);
-        ArrowReader[] self = new ArrowReader[1];
-        self[0] = new InstanceReader(allocator, VaultArrow.schema(cols), cols, source, batchRows,
-                "instance " + id + " of table '" + table + "'", () -> forget(self[0]));
+        Rows rows = rows(table, instanceId, columns);
+        List<Field> fields = new ArrayList<>();
+        rows.columns().forEach(c -> fields.add(Types.field(c, durationNanos)));
+        InstanceReader[] self = new InstanceReader[1];
+        self[0] = new InstanceReader(allocator, new Schema(fields), rows.columns(), rows.source(), batchRows,
+                "instance " + rows.id() + " of table '" + table + "'", () -> forget(self[0]));
         synchronized (open) {
             open.add(self[0]);
         }
         return self[0];
+    }
+
+    /** The rows of an instance: its id, rows in all, the chosen columns and their values; close the source. */
+    record Rows(String id, long count, List<Column> columns, RowSource source) {
+    }
+
+    /**
+     * The chosen columns' rows of the instance a read picks, checked to have an Arrow form.
+     *
+     * @throws TvArgumentException as {@link #reader}
+     */
+    Rows rows(String table, String instanceId, List<String> columns) {
+        checkOpen();
+        if (pinned != null) {
+            PinnedReads.Picked p = pinned.pick(table, options(table, instanceId));
+            int[] at = positions(p.columns(), columns, table, p.id());
+            List<Column> cols = chosen(p.columns(), at);
+            VaultArrow.schema(cols);
+            return new Rows(p.id(), p.rows(), cols, RowSource.chunks(pinned.cursor(p, at), cols));
+        }
+        RowCursor cursor = vault.rows(table, options(table, instanceId));
+        try {
+            int[] at = positions(cursor.columns(), columns, table, cursor.instanceId());
+            List<Column> cols = chosen(cursor.columns(), at);
+            VaultArrow.schema(cols);
+            remember(table, instanceId, cursor.instanceId());
+            long count = vault.description(table, cursor.instanceId()).rows();
+            return new Rows(cursor.instanceId(), count, cols, RowSource.rows(cursor, at));
+        } catch (RuntimeException e) {
+            cursor.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The rows a read of {@code table} ({@code instanceId} null: the latest active, successful instance) holds.
+     *
+     * @throws TvArgumentException {@code NOT_FOUND} for a missing table or instance
+     */
+    public long rowCount(String table, String instanceId) {
+        checkOpen();
+        if (pinned != null) {
+            return pinned.pick(table, options(table, instanceId)).rows();
+        }
+        try (RowCursor cursor = vault.rows(table, options(table, instanceId))) {
+            remember(table, instanceId, cursor.instanceId());
+            return vault.description(table, cursor.instanceId()).rows();
+        }
     }
 
     private ReadOptions options(String table, String instanceId) {

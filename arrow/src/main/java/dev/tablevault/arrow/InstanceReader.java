@@ -21,11 +21,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * An {@link ArrowReader} over one instance: each {@link #loadNextBatch} fills the root with the next at most
- * {@code batchRows} rows, reusing its buffers, so memory holds about one batch plus one stored chunk. One
- * thread.
+ * {@code batchRows} rows in new buffers (the last batch's are released, or kept by whoever retained them), so
+ * memory holds about one batch plus one stored chunk. One thread.
  */
 final class InstanceReader extends ArrowReader {
     private static final long NANOS = 1_000_000_000L;
@@ -42,7 +43,11 @@ final class InstanceReader extends ArrowReader {
     private int size;
     private long chunkRow;
     private boolean ended;
-    private boolean allocated;
+    private long done;
+    /** Told the rows read so far after each batch; may be null. */
+    private volatile LongConsumer progress;
+    /** The first error a batch threw (a consumer behind Arrow's C interface sees only its message). */
+    private volatile RuntimeException failure;
 
     InstanceReader(BufferAllocator allocator, Schema schema, List<Column> columns, RowSource source, int batchRows,
                    String owner, Runnable onClose) {
@@ -58,19 +63,44 @@ final class InstanceReader extends ArrowReader {
         }
     }
 
+    /** Tells {@code listener} the rows read so far after each batch (on the thread that loads it). */
+    void onProgress(LongConsumer listener) {
+        this.progress = listener;
+    }
+
+    /** The first error a batch threw, or null. */
+    RuntimeException failure() {
+        return failure;
+    }
+
     @Override
     public boolean loadNextBatch() throws java.io.IOException {
+        try {
+            boolean more = load();
+            LongConsumer p = progress;
+            if (more && p != null) {
+                p.accept(done);
+            }
+            return more;
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                failure = e;
+            }
+            throw e;
+        }
+    }
+
+    private boolean load() throws java.io.IOException {
         VectorSchemaRoot root = getVectorSchemaRoot();
         List<FieldVector> vectors = root.getFieldVectors();
+        // Fresh buffers for every batch, never the last batch's refilled: a consumer behind Arrow's C interface
+        // (DuckDB) holds a reference to the buffers it was handed and may still be reading them while it asks for
+        // the next batch (refilling them in place showed there as rows turned null). Arrow's own readers do the same.
         for (FieldVector v : vectors) {
-            if (allocated) {
-                v.reset();
-            } else {
-                v.setInitialCapacity(Math.min(batchRows, 1024));
-                v.allocateNew();
-            }
+            v.clear();
+            v.setInitialCapacity(Math.min(batchRows, 4_096));
+            v.allocateNew();
         }
-        allocated = true;
         int n = 0;
         while (n < batchRows && !ended) {
             if (pos == size) {
@@ -91,6 +121,7 @@ final class InstanceReader extends ArrowReader {
             v.setValueCount(n);
         }
         root.setRowCount(n);
+        done += n;
         return n > 0;
     }
 
@@ -118,7 +149,12 @@ final class InstanceReader extends ArrowReader {
                 }
                 case DURATION -> {
                     Duration d = (Duration) x;
-                    ((DurationVector) v).set(to, nanos(d.getSeconds(), d.getNano(), x, c, from + i));
+                    long ns = nanos(d.getSeconds(), d.getNano(), x, c, from + i);
+                    if (v instanceof BigIntVector b) {
+                        b.set(to, ns);
+                    } else {
+                        ((DurationVector) v).set(to, ns);
+                    }
                 }
                 case OBJECT -> throw new IllegalStateException("OBJECT columns are refused by the schema");
             }

@@ -32,6 +32,14 @@ final class Types {
      * @throws TvArgumentException {@code BAD_ARGUMENT} for an OBJECT column
      */
     static Field field(Column c) {
+        return field(c, false);
+    }
+
+    /**
+     * The Arrow field of {@code c}; {@code durationNanos}: a DURATION as Int64 nanoseconds, the form it takes to
+     * Parquet (whose INTERVAL holds milliseconds; DuckDB's holds microseconds).
+     */
+    static Field field(Column c, boolean durationNanos) {
         ArrowType t = switch (c.type()) {
             case LONG -> new ArrowType.Int(64, true);
             case DOUBLE -> new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
@@ -39,7 +47,7 @@ final class Types {
             case STRING, ARTIFACT -> ArrowType.Utf8.INSTANCE;
             case BYTES -> ArrowType.Binary.INSTANCE;
             case TIMESTAMP -> new ArrowType.Timestamp(TimeUnit.NANOSECOND, "UTC");
-            case DURATION -> new ArrowType.Duration(TimeUnit.NANOSECOND);
+            case DURATION -> durationNanos ? new ArrowType.Int(64, true) : new ArrowType.Duration(TimeUnit.NANOSECOND);
             case OBJECT -> throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "column '" + c.name()
                     + "' is an OBJECT column (Java objects stored with Kryo), which has no Arrow or Parquet form;"
                     + " leave it out with --columns (or the columns argument) and list the others");
@@ -52,16 +60,19 @@ final class Types {
      * read as LONG, floating point as DOUBLE, Bool as BOOLEAN, Utf8 and LargeUtf8 as STRING (ARTIFACT when the
      * metadata says so), Binary, LargeBinary and FixedSizeBinary as BYTES, Timestamp of any unit and zone as
      * TIMESTAMP (no zone: taken as UTC), Date as TIMESTAMP at midnight UTC, Duration of any unit as DURATION.
+     * The type {@code declared} names (or else the field's {@value #TYPE_KEY} metadata) wins where it fits: ARTIFACT
+     * for text, DURATION (nanoseconds) for a 64-bit integer, which is how Parquet files we write keep them.
      *
      * @throws TvArgumentException {@code BAD_ARGUMENT} naming {@code source}, the column and its type for any
      *     other type (decimals, lists, structs, maps, times of day, intervals, dictionaries, null)
      */
-    static ColumnType columnType(Field f, String source) {
+    static ColumnType columnType(Field f, ColumnType declaredType, String source) {
         ArrowType t = f.getType();
         if (f.getDictionary() != null) {
             throw unsupported(f, source, "dictionary-encoded " + t);
         }
-        String declared = f.getMetadata() == null ? null : f.getMetadata().get(TYPE_KEY);
+        String declared = declaredType != null ? declaredType.name()
+                : f.getMetadata() == null ? null : f.getMetadata().get(TYPE_KEY);
         ColumnType base = switch (t.getTypeID()) {
             case Int -> ColumnType.LONG;
             case FloatingPoint -> ColumnType.DOUBLE;
@@ -74,6 +85,10 @@ final class Types {
         };
         if (base == ColumnType.STRING && ColumnType.ARTIFACT.name().equals(declared)) {
             return ColumnType.ARTIFACT;
+        }
+        if (t instanceof ArrowType.Int i && i.getBitWidth() == 64 && i.getIsSigned()
+                && ColumnType.DURATION.name().equals(declared)) {
+            return ColumnType.DURATION;
         }
         return base;
     }

@@ -8,6 +8,7 @@ import dev.tablevault.api.TableVaultException;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.engine.TableVault;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -169,6 +170,27 @@ class ArrowReaderTest {
             assertThatThrownBy(() -> snap.reader("nope", null, null, 10, allocator))
                     .isInstanceOfSatisfying(TableVaultException.class,
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+        }
+    }
+
+    @Test
+    void aBatchHandedOnStaysIntactWhileTheNextLoads() throws Exception {
+        try (Vault v = Fixtures.create(tmp.resolve("v"))) {
+            Fixtures.write(v, "a", longs(1L, 2L, 3L, 4L));
+            try (ArrowSnapshot snap = VaultArrow.snapshot(v);
+                 ArrowReader r = snap.reader("a", null, null, 2, allocator)) {
+                assertThat(r.loadNextBatch()).isTrue();
+                // What a consumer behind Arrow's C interface (DuckDB) does: keep the buffers it was handed.
+                ArrowBuf data = r.getVectorSchemaRoot().getVector(0).getDataBuffer();
+                ArrowBuf validity = r.getVectorSchemaRoot().getVector(0).getValidityBuffer();
+                data.getReferenceManager().retain();
+                validity.getReferenceManager().retain();
+                assertThat(r.loadNextBatch()).isTrue();
+                assertThat(new long[] {data.getLong(0), data.getLong(8)}).containsExactly(1L, 2L);
+                assertThat(validity.getByte(0) & 3).isEqualTo(3);
+                data.getReferenceManager().release();
+                validity.getReferenceManager().release();
+            }
         }
     }
 

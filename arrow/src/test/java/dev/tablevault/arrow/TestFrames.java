@@ -15,7 +15,7 @@ final class TestFrames {
 
     static Frame read(ArrowReader r, List<Integer> batchSizes) throws IOException {
         VectorSchemaRoot root = r.getVectorSchemaRoot();
-        ArrowFrames.Values values = new ArrowFrames.Values(root.getSchema(), "test");
+        ArrowFrames.Values values = new ArrowFrames.Values(root.getSchema(), java.util.Map.of(), "test");
         List<List<Object>> cols = new ArrayList<>();
         values.columns().forEach(c -> cols.add(new ArrayList<>()));
         while (r.loadNextBatch()) {

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.ServiceLoader;
 import java.util.TreeSet;
 
 /**
@@ -61,20 +62,33 @@ public final class Builtins {
         }
     }
 
-    private static final Map<String, Builder> ALL = Map.of("range", new Range(), "random", new RandomText(),
+    private static final Map<String, Builder> OWN = Map.of("range", new Range(), "random", new RandomText(),
             "external", new External(), "template", new TemplateText(), "copy", new Copy(), "csv",
             new CsvLoad());
+
+    /** The built-ins and the {@link NamedBuiltin} providers on the class path, found once. */
+    private static final class All {
+        static final Map<String, Builder> MAP = load();
+
+        private static Map<String, Builder> load() {
+            Map<String, Builder> all = new HashMap<>(OWN);
+            for (NamedBuiltin b : ServiceLoader.load(NamedBuiltin.class, Builtins.class.getClassLoader())) {
+                all.putIfAbsent(b.builtinName(), b);
+            }
+            return Map.copyOf(all);
+        }
+    }
 
     private Builtins() {
     }
 
-    /** The built-in builder called {@code name}, or null. */
+    /** The built-in builder called {@code name} (a {@link NamedBuiltin} provider's too), or null. */
     public static Builder get(String name) {
-        return ALL.get(name);
+        return All.MAP.get(name);
     }
 
     public static List<String> names() {
-        return ALL.keySet().stream().sorted().toList();
+        return All.MAP.keySet().stream().sorted().toList();
     }
 
     /**

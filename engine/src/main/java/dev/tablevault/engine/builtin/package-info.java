@@ -1,5 +1,6 @@
 /**
- * The builders every vault knows by name ({@code Builtins}: range, random, external, template, copy, csv),
+ * The builders every vault knows by name ({@code Builtins}: range, random, external, template, copy, csv, and
+ * {@code NamedBuiltin} providers from other modules such as {@code arrow}),
  * the CSV loader behind {@code csv} ({@code CsvLoad}) and a strict UTF-8 reader ({@code Utf8Reader}) that the
  * CLI shares.
  *
