@@ -21,7 +21,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * SQL over a vault: a read-only query run by DuckDB in-process, over Arrow streams of the vault's instances read
@@ -88,17 +88,18 @@ public final class VaultSql {
         if (options == null || allocator == null) {
             throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "options and allocator must not be null");
         }
-        AtomicReference<TableVaultException> vaultError = new AtomicReference<>();
         Resources res = new Resources(ownSnapshot ? snap : null);
+        Supplier<TableVaultException> vaultError = res::vaultError;
         try {
             res.duck = DuckSession.open(streaming);
             SqlStatement st = SqlStatement.parse(res.duck, sql, name -> resolve(snap, name));
             for (SqlStatement.Read read : st.reads()) {
-                ArrowReader in = snap.reader(read.table().table(), read.table().instanceId(), columns(snap, read),
-                        options.batchRows(), allocator);
+                InstanceReader in = snap.reader(read.table().table(), read.table().instanceId(), columns(snap, read),
+                        options.batchRows(), allocator, false);
+                res.readers.add(in);
                 ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator);
                 res.streams.add(stream);
-                Data.exportArrayStream(allocator, new WatchedReader(allocator, in, vaultError), stream);
+                Data.exportArrayStream(allocator, in, stream);
                 res.duck.registerArrowStream(read.stream(), stream);
             }
             res.statement = res.duck.prepareStatement(st.sql());
@@ -126,7 +127,7 @@ public final class VaultSql {
      * of an error met while streaming a result ("Invalid result set"); the query then runs again over the same
      * snapshot without streaming, which reports it.
      */
-    private static TableVaultException explain(SQLException e, AtomicReference<TableVaultException> vaultError,
+    private static TableVaultException explain(SQLException e, Supplier<TableVaultException> vaultError,
                                                ArrowSnapshot snap, String sql, SqlOptions options,
                                                BufferAllocator allocator, boolean streaming) {
         if (vaultError.get() == null && streaming && DuckSession.lostMessage(e)) {
@@ -179,6 +180,7 @@ public final class VaultSql {
     private static final class Resources implements AutoCloseable {
         private final ArrowSnapshot snapshot;
         private final List<ArrowArrayStream> streams = new ArrayList<>();
+        private final List<InstanceReader> readers = new ArrayList<>();
         private DuckDBConnection duck;
         private PreparedStatement statement;
 
@@ -195,6 +197,16 @@ public final class VaultSql {
                     streams.forEach(ArrowArrayStream::close);
                 }
             }
+        }
+
+        /** The first typed error a vault read threw: DuckDB passes on only its text. */
+        TableVaultException vaultError() {
+            for (InstanceReader r : readers) {
+                if (r.failure() instanceof TableVaultException t) {
+                    return t;
+                }
+            }
+            return null;
         }
 
         void closeQuietly() {

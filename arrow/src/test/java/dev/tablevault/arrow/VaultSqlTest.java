@@ -256,6 +256,25 @@ class VaultSqlTest {
     }
 
     @Test
+    void aFailedVaultReadIsReportedAsItselfNotAsDuckDbsTextOfIt() throws Exception {
+        Frame.Builder b = Frame.builder().column("x", ColumnType.LONG).column("t", ColumnType.TIMESTAMP);
+        for (int i = 0; i < 3_000; i++) {
+            // Row 2,500 holds a time outside Arrow's 64-bit nanoseconds: its batch fails mid-query.
+            b.row((long) i, i == 2_500 ? java.time.Instant.parse("3000-01-01T00:00:00Z") : java.time.Instant.EPOCH);
+        }
+        try (Vault v = Fixtures.create(tmp.resolve("v"))) {
+            Fixtures.write(v, "t", b.build());
+            assertThat(query(v, "SELECT count(*) FROM t", 1_000)).containsExactly(List.of(3_000L));
+            assertThatThrownBy(() -> query(v, "SELECT count(*), max(t) FROM t", 1_000))
+                    .isInstanceOfSatisfying(TableVaultException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_ARGUMENT))
+                    .hasMessageStartingWith("instance ").hasMessageContaining("column 't' row 2500")
+                    .hasMessageContaining("outside what Arrow's 64-bit nanoseconds hold")
+                    .message().doesNotContain("arrow_scan");
+        }
+    }
+
+    @Test
     void cteNamesShadowTablesAndOnlyNamedColumnsAreRead() throws Exception {
         try (Vault v = Fixtures.create(tmp.resolve("v"))) {
             Fixtures.write(v, "t", Frame.builder().column("x", ColumnType.LONG).column("o", ColumnType.OBJECT)

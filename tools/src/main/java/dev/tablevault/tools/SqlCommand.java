@@ -2,6 +2,7 @@ package dev.tablevault.tools;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tablevault.api.Vault;
+import dev.tablevault.arrow.SqlExport;
 import dev.tablevault.arrow.SqlOptions;
 import dev.tablevault.arrow.VaultSql;
 import org.apache.arrow.memory.BufferAllocator;
@@ -15,13 +16,20 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 
 import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code tv sql QUERY}: one read-only SELECT over the vault's tables with DuckDB ({@link VaultSql}), printed as an
- * aligned text table, CSV ({@code --csv}) or one JSON object ({@code --json}: {@code {columns, rows}}). The vault
- * is opened read-only, so this works beside an owner.
+ * aligned text table, CSV ({@code --csv}) or one JSON object ({@code --json}: {@code {columns, rows}}), or written
+ * to a file ({@code --format arrow|parquet|csv|jsonl --out FILE}). The vault is opened read-only, so this works
+ * beside an owner.
  */
 @Command(name = "sql", description = {"Run one read-only SQL SELECT over the vault with DuckDB and print the result.",
         "A table name reads its latest successful instance; \"TABLE@INSTANCE_ID\" (quoted) reads that instance."
@@ -37,6 +45,14 @@ final class SqlCommand extends VaultCommand {
     @Option(names = "--limit", paramLabel = "N", description = "Print at most N rows.")
     Long limit;
 
+    @Option(names = "--format", paramLabel = "F", description = "With --out: arrow (an Arrow IPC file), parquet,"
+            + " csv (as --csv prints it) or jsonl (one JSON object per row).")
+    String format;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the result to FILE (replaced if there) in"
+            + " --format instead of printing it; prints the number of rows written.")
+    Path file;
+
     @Override
     void execute() throws IOException {
         if (limit != null && limit < 0) {
@@ -45,12 +61,27 @@ final class SqlCommand extends VaultCommand {
         if (csv && json()) {
             throw new ParameterException(spec.commandLine(), "give --csv or --json, not both");
         }
+        if ((format == null) != (file == null)) {
+            throw new ParameterException(spec.commandLine(), "give --format and --out together");
+        }
+        if (file != null && (csv || limit != null)) {
+            throw new ParameterException(spec.commandLine(), "--csv and --limit are for printing; with --out, use"
+                    + " LIMIT in the query");
+        }
+        if (format != null && !List.of("arrow", "parquet", "csv", "jsonl").contains(format)) {
+            throw new ParameterException(spec.commandLine(), "--format must be arrow, parquet, csv or jsonl, not '"
+                    + format + "'");
+        }
         long max = limit == null ? Long.MAX_VALUE : limit;
         try (Vault v = openReadOnly(); BufferAllocator allocator = new RootAllocator();
              ArrowReader r = VaultSql.query(v, query, SqlOptions.defaults(), allocator)) {
             VectorSchemaRoot root = r.getVectorSchemaRoot();
             List<Field> fields = root.getSchema().getFields();
-            if (json()) {
+            if (file != null) {
+                long rows = export(r, root, fields, allocator);
+                print(Json.obj("file", file.toString(), "format", format, "rows", rows),
+                        "wrote " + rows + " rows to " + file + " (" + format + ")");
+            } else if (json()) {
                 json(r, root, fields, max);
             } else if (csv) {
                 out().println(SqlValues.csvHeader(fields));
@@ -62,6 +93,36 @@ final class SqlCommand extends VaultCommand {
                 out().println(TextTable.render(rows));
             }
         }
+    }
+
+    private long export(ArrowReader r, VectorSchemaRoot root, List<Field> fields, BufferAllocator allocator)
+            throws IOException {
+        switch (format) {
+            case "arrow":
+                return SqlExport.arrow(r, file);
+            case "parquet":
+                return SqlExport.parquet(r, allocator, file);
+            default:
+                long[] rows = new long[1];
+                try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                    if (format.equals("csv")) {
+                        w.write(SqlValues.csvHeader(fields) + "\n");
+                    }
+                    each(r, root, Long.MAX_VALUE, row -> {
+                        w.write((format.equals("csv") ? Csv.line(row) : jsonLine(fields, row)) + "\n");
+                        rows[0]++;
+                    });
+                }
+                return rows[0];
+        }
+    }
+
+    private static String jsonLine(List<Field> fields, List<Object> row) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        for (int c = 0; c < fields.size(); c++) {
+            o.put(fields.get(c).getName(), Json.tree(row.get(c)));
+        }
+        return Json.write(o);
     }
 
     private interface RowSink {

@@ -2,16 +2,24 @@ package dev.tablevault.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tablevault.api.ErrorCode;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code tv sql}: its output forms, a named instance, and the refusals with their exit codes. */
+/** {@code tv sql}: its output forms and files, a named instance, and the refusals with their exit codes. */
 class SqlCommandTest {
     @TempDir
     Path tmp;
@@ -79,6 +87,40 @@ class SqlCommandTest {
         assertThat(missing.exit()).isEqualTo(ErrorCode.NOT_FOUND.exitCode());
         assertThat(cli.tv("sql", "--csv", "--limit", "-1", "SELECT 1").exit()).isEqualTo(2);
         assertThat(cli.tv("show", "sales").outLines()).hasSize(4);
+    }
+
+    @Test
+    void theResultIsWrittenToAFileInEachFormat() throws Exception {
+        String q = "SELECT region, sum(amount) AS total, max(n) AS top FROM sales GROUP BY region ORDER BY region";
+        String csv = cli.tv("sql", "--csv", q).out();
+        for (String format : List.of("arrow", "parquet", "csv", "jsonl")) {
+            Path file = tmp.resolve("out." + format);
+            Cli.Result r = cli.tv("sql", "--format", format, "--out", file.toString(), q);
+            ok(r);
+            assertThat(r.out()).isEqualTo("wrote 2 rows to " + file + " (" + format + ")\n");
+        }
+        assertThat(Files.readString(tmp.resolve("out.csv"))).isEqualTo(csv);
+        assertThat(Files.readAllLines(tmp.resolve("out.jsonl"))).containsExactly(
+                "{\"region\":\"north\",\"total\":4.5,\"top\":3}", "{\"region\":\"south\",\"total\":2.0,\"top\":2}");
+        try (BufferAllocator a = new RootAllocator();
+             ArrowFileReader r = new ArrowFileReader(Files.newByteChannel(tmp.resolve("out.arrow")), a)) {
+            assertThat(r.loadNextBatch()).isTrue();
+            assertThat(r.getVectorSchemaRoot().contentToTSVString())
+                    .isEqualTo("region\ttotal\ttop\nnorth\t4.5\t3\nsouth\t2.0\t2\n");
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT string_agg(region || '=' || total || '/' || top, ',') FROM '"
+                     + tmp.resolve("out.parquet") + "'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("north=4.5/3,south=2.0/2");
+        }
+        assertThat(cli.tv("sql", "--format", "xml", "--out", "x", q).exit()).isEqualTo(2);
+        assertThat(cli.tv("sql", "--out", "x", q).exit()).isEqualTo(2);
+        assertThat(cli.tv("sql", "--format", "csv", "--out", "x", "--limit", "1", q).exit()).isEqualTo(2);
+        Cli.Result bad = cli.tv("sql", "--format", "parquet", "--out", tmp.resolve("p.parquet").toString(),
+                "DROP TABLE sales");
+        assertThat(bad.exit()).isEqualTo(ErrorCode.READ_ONLY.exitCode());
+        assertThat(tmp.resolve("p.parquet")).doesNotExist();
     }
 
     private void write(String table, String csv) throws Exception {
