@@ -43,7 +43,7 @@ import java.util.function.Supplier;
  * names are read, and of them only the columns it names (all of them for {@code *}, {@code COLUMNS(...)}, a NATURAL
  * join, a positional or whole-row reference). OBJECT columns are not visible to SQL: {@code *} leaves them out,
  * naming one fails {@code BAD_ARGUMENT}. Types as {@link VaultArrow} maps them (TIMESTAMP is a DuckDB
- * {@code TIMESTAMP WITH TIME ZONE}, DURATION an {@code INTERVAL}).
+ * {@code TIMESTAMPTZ_NS}, DURATION an {@code INTERVAL} of microseconds).
  *
  * <p>Read-only: the statement must be one SELECT (WITH, FROM-first, DESCRIBE, SUMMARIZE included) as DuckDB's
  * parser reads it; anything else is {@code READ_ONLY}, before anything runs. The database is in memory, private to
@@ -133,7 +133,7 @@ public final class VaultSql {
         if (vaultError.get() == null && streaming && DuckSession.lostMessage(e)) {
             try (ArrowReader again = run(snap, false, sql, options, allocator, false)) {
                 while (again.loadNextBatch()) {
-                    again.getVectorSchemaRoot().clear();
+                    // an error not met again: DuckDB's lost message is all there is
                 }
             } catch (TableVaultException t) {
                 return t;

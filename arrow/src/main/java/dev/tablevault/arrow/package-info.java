@@ -3,6 +3,9 @@
  * {@link dev.tablevault.arrow.ArrowSnapshot} stream an instance as Arrow record batches from one snapshot;
  * {@code Export} writes Arrow IPC, Parquet (through DuckDB), CSV and JSON lines; {@code ArrowImport} reads Arrow
  * IPC and Parquet into a frame, and {@code ArrowLoad} is the {@code arrow} built-in builder.
+ * {@link dev.tablevault.arrow.VaultSql} runs one read-only SQL SELECT over a snapshot's streams with DuckDB
+ * ({@code SqlStatement} parses and rewrites it, {@code DuckSession} locks the database down), and
+ * {@link dev.tablevault.arrow.SqlExport} writes its result to a file.
  *
  * <p>Types map both ways through {@code Types}; every field carries {@code tablevault.type} metadata so a round
  * trip restores the exact column type. May use the public API, the engine's {@code PinnedReads},
