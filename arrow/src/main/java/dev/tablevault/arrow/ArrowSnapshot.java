@@ -71,6 +71,23 @@ public final class ArrowSnapshot implements AutoCloseable {
     }
 
     /**
+     * Every column of the instance a {@link #reader} of the same table and id reads, OBJECT ones included (SQL
+     * leaves those out of {@code *}).
+     *
+     * @throws TvArgumentException {@code NOT_FOUND} for a missing table or instance
+     */
+    public List<Column> columns(String table, String instanceId) {
+        checkOpen();
+        if (pinned != null) {
+            return pinned.pick(table, options(table, instanceId)).columns();
+        }
+        try (RowCursor cursor = vault.rows(table, options(table, instanceId))) {
+            remember(table, instanceId, cursor.instanceId());
+            return cursor.columns();
+        }
+    }
+
+    /**
      * A reader of an instance of {@code table} in record batches of at most {@code batchRows} rows, allocated
      * from {@code allocator}; close it (this snapshot's close also does). Memory holds about one batch and one
      * stored chunk (1,024 rows) of each column read.

@@ -30,7 +30,8 @@ import java.util.concurrent.Callable;
             InitCommand.class, CreateTableCommand.class, RenameTableCommand.class, DeleteTableCommand.class,
             CreateInstanceCommand.class, DeleteInstanceCommand.class, BuilderCommand.class, WriteCommand.class,
             StopCommand.class, ResumeCommand.class, RestartCommand.class, GenerateProcessIdCommand.class,
-            TablesCommand.class, InstancesCommand.class, ShowCommand.class, ExportCommand.class, PsCommand.class, TopCommand.class, LocksCommand.class,
+            TablesCommand.class, InstancesCommand.class, ShowCommand.class, ExportCommand.class, SqlCommand.class,
+            PsCommand.class, TopCommand.class, LocksCommand.class,
             HistoryCommand.class, LogCommand.class, VerifyCommand.class, StatsCommand.class, RecoverCommand.class,
             ExecuteCommand.class, DemoCommand.class, GenerateCompletionCommand.class})
 public final class Tv implements Callable<Integer> {

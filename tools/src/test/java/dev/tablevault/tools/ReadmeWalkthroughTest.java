@@ -31,19 +31,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReadmeWalkthroughTest {
     private static final String TV = "tools/tv --vault stories_tv ";
     /** Key output of commands (after {@code tools/tv --vault stories_tv}); each must occur in the walk-through. */
-    private static final Map<String, List<String>> SHOWS = Map.of(
-            "show stories", List.of("id:long,title:string,rating:double", "1,The Lighthouse,4.5"),
-            "execute blurbs --process-id run-1", List.of("tv: PAUSED: process run-1 (executeInstance) paused",
-                    "simulated external failure at row 0", "resume: tv --vault stories_tv resume run-1",
-                    "stop: tv --vault stories_tv stop run-1"),
-            "ps", List.of("run-1", "PAUSED"),
-            "show blurbs --id TEMP_base", List.of("partial: 0 of 3 rows committed by process run-1 (PAUSED)"),
-            "resume run-1", List.of("resumed run-1: COMMITTED"),
-            "show blurbs", List.of("id:long,answer:string", "1,ok-0", "3,ok-2"),
-            "instances blurbs", List.of("SUCCESS  ACTIVE", "yes      yes"),
-            "log run-1", List.of("BEGIN", "END"),
-            "--json history", List.of("\"executeInstance\""),
-            "verify", List.of("ok"));
+    private static final Map<String, List<String>> SHOWS = Map.ofEntries(
+            Map.entry("show stories", List.of("id:long,title:string,rating:double", "1,The Lighthouse,4.5")),
+            Map.entry("execute blurbs --process-id run-1", List.of(
+                    "tv: PAUSED: process run-1 (executeInstance) paused", "simulated external failure at row 0",
+                    "resume: tv --vault stories_tv resume run-1", "stop: tv --vault stories_tv stop run-1")),
+            Map.entry("ps", List.of("run-1", "PAUSED")),
+            Map.entry("show blurbs --id TEMP_base",
+                    List.of("partial: 0 of 3 rows committed by process run-1 (PAUSED)")),
+            Map.entry("resume run-1", List.of("resumed run-1: COMMITTED")),
+            Map.entry("show blurbs", List.of("id:long,answer:string", "1,ok-0", "3,ok-2")),
+            Map.entry("sql 'SELECT s.title, b.answer FROM stories s JOIN blurbs b ON s.id = b.id ORDER BY s.id'",
+                    List.of("title                answer", "The Lighthouse       ok-0", "NULL                 ok-2")),
+            Map.entry("instances blurbs", List.of("SUCCESS  ACTIVE", "yes      yes")),
+            Map.entry("log run-1", List.of("BEGIN", "END")),
+            Map.entry("--json history", List.of("\"executeInstance\"")),
+            Map.entry("verify", List.of("ok")));
 
     @TempDir
     Path tmp;

@@ -6,8 +6,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs the README's walk-through in this JVM, whose working directory is the walk-through's: each line of the file
@@ -20,7 +22,12 @@ public final class WalkthroughChild {
 
     public static void main(String[] args) throws Exception {
         for (String line : Files.readAllLines(Path.of(args[0]))) {
-            List<String> words = Arrays.asList(line.strip().split("\\s+"));
+            // Words split at blanks; a 'single-quoted' word keeps its blanks (tv sql's query).
+            List<String> words = new ArrayList<>();
+            Matcher w = Pattern.compile("'([^']*)'|(\\S+)").matcher(line);
+            while (w.find()) {
+                words.add(w.group(1) != null ? w.group(1) : w.group(2));
+            }
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
             int exit = switch (words.get(0)) {
