@@ -3,6 +3,7 @@ package dev.tablevault.arrow;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tablevault.api.Column;
+import dev.tablevault.api.ColumnVector;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TableVaultException;
 import dev.tablevault.api.TvArgumentException;
@@ -218,14 +219,13 @@ public final class ArrowExport {
     /** Hands each row of {@code src} to {@code w}; returns the rows. */
     private static long each(RowSource src, List<Column> cols, RowWriter w, LongConsumer progress)
             throws IOException {
-        List<List<Object>> chunk = new ArrayList<>();
-        cols.forEach(c -> chunk.add(new ArrayList<>()));
+        ColumnVector[] chunk = new ColumnVector[cols.size()];
         List<Object> row = new ArrayList<>(cols.size());
         long done = 0;
         for (int n = src.next(chunk); n >= 0; n = src.next(chunk)) {
             for (int i = 0; i < n; i++) {
                 row.clear();
-                for (List<Object> col : chunk) {
+                for (ColumnVector col : chunk) {
                     row.add(col.get(i));
                 }
                 w.write(row);

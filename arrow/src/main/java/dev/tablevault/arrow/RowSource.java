@@ -1,6 +1,7 @@
 package dev.tablevault.arrow;
 
 import dev.tablevault.api.Column;
+import dev.tablevault.api.ColumnVector;
 import dev.tablevault.api.RowCursor;
 import dev.tablevault.engine.data.FrameStore;
 import dev.tablevault.engine.store.Chunks;
@@ -10,39 +11,34 @@ import java.util.List;
 /** The rows of one instance's chosen columns, a stored chunk (or up to 1,024 rows) at a time. One thread. */
 interface RowSource extends AutoCloseable {
     /**
-     * Replaces the values in {@code cols} (one reused list per column) with the next rows' and returns how many
-     * there are (the same in each list), or -1 after the last row.
+     * Replaces {@code cols} (one slot per chosen column) with vectors of the next rows' values and returns how many
+     * rows there are (each vector's size), or -1 after the last row.
      */
-    int next(List<List<Object>> cols);
+    int next(ColumnVector[] cols);
 
     @Override
     void close();
 
-    /** Stored chunks through the engine's cursor on a pinned snapshot, decoded (only the chosen columns). */
+    /** Stored chunks through the engine's cursor on a pinned snapshot, decoded without boxing (the chosen columns). */
     static RowSource chunks(FrameStore.Cursor cursor, List<Column> columns) {
         return new RowSource() {
             @Override
-            public int next(List<List<Object>> cols) {
+            public int next(ColumnVector[] cols) {
                 if (!cursor.hasNext()) {
                     return -1;
                 }
                 FrameStore.Cursor.Chunk chunk = cursor.nextChunk();
                 int n = chunk.rows();
-                for (int c = 0; c < cols.size(); c++) {
-                    List<Object> col = cols.get(c);
-                    col.clear();
+                for (int c = 0; c < cols.length; c++) {
+                    ColumnVector.Builder b = ColumnVector.builder(columns.get(c).type(), n);
                     byte[] cell = chunk.cells()[c];
-                    if (cell != null) {
-                        Chunks.decode(columns.get(c).type(), cell, col);
-                    }
                     // A chunk never written reads as nulls, a short one has nulls after its values, and the last
                     // one may hold values past the instance's rows, which are not read (see FrameStore.Cursor).
-                    if (col.size() > n) {
-                        col.subList(n, col.size()).clear();
+                    if (cell != null) {
+                        Chunks.decode(columns.get(c).type(), cell, 0, cell.length, b, n);
                     }
-                    while (col.size() < n) {
-                        col.add(null);
-                    }
+                    b.appendNulls(n - b.size());
+                    cols[c] = b.build();
                 }
                 return n;
             }
@@ -55,18 +51,24 @@ interface RowSource extends AutoCloseable {
     }
 
     /** Rows of any {@link RowCursor} (another OS process's owner, a builder's view), columns at {@code positions}. */
-    static RowSource rows(RowCursor cursor, int[] positions) {
+    static RowSource rows(RowCursor cursor, List<Column> columns, int[] positions) {
         return new RowSource() {
             @Override
-            public int next(List<List<Object>> cols) {
-                cols.forEach(List::clear);
+            public int next(ColumnVector[] cols) {
+                ColumnVector.Builder[] b = new ColumnVector.Builder[positions.length];
+                for (int c = 0; c < b.length; c++) {
+                    b[c] = ColumnVector.builder(columns.get(c).type(), Chunks.ROWS);
+                }
                 int n = 0;
                 while (n < Chunks.ROWS && cursor.hasNext()) {
                     List<Object> row = cursor.next();
                     for (int c = 0; c < positions.length; c++) {
-                        cols.get(c).add(row.get(positions[c]));
+                        b[c].append(row.get(positions[c]));
                     }
                     n++;
+                }
+                for (int c = 0; c < b.length; c++) {
+                    cols[c] = b[c].build();
                 }
                 return n == 0 ? -1 : n;
             }

@@ -16,6 +16,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -248,6 +250,58 @@ class ArrowReaderTest {
             assertThat(r.loadNextBatch()).isTrue();
             snap.close();
             // noLeak checks the reader's buffers were freed
+        }
+    }
+
+    /** The typed chunk path (a vault opened here) and the boxed row path (through its owner) give equal batches. */
+    @ParameterizedTest
+    @CsvSource({"11, 1", "12, 1023", "13, 1025", "14, 5000"})
+    void storedChunksAndBoxedRowsReadTheSameForEveryTypeWithNulls(long seed, int batchRows) throws Exception {
+        Frame f = Fixtures.everyType(3_100, seed);
+        Path dir = tmp.resolve("v");
+        try (Vault owner = Fixtures.create(dir); Vault client = TableVault.open(dir, VaultOptions.defaults())) {
+            Fixtures.write(owner, "t", f);
+            List<Integer> typedSizes = new ArrayList<>();
+            List<Integer> boxedSizes = new ArrayList<>();
+            Frame typed;
+            Frame boxed;
+            try (ArrowSnapshot snap = VaultArrow.snapshot(owner);
+                 ArrowReader r = snap.reader("t", null, null, batchRows, allocator)) {
+                typed = TestFrames.read(r, typedSizes);
+            }
+            try (ArrowSnapshot snap = VaultArrow.snapshot(client);
+                 ArrowReader r = snap.reader("t", null, null, batchRows, allocator)) {
+                boxed = TestFrames.read(r, boxedSizes);
+            }
+            assertThat(typed).isEqualTo(boxed).isEqualTo(f);
+            assertThat(typedSizes).isEqualTo(boxedSizes);
+        }
+    }
+
+    /** A lone surrogate in a stored chunk is refused (UTF-8 cannot hold it), naming the row and its index. */
+    @ParameterizedTest
+    @CsvSource({"'ab\uD800c', 2", "'\uDC00', 0", "'x\uD83D\uDE00\uD83D', 3"})
+    void aLoneSurrogateIsATypedErrorNamingColumnRowAndIndex(String bad, int index) throws Exception {
+        Frame.Builder b = Frame.builder().column("id", ColumnType.LONG).column("s", ColumnType.STRING);
+        for (int i = 0; i < 1_500; i++) {
+            b.row((long) i, i == 1_100 ? bad : i % 7 == 0 ? null : "ok \uD83D\uDE00");
+        }
+        try (Vault v = Fixtures.create(tmp.resolve("v"))) {
+            Fixtures.write(v, "t", b.build());
+            try (ArrowSnapshot snap = VaultArrow.snapshot(v)) {
+                try (ArrowReader r = snap.reader("t", null, null, 1_000, allocator)) {
+                    List<Integer> sizes = new ArrayList<>();
+                    assertThatThrownBy(() -> TestFrames.read(r, sizes))
+                            .isInstanceOfSatisfying(TableVaultException.class,
+                                    e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_ARGUMENT))
+                            .hasMessageContaining("column 's' row 1100")
+                            .hasMessageContaining("lone UTF-16 surrogate at index " + index);
+                    assertThat(sizes).containsExactly(1_000);
+                }
+                try (ArrowReader r = snap.reader("t", null, List.of("id"), 1_000, allocator)) {
+                    assertThat(TestFrames.read(r, new ArrayList<>()).rowCount()).isEqualTo(1_500);
+                }
+            }
         }
     }
 
