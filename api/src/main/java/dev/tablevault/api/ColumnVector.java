@@ -483,6 +483,66 @@ public final class ColumnVector {
             };
         }
 
+        /**
+         * Appends rows {@code [from, to)} of {@code v}, a vector of this builder's type, without boxing (OBJECT
+         * values by reference, the rest copied).
+         *
+         * @throws IllegalArgumentException for a vector of another type
+         */
+        public Builder appendFrom(ColumnVector v, int from, int to) {
+            Objects.checkFromToIndex(from, to, v.size);
+            if (v.type != type) {
+                throw new IllegalArgumentException("the vector is " + v.type + ", the builder is for " + type);
+            }
+            int n = to - from;
+            ensure(size + n);
+            int nulls = 0;
+            if (v.valid != null) {
+                for (int i = from; i < to; i++) {
+                    nulls += (int) (~v.valid[i >>> 6] >>> i & 1L);
+                }
+            }
+            if (nulls > 0 && valid == null) {
+                valid = new long[words(capacity)];
+                setAll(valid, size);
+            }
+            if (valid != null) {
+                for (int i = 0; i < n; i++) {
+                    if (v.valid == null || (v.valid[(from + i) >>> 6] & 1L << (from + i)) != 0) {
+                        valid[(size + i) >>> 6] |= 1L << (size + i);
+                    }
+                }
+            }
+            switch (type) {
+                case LONG -> System.arraycopy(v.longs, from, longs, size, n);
+                case DOUBLE -> System.arraycopy(v.doubles, from, doubles, size, n);
+                case BOOLEAN -> {
+                    for (int i = 0; i < n; i++) {
+                        if ((v.longs[(from + i) >>> 6] & 1L << (from + i)) != 0) {
+                            longs[(size + i) >>> 6] |= 1L << (size + i);
+                        }
+                    }
+                }
+                case TIMESTAMP, DURATION -> {
+                    System.arraycopy(v.longs, from, longs, size, n);
+                    System.arraycopy(v.nanos, from, nanos, size, n);
+                }
+                case STRING, ARTIFACT, BYTES -> {
+                    int at = offsets[size];
+                    int start = v.offsets[from];
+                    ensureBytes((long) at + v.offsets[to] - start);
+                    System.arraycopy(v.bytes, start, bytes, at, v.offsets[to] - start);
+                    for (int i = 1; i <= n; i++) {
+                        offsets[size + i] = at + v.offsets[from + i] - start;
+                    }
+                }
+                case OBJECT -> System.arraycopy(v.objects, from, objects, size, n);
+            }
+            size += n;
+            nullCount += nulls;
+            return this;
+        }
+
         /** The vector of the values appended; the builder cannot be used afterwards. */
         public ColumnVector build() {
             check();

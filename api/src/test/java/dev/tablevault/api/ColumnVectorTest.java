@@ -103,6 +103,43 @@ class ColumnVectorTest {
         }
     }
 
+    /**
+     * {@code appendFrom} copies seeded slices (with 0%, 30% and 100% nulls, at offsets that straddle the bitmaps'
+     * 64-row words) onto a builder that already holds values (null or not) and starts at one row: the result
+     * equals appending the same values boxed, row by row, and the null count adds up.
+     */
+    @ParameterizedTest(name = "[{index}] {0} x {1}, seed {2}")
+    @MethodSource("cases")
+    void appendFromCopiesSlicesAsAppendingTheirValues(ColumnType t, int size, long seed) {
+        List<Object> src = values(t, size, seed);
+        ColumnVector.Builder all = ColumnVector.builder(t, size);
+        src.forEach(all::append);
+        ColumnVector from = all.build();
+        Random r = new Random(seed * 31);
+        List<Object> prefix = values(t, r.nextInt(70), seed + 1);
+        ColumnVector.Builder copied = ColumnVector.builder(t, 1);
+        ColumnVector.Builder boxed = ColumnVector.builder(t, 1);
+        prefix.forEach(copied::append);
+        prefix.forEach(boxed::append);
+        for (int k = 0; k < 4; k++) {
+            int a = size == 0 ? 0 : r.nextInt(size + 1);
+            int b = a + (size == a ? 0 : r.nextInt(size - a + 1));
+            copied.appendFrom(from, a, b);
+            for (int i = a; i < b; i++) {
+                boxed.append(from.get(i));
+            }
+        }
+        ColumnVector got = copied.build();
+        ColumnVector want = boxed.build();
+        assertThat(got).isEqualTo(want);
+        assertThat(got.nullCount()).isEqualTo(want.nullCount());
+        for (int i = 0; i < got.size(); i++) {
+            assertThat(got.isNull(i)).as("row " + i).isEqualTo(want.isNull(i));
+        }
+        assertThatThrownBy(() -> ColumnVector.builder(t == ColumnType.LONG ? ColumnType.DOUBLE : ColumnType.LONG, 1)
+                .appendFrom(ColumnVector.of(t), 0, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     private static void appendTyped(ColumnVector.Builder b, ColumnType t, Object v) {
         if (v == null) {
             b.appendNull();

@@ -14,6 +14,8 @@ import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.engine.TableVault;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,12 +28,13 @@ import static dev.tablevault.bench.Report.fmt;
 import static dev.tablevault.bench.Report.median;
 
 /**
- * P5, scan an instance: cells/s of {@code dataframe} and of the {@code rows} cursor over N rows x 5 columns
- * (3 LONG, 2 STRING); against raw RocksDB iterating the same chunk keys, without a decoder and with each of the
- * engine's chunk decoders, boxed and typed ({@link RawScan}, references). The vault and the raw database are both
- * opened read-only; measured with the data as the vault left it (memtables, replayed from the WAL) and after a
- * raw flush into table files. Targets: ≥ 5M cells/s; {@code dataframe} ≥ 0.8x and the cursor ≥ 0.9x the raw scan
- * with the faster of the two decoders. One warm-up pass of each reader, then interleaved rounds; median.
+ * P5, scan an instance: cells/s of {@code dataframe} and of the {@code rows} cursor, row by row ({@code next}) and
+ * a chunk at a time ({@code nextBatch}), over N rows x 5 columns (3 LONG, 2 STRING); against raw RocksDB
+ * iterating the same chunk keys, without a decoder and with each of the engine's chunk decoders, boxed and typed
+ * ({@link RawScan}, references). The vault and the raw database are both opened read-only; measured with the data
+ * as the vault left it (memtables, replayed from the WAL) and after a raw flush into table files. Targets: ≥ 5M
+ * cells/s; {@code dataframe} ≥ 0.8x and the cursor (both ways) ≥ 0.9x the raw scan with the faster of the two
+ * decoders. One warm-up pass of each reader, then interleaved rounds; median.
  */
 final class P5ScanBench {
     static final double TARGET = 5_000_000;
@@ -82,8 +85,9 @@ final class P5ScanBench {
                     + " flush of every column family into table files (what a vault that has been written to for a"
                     + " while reads). GC time is the collectors' total during the timed scans.").line("");
             report.line("| P5 reader | data in | cells/s | ms per scan | rounds (cells/s) | GC time, all rounds (ms) |"
-                    + " vs raw + the faster decoder, medians | same, median of per-round ratios |");
-            report.line("|---|---|---:|---:|---|---:|---:|---:|");
+                    + " vs raw + the faster decoder, medians | same, median of per-round ratios | same, by the reading"
+                    + " thread's CPU time (median of per-round ratios) |");
+            report.line("|---|---|---:|---:|---|---:|---:|---:|---:|");
             List<String> verdicts = new ArrayList<>();
             pass(vaultDir, cells, "memtable (WAL replayed)", report, verdicts);
             progress("P5 flushing the vault's column families");
@@ -102,16 +106,21 @@ final class P5ScanBench {
     private void pass(Path vaultDir, long cells, String state, Report report, List<String> verdicts)
             throws Exception {
         List<String> labels = List.of("TableVault `dataframe` (whole instance into a Frame)",
-                "TableVault `rows` cursor (row by row)", "(ref) raw RocksDB iterator, same chunks, bytes only",
+                "TableVault `rows` cursor, row by row (`next`, boxed rows)",
+                "TableVault `rows` cursor, a chunk at a time (`nextBatch`, a Frame of 1,024 rows)",
+                "(ref) raw RocksDB iterator, same chunks, bytes only",
                 "(ref) raw RocksDB iterator + the engine's boxed chunk decoder (List<Object>)",
                 "(ref) raw RocksDB iterator + the engine's typed chunk decoder (ColumnVector)");
         double[][] rates = new double[labels.size()][rounds];
+        double[][] cpu = new double[labels.size()][rounds];
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long[] gcMs = new long[labels.size()];
         try (Vault v = TableVault.open(vaultDir, VaultOptions.defaults().readOnly(true));
              RawScan raw = new RawScan(vaultDir.resolve("db"), TYPES)) {
             // warm-up: one pass each
             scanFrame(v);
             scanCursor(v);
+            scanBatches(v);
             for (RawScan.Decode d : RawScan.Decode.values()) {
                 raw.scan(d);
             }
@@ -119,46 +128,56 @@ final class P5ScanBench {
                 for (int k = 0; k < labels.size(); k++) {
                     ExecSetup.quiesce();
                     long gc0 = ExecSetup.gcMillis();
+                    long c0 = threads.getCurrentThreadCpuTime();
                     long t0 = System.nanoTime();
                     long got = switch (k) {
                         case 0 -> scanFrame(v);
                         case 1 -> scanCursor(v);
-                        default -> raw.scan(RawScan.Decode.values()[k - 2]);
+                        case 2 -> scanBatches(v);
+                        default -> raw.scan(RawScan.Decode.values()[k - 3]);
                     };
                     rates[k][r] = cells / ((System.nanoTime() - t0) / 1e9);
+                    cpu[k][r] = threads.getCurrentThreadCpuTime() - c0;
                     gcMs[k] += ExecSetup.gcMillis() - gc0;
-                    if (k != 2 && got != cells) {
+                    if (k != 3 && got != cells) {
                         throw new IllegalStateException("scanned " + got + " cells, expected " + cells);
                     }
                 }
                 progress("P5 " + state + " round " + (r + 1) + ": " + Report.join(new double[] {rates[0][r],
-                        rates[1][r], rates[2][r], rates[3][r], rates[4][r]}, 0) + " cells/s");
+                        rates[1][r], rates[2][r], rates[3][r], rates[4][r], rates[5][r]}, 0) + " cells/s");
             }
         }
-        boolean typedFaster = median(rates[4]) >= median(rates[3]);
-        double[] decoded = rates[typedFaster ? 4 : 3];
+        boolean typedFaster = median(rates[5]) >= median(rates[4]);
+        double[] decoded = rates[typedFaster ? 5 : 4];
+        double[] decodedCpu = cpu[typedFaster ? 5 : 4];
         double[] paired = new double[labels.size()];
+        double[] pairedCpu = new double[labels.size()];
         for (int k = 0; k < labels.size(); k++) {
             // Each round's ratio to the decoder's rate in the same round: the readers of a round run seconds
-            // apart, so a machine whose load changes by the minute skews this less than a ratio of medians.
+            // apart, so a machine whose load changes by the minute skews this less than a ratio of medians. The
+            // reading thread's CPU time is not stretched by waiting for a CPU (it leaves out GC threads' work).
             double[] ratios = new double[rounds];
+            double[] cpuRatios = new double[rounds];
             for (int r = 0; r < rounds; r++) {
                 ratios[r] = rates[k][r] / decoded[r];
+                cpuRatios[r] = decodedCpu[r] / cpu[k][r];
             }
             paired[k] = median(ratios);
+            pairedCpu[k] = median(cpuRatios);
             double m = median(rates[k]);
             report.row(labels.get(k), state, fmt(m, 0), fmt(cells / m * 1e3, 0), Report.join(rates[k], 0), gcMs[k],
-                    fmt(m / median(decoded), 2) + "x", fmt(paired[k], 2) + "x");
+                    fmt(m / median(decoded), 2) + "x", fmt(paired[k], 2) + "x", fmt(pairedCpu[k], 2) + "x");
         }
-        for (int k = 0; k < 2; k++) {
+        for (int k = 0; k < 3; k++) {
             double m = median(rates[k]);
             double want = k == 0 ? FRAME_RATIO : CURSOR_RATIO;
-            verdicts.add("P5 " + (k == 0 ? "dataframe" : "cursor") + ", " + state + " (target ≥ 5M cells/s and ≥ "
+            String what = k == 0 ? "dataframe" : k == 1 ? "cursor, next (boxed rows)" : "cursor, nextBatch";
+            verdicts.add("P5 " + what + ", " + state + " (target ≥ 5M cells/s and ≥ "
                     + want + "x the raw scan with the faster decoder, here the " + (typedFaster ? "typed" : "boxed")
                     + " one): **" + fmt(m / 1e6, 2) + "M cells/s**, " + Report.verdict(m >= TARGET) + "; **"
-                    + fmt(paired[k], 2) + "x** (median of per-round ratios; " + fmt(paired[k] / paired[3 + (typedFaster
-                    ? 0 : 1)], 2) + "x against the " + (typedFaster ? "boxed" : "typed") + " one), "
-                    + Report.verdict(paired[k] >= want));
+                    + fmt(paired[k], 2) + "x** (median of per-round ratios; " + fmt(paired[k] / paired[4 + (typedFaster
+                    ? 0 : 1)], 2) + "x against the " + (typedFaster ? "boxed" : "typed") + " one; by the reading thread's CPU time "
+                    + fmt(pairedCpu[k], 2) + "x), " + Report.verdict(paired[k] >= want));
         }
     }
 
@@ -183,6 +202,20 @@ final class P5ScanBench {
                     }
                 }
                 cells += row.size();
+            }
+        }
+        return cells;
+    }
+
+    private static long scanBatches(Vault v) {
+        long cells = 0;
+        try (RowCursor c = v.rows(T, ReadOptions.latest())) {
+            while (c.hasNext()) {
+                Frame f = c.nextBatch();
+                if (f.isNull(f.rowCount() - 1, 4)) {
+                    throw new IllegalStateException("last cell of a batch is null");
+                }
+                cells += (long) f.rowCount() * f.columnCount();
             }
         }
         return cells;

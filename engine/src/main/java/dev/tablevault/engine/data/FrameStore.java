@@ -24,6 +24,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -158,8 +159,10 @@ public final class FrameStore {
 
     /**
      * A cursor over one instance on a snapshot it owns; checks chunks as {@link #readColumn} does. Rows come one at
-     * a time ({@link #next}) or a stored chunk at a time ({@link #nextChunk}, what the owner streams to other OS
-     * processes without decoding); one cursor is read one way only.
+     * a time ({@link #next}, decoded straight into the boxed values they hand out) or a chunk at a time, as a frame
+     * ({@link #nextBatch}, decoded straight into vectors), the two in any mix; or a stored chunk at a time as
+     * stored ({@link #nextChunk}, what the owner streams to other OS processes without decoding), which is not
+     * mixed with the others.
      */
     public static final class Cursor implements RowCursor {
         private final View view;
@@ -169,9 +172,14 @@ public final class FrameStore {
         /** Per column: cells may sit under another instance's key (a column carried over unchanged). */
         private final Slice[] upper;
         private final ReadOptions[] bounded;
-        /** The current chunk's values by column (new arrays per chunk: rows handed out keep theirs). */
+        /**
+         * The current chunk's values by column, boxed when {@link #next} decoded it (new arrays per chunk: rows
+         * handed out keep theirs), else null.
+         */
         private Object[][] buf;
-        /** Rows of {@link #buf} handed out, and held. */
+        /** The current chunk's values by column when {@link #nextBatch} decoded it, else null. */
+        private ColumnVector[] vectors;
+        /** Rows of the current chunk handed out, and held. */
         private int pos;
         private int size;
         private long chunk;
@@ -244,8 +252,10 @@ public final class FrameStore {
             if (pos == size) {
                 Chunk k = nextChunk();
                 buf = new Object[its.length][];
+                vectors = null;
                 for (int c = 0; c < its.length; c++) {
-                    // Straight to the boxed values the rows hand out: decoding into a vector first would copy them.
+                    // Straight to the boxed values the rows hand out: decoding into a vector and boxing on read
+                    // measured 0.25x the typed decoder alone, against 0.7-0.9x for this.
                     List<Object> col = new ArrayList<>(k.rows());
                     byte[] cell = k.cells()[c];
                     if (cell != null) {
@@ -256,7 +266,59 @@ public final class FrameStore {
                 size = k.rows();
                 pos = 0;
             }
+            if (buf == null) { // a nextBatch decoded this chunk: box this row's values from its vectors
+                Object[] row = new Object[vectors.length];
+                for (int c = 0; c < row.length; c++) {
+                    row[c] = vectors[c].get(pos);
+                }
+                pos++;
+                return Collections.unmodifiableList(Arrays.asList(row));
+            }
             return new Row(buf, pos++);
+        }
+
+        @Override
+        public Frame nextBatch(int maxRows) {
+            if (maxRows < 1) {
+                throw new IllegalArgumentException("maxRows " + maxRows + " < 1");
+            }
+            if (!hasNext()) {
+                throw new NoSuchElementException("cursor over " + r.id() + " is exhausted");
+            }
+            if (pos == size) {
+                Chunk k = nextChunk();
+                vectors = new ColumnVector[its.length];
+                buf = null;
+                for (int c = 0; c < its.length; c++) {
+                    ColumnVector.Builder b = ColumnVector.builder(r.columns().get(c).type(), k.rows());
+                    byte[] cell = k.cells()[c];
+                    if (cell != null) {
+                        Chunks.decode(b.type(), cell, 0, cell.length, b, k.rows());
+                    }
+                    vectors[c] = b.appendNulls(k.rows() - b.size()).build();
+                }
+                size = k.rows();
+                pos = 0;
+            }
+            int n = Math.min(maxRows, size - pos);
+            List<ColumnVector> out = new ArrayList<>(its.length);
+            for (int c = 0; c < its.length; c++) {
+                if (vectors != null && pos == 0 && n == size) {
+                    out.add(vectors[c]); // the whole chunk: its vectors are immutable, so shared
+                    continue;
+                }
+                ColumnVector.Builder b = ColumnVector.builder(r.columns().get(c).type(), n);
+                if (vectors != null) {
+                    b.appendFrom(vectors[c], pos, pos + n);
+                } else { // next() decoded this chunk boxed
+                    for (int i = pos; i < pos + n; i++) {
+                        b.append(buf[c][i]);
+                    }
+                }
+                out.add(b.build());
+            }
+            pos += n;
+            return Frame.ofVectors(r.columns(), out);
         }
 
         /** A row of the current chunk (unmodifiable). */
@@ -287,6 +349,9 @@ public final class FrameStore {
          * @throws NoSuchElementException past the last row
          */
         public Chunk nextChunk() {
+            if (closed) {
+                throw new IllegalStateException("cursor over " + r.id() + " is closed");
+            }
             if (remaining <= 0) {
                 throw new NoSuchElementException("cursor over " + r.id() + " is exhausted");
             }

@@ -1,6 +1,7 @@
 package dev.tablevault.engine.exec;
 
 import dev.tablevault.api.Column;
+import dev.tablevault.api.Frame;
 import dev.tablevault.engine.store.Batch;
 import dev.tablevault.engine.store.Chunks;
 import dev.tablevault.engine.store.Keys;
@@ -17,7 +18,8 @@ import java.util.TreeMap;
 /**
  * Buffers one builder's results by row and writes them as whole cell chunks: a chunk touched by a checkpoint
  * is written with every value it holds so far (committed ones are read back once), so rows may arrive in any
- * order. Memory is bounded by the chunks still open, not by the table. Used by one thread.
+ * order. Memory is bounded by the chunks still open, not by the table. A whole-column builder's frame is taken
+ * as row ranges instead ({@link #putFrame}) and its chunks encoded from its vectors, unboxed. Used by one thread.
  */
 final class CellWriter {
     private final Store store;
@@ -38,6 +40,11 @@ final class CellWriter {
     private int[] lastLength;
     /** No row at or above this was ever committed, so chunks starting there need no read-back. */
     private final long freshFrom;
+    /** The whole-column frame {@link #putFrame} takes rows of (its row r is row r), or null. */
+    private Frame frame;
+    /** Rows {@code [frameFrom, frameTo)} of {@link #frame} are buffered since the last {@link #writeTo}. */
+    private long frameFrom;
+    private long frameTo;
 
     CellWriter(Store store, long key, int firstColumn, List<Column> columns, long freshFrom) {
         this.freshFrom = freshFrom;
@@ -68,11 +75,36 @@ final class CellWriter {
         pendingRows[pending++] = row;
     }
 
+    /**
+     * Buffers rows {@code [from, to)} of a whole-column frame (already checked), whose row r is row r: the first
+     * range starts a chunk no committed row is in, and each one starts where the last ended.
+     */
+    void putFrame(Frame f, int from, int to) {
+        if (frame == null ? from % Chunks.ROWS != 0 || from < freshFrom : f != frame || from != frameTo) {
+            throw new IllegalStateException("rows " + from + " to " + to + " of a frame after rows up to " + frameTo);
+        }
+        if (frame == null || frameFrom == frameTo) {
+            frameFrom = from;
+        }
+        frame = f;
+        frameTo = to;
+    }
+
     int pending() {
+        return pending + (int) (frameTo - frameFrom);
+    }
+
+    /** How many rows {@link #put} buffered since the last {@link #writeTo} ({@link #pendingRow} gives them). */
+    int pendingSingles() {
         return pending;
     }
 
-    /** Row {@code i} of those buffered since the last {@link #writeTo}, {@code i < pending()}. */
+    /** The rows {@link #putFrame} buffered since the last {@link #writeTo}: {@code [first, last)}. */
+    long[] pendingFrameRows() {
+        return new long[] {frameFrom, frameTo};
+    }
+
+    /** Row {@code i} of those {@link #put} buffered since the last {@link #writeTo}, {@code i < pendingSingles()}. */
     long pendingRow(int i) {
         return pendingRows[i];
     }
@@ -96,6 +128,17 @@ final class CellWriter {
         lastChunk = -1; // a later row of that chunk marks it touched again
         last = null;
         lastLength = null;
+        for (long start = frameFrom / Chunks.ROWS * Chunks.ROWS; start < frameTo; start += Chunks.ROWS) {
+            // Each chunk from its start (the frame holds its earlier rows too) to the last row taken; as above,
+            // nulls pad it to its rows while they are known.
+            int filled = (int) (Math.min(frameTo, start + Chunks.ROWS) - start);
+            int n = rows >= 0 ? (int) Math.min(Chunks.ROWS, rows - start) : filled;
+            for (int i = 0; i < columns.size(); i++) {
+                b.put(store.data, Keys.cell(key, firstColumn + i, start / Chunks.ROWS), Chunks.encode(frame.vector(i),
+                        (int) start, (int) start + filled, n, columns.get(i).name(), start));
+            }
+        }
+        frameFrom = frameTo;
     }
 
     /** Forgets chunks every row of which is committed: {@code done} says which rows are. */

@@ -34,6 +34,17 @@ final class RowTracker {
         }
     }
 
+    /** {@link #markDone(long)} of rows {@code [from, to)}; at once when they continue {@code doneBefore}. */
+    void markDone(long from, long to) {
+        if (from <= doneBefore && doneAfter.isEmpty()) {
+            doneBefore = Math.max(doneBefore, to);
+            return;
+        }
+        for (long r = from; r < to; r++) {
+            markDone(r);
+        }
+    }
+
     long doneBefore() {
         return doneBefore;
     }

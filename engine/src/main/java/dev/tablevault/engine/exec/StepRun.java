@@ -14,6 +14,7 @@ import dev.tablevault.engine.data.ChunkTable;
 import dev.tablevault.engine.process.ProcessContext;
 import dev.tablevault.engine.process.Sneaky;
 import dev.tablevault.engine.store.Batch;
+import dev.tablevault.engine.store.Chunks;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -88,9 +89,7 @@ final class StepRun {
             if (step.builder() instanceof FrameBuilder fb && spec.mode().equals("whole-column")) {
                 Frame f = fb.build(bctx);
                 checkFrame(f);
-                for (int r = (int) done.doneBefore(); r < f.rowCount(); r++) {
-                    put(r, f.row(r));
-                }
+                frame(f);
             } else if (step.builder() instanceof GeneratorBuilder gb && spec.mode().equals("generator")) {
                 gb.generate(bctx, done.doneBefore(), values -> put(done.doneBefore() + writer.pending(), values));
             } else if (step.builder() instanceof CallerCode.BatchRowBuilder bb) {
@@ -131,6 +130,35 @@ final class StepRun {
         execution.tell(spec.name(), index, progress.rows(), progress.rows());
         ctx.crash("step");
         return progress;
+    }
+
+    /**
+     * Writes a whole-column frame's rows from the first not committed: one by one up to the next chunk start
+     * (that chunk may hold committed rows, read back), then from its vectors, unboxed, checkpointing after the
+     * same rows as {@link #put} (by time, at most a chunk later). A clean builder's chunks hold carried values,
+     * so its rows all go one by one.
+     */
+    private void frame(Frame f) {
+        int from = (int) done.doneBefore();
+        boolean fresh = !reuse && progress.doneAfter().isEmpty();
+        int aligned = fresh ? (int) Math.min(f.rowCount(), (from + Chunks.ROWS - 1L) / Chunks.ROWS * Chunks.ROWS)
+                : f.rowCount();
+        for (int r = from; r < aligned; r++) {
+            put(r, f.row(r));
+        }
+        int every = execution.args.checkpointRows();
+        for (int r = aligned; r < f.rowCount(); ) {
+            int n = Math.min(Math.min(f.rowCount() - r, Chunks.ROWS - r % Chunks.ROWS),
+                    Math.max(1, every - writer.pending()));
+            Values.checkObjects(step.spec(), f, r, r + n);
+            writer.putFrame(f, r, r + n);
+            r += n;
+            if (writer.pending() >= every || System.nanoTime() - lastCommit
+                    >= TimeUnit.MILLISECONDS.toNanos(execution.args.checkpointMillis())) {
+                checkpoint();
+                ctx.checkStop();
+            }
+        }
     }
 
     private void checkFrame(Frame f) {
@@ -262,9 +290,11 @@ final class StepRun {
         skipped = 0;
         long rowsKnown = index == 0 ? -1 : progress.rows();
         try (Batch b = new Batch()) {
-            for (int i = 0; i < writer.pending(); i++) {
+            for (int i = 0; i < writer.pendingSingles(); i++) {
                 done.markDone(writer.pendingRow(i));
             }
+            long[] frameRows = writer.pendingFrameRows();
+            done.markDone(frameRows[0], frameRows[1]);
             writer.writeTo(b, rowsKnown);
             progress = progress.at(index, progress.rows(), done.doneBefore(), done.doneAfter());
             ctx.checkpoint(b, step.spec().name(), progress, ProcessState.RUNNING);

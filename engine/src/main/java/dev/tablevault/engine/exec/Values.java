@@ -3,6 +3,7 @@ package dev.tablevault.engine.exec;
 import dev.tablevault.api.Column;
 import dev.tablevault.api.ColumnType;
 import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.Frame;
 import dev.tablevault.api.TvBuilderException;
 import dev.tablevault.engine.store.Chunks;
 
@@ -43,13 +44,8 @@ public final class Values {
                         + ") at row " + row + "; declare its type under 'types' or return a "
                         + cols.get(i).type().javaType().getSimpleName());
             }
-            Optional<String> why = v != null && cols.get(i).type() == ColumnType.OBJECT
-                    ? Chunks.objectProblem(v) : Optional.empty();
-            if (why.isPresent()) {
-                throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + name + "' returned a "
-                        + v.getClass().getName() + " for OBJECT column '" + cols.get(i).name() + "' at row " + row
-                        + " that cannot be stored: " + why.get() + "; return records, collections or classes whose"
-                        + " fields Kryo can write and read back (see ColumnType.OBJECT)");
+            if (v != null && cols.get(i).type() == ColumnType.OBJECT) {
+                checkObject(name, cols.get(i), row, v);
             }
             if (v != given && out == null) {
                 out = new ArrayList<>(values.subList(0, i));
@@ -59,6 +55,31 @@ public final class Values {
             }
         }
         return out == null ? values : out;
+    }
+
+    /** Rows {@code [from, to)} of a frame with builder {@code spec}'s columns: its OBJECT values, as {@link #check}. */
+    static void checkObjects(Spec spec, Frame f, int from, int to) {
+        for (int c = 0; c < f.columnCount(); c++) {
+            if (f.columns().get(c).type() != ColumnType.OBJECT) {
+                continue;
+            }
+            for (int r = from; r < to; r++) {
+                Object v = f.vector(c).getObject(r);
+                if (v != null) {
+                    checkObject(spec.name(), f.columns().get(c), r, v);
+                }
+            }
+        }
+    }
+
+    private static void checkObject(String name, Column col, long row, Object v) {
+        Optional<String> why = Chunks.objectProblem(v);
+        if (why.isPresent()) {
+            throw new TvBuilderException(ErrorCode.BAD_BUILDER, "builder '" + name + "' returned a "
+                    + v.getClass().getName() + " for OBJECT column '" + col.name() + "' at row " + row
+                    + " that cannot be stored: " + why.get() + "; return records, collections or classes whose"
+                    + " fields Kryo can write and read back (see ColumnType.OBJECT)");
+        }
     }
 
     private static Object widen(ColumnType t, Object v) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tablevault.api.BuildContext;
 import dev.tablevault.api.Builder;
 import dev.tablevault.api.Column;
+import dev.tablevault.api.ColumnVector;
 import dev.tablevault.api.ColumnType;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.Frame;
@@ -167,16 +168,22 @@ final class CallerBuilders implements CallerCode {
     private Object frame(String name, BuildContext ctx) throws Exception {
         ObjectNode req = request("frame", name, ctx);
         List<Column> cols = new ArrayList<>();
-        List<List<Object>> all = new ArrayList<>();
-        run(ctx, req, List.of(ctx.arguments()), cols, (values, n) -> {
-            for (int c = 0; c < values.size(); c++) {
-                all.get(c).addAll(values.get(c));
+        List<ColumnVector.Builder> all = new ArrayList<>();
+        Rows vectors = new Rows() {
+            @Override
+            public int decode(byte[] body, List<Column> columns, List<List<Object>> unused) throws Wire.BadFrame {
+                return RowBatches.decodeVectors(body, columns, all); // straight into the frame's vectors
             }
-        }, header -> {
+
+            @Override
+            public void take(List<List<Object>> values, int n) {
+            }
+        };
+        run(ctx, req, List.of(ctx.arguments()), cols, vectors, header -> {
             cols.addAll(header);
-            header.forEach(c -> all.add(new ArrayList<>()));
+            header.forEach(c -> all.add(ColumnVector.builder(c.type(), 1024)));
         });
-        return Frame.ofColumns(cols, all);
+        return Frame.ofVectors(cols, all.stream().map(ColumnVector.Builder::build).toList());
     }
 
     private Object generate(String name, BuildContext ctx, long firstRow, GeneratorBuilder.RowSink sink)
@@ -208,6 +215,11 @@ final class CallerBuilders implements CallerCode {
     /** Rows of one answer frame, column-major. */
     private interface Rows {
         void take(List<List<Object>> values, int n);
+
+        /** Decodes a rows frame's body for {@link #take}; returns its rows. */
+        default int decode(byte[] body, List<Column> cols, List<List<Object>> into) throws Wire.BadFrame {
+            return RowBatches.decode(body, cols, into);
+        }
     }
 
     /** The columns a whole-column builder's frame has. */
@@ -287,7 +299,7 @@ final class CallerBuilders implements CallerCode {
                 case Wire.ROWS -> {
                     List<List<Object>> values = new ArrayList<>();
                     cols.forEach(c -> values.add(new ArrayList<>()));
-                    int n = RowBatches.decode(m.body(), cols, values);
+                    int n = rows.decode(m.body(), cols, values);
                     if (failed == null) {
                         try {
                             rows.take(values, n);

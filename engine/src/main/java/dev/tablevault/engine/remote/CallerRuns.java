@@ -158,7 +158,7 @@ final class CallerRuns {
         h.set("columns", Messages.tree(f.columns()));
         w.send(Wire.HEADER, Messages.bytes(h));
         for (int from = 0; from < f.rowCount() && !stopped; from += FLUSH_ROWS * 4) {
-            send(f.columns(), f::column, from, Math.min(f.rowCount(), from + FLUSH_ROWS * 4));
+            send((a, b) -> RowBatches.encode(f, a, b), from, Math.min(f.rowCount(), from + FLUSH_ROWS * 4)); // unboxed
         }
     }
 
@@ -243,21 +243,29 @@ final class CallerRuns {
             int n = values.get(0).size();
             if (n > 0 && !stopped) {
                 List<List<Object>> v = values;
-                send(cols, v::get, 0, n);
+                send((a, b) -> RowBatches.encode(cols, v::get, a, b), 0, n);
             }
             reset();
             last = System.nanoTime();
         }
     }
 
-    /** Sends rows {@code [from, to)} (halved while a frame would be too big), each frame waiting for its answer. */
-    private void send(List<Column> cols, java.util.function.IntFunction<List<Object>> values, int from, int to)
-            throws IOException {
-        byte[] body = RowBatches.encode(cols, values, from, to);
+    /** A rows frame's body of rows {@code [from, to)}. */
+    @FunctionalInterface
+    private interface Encoder {
+        byte[] rows(int from, int to);
+    }
+
+    /**
+     * Sends rows {@code [from, to)}, encoded by {@code encode}, halved while a frame would be too big,
+     * each frame waiting for its answer.
+     */
+    private void send(Encoder encode, int from, int to) throws IOException {
+        byte[] body = encode.rows(from, to);
         if (body.length + 1 > Wire.MAX_FRAME && to - from > 1) {
             int mid = (from + to) >>> 1;
-            send(cols, values, from, mid);
-            send(cols, values, mid, to);
+            send(encode, from, mid);
+            send(encode, mid, to);
             return;
         }
         w.send(Wire.ROWS, body);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.tablevault.api.Column;
+import dev.tablevault.api.ColumnVector;
 import dev.tablevault.api.ExecuteOptions;
 import dev.tablevault.api.ExecutionListener;
 import dev.tablevault.api.Frame;
@@ -218,14 +219,6 @@ final class Calls {
         }
     }
 
-    private static List<List<Object>> lists(int n) {
-        List<List<Object>> l = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            l.add(new ArrayList<>());
-        }
-        return l;
-    }
-
     /** Reads the frame the client streams, then writes it; a frame that does not decode is answered. */
     private void write(Wire w, ObjectNode call, VaultServer.Caller author, String table, WriteOptions o)
             throws IOException {
@@ -236,7 +229,8 @@ final class Calls {
         @SuppressWarnings("unchecked")
         List<Column> columns = (List<Column>) Messages.value(call.path("columns"),
                 new TypeReference<List<Column>>() { }.getType());
-        List<List<Object>> values = lists(columns.size());
+        List<ColumnVector.Builder> values = new ArrayList<>(columns.size());
+        columns.forEach(c -> values.add(ColumnVector.builder(c.type(), 1024)));
         RuntimeException failed = null;
         while (true) {
             Wire.Msg m = w.receive();
@@ -248,7 +242,7 @@ final class Calls {
             }
             if (failed == null) {
                 try {
-                    RowBatches.decode(m.body(), columns, values);
+                    RowBatches.decodeVectors(m.body(), columns, values); // straight into the frame's vectors
                 } catch (RuntimeException e) {
                     failed = e; // an OBJECT class this process lacks: answered once every frame has arrived
                 }
@@ -258,7 +252,8 @@ final class Calls {
             w.send(Wire.ERROR, Messages.bytes(RemoteErrors.encode(failed, false)));
             return;
         }
-        answer(w, author, () -> vault.writeInstance(table, Frame.ofColumns(columns, values), o));
+        answer(w, author, () -> vault.writeInstance(table, Frame.ofVectors(columns,
+                values.stream().map(ColumnVector.Builder::build).toList()), o));
     }
 
     private void execute(Wire w, ObjectNode call, VaultServer.Caller who, String table, long peer)

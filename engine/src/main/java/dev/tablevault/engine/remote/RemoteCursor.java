@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tablevault.api.Column;
 import dev.tablevault.api.ColumnVector;
 import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.Frame;
 import dev.tablevault.api.InstanceProgress;
 import dev.tablevault.api.ReadOptions;
 import dev.tablevault.api.RowCursor;
@@ -19,8 +20,10 @@ import java.util.NoSuchElementException;
 /**
  * Rows streamed from the owner: the cursor holds one connection, on which the owner sends rows frames as fast
  * as the socket takes them (the socket's buffer is the only read-ahead), so this process holds one frame of
- * rows at a time. Closed early, the cursor drops its connection, which ends the owner's cursor too. If the
- * owner goes away mid-stream, {@link #next} fails with {@code OWNER_CHANGED}: read again.
+ * rows at a time. Each block of a frame is one stored chunk, decoded when it is reached: boxed for {@link
+ * #next}, straight into vectors for {@link #nextBatch}. Closed early, the cursor drops its connection, which
+ * ends the owner's cursor too. If the owner goes away mid-stream, {@link #hasNext} fails with {@code
+ * OWNER_CHANGED}: read again.
  */
 final class RemoteCursor implements RowCursor {
     private final RemoteVault vault;
@@ -29,8 +32,13 @@ final class RemoteCursor implements RowCursor {
     private final List<Column> columns;
     private final String instanceId;
     private final InstanceProgress progress;
-    /** The rows of the last frame, one list per column, refilled in place. */
+    /** The blocks of the last frame not decoded yet, from {@link #nextBlock}. */
+    private List<RowBatches.Block> blocks = List.of();
+    private int nextBlock;
+    /** The current block's values, one list per column, refilled in place; when {@link #next} decoded it. */
     private final List<List<Object>> batch;
+    /** The current block's values when {@link #nextBatch} decoded it, else null. */
+    private ColumnVector[] vectors;
     private int at;
     private int size;
     private boolean ended;
@@ -90,18 +98,6 @@ final class RemoteCursor implements RowCursor {
         throw unexpected(m);
     }
 
-    /** Appends the next rows frame to {@code into}; returns its row count, or -1 at the end of the rows. */
-    static int rows(Wire w, List<Column> columns, List<List<Object>> into) throws IOException {
-        Wire.Msg m = w.receive();
-        if (m.kind() == Wire.ROWS) {
-            return RowBatches.decode(m.body(), columns, into);
-        }
-        if (m.kind() == Wire.END) {
-            return -1;
-        }
-        throw unexpected(m);
-    }
-
     /** {@link #rows} into one vector builder per column. */
     static int vectorRows(Wire w, List<Column> columns, List<ColumnVector.Builder> into) throws IOException {
         Wire.Msg m = w.receive();
@@ -144,24 +140,26 @@ final class RemoteCursor implements RowCursor {
         if (closed) {
             throw new IllegalStateException("the cursor is closed");
         }
-        while (at == size && !ended) {
+        while (at == size && nextBlock == blocks.size() && !ended) {
             fetch();
         }
-        return at < size;
+        return at < size || nextBlock < blocks.size();
     }
 
+    /** Receives the next rows frame (its blocks) or the end of the rows. */
     private void fetch() {
         try {
-            batch.forEach(List::clear);
-            size = 0;
-            at = 0;
-            int n = rows(wire, columns, batch);
-            if (n < 0) {
+            Wire.Msg m = wire.receive();
+            if (m.kind() == Wire.END) {
                 ended = true;
                 vault.owner().release(wire);
                 return;
             }
-            size = n;
+            if (m.kind() != Wire.ROWS) {
+                throw unexpected(m);
+            }
+            blocks = RowBatches.blocks(m.body(), columns.size());
+            nextBlock = 0;
         } catch (RemoteVault.Answered e) {
             ended = true;
             vault.owner().release(wire); // the owner answered the stream with an error and waits for the next call
@@ -180,17 +178,76 @@ final class RemoteCursor implements RowCursor {
         }
     }
 
+    /** Decodes the next block of the frame (boxed, or into {@link #vectors}). */
+    private void decodeBlock(boolean typed) {
+        RowBatches.Block b = blocks.get(nextBlock++);
+        try {
+            if (typed) {
+                List<ColumnVector.Builder> out = new ArrayList<>(columns.size());
+                columns.forEach(c -> out.add(ColumnVector.builder(c.type(), b.rows())));
+                b.decodeVectors(columns, out);
+                vectors = out.stream().map(ColumnVector.Builder::build).toArray(ColumnVector[]::new);
+            } else {
+                batch.forEach(List::clear);
+                b.decode(columns, batch);
+                vectors = null;
+            }
+        } catch (RuntimeException e) {
+            ended = true;
+            blocks = List.of();
+            Owner.quietClose(wire); // a value this process cannot decode: the rest of the stream is dropped
+            throw e;
+        }
+        at = 0;
+        size = b.rows();
+    }
+
     @Override
     public List<Object> next() {
         if (!hasNext()) {
             throw new NoSuchElementException("no more rows in " + instanceId);
         }
+        if (at == size) {
+            decodeBlock(false);
+        }
         List<Object> row = new ArrayList<>(columns.size());
-        for (List<Object> col : batch) {
-            row.add(col.get(at));
+        for (int c = 0; c < columns.size(); c++) {
+            row.add(vectors != null ? vectors[c].get(at) : batch.get(c).get(at));
         }
         at++;
         return row;
+    }
+
+    @Override
+    public Frame nextBatch(int maxRows) {
+        if (maxRows < 1) {
+            throw new IllegalArgumentException("maxRows " + maxRows + " < 1");
+        }
+        if (!hasNext()) {
+            throw new NoSuchElementException("no more rows in " + instanceId);
+        }
+        if (at == size) {
+            decodeBlock(true);
+        }
+        int n = Math.min(Math.min(maxRows, MAX_BATCH_ROWS), size - at);
+        List<ColumnVector> out = new ArrayList<>(columns.size());
+        for (int c = 0; c < columns.size(); c++) {
+            if (vectors != null && at == 0 && n == size) {
+                out.add(vectors[c]); // the whole block: its vectors are immutable, so shared
+                continue;
+            }
+            ColumnVector.Builder b = ColumnVector.builder(columns.get(c).type(), n);
+            if (vectors != null) {
+                b.appendFrom(vectors[c], at, at + n);
+            } else { // next() decoded this block boxed
+                for (int i = at; i < at + n; i++) {
+                    b.append(batch.get(c).get(i));
+                }
+            }
+            out.add(b.build());
+        }
+        at += n;
+        return Frame.ofVectors(columns, out);
     }
 
     @Override

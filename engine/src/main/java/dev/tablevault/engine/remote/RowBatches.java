@@ -169,63 +169,87 @@ final class RowBatches {
      *     decoding does)
      */
     static int decode(byte[] body, List<Column> columns, List<List<Object>> into) throws Wire.BadFrame {
-        return decode(body, columns.size(), (c, b, off, n, rows) -> {
-            List<Object> col = into.get(c);
-            int end = col.size() + rows;
-            if (n > 0) {
-                Chunks.decode(columns.get(c).type(), b, off, n, col);
-            }
-            sized(col, end);
-        });
+        int rows = 0;
+        for (Block b : blocks(body, columns.size())) {
+            rows += b.decode(columns, into);
+        }
+        return rows;
     }
 
     /** {@link #decode(byte[], List, List)} straight into one vector builder per column. */
     static int decodeVectors(byte[] body, List<Column> columns, List<ColumnVector.Builder> into)
             throws Wire.BadFrame {
-        return decode(body, columns.size(), (c, b, off, n, rows) -> {
-            ColumnVector.Builder col = into.get(c);
-            int end = col.size() + rows;
-            if (n > 0) {
-                Chunks.decode(columns.get(c).type(), b, off, n, col, rows);
-            }
-            col.appendNulls(end - col.size());
-        });
-    }
-
-    /** Takes column {@code c}'s chunk {@code body[off, off + n)} (none stored when n is 0) as {@code rows} values. */
-    @FunctionalInterface
-    private interface ChunkSink {
-        void chunk(int c, byte[] body, int off, int n, int rows);
-    }
-
-    private static int decode(byte[] body, int columns, ChunkSink sink) throws Wire.BadFrame {
-        ByteBuffer in = ByteBuffer.wrap(body);
         int rows = 0;
-        do {
-            rows += decodeBlock(body, in, columns, sink);
-        } while (in.hasRemaining());
+        for (Block b : blocks(body, columns.size())) {
+            rows += b.decodeVectors(columns, into);
+        }
         return rows;
     }
 
-    private static int decodeBlock(byte[] body, ByteBuffer in, int columns, ChunkSink sink) throws Wire.BadFrame {
-        try {
-            int rows = in.getInt();
-            if (rows < 1) {
-                throw new Wire.BadFrame("a block of " + rows + " rows in a rows frame");
-            }
-            for (int c = 0; c < columns; c++) {
-                int n = in.getInt();
-                if (n < 0 || n > in.remaining()) {
-                    throw new Wire.BadFrame("column chunk of " + n + " bytes with " + in.remaining() + " left in a"
-                            + " rows frame of " + body.length);
+    /**
+     * One block of a rows frame, its framing checked: {@code rows} rows, column c's chunk at {@code body[at[c],
+     * at[c] + length[c])} (length 0: none stored, all null). Its values are decoded on demand.
+     */
+    record Block(byte[] body, int rows, int[] at, int[] length) {
+        /** Appends the block's values to {@code into} (one list per column); returns its rows. */
+        int decode(List<Column> columns, List<List<Object>> into) {
+            for (int c = 0; c < at.length; c++) {
+                List<Object> col = into.get(c);
+                int end = col.size() + rows;
+                if (length[c] > 0) {
+                    Chunks.decode(columns.get(c).type(), body, at[c], length[c], col);
                 }
-                sink.chunk(c, body, in.position(), n, rows);
-                in.position(in.position() + n);
+                sized(col, end);
             }
             return rows;
+        }
+
+        /** {@link #decode} straight into one vector builder per column. */
+        int decodeVectors(List<Column> columns, List<ColumnVector.Builder> into) {
+            for (int c = 0; c < at.length; c++) {
+                ColumnVector.Builder col = into.get(c);
+                int end = col.size() + rows;
+                if (length[c] > 0) {
+                    Chunks.decode(columns.get(c).type(), body, at[c], length[c], col, rows);
+                }
+                col.appendNulls(end - col.size());
+            }
+            return rows;
+        }
+    }
+
+    /**
+     * The blocks of a rows frame's body, in order (at least one).
+     *
+     * @throws Wire.BadFrame for a body that breaks the framing
+     */
+    static List<Block> blocks(byte[] body, int columns) throws Wire.BadFrame {
+        ByteBuffer in = ByteBuffer.wrap(body);
+        List<Block> out = new ArrayList<>();
+        try {
+            do {
+                int rows = in.getInt();
+                if (rows < 1) {
+                    throw new Wire.BadFrame("a block of " + rows + " rows in a rows frame");
+                }
+                int[] at = new int[columns];
+                int[] length = new int[columns];
+                for (int c = 0; c < columns; c++) {
+                    int n = in.getInt();
+                    if (n < 0 || n > in.remaining()) {
+                        throw new Wire.BadFrame("column chunk of " + n + " bytes with " + in.remaining() + " left in"
+                                + " a rows frame of " + body.length);
+                    }
+                    at[c] = in.position();
+                    length[c] = n;
+                    in.position(in.position() + n);
+                }
+                out.add(new Block(body, rows, at, length));
+            } while (in.hasRemaining());
         } catch (BufferUnderflowException e) {
             throw new Wire.BadFrame("rows frame of " + body.length + " bytes ends inside a block");
         }
+        return out;
     }
 
     /** {@code col} cut or padded with nulls to {@code size} values, as a stored chunk reads. */

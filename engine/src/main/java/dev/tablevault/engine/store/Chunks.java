@@ -76,18 +76,32 @@ public final class Chunks {
      * @throws TvArgumentException ({@code BAD_ARGUMENT}) as the list form
      */
     public static byte[] encode(ColumnVector values, int from, int to, String column, long firstRow) {
+        return encode(values, from, to, to - from, column, firstRow);
+    }
+
+    /**
+     * {@link #encode(ColumnVector, int, int, String, long)} as a chunk of {@code count} values ({@code count >= to -
+     * from}) whose values past row {@code to} are null: the bytes of the list form with nulls there.
+     */
+    public static byte[] encode(ColumnVector values, int from, int to, int count, String column, long firstRow) {
         ColumnType type = values.type();
         int n = to - from;
+        if (count < n) {
+            throw new IllegalArgumentException("a chunk of " + count + " values cannot hold rows " + from + " to " + to);
+        }
         try (Output out = new Output(16 + n * 9, -1)) {
             out.writeByte(TAG);
-            out.writeVarInt(n, true);
-            byte[] nulls = new byte[(n + 7) / 8];
+            out.writeVarInt(count, true);
+            byte[] nulls = new byte[(count + 7) / 8];
             if (values.nullCount() > 0) {
                 for (int i = 0; i < n; i++) {
                     if (values.isNull(from + i)) {
                         nulls[i >> 3] |= (byte) (1 << (i & 7));
                     }
                 }
+            }
+            for (int i = n; i < count; i++) {
+                nulls[i >> 3] |= (byte) (1 << (i & 7));
             }
             out.writeBytes(nulls);
             ByteBuffer data = type == ColumnType.STRING || type == ColumnType.ARTIFACT ? values.valueBytes() : null;
