@@ -52,31 +52,11 @@ class TopCommandTest {
                     + "changedColumns: [text]\n"), OpOptions.defaults());
             Future<String> run = pool.submit(() -> v.executeInstance("stories", ExecuteOptions.defaults()
                     .processId("exec-top").version("base").checkpointRows(100)));
-            Cli cli = new Cli(dir);
-            JsonNode p = awaitRows(cli);
-            assertThat(p.get("id").asText()).isEqualTo("exec-top");
-            assertThat(p.get("operation").asText()).isEqualTo("executeInstance");
-            assertThat(p.get("state").asText()).isEqualTo("RUNNING");
-            assertThat(p.get("table").asText()).isEqualTo("stories");
-            assertThat(p.get("step").asText()).isEqualTo("text");
-            assertThat(p.get("rowsDone").asLong()).isEqualTo(300);
-            assertThat(p.get("rowsTotal").asLong()).isEqualTo(1000);
-            assertThat(p.get("heartbeatAgeMillis").asLong()).isNotNegative();
-
-            Cli.Result top = cli.tv("top", "--once");
-            assertThat(top.exit()).isZero();
-            assertThat(top.outLines().get(0)).contains("ROWS", "PROGRESS", "ROWS/S", "ETA", "HEARTBEAT");
-            assertThat(top.outLines().get(1)).contains("exec-top", "RUNNING", "300/1000", "30.0%");
-
-            Cli.Result ps = cli.tv("ps");
-            assertThat(ps.err()).as("answered from the board, not the store").isEmpty();
-            assertThat(ps.outLines().get(0)).contains("ROWS");
-            assertThat(ps.outLines().get(1)).contains("exec-top", "executeInstance", "RUNNING", "300/1000");
-            JsonNode psJson = new ObjectMapper().readTree(cli.tv("--json", "ps").out());
-            assertThat(psJson.get("source").asText()).isEqualTo("board");
-            assertThat(psJson.get("processes").get(0).get("rowsTotal").asLong()).isEqualTo(1000);
-
-            release.countDown();
+            try {
+                checkWhileRunning(new Cli(dir));
+            } finally {
+                release.countDown(); // before the vault closes: close waits for the execution the builder holds up
+            }
             run.get(2, TimeUnit.MINUTES);
         } finally {
             release.countDown();
@@ -93,6 +73,32 @@ class TopCommandTest {
         assertThat(noBoard.exit()).isZero();
         assertThat(noBoard.err()).as("no board at all: the store answers, without a note").isEmpty();
         assertThat(noBoard.out()).contains("no active processes");
+    }
+
+    /** What tv top and tv ps show while the execution is held up at row 300. */
+    private static void checkWhileRunning(Cli cli) throws Exception {
+        JsonNode p = awaitRows(cli);
+        assertThat(p.get("id").asText()).isEqualTo("exec-top");
+        assertThat(p.get("operation").asText()).isEqualTo("executeInstance");
+        assertThat(p.get("state").asText()).isEqualTo("RUNNING");
+        assertThat(p.get("table").asText()).isEqualTo("stories");
+        assertThat(p.get("step").asText()).isEqualTo("text");
+        assertThat(p.get("rowsDone").asLong()).isEqualTo(300);
+        assertThat(p.get("rowsTotal").asLong()).isEqualTo(1000);
+        assertThat(p.get("heartbeatAgeMillis").asLong()).isNotNegative();
+
+        Cli.Result top = cli.tv("top", "--once");
+        assertThat(top.exit()).isZero();
+        assertThat(top.outLines().get(0)).contains("ROWS", "PROGRESS", "ROWS/S", "ETA", "HEARTBEAT");
+        assertThat(top.outLines().get(1)).contains("exec-top", "RUNNING", "300/1000", "30.0%");
+
+        Cli.Result ps = cli.tv("ps");
+        assertThat(ps.err()).as("answered from the board, not the store").isEmpty();
+        assertThat(ps.outLines().get(0)).contains("ROWS");
+        assertThat(ps.outLines().get(1)).contains("exec-top", "executeInstance", "RUNNING", "300/1000");
+        JsonNode psJson = new ObjectMapper().readTree(cli.tv("--json", "ps").out());
+        assertThat(psJson.get("source").asText()).isEqualTo("board");
+        assertThat(psJson.get("processes").get(0).get("rowsTotal").asLong()).isEqualTo(1000);
     }
 
     /** Runs {@code tv --json top --once} until the one process has committed row 300 (60 s safety net). */
