@@ -18,6 +18,8 @@ import java.util.Properties;
  */
 public final class JvmFlags {
     public static final String OPEN_LANG = "--add-opens=java.base/java.lang=ALL-UNNAMED";
+    /** Arrow's memory (module {@code arrow}) reads direct buffers' addresses. */
+    public static final String OPEN_NIO = "--add-opens=java.base/java.nio=ALL-UNNAMED";
     public static final String OPEN_REFLECT = "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED";
     public static final String EXPORT_NIO_CH = "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED";
     public static final String EXPORT_REF = "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED";
@@ -27,7 +29,7 @@ public final class JvmFlags {
     public static final String NO_ANNOUNCER = "-Dchronicle.announcer.disable=true";
 
     /** In the order of the POM property. */
-    public static final List<String> ALL = List.of(OPEN_LANG, OPEN_REFLECT, EXPORT_NIO_CH, EXPORT_REF,
+    public static final List<String> ALL = List.of(OPEN_LANG, OPEN_NIO, OPEN_REFLECT, EXPORT_NIO_CH, EXPORT_REF,
             EXPORT_JAVAC_FILE, NATIVE_ACCESS, NO_ANALYTICS, NO_ANNOUNCER);
 
     private JvmFlags() {

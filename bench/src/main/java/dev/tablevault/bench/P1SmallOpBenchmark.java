@@ -36,9 +36,9 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 2)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {JvmFlags.OPEN_LANG, JvmFlags.OPEN_REFLECT, JvmFlags.EXPORT_NIO_CH,
-        JvmFlags.EXPORT_REF, JvmFlags.EXPORT_JAVAC_FILE, JvmFlags.NATIVE_ACCESS, JvmFlags.NO_ANALYTICS,
-        JvmFlags.NO_ANNOUNCER})
+@Fork(value = 1, jvmArgsAppend = {JvmFlags.OPEN_LANG, JvmFlags.OPEN_NIO, JvmFlags.OPEN_REFLECT,
+        JvmFlags.EXPORT_NIO_CH, JvmFlags.EXPORT_REF, JvmFlags.EXPORT_JAVAC_FILE, JvmFlags.NATIVE_ACCESS,
+        JvmFlags.NO_ANALYTICS, JvmFlags.NO_ANNOUNCER})
 public class P1SmallOpBenchmark {
 
     @State(Scope.Benchmark)

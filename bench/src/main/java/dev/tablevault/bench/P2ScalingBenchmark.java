@@ -33,9 +33,9 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 2)
-@Fork(value = 1, jvmArgsAppend = {JvmFlags.OPEN_LANG, JvmFlags.OPEN_REFLECT, JvmFlags.EXPORT_NIO_CH,
-        JvmFlags.EXPORT_REF, JvmFlags.EXPORT_JAVAC_FILE, JvmFlags.NATIVE_ACCESS, JvmFlags.NO_ANALYTICS,
-        JvmFlags.NO_ANNOUNCER})
+@Fork(value = 1, jvmArgsAppend = {JvmFlags.OPEN_LANG, JvmFlags.OPEN_NIO, JvmFlags.OPEN_REFLECT,
+        JvmFlags.EXPORT_NIO_CH, JvmFlags.EXPORT_REF, JvmFlags.EXPORT_JAVAC_FILE, JvmFlags.NATIVE_ACCESS,
+        JvmFlags.NO_ANALYTICS, JvmFlags.NO_ANNOUNCER})
 public class P2ScalingBenchmark {
 
     /** The worker's 0-based index among the benchmark's threads. */
