@@ -146,7 +146,7 @@ public final class ArrowSnapshot implements AutoCloseable {
             VaultArrow.schema(cols);
             remember(table, instanceId, cursor.instanceId());
             long count = vault.description(table, cursor.instanceId()).rows();
-            return new Rows(cursor.instanceId(), count, cols, RowSource.rows(cursor, cols, at));
+            return new Rows(cursor.instanceId(), count, cols, RowSource.rows(cursor, at));
         } catch (RuntimeException e) {
             cursor.close();
             throw e;

@@ -2,6 +2,7 @@ package dev.tablevault.arrow;
 
 import dev.tablevault.api.Column;
 import dev.tablevault.api.ColumnVector;
+import dev.tablevault.api.Frame;
 import dev.tablevault.api.RowCursor;
 import dev.tablevault.engine.data.FrameStore;
 import dev.tablevault.engine.store.Chunks;
@@ -50,27 +51,22 @@ interface RowSource extends AutoCloseable {
         };
     }
 
-    /** Rows of any {@link RowCursor} (another OS process's owner, a builder's view), columns at {@code positions}. */
-    static RowSource rows(RowCursor cursor, List<Column> columns, int[] positions) {
+    /**
+     * Rows of any {@link RowCursor} (another OS process's owner, a builder's view), columns at {@code positions}, a
+     * batch at a time ({@link RowCursor#nextBatch}: the engine's cursors decode it without boxing).
+     */
+    static RowSource rows(RowCursor cursor, int[] positions) {
         return new RowSource() {
             @Override
             public int next(ColumnVector[] cols) {
-                ColumnVector.Builder[] b = new ColumnVector.Builder[positions.length];
-                for (int c = 0; c < b.length; c++) {
-                    b[c] = ColumnVector.builder(columns.get(c).type(), Chunks.ROWS);
+                if (!cursor.hasNext()) {
+                    return -1;
                 }
-                int n = 0;
-                while (n < Chunks.ROWS && cursor.hasNext()) {
-                    List<Object> row = cursor.next();
-                    for (int c = 0; c < positions.length; c++) {
-                        b[c].append(row.get(positions[c]));
-                    }
-                    n++;
+                Frame batch = cursor.nextBatch();
+                for (int c = 0; c < positions.length; c++) {
+                    cols[c] = batch.vector(positions[c]);
                 }
-                for (int c = 0; c < b.length; c++) {
-                    cols[c] = b[c].build();
-                }
-                return n == 0 ? -1 : n;
+                return batch.rowCount();
             }
 
             @Override

@@ -253,10 +253,10 @@ class ArrowReaderTest {
         }
     }
 
-    /** The typed chunk path (a vault opened here) and the boxed row path (through its owner) give equal batches. */
+    /** The stored chunk path (a vault opened here) and the batch cursor path (through its owner) give equal batches. */
     @ParameterizedTest
     @CsvSource({"11, 1", "12, 1023", "13, 1025", "14, 5000"})
-    void storedChunksAndBoxedRowsReadTheSameForEveryTypeWithNulls(long seed, int batchRows) throws Exception {
+    void storedChunksAndRemoteBatchesReadTheSameForEveryTypeWithNulls(long seed, int batchRows) throws Exception {
         Frame f = Fixtures.everyType(3_100, seed);
         Path dir = tmp.resolve("v");
         try (Vault owner = Fixtures.create(dir); Vault client = TableVault.open(dir, VaultOptions.defaults())) {
