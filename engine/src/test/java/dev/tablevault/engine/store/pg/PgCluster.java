@@ -1,0 +1,217 @@
+package dev.tablevault.engine.store.pg;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * A throw-away PostgreSQL server for tests: Debian's binaries ({@code pg_config --bindir}, else the newest
+ * {@code /usr/lib/postgresql/<version>/bin}, or {@code -Dtv.pg.bin}), a fresh cluster under {@code target/pg-it/},
+ * listening on a free loopback port, with {@code fsync} and synchronous commits on. One cluster per test JVM,
+ * started on first use and stopped when the JVM exits; each test class takes a {@link #database fresh database}.
+ *
+ * <p>Where PostgreSQL is not installed, {@link #shared()} skips the calling test with one message saying how to
+ * install it ({@code .ci/install-postgres}); under {@code -Dtv.pg.required=true} (CI) it fails instead. Run as
+ * root, the server runs as the {@code postgres} user ({@code initdb} refuses root).
+ *
+ * <p>Thread safe.
+ */
+public final class PgCluster {
+    private static final String INSTALL = "install PostgreSQL 15+ with `bash .ci/install-postgres` (Debian), or"
+            + " point -Dtv.pg.bin at its bin directory";
+    private static PgCluster shared;
+    private static String unavailable;
+
+    private final Path bin;
+    private final Path dir;
+    private final int port;
+    private final boolean asPostgresUser;
+    private final AtomicInteger databases = new AtomicInteger();
+
+    private PgCluster(Path bin, Path dir, int port, boolean asPostgresUser) {
+        this.bin = bin;
+        this.dir = dir;
+        this.port = port;
+        this.asPostgresUser = asPostgresUser;
+    }
+
+    /**
+     * The JVM's cluster, started on first call. Skips the calling test (JUnit assumption) where PostgreSQL is not
+     * installed, unless {@code tv.pg.required} is true: then it fails.
+     */
+    public static synchronized PgCluster shared() {
+        if (shared == null && unavailable == null) {
+            Path bin = findBin();
+            if (bin == null) {
+                unavailable = "PostgreSQL is not installed: the PostgreSQL tests are skipped; " + INSTALL;
+            } else {
+                shared = start(bin);
+                Runtime.getRuntime().addShutdownHook(new Thread(shared::stop, "pg-cluster-stop"));
+            }
+        }
+        if (shared == null) {
+            if (Boolean.getBoolean("tv.pg.required")) {
+                throw new IllegalStateException(unavailable + " (tv.pg.required is set)");
+            }
+            Assumptions.abort(unavailable);
+        }
+        return shared;
+    }
+
+    /** A new, empty database; its JDBC URL names user {@code postgres}, who needs no password here. */
+    public String database(String hint) {
+        String name = (hint.replaceAll("[^A-Za-z0-9]", "_") + "_" + databases.incrementAndGet())
+                .toLowerCase(Locale.ROOT);
+        try (Connection c = DriverManager.getConnection(url("postgres")); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create database " + name + " on " + url("postgres"), e);
+        }
+        return url(name);
+    }
+
+    public String url(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=postgres";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Stops the server at once, as a crash would ({@code pg_ctl stop -m immediate}). */
+    public void crash() {
+        pgCtl("stop", "-m", "immediate");
+    }
+
+    /** Starts the server again after {@link #crash()} or {@link #stop()}. */
+    public void restart() {
+        pgCtl("start", "-w", "-l", dir.resolve("server.log").toString(), "-o", options(port));
+    }
+
+    void stop() {
+        pgCtl("stop", "-m", "fast");
+    }
+
+    private static PgCluster start(Path bin) {
+        try {
+            Path root = Path.of("target", "pg-it").toAbsolutePath();
+            Files.createDirectories(root);
+            Path dir = root.resolve(UUID.randomUUID().toString().substring(0, 8));
+            Files.createDirectories(dir);
+            boolean asPostgres = "root".equals(System.getProperty("user.name"));
+            if (asPostgres) {
+                giveToPostgres(dir);
+            }
+            PgCluster c = new PgCluster(bin, dir, freePort(), asPostgres);
+            c.run(List.of(bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-A", "trust",
+                    "-U", "postgres", "-E", "UTF8", "--no-sync"));
+            c.restart();
+            return c;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start PostgreSQL from " + bin, e);
+        }
+    }
+
+    private static String options(int port) {
+        return "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=on"
+                + " -c synchronous_commit=on -c shared_buffers=128MB -c max_connections=200";
+    }
+
+    private void pgCtl(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(bin.resolve("pg_ctl").toString(), "-D",
+                dir.resolve("data").toString()));
+        cmd.addAll(List.of(args));
+        run(cmd);
+    }
+
+    private void run(List<String> command) {
+        List<String> cmd = new ArrayList<>();
+        if (asPostgresUser) {
+            cmd.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        cmd.addAll(command);
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("commands.log").toFile()).start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("timed out: " + cmd);
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException("failed (" + p.exitValue() + "): " + cmd + "\n"
+                        + Files.readString(dir.resolve("commands.log")));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + cmd, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted: " + cmd, e);
+        }
+    }
+
+    private static Path findBin() {
+        String given = System.getProperty("tv.pg.bin");
+        if (given != null && !given.isBlank()) {
+            return Path.of(given);
+        }
+        try {
+            Process p = new ProcessBuilder("pg_config", "--bindir").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            if (p.waitFor() == 0 && Files.isExecutable(Path.of(out, "initdb"))) {
+                return Path.of(out);
+            }
+        } catch (IOException e) {
+            // no pg_config on the PATH: look where Debian installs the server
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        Path debian = Path.of("/usr/lib/postgresql");
+        if (!Files.isDirectory(debian)) {
+            return null;
+        }
+        try (Stream<Path> versions = Files.list(debian)) {
+            return versions.map(v -> v.resolve("bin"))
+                    .filter(b -> Files.isExecutable(b.resolve("initdb")))
+                    .max(Comparator.comparingInt(b -> Integer.parseInt(b.getParent().getFileName().toString()
+                            .replaceAll("\\D", "0"))))
+                    .orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void giveToPostgres(Path dir) throws IOException {
+        UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
+        UserPrincipal postgres = users.lookupPrincipalByName("postgres");
+        GroupPrincipal group = users.lookupPrincipalByGroupName("postgres");
+        PosixFileAttributeView attrs = Files.getFileAttributeView(dir, PosixFileAttributeView.class);
+        attrs.setOwner(postgres);
+        attrs.setGroup(group);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
