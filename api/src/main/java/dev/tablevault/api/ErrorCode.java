@@ -23,6 +23,12 @@ public enum ErrorCode {
     PROCESS_ARGUMENTS_CHANGED(31),
     /** The process was stopped on request. */
     PROCESS_STOPPED(32),
+    /**
+     * A process lost its claim on a shared vault: its host's lease ran out (the host was stopped, cut off or too slow
+     * to renew it) and another host took the process over with a newer fence. Nothing of the refused step was
+     * written. Not retriable on this host; the process continues on the host that holds it ({@code tv ps}).
+     */
+    PROCESS_FENCED(33),
     /** A builder spec is malformed or cannot be executed. */
     BAD_BUILDER(40),
     /** The code a builder spec names is not registered, built in, or provided through ServiceLoader. */
@@ -64,7 +70,13 @@ public enum ErrorCode {
      */
     OWNER_CHANGED(58),
     /** The vault, or the socket of the OS process that owns it, belongs to another OS user. */
-    PERMISSION_DENIED(59);
+    PERMISSION_DENIED(59),
+    /**
+     * The connection to a shared vault's database was lost while a commit was in flight, so whether the commit
+     * happened is not known. The engine settles it by reading what the commit wrote; a caller that sees this code
+     * should check (for example {@code tv ps} or {@code tv log}) before calling a write without a process id again.
+     */
+    COMMIT_UNKNOWN(60);
 
     private final int code;
 
