@@ -1,0 +1,11 @@
+/**
+ * The PostgreSQL backend: a vault shared by many hosts in one database ({@code PgBackend}), its schema and
+ * migrations ({@code Schema}, {@code V<n>.sql}), snapshots ({@code PgView}) and the translation of the server's
+ * errors ({@code PgErrors}). pgjdbc and HikariCP types stay inside this package.
+ *
+ * <p>May use the storage SPI and {@code store.Keys}; nothing else of the engine.
+ *
+ * <p>Thread safety: {@code PgBackend} is thread safe and closes its pool in {@code close()}; a view is used by one
+ * thread (its borrowed views by others).
+ */
+package dev.tablevault.engine.store.pg;
