@@ -121,6 +121,29 @@ final class PgBackendTest extends BackendContract {
     }
 
     @Test
+    void theFenceCheckHoldsTheProcessRowUntilTheCommit() {
+        sql("INSERT INTO tv_runs (pid, state, owner_host, fence) VALUES ('p1', 'RUNNING', 'h1', 5)");
+        List<String> takeover = new ArrayList<>();
+        pg().committer = c -> {
+            // a takeover between the fence check and the commit must wait: with no waiting allowed, it fails
+            try (Connection other = DriverManager.getConnection(url()); Statement s = other.createStatement()) {
+                s.execute("SET lock_timeout = '50ms'");
+                s.execute("UPDATE tv_runs SET fence = fence + 1 WHERE pid = 'p1'");
+                takeover.add("took over");
+            } catch (SQLException e) {
+                takeover.add(e.getSQLState());
+            }
+            c.commit();
+        };
+        Batch batch = new Batch();
+        batch.requireFence("p1", 5);
+        batch.put(Family.PROC, b(1), b(1));
+        backend.write(batch);
+        assertThat(takeover).containsExactly("55P03");
+        assertThat(backend.get(Family.PROC, b(1))).containsExactly(1);
+    }
+
+    @Test
     void aFailingStatementInsideABatchLeavesNothing() {
         byte[] huge = new byte[9000];
         new Random(1).nextBytes(huge);
