@@ -42,7 +42,7 @@ final class PgKeyRange implements KeyRange {
             return;
         }
         byte[] last = page.get(page.size() - 1).key();
-        limit = Math.min(limit * 4, PgReads.MAX_PAGE);
+        limit = PgReads.nextLimit(family, limit);
         page = reads.page(family, last, false, to, false, limit);
         at = 0;
     }

@@ -15,7 +15,7 @@ import java.util.function.BiPredicate;
 /**
  * Point reads and keyset-paged scans over one family table. Every page is one query
  * ({@code k >= ? AND k < ? ORDER BY k LIMIT n}, the next from the last key seen), read whole before the visitor sees
- * it; the first page is small and later ones grow, so a visitor that stops early costs one small query and a long
+ * it; the first page is small and later ones grow (less so for cell chunks), so a visitor that stops early costs one small query and a long
  * scan few. {@code bytea} compares as memcmp then length: the unsigned order of {@link Keys}.
  *
  * <p>Subclasses say which connection a query runs on: a pooled one per query (the latest state; pages of one scan
@@ -24,6 +24,8 @@ import java.util.function.BiPredicate;
 abstract class PgReads implements Reads {
     static final int FIRST_PAGE = 32;
     static final int MAX_PAGE = 1024;
+    /** Cell chunks run to megabytes: a page of them stays at a few dozen. */
+    static final int MAX_DATA_PAGE = 64;
 
     /** One query on a connection. */
     interface Query<T> {
@@ -105,8 +107,13 @@ abstract class PgReads implements Reads {
                 lo = last;
                 loIncluded = false;
             }
-            limit = Math.min(limit * 4, MAX_PAGE);
+            limit = nextLimit(family, limit);
         }
+    }
+
+    /** The size of the page after one of {@code limit} rows. */
+    static int nextLimit(Family family, int limit) {
+        return Math.min(limit * 4, family == Family.DATA ? MAX_DATA_PAGE : MAX_PAGE);
     }
 
     /**
