@@ -18,16 +18,16 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
  * A throw-away PostgreSQL server for tests: Debian's binaries ({@code pg_config --bindir}, else the newest
- * {@code /usr/lib/postgresql/<version>/bin}, or {@code -Dtv.pg.bin}), a fresh cluster under {@code target/pg-it/},
+ * {@code /usr/lib/postgresql/<version>/bin}, or {@code -Dtv.pg.bin}), a fresh cluster in a temporary folder,
  * listening on a free loopback port, with {@code fsync} and synchronous commits on. One cluster per test JVM,
- * started on first use and stopped when the JVM exits; each test class takes a {@link #database fresh database}.
+ * started on first use and stopped (its folder deleted) when the JVM exits; each test class takes a
+ * {@link #database fresh database}. A test JVM killed outright leaves its server and folder behind.
  *
  * <p>Where PostgreSQL is not installed, {@link #shared()} skips the calling test with one message saying how to
  * install it ({@code .ci/install-postgres}); under {@code -Dtv.pg.required=true} (CI) it fails instead. Run as
@@ -109,14 +109,18 @@ public final class PgCluster {
 
     void stop() {
         pgCtl("stop", "-m", "fast");
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot delete the test cluster's folder " + dir, e);
+        }
     }
 
     private static PgCluster start(Path bin) {
         try {
-            Path root = Path.of("target", "pg-it").toAbsolutePath();
-            Files.createDirectories(root);
-            Path dir = root.resolve(UUID.randomUUID().toString().substring(0, 8));
-            Files.createDirectories(dir);
+            // Under the temporary directory, not target/: the server's user must reach the folder, and a checkout
+            // may sit under a folder only its owner can enter (mktemp -d makes them so).
+            Path dir = Files.createTempDirectory("tv-pg-");
             boolean asPostgres = "root".equals(System.getProperty("user.name"));
             if (asPostgres) {
                 giveToPostgres(dir);
