@@ -325,63 +325,21 @@ public final class PgBackend implements Backend {
         }
     }
 
-    /**
-     * Reads every value of every vault table (TOAST included) so that damaged pages surface as
-     * {@code CORRUPTION}; indexes are not checked (that needs the amcheck extension).
-     */
+    /** See {@link PgStats#verify}. */
     @Override
     public void verifyStorage() {
-        for (Family f : Family.values()) {
-            String table = PgReads.table(f);
-            latest.query("verifying " + table, c -> {
-                try (Statement s = c.createStatement();
-                     ResultSet r = s.executeQuery("SELECT count(md5(v)) FROM " + table)) {
-                    return r.next();
-                }
-            });
-        }
-        for (String table : new String[] {"tv_schema", "tv_hosts", "tv_runs", "tv_lock_waits", "tv_mutex"}) {
-            latest.query("verifying " + table, c -> {
-                try (Statement s = c.createStatement();
-                     ResultSet r = s.executeQuery("SELECT count(md5(t::text)) FROM " + table + " t")) {
-                    return r.next();
-                }
-            });
-        }
+        PgStats.verify(latest);
     }
 
     @Override
     public long dataBytes() {
-        return latest.query("measuring the vault's tables", c -> {
-            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT sum(pg_total_relation_size(t))"
-                    + " FROM unnest(array['tv_meta', 'tv_proc', 'tv_lockrecs', 'tv_data']::regclass[]) t")) {
-                r.next();
-                return r.getLong(1);
-            }
-        });
+        return PgStats.dataBytes(latest);
     }
 
-    /**
-     * The server's WAL bytes ({@code pg_ls_waldir()}, the whole server's, not this vault's alone), or -1 where the
-     * role may not read them (it needs {@code pg_monitor} or superuser).
-     */
+    /** See {@link PgStats#logBytes}. */
     @Override
     public long logBytes() {
-        Connection c = connection();
-        try (Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT coalesce(sum(size), 0) FROM pg_ls_waldir()")) {
-            r.next();
-            long bytes = r.getLong(1);
-            release(c);
-            return bytes;
-        } catch (SQLException e) {
-            if ("42501".equals(e.getSQLState())) {
-                release(c);
-                return -1;
-            }
-            discard(c, e);
-            throw PgErrors.of(e, location, "measuring the write-ahead log");
-        }
+        return PgStats.logBytes(this);
     }
 
     /** A pooled connection in autocommit mode. */
