@@ -36,14 +36,16 @@ public final class PgBackendBench {
             s.execute("INSERT INTO tv_runs (pid, state, owner_host, fence) VALUES ('bench', 'RUNNING', 'h', 1)");
             for (int round = 0; round < 2; round++) {
                 System.out.printf("round %d, load %s%n", round, loadAverage());
-                System.out.printf("  floor, one autocommitted 4-row upsert (plain pgjdbc): p50 %.3f ms%n",
-                        p50(2000, i -> rawUpsert(raw, i)));
-                System.out.printf("  (a) small batch, 4 puts, SYNC: p50 %.3f ms%n", p50(2000, i -> pg.write(small(i,
-                        false))));
-                System.out.printf("  (a') the same with a fence check: p50 %.3f ms%n", p50(2000, i -> pg.write(
-                        small(i, true))));
-                System.out.printf("  (b) checkpoint, fence + 8 DATA chunks of 8 KiB + 2 PROC puts: p50 %.3f ms%n",
-                        p50(1000, i -> pg.write(checkpoint(i))));
+                // interleaved, so that every kind sees the same load on a shared machine
+                double[] p50 = interleaved(2000, i -> rawUpsert(raw, i), i -> pg.write(small(i, false)),
+                        i -> pg.write(small(i, true)), i -> pg.write(checkpoint(i)));
+                System.out.printf("  floor, one autocommitted 4-row upsert (plain pgjdbc): p50 %.3f ms%n", p50[0]);
+                System.out.printf("  (a) small batch, 4 puts, SYNC: p50 %.3f ms (%.2fx the floor)%n", p50[1],
+                        p50[1] / p50[0]);
+                System.out.printf("  (a') the same with a fence check: p50 %.3f ms (%.2fx)%n", p50[2],
+                        p50[2] / p50[0]);
+                System.out.printf("  (b) checkpoint, fence + 8 DATA chunks of 8 KiB + 2 PROC puts: p50 %.3f ms"
+                        + " (%.2fx)%n", p50[3], p50[3] / p50[0]);
                 System.out.printf("  (c) 16 threads of (a) for %d s: %.0f ops/s%n", seconds, threads(pg, 16,
                         seconds));
             }
@@ -54,18 +56,24 @@ public final class PgBackendBench {
         void run(int i) throws Exception;
     }
 
-    private static double p50(int n, Op op) throws Exception {
-        for (int i = 0; i < n / 10; i++) {
-            op.run(-1 - i);
+    /** The p50 in milliseconds of each op, run in turn {@code n} times after {@code n / 10} warm-up turns. */
+    private static double[] interleaved(int n, Op... ops) throws Exception {
+        long[][] t = new long[ops.length][n];
+        for (int i = -n / 10; i < n; i++) {
+            for (int k = 0; k < ops.length; k++) {
+                long start = System.nanoTime();
+                ops[k].run(i);
+                if (i >= 0) {
+                    t[k][i] = System.nanoTime() - start;
+                }
+            }
         }
-        long[] t = new long[n];
-        for (int i = 0; i < n; i++) {
-            long start = System.nanoTime();
-            op.run(i);
-            t[i] = System.nanoTime() - start;
+        double[] p50 = new double[ops.length];
+        for (int k = 0; k < ops.length; k++) {
+            Arrays.sort(t[k]);
+            p50[k] = t[k][n / 2] / 1e6;
         }
-        Arrays.sort(t);
-        return t[n / 2] / 1e6;
+        return p50;
     }
 
     private static Batch small(int i, boolean fenced) {
