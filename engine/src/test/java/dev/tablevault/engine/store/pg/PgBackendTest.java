@@ -234,6 +234,39 @@ final class PgBackendTest extends BackendContract {
     }
 
     @Test
+    void aViewWhoseConnectionIsKilledFailsWithIoAndStillCloses() throws Exception {
+        write(w -> w.put(Family.META, b(1), b(1)));
+        ReadView view = backend.view();
+        assertThat(view.get(Family.META, b(1))).containsExactly(1);
+        sql("SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE datname = current_database()"
+                + " AND pid <> pg_backend_pid()");
+        assertThatThrownBy(() -> view.get(Family.META, b(1))).isInstanceOfSatisfying(TableVaultException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.IO)).hasMessageContaining(url());
+        assertThatThrownBy(view::borrow).isInstanceOf(TableVaultException.class);
+        view.close();
+        assertThat(pg().activeConnections()).isZero();
+    }
+
+    @Test
+    void largeValuesComeBackByteForByte() {
+        byte[] big = new byte[900_000];
+        new Random(7).nextBytes(big);
+        byte[] zeros = new byte[100_000];
+        write(w -> {
+            w.put(Family.DATA, b(1), big);
+            w.put(Family.DATA, b(2), zeros);
+            w.put(Family.DATA, b(3), b());
+        });
+        assertThat(backend.get(Family.DATA, b(1))).isEqualTo(big);
+        List<byte[]> values = new ArrayList<>();
+        backend.scan(Family.DATA, b(), (k, v) -> values.add(v));
+        assertThat(values).hasSize(3);
+        assertThat(values.get(0)).isEqualTo(big);
+        assertThat(values.get(1)).isEqualTo(zeros);
+        assertThat(values.get(2)).isEmpty();
+    }
+
+    @Test
     void anUnreachableServerIsIoNamingTheUrlWithoutItsPassword() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
