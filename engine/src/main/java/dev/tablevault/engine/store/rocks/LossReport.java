@@ -1,6 +1,7 @@
-package dev.tablevault.engine.store;
+package dev.tablevault.engine.store.rocks;
 
 import dev.tablevault.api.RecoveryReport;
+import dev.tablevault.engine.store.Keys;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 

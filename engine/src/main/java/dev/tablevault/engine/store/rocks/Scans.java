@@ -1,5 +1,6 @@
-package dev.tablevault.engine.store;
+package dev.tablevault.engine.store.rocks;
 
+import dev.tablevault.engine.store.Keys;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -47,7 +48,7 @@ final class Scans {
         try (RocksIterator it = db.newIterator(cf, ro)) {
             for (it.seek(from); it.isValid(); it.next()) {
                 byte[] k = it.key();
-                if (!Store.startsWith(k, prefix) || !visitor.test(k, it.value())) {
+                if (!startsWith(k, prefix) || !visitor.test(k, it.value())) {
                     break;
                 }
             }
@@ -84,7 +85,7 @@ final class Scans {
                 if (Arrays.equals(k, end)) {
                     continue;
                 }
-                if (!Store.startsWith(k, prefix) || !visitor.test(k, it.value())) {
+                if (!startsWith(k, prefix) || !visitor.test(k, it.value())) {
                     break;
                 }
             }
@@ -102,6 +103,10 @@ final class Scans {
             checkStatus(it);
             return null;
         }
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     /**

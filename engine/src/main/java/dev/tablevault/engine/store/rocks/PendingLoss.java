@@ -1,4 +1,4 @@
-package dev.tablevault.engine.store;
+package dev.tablevault.engine.store.rocks;
 
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TvStorageException;

@@ -1,4 +1,4 @@
-package dev.tablevault.engine.store;
+package dev.tablevault.engine.store.rocks;
 
 import dev.tablevault.api.Durability;
 
@@ -21,7 +21,7 @@ import java.util.zip.CRC32C;
  * closes (clean). Two 32-byte slots are written in turn, each with its own CRC-32C, so a write torn by a crash
  * leaves the other slot readable.
  *
- * <p>Not thread safe: the owning {@link Store} writes it from one thread at a time.
+ * <p>Not thread safe: the owning {@link RocksBackend} writes it from one thread at a time.
  */
 final class DurableMark {
     static final String FILE = "tablevault.mark";

@@ -1,4 +1,4 @@
-package dev.tablevault.engine.store;
+package dev.tablevault.engine.store.rocks;
 
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TvStorageException;
@@ -7,7 +7,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -90,22 +89,6 @@ final class DiskSpace {
                     + " fail once the space is free, close and reopen the vault", e);
         }
         return StoreErrors.toTv(e, what + " in " + dir);
-    }
-
-    /**
-     * A failed file write outside RocksDB (artifact, owner or staging file) in the vault at {@code vault}:
-     * {@link ErrorCode#DISK_FULL} when the file system reported ENOSPC, else {@link ErrorCode#IO}. Java gives no
-     * error number, so ENOSPC is recognized by its text, the reason of a {@link FileSystemException} or the
-     * message of a plain write's {@link IOException} (the C library's English text).
-     */
-    static TvStorageException fileFailure(Path vault, String what, IOException e) {
-        String reason = e instanceof FileSystemException f ? f.getReason() : e.getMessage();
-        if ("No space left on device".equals(reason)) {
-            return new TvStorageException(ErrorCode.DISK_FULL, "vault " + vault + " is out of disk space: " + what
-                    + " (" + e + "): free space on its file system, then retry the call, or resume its paused"
-                    + " process with the same call or resumeProcess", e);
-        }
-        return new TvStorageException(ErrorCode.IO, what + ": " + e, e);
     }
 
     void close() {

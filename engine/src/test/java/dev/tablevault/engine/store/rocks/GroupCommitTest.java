@@ -1,11 +1,11 @@
-package dev.tablevault.engine.store;
+package dev.tablevault.engine.store.rocks;
 
 import dev.tablevault.api.Durability;
+import dev.tablevault.engine.store.Family;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 
@@ -38,8 +38,8 @@ class GroupCommitTest {
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
     void mergedWriteEqualsSequentialWrites(long seed) throws Exception {
-        try (Store merged = Store.open(dir.resolve("m"), true, false, Durability.SYNC, 0, "test");
-             Store sequential = Store.open(dir.resolve("s"), true, false, Durability.NONE, 0, "test")) {
+        try (RocksBackend merged = RocksBackend.open(dir.resolve("m"), true, false, Durability.SYNC, 0, "test");
+             RocksBackend sequential = RocksBackend.open(dir.resolve("s"), true, false, Durability.NONE, 0, "test")) {
             Random r = new Random(seed);
             int n = 2 + r.nextInt(8);
             List<WriteBatch> forMerged = new ArrayList<>();
@@ -74,9 +74,9 @@ class GroupCommitTest {
             for (int cfIndex = 0; cfIndex < 2; cfIndex++) {
                 for (int k = 0; k < 30; k++) {
                     byte[] key = b("k" + k);
-                    assertThat(merged.get(cf(merged, cfIndex), key))
+                    assertThat(merged.get(family(cfIndex), key))
                             .as("cf %d key k%d", cfIndex, k)
-                            .isEqualTo(sequential.get(cf(sequential, cfIndex), key));
+                            .isEqualTo(sequential.get(family(cfIndex), key));
                 }
             }
         }
@@ -87,24 +87,24 @@ class GroupCommitTest {
         int threads = 8;
         int perThread = 150;
         Path db = dir.resolve("c");
-        try (Store store = Store.open(db, true, false, Durability.SYNC, 0, "test")) {
+        try (RocksBackend store = RocksBackend.open(db, true, false, Durability.SYNC, 0, "test")) {
             concurrently(threads, thread -> {
                 for (int i = 0; i < perThread; i++) {
                     try (WriteBatch batch = new WriteBatch()) {
-                        batch.put(store.meta, b("a" + thread + "_" + i), b("x" + i));
-                        batch.put(store.data, b("b" + thread + "_" + i), b("y" + i));
-                        batch.delete(store.meta, b("a" + thread + "_" + (i - 1)));
+                        batch.put(store.handle(Family.META), b("a" + thread + "_" + i), b("x" + i));
+                        batch.put(store.handle(Family.DATA), b("b" + thread + "_" + i), b("y" + i));
+                        batch.delete(store.handle(Family.META), b("a" + thread + "_" + (i - 1)));
                         store.write(batch);
                     }
                 }
                 return null;
             });
         }
-        try (Store reopened = Store.open(db, false, true, Durability.SYNC, 0, "test")) {
+        try (RocksBackend reopened = RocksBackend.open(db, false, true, Durability.SYNC, 0, "test")) {
             for (int t = 0; t < threads; t++) {
                 for (int i = 0; i < perThread; i++) {
-                    assertThat(reopened.get(reopened.data, b("b" + t + "_" + i))).isEqualTo(b("y" + i));
-                    byte[] a = reopened.get(reopened.meta, b("a" + t + "_" + i));
+                    assertThat(reopened.get(Family.DATA, b("b" + t + "_" + i))).isEqualTo(b("y" + i));
+                    byte[] a = reopened.get(Family.META, b("a" + t + "_" + i));
                     if (i == perThread - 1) {
                         assertThat(a).isEqualTo(b("x" + i));
                     } else {
@@ -124,12 +124,12 @@ class GroupCommitTest {
         int threads = 6;
         int perThread = 100;
         Path db = dir.resolve("i");
-        try (Store store = Store.open(db, true, false, Durability.SYNC, 0, "test")) {
+        try (RocksBackend store = RocksBackend.open(db, true, false, Durability.SYNC, 0, "test")) {
             List<Integer> flagged = concurrently(threads, thread -> {
                 int stillInterrupted = 0;
                 for (int i = 0; i < perThread; i++) {
                     try (WriteBatch batch = new WriteBatch()) {
-                        batch.put(store.meta, b("i" + thread + "_" + i), b("x" + i));
+                        batch.put(store.handle(Family.META), b("i" + thread + "_" + i), b("x" + i));
                         Thread.currentThread().interrupt();
                         store.write(batch);
                         if (Thread.interrupted()) {
@@ -141,10 +141,10 @@ class GroupCommitTest {
             });
             assertThat(flagged).as("writes that returned still interrupted, per thread").containsOnly(perThread);
         }
-        try (Store reopened = Store.open(db, false, true, Durability.SYNC, 0, "test")) {
+        try (RocksBackend reopened = RocksBackend.open(db, false, true, Durability.SYNC, 0, "test")) {
             for (int t = 0; t < threads; t++) {
                 for (int i = 0; i < perThread; i++) {
-                    assertThat(reopened.get(reopened.meta, b("i" + t + "_" + i))).isEqualTo(b("x" + i));
+                    assertThat(reopened.get(Family.META, b("i" + t + "_" + i))).isEqualTo(b("x" + i));
                 }
             }
         }
@@ -178,16 +178,16 @@ class GroupCommitTest {
         }
     }
 
-    private static ColumnFamilyHandle cf(Store s, int index) {
-        return index == 0 ? s.meta : s.data;
+    private static Family family(int index) {
+        return index == 0 ? Family.META : Family.DATA;
     }
 
-    private static void apply(WriteBatch batch, Store s, int cfIndex, String key, String value, boolean delete)
+    private static void apply(WriteBatch batch, RocksBackend s, int cfIndex, String key, String value, boolean delete)
             throws RocksDBException {
         if (delete) {
-            batch.delete(cf(s, cfIndex), b(key));
+            batch.delete(s.handle(family(cfIndex)), b(key));
         } else {
-            batch.put(cf(s, cfIndex), b(key), b(value));
+            batch.put(s.handle(family(cfIndex)), b(key), b(value));
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.tablevault.engine.store;
+package dev.tablevault.engine.store.rocks;
 
 import java.io.IOException;
 import java.nio.file.Files;

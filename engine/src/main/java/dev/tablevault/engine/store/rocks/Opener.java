@@ -1,4 +1,4 @@
-package dev.tablevault.engine.store;
+package dev.tablevault.engine.store.rocks;
 
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TvStorageException;
@@ -22,7 +22,7 @@ import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
- * Opens a {@link Store}: checks {@code CURRENT}, reads the durable mark and, after an unclean close, the WAL
+ * Opens a {@link RocksBackend}: checks {@code CURRENT}, reads the durable mark and, after an unclean close, the WAL
  * files; opens RocksDB (read-only opens again while the owner changes the file set under them); and refuses a
  * database whose recovery dropped durable writes ({@link Loss}), writing the finding to
  * {@code db/tablevault.loss} first so that every later open refuses too until a recovery.
@@ -32,7 +32,7 @@ final class Opener {
     private static final List<String> FAMILIES = List.of("default", "meta", "proc", "locks", "data");
     /**
      * WAL files (reused ones included, at most 4 of those) a read-write open finds before it flushes them away in
-     * the background (see {@link Store#flushInBackground}).
+     * the background (see {@link RocksBackend#flushInBackground}).
      */
     static final int WAL_FILES_BEFORE_FLUSH = 8;
     /** Table files below which they are opened on one thread (RocksDB starts its threads per column family). */
@@ -43,7 +43,7 @@ final class Opener {
     private Opener() {
     }
 
-    static Store open(Path dbDir, Store.Opening how) {
+    static RocksBackend open(Path dbDir, RocksBackend.Opening how) {
         DurableMark.State mark = how.create() ? null : DurableMark.read(dbDir);
         String pendingLoss = how.create() ? null : PendingLoss.read(dbDir);
         if (!how.create()) {
@@ -53,7 +53,7 @@ final class Opener {
         long logs = how.create() || how.readOnly() ? 0 : count(dbDir, ".log");
         boolean clean = mark != null && mark.clean();
         WalScan.Result before = mayScan && !clean ? scanQuietly(dbDir) : null;
-        Store store = openDb(dbDir, how);
+        RocksBackend store = openDb(dbDir, how);
         try {
             long recovered = store.latestSequence();
             if (mayScan && clean && mark.sequence() != recovered) {
@@ -123,8 +123,8 @@ final class Opener {
         }
     }
 
-    private static Store openDb(Path dbDir, Store.Opening how) {
-        DBOptions dbo = Store.dbOptions(dbDir, how.create());
+    private static RocksBackend openDb(Path dbDir, RocksBackend.Opening how) {
+        DBOptions dbo = RocksBackend.dbOptions(dbDir, how.create());
         NoSpaceWatch watch = new NoSpaceWatch();
         dbo.setListeners(List.of(watch));
         ColumnFamilyOptions cfo = new ColumnFamilyOptions();
@@ -137,7 +137,7 @@ final class Opener {
             RocksDB db = how.readOnly()
                     ? openReadOnly(dbo, dbDir, descs, handles)
                     : RocksDB.open(dbo, dbDir.toString(), descs, handles);
-            return new Store(dbDir, how.readOnly(), dbo, cfo, handles, db, how.durability(), how.groupedMillis(),
+            return new RocksBackend(dbDir, how.readOnly(), dbo, cfo, handles, db, how.durability(), how.groupedMillis(),
                     watch);
         } catch (RocksDBException e) {
             handles.forEach(ColumnFamilyHandle::close);

@@ -1,6 +1,8 @@
-package dev.tablevault.engine.store;
+package dev.tablevault.engine.store.rocks;
 
 import dev.tablevault.api.Durability;
+import dev.tablevault.engine.store.Batch;
+import dev.tablevault.engine.store.Family;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,8 +28,9 @@ class OpenCostTest {
     void reopeningDoesNotPileUpWalFiles() throws IOException {
         Path db = tmp.resolve("db");
         byte[] key = "k".getBytes(StandardCharsets.UTF_8);
-        try (Store s = open(db, true); Batch b = new Batch()) {
-            b.put(s.meta, key, key);
+        try (RocksBackend s = open(db, true)) {
+            Batch b = new Batch();
+            b.put(Family.META, key, key);
             s.write(b);
         }
         long most = 0;
@@ -37,8 +40,8 @@ class OpenCostTest {
         }
         assertThat(most).as("WAL files in db/ after any of the reopens")
                 .isLessThanOrEqualTo(Opener.WAL_FILES_BEFORE_FLUSH + 2);
-        try (Store s = open(db, false)) {
-            assertThat(s.get(s.meta, key)).isEqualTo(key);
+        try (RocksBackend s = open(db, false)) {
+            assertThat(s.get(Family.META, key)).isEqualTo(key);
         }
     }
 
@@ -53,8 +56,8 @@ class OpenCostTest {
         assertThat(Opener.fileOpeningThreads(tmp)).isEqualTo(3);
     }
 
-    private static Store open(Path db, boolean create) {
-        return Store.open(db, new Store.Opening(create, false, Durability.SYNC, 5, "test", false, false));
+    private static RocksBackend open(Path db, boolean create) {
+        return RocksBackend.open(db, new RocksBackend.Opening(create, false, Durability.SYNC, 5, "test", false, false));
     }
 
     private static long walFiles(Path db) throws IOException {

@@ -1,9 +1,14 @@
-package dev.tablevault.engine.store;
+package dev.tablevault.engine.store.rocks;
 
 import dev.tablevault.api.Durability;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.RecoveryReport;
 import dev.tablevault.api.TvStorageException;
+import dev.tablevault.engine.store.Backend;
+import dev.tablevault.engine.store.Batch;
+import dev.tablevault.engine.store.CatalogMirror;
+import dev.tablevault.engine.store.Family;
+import dev.tablevault.engine.store.FileErrors;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
@@ -20,7 +25,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,9 +33,11 @@ import java.util.function.BiPredicate;
 import java.util.stream.Stream;
 
 /**
- * The vault's RocksDB database at {@code <vault>/db}, with column families {@code meta} (vault, tables,
- * instances, builder specs), {@code proc} (process records, their logs, finished history), {@code locks}
- * (durable lock records) and {@code data} (cell chunks).
+ * The embedded backend: the vault's RocksDB database at {@code <vault>/db}, one column family per {@link Family}
+ * ({@code meta}, {@code proc}, {@code locks}, {@code data}). One OS process owns it (RocksDB's {@code LOCK}), so it
+ * has no {@linkplain #sharedOwners() shared owners} and ignores a batch's {@linkplain Batch#requireFence fence}:
+ * there is no other owner to fence out. Beside the {@link Backend} contract it keeps the RocksDB open and recovery
+ * path ({@link #open}, {@link #lossReport}, {@link #acceptRecovery}) and the raw {@link #write(WriteBatch)} of tests.
  *
  * <p>Thread safe. Owns every native handle it creates and closes them, in reverse order, in {@link #close()}.
  * Every commit goes through {@link #write}, with the vault's durability. Scans live in {@link Scans} and the
@@ -42,8 +48,8 @@ import java.util.stream.Stream;
  * resumes them in place once a memtable's worth of bytes is free, checking every 5 s. Until then every commit
  * fails with {@link ErrorCode#DISK_FULL}; once that much is free, a commit waits for the resumption.
  */
-public final class Store implements AutoCloseable, Reads {
-    private static final Logger LOG = LoggerFactory.getLogger(Store.class);
+public final class RocksBackend implements Backend {
+    private static final Logger LOG = LoggerFactory.getLogger(RocksBackend.class);
     /** How often a SYNC owner records the durable sequence number (GROUPED: after each WAL sync). */
     private static final long MARK_MILLIS = 1000;
 
@@ -63,10 +69,8 @@ public final class Store implements AutoCloseable, Reads {
     private final GroupCommit group;
     private final DiskSpace space;
     private final Scans scans;
-    public final ColumnFamilyHandle meta;
-    public final ColumnFamilyHandle proc;
-    public final ColumnFamilyHandle locks;
-    public final ColumnFamilyHandle data;
+    /** The column family of each {@link Family}, by ordinal. */
+    private final ColumnFamilyHandle[] families;
     private final DurableMark mark;
     /** The last sequence number written to the mark; guarded by {@link #mark}. */
     private long marked = -1;
@@ -81,7 +85,7 @@ public final class Store implements AutoCloseable, Reads {
     /** The owner's copy of the catalog's keys ({@link CatalogMirror}); null on a read-only store. */
     private final CatalogMirror mirror;
 
-    Store(Path dir, boolean readOnly, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
+    RocksBackend(Path dir, boolean readOnly, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
                   List<ColumnFamilyHandle> handles, RocksDB db, Durability durability, long groupedMillis,
                   NoSpaceWatch noSpace) {
         this.dir = dir;
@@ -94,10 +98,8 @@ public final class Store implements AutoCloseable, Reads {
         this.handles = handles;
         this.db = db;
         this.durability = durability;
-        this.meta = handles.get(1);
-        this.proc = handles.get(2);
-        this.locks = handles.get(3);
-        this.data = handles.get(4);
+        // handles.get(0) is RocksDB's default family, unused; the others follow Opener.FAMILIES, in Family's order.
+        this.families = handles.subList(1, 1 + Family.values().length).toArray(new ColumnFamilyHandle[0]);
         this.writeOptions = new WriteOptions().setSync(durability == Durability.SYNC);
         this.group = durability == Durability.SYNC && !readOnly ? new GroupCommit(db, writeOptions) : null;
         this.mark = readOnly ? null : DurableMark.writer(dir, DurableMark.read(dir));
@@ -129,8 +131,8 @@ public final class Store implements AutoCloseable, Reads {
      * @throws TvStorageException if another OS process holds it, its files are damaged, it lost durable writes, or
      *                            on I/O errors
      */
-    public static Store open(Path dbDir, boolean create, boolean readOnly, Durability durability, long groupedMillis,
-                             String ownerHint) {
+    public static RocksBackend open(Path dbDir, boolean create, boolean readOnly, Durability durability,
+                                    long groupedMillis, String ownerHint) {
         // A reader of this form cannot tell whether an owner is appending to the log, so it does not scan it.
         return open(dbDir, new Opening(create, readOnly, durability, groupedMillis, ownerHint, readOnly, false));
     }
@@ -139,7 +141,7 @@ public final class Store implements AutoCloseable, Reads {
      * Opens the database under {@code dbDir}. A database whose recovery would drop writes that were durable
      * ({@link Loss}) is refused with CORRUPTION unless {@link Opening#recover()}; see {@link Opener}.
      */
-    public static Store open(Path dbDir, Opening how) {
+    public static RocksBackend open(Path dbDir, Opening how) {
         return Opener.open(dbDir, how);
     }
 
@@ -169,10 +171,28 @@ public final class Store implements AutoCloseable, Reads {
         return o.setMaxTotalWalSize(4L << 20).setRecycleLogFileNum(4);
     }
 
+    @Override
+    public String kind() {
+        return "rocksdb";
+    }
+
+    @Override
+    public String location() {
+        return dir.toString();
+    }
+
+    /** False: one OS process owns the database, so batches carry no fence to check. */
+    @Override
+    public boolean sharedOwners() {
+        return false;
+    }
+
+    @Override
     public boolean readOnly() {
         return readOnly;
     }
 
+    @Override
     public Durability durability() {
         return durability;
     }
@@ -181,26 +201,57 @@ public final class Store implements AutoCloseable, Reads {
         return dir;
     }
 
-    /** Commits {@code batch} atomically with the vault's durability, as {@link #write(WriteBatch)} does. */
+    /**
+     * Commits {@code batch} atomically with the vault's durability, as {@link #write(WriteBatch)} does; its fence,
+     * if any, is not checked (see the class comment).
+     */
+    @Override
     public void write(Batch batch) {
-        try {
-            commit(batch.changes());
-        } catch (RuntimeException | Error e) {
-            if (mirror != null) {
-                mirror.invalidate(); // whether any of it reached RocksDB is not known for sure
+        try (WriteBatch changes = changes(batch)) {
+            try {
+                commit(changes);
+            } catch (RuntimeException | Error e) {
+                if (mirror != null) {
+                    mirror.invalidate(); // whether any of it reached RocksDB is not known for sure
+                }
+                throw e;
             }
-            throw e;
         }
         if (mirror != null) {
-            mirror.apply(batch, meta);
+            mirror.apply(batch, Family.META);
         }
         batch.written();
+    }
+
+    /** {@code batch}'s changes as a RocksDB batch; close it. */
+    private WriteBatch changes(Batch batch) {
+        WriteBatch changes = new WriteBatch();
+        try {
+            batch.forEachChange((family, key, value, rangeEnd) -> {
+                try {
+                    if (rangeEnd != null) {
+                        changes.deleteRange(handle(family), key, rangeEnd);
+                    } else if (value != null) {
+                        changes.put(handle(family), key, value);
+                    } else {
+                        changes.delete(handle(family), key);
+                    }
+                } catch (RocksDBException e) {
+                    throw new TvStorageException(ErrorCode.IO, "RocksDB: " + e.getMessage(), e);
+                }
+            });
+            return changes;
+        } catch (RuntimeException | Error e) {
+            changes.close();
+            throw e;
+        }
     }
 
     /**
      * The owner's copy of the catalog's keys, or null on a read-only store or once it was dropped (see
      * {@link CatalogMirror}).
      */
+    @Override
     public CatalogMirror mirror() {
         CatalogMirror m = mirror;
         return m != null && m.valid() ? m : null;
@@ -236,15 +287,15 @@ public final class Store implements AutoCloseable, Reads {
         }
     }
 
-    /** A failed file write outside RocksDB in the vault at {@code vault}; see {@link DiskSpace#fileFailure}. */
-    public static TvStorageException fileFailure(Path vault, String what, IOException e) {
-        return DiskSpace.fileFailure(vault, what, e);
+    /** The column family of {@code family}, for the raw batches of tests and the benchmarks. */
+    public ColumnFamilyHandle handle(Family family) {
+        return families[family.ordinal()];
     }
 
     @Override
-    public byte[] get(ColumnFamilyHandle cf, byte[] key) {
+    public byte[] get(Family family, byte[] key) {
         try {
-            return db.get(cf, key);
+            return db.get(handle(family), key);
         } catch (RocksDBException e) {
             throw StoreErrors.toTv(e, "a read in " + dir);
         }
@@ -252,9 +303,9 @@ public final class Store implements AutoCloseable, Reads {
 
     /** Visits keys with {@code prefix} in order until {@code visitor} returns false. */
     @Override
-    public void scan(ColumnFamilyHandle cf, byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
+    public void scan(Family family, byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
         try (ReadOptions ro = new ReadOptions()) {
-            scan(cf, prefix, ro, visitor);
+            scan(handle(family), prefix, ro, visitor);
         }
     }
 
@@ -266,15 +317,22 @@ public final class Store implements AutoCloseable, Reads {
      * Visits keys with {@code prefix} from {@code from} on, in order, until {@code visitor} returns false: a seek
      * straight past the tombstones of keys below {@code from}.
      */
-    public void scanFrom(ColumnFamilyHandle cf, byte[] prefix, byte[] from, BiPredicate<byte[], byte[]> visitor) {
+    @Override
+    public void scanFrom(Family family, byte[] prefix, byte[] from, BiPredicate<byte[], byte[]> visitor) {
         try (ReadOptions ro = new ReadOptions()) {
-            scans.scan(cf, prefix, from, ro, visitor);
+            scans.scan(handle(family), prefix, from, ro, visitor);
         }
     }
 
+    void scanFrom(ColumnFamilyHandle cf, byte[] prefix, byte[] from, ReadOptions ro,
+                  BiPredicate<byte[], byte[]> visitor) {
+        scans.scan(cf, prefix, from, ro, visitor);
+    }
+
     /** Visits keys with {@code prefix} newest (largest) first until {@code visitor} returns false. */
-    public void scanBackwards(ColumnFamilyHandle cf, byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
-        scans.scanBackwards(cf, prefix, visitor);
+    @Override
+    public void scanBackwards(Family family, byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
+        scans.scanBackwards(handle(family), prefix, visitor);
     }
 
     void scanBackwards(ColumnFamilyHandle cf, byte[] prefix, ReadOptions ro, BiPredicate<byte[], byte[]> visitor) {
@@ -282,8 +340,9 @@ public final class Store implements AutoCloseable, Reads {
     }
 
     /** The largest key in {@code cf}, or null when it is empty. */
-    public byte[] lastKey(ColumnFamilyHandle cf) {
-        return scans.lastKey(cf);
+    @Override
+    public byte[] lastKey(Family family) {
+        return scans.lastKey(handle(family));
     }
 
     /** Throws unless {@code it} stopped because it ran out of keys; see {@link Scans#checkStatus}. */
@@ -292,8 +351,9 @@ public final class Store implements AutoCloseable, Reads {
     }
 
     /** A consistent read view; close it. */
-    public View view() {
-        return new View(this);
+    @Override
+    public RocksView view() {
+        return new RocksView(this);
     }
 
     RocksDB db() {
@@ -301,7 +361,8 @@ public final class Store implements AutoCloseable, Reads {
     }
 
     /** Forces the write-ahead log to disk. */
-    public void syncWal() {
+    @Override
+    public void sync() {
         try {
             db.syncWal();
         } catch (RocksDBException e) {
@@ -337,7 +398,7 @@ public final class Store implements AutoCloseable, Reads {
                 mark.write(sequence, clean, durability);
                 marked = sequence;
             } catch (IOException e) {
-                throw fileFailure(dir.getParent(), "cannot write " + dir.resolve(DurableMark.FILE), e);
+                throw FileErrors.fileFailure(dir.getParent(), "cannot write " + dir.resolve(DurableMark.FILE), e);
             }
         }
     }
@@ -392,7 +453,7 @@ public final class Store implements AutoCloseable, Reads {
             return new RecoveryReport(true, pendingLoss, db.getLatestSequenceNumber(), -1, 0, List.of(), List.of(),
                     List.of(), reportFile);
         }
-        return LossReport.of(loss, dir, meta.getID(), proc.getID(), reportFile);
+        return LossReport.of(loss, dir, handle(Family.META).getID(), handle(Family.PROC).getID(), reportFile);
     }
 
     /**
@@ -418,7 +479,8 @@ public final class Store implements AutoCloseable, Reads {
      * checks a freshly opened read-only view, again while the owner replaces files under it (up to
      * {@link FileSet#ATTEMPTS} times): a file compacted away since the view opened is no damage.
      */
-    public void verifyChecksums() {
+    @Override
+    public void verifyStorage() {
         if (!readOnly) {
             try {
                 db.verifyChecksum();
@@ -429,7 +491,7 @@ public final class Store implements AutoCloseable, Reads {
         }
         for (int attempt = 1; ; attempt++) {
             FileSet before = FileSet.of(dir);
-            try (Store fresh = open(dir, false, true, durability, 0, "")) {
+            try (RocksBackend fresh = open(dir, false, true, durability, 0, "")) {
                 fresh.db.verifyChecksum();
                 return;
             } catch (RocksDBException e) {
@@ -448,7 +510,8 @@ public final class Store implements AutoCloseable, Reads {
     }
 
     /** RocksDB's table files over all column families, in bytes. */
-    public long databaseBytes() {
+    @Override
+    public long dataBytes() {
         long total = 0;
         try {
             for (ColumnFamilyHandle h : handles) {
@@ -462,7 +525,8 @@ public final class Store implements AutoCloseable, Reads {
     }
 
     /** The write-ahead log files in the database folder (reused ones included), in bytes. */
-    public long walBytes() {
+    @Override
+    public long logBytes() {
         try (Stream<Path> files = Files.list(dir)) {
             long total = 0;
             for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".log")).toList()) {
@@ -472,13 +536,6 @@ public final class Store implements AutoCloseable, Reads {
         } catch (IOException e) {
             throw new TvStorageException(ErrorCode.IO, "cannot list the WAL files in " + dir + ": " + e, e);
         }
-    }
-
-    public static boolean startsWith(byte[] key, byte[] prefix) {
-        if (key.length < prefix.length) {
-            return false;
-        }
-        return Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     @Override

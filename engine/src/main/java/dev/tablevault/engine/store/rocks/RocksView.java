@@ -1,10 +1,12 @@
-package dev.tablevault.engine.store;
+package dev.tablevault.engine.store.rocks;
 
-import org.rocksdb.ColumnFamilyHandle;
+import dev.tablevault.engine.store.Family;
+import dev.tablevault.engine.store.KeyRange;
+import dev.tablevault.engine.store.Keys;
+import dev.tablevault.engine.store.ReadView;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.Slice;
 import org.rocksdb.Snapshot;
 
 import java.util.ArrayList;
@@ -12,23 +14,24 @@ import java.util.List;
 import java.util.function.BiPredicate;
 
 /**
- * A point-in-time view over all column families. Not thread safe; close it to release the snapshot.
+ * A point-in-time view over all column families: a RocksDB snapshot. Not thread safe; close it to release the
+ * snapshot.
  */
-public final class View implements AutoCloseable, Reads {
-    private final Store store;
+public final class RocksView implements ReadView {
+    private final RocksBackend store;
     private final Snapshot snapshot;
     private final ReadOptions ro;
     /** False for a {@link #borrow() borrowed} view, whose close leaves the snapshot to its lender. */
     private final boolean owner;
 
-    View(Store store) {
+    RocksView(RocksBackend store) {
         this.store = store;
         this.snapshot = store.db().getSnapshot();
         this.ro = new ReadOptions().setSnapshot(snapshot);
         this.owner = true;
     }
 
-    private View(View lender) {
+    private RocksView(RocksView lender) {
         this.store = lender.store;
         this.snapshot = lender.snapshot;
         this.ro = new ReadOptions(lender.ro);
@@ -40,55 +43,47 @@ public final class View implements AutoCloseable, Reads {
      * theirs (and run on different threads: RocksDB reads of a snapshot are thread safe). Its close releases
      * only its options; close it before this view.
      */
-    public View borrow() {
-        return new View(this);
+    @Override
+    public RocksView borrow() {
+        return new RocksView(this);
     }
 
     @Override
-    public byte[] get(ColumnFamilyHandle cf, byte[] key) {
+    public byte[] get(Family family, byte[] key) {
         try {
-            return store.db().get(cf, ro, key);
+            return store.db().get(store.handle(family), ro, key);
         } catch (RocksDBException e) {
             throw StoreErrors.toTv(e, "a read in " + store.dir());
         }
     }
 
     @Override
-    public void scan(ColumnFamilyHandle cf, byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
-        store.scan(cf, prefix, ro, visitor);
+    public void scan(Family family, byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
+        store.scan(store.handle(family), prefix, ro, visitor);
+    }
+
+    @Override
+    public void scanFrom(Family family, byte[] prefix, byte[] from, BiPredicate<byte[], byte[]> visitor) {
+        store.scanFrom(store.handle(family), prefix, from, ro, visitor);
     }
 
     /** Visits keys with {@code prefix} in this snapshot, largest first, until {@code visitor} returns false. */
-    public void scanBackwards(ColumnFamilyHandle cf, byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
-        store.scanBackwards(cf, prefix, ro, visitor);
+    @Override
+    public void scanBackwards(Family family, byte[] prefix, BiPredicate<byte[], byte[]> visitor) {
+        store.scanBackwards(store.handle(family), prefix, ro, visitor);
     }
 
-    /**
-     * An iterator with read options from {@link #bounded}; close it before those and the view. Whenever it
-     * is not {@link RocksIterator#isValid() valid}, call {@link #checkStatus} before taking that as the end.
-     */
-    public RocksIterator iterator(ColumnFamilyHandle cf, ReadOptions bound) {
-        return store.db().newIterator(cf, bound);
-    }
-
-    /** Throws {@code CORRUPTION} or {@code IO} if {@code it} stopped on an error rather than at the end. */
-    public void checkStatus(RocksIterator it) {
-        store.checkStatus(it);
-    }
-
-    /** Read options of this snapshot with an exclusive upper bound; close it, then the slice. */
-    public ReadOptions bounded(Slice upperBound) {
-        return new ReadOptions(ro).setIterateUpperBound(upperBound);
-    }
-
-    public Store store() {
-        return store;
+    /** A bounded iterator over this snapshot ({@link RocksRange}). */
+    @Override
+    public KeyRange range(Family family, byte[] from, byte[] to) {
+        return new RocksRange(store, store.handle(family), ro, from, to);
     }
 
     /** The instance keys that have cells in {@code data}, ascending; one seek per key. */
+    @Override
     public List<Long> cellInstanceKeys() {
         List<Long> out = new ArrayList<>();
-        try (RocksIterator it = store.db().newIterator(store.data, ro)) {
+        try (RocksIterator it = store.db().newIterator(store.handle(Family.DATA), ro)) {
             for (it.seekToFirst(); it.isValid(); ) {
                 long k = Keys.cellInstance(it.key());
                 out.add(k);

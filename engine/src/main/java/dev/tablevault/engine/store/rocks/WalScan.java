@@ -1,4 +1,4 @@
-package dev.tablevault.engine.store;
+package dev.tablevault.engine.store.rocks;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
