@@ -113,6 +113,25 @@ class ClaimsTest {
     }
 
     @Test
+    void aClaimerSkipsTheRunsAnotherClaimerHoldsInsteadOfWaitingForThem() throws SQLException {
+        db.host("a", 1, "LIVE", 60);
+        db.host("b", 1, "LIVE", 60);
+        for (int i = 0; i < 5; i++) {
+            db.run("r" + i, "ORPHANED", null, 1);
+        }
+        try (Connection a = db.ds.getConnection(); Connection b = db.ds.getConnection()) {
+            a.setAutoCommit(false);
+            List<Claims.Claim> first = Claims.claimOrphans(a, "a", 1, 3);
+            // safety net only: with SKIP LOCKED the claim never waits for a's open transaction
+            b.createStatement().execute("SET lock_timeout = '30s'");
+            List<Claims.Claim> second = Claims.claimOrphans(b, "b", 1, 3);
+            a.commit();
+            assertThat(first).extracting(Claims.Claim::pid).containsExactlyInAnyOrder("r0", "r1", "r2");
+            assertThat(second).extracting(Claims.Claim::pid).containsExactlyInAnyOrder("r3", "r4");
+        }
+    }
+
+    @Test
     void twoHostsClaimingOrphansAtOnceNeverGetTheSameRun() throws Exception {
         int runs = 60;
         db.host("a", 1, "LIVE", 60);
