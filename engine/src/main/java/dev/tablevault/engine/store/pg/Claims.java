@@ -92,6 +92,7 @@ final class Claims {
      * Inserts the RUNNING row of a new run owned by {@code hostId}, with fence 1.
      *
      * @return the fence, 1
+     * @throws SQLException with SQLState 23505 (unique violation) when {@code pid} has a row already
      * @throws TvProcessException {@link ErrorCode#PROCESS_FENCED} when the host is not LIVE under {@code epoch}
      */
     static long begin(Connection c, String pid, String parent, String hostId, long epoch) throws SQLException {

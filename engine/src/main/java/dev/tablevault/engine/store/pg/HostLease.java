@@ -45,6 +45,9 @@ import java.util.function.LongSupplier;
  * {@code lease_until = now()}) and orphans, with bumped fences, whatever runs it still owns, so other hosts can
  * claim them immediately instead of after the ttl. The engine must have stopped committing before it closes.
  *
+ * <p>The data source should bound a dead connection (pgjdbc's {@code socketTimeout}, about the ttl): a renewal
+ * stuck on one cannot make the host commit (the window closes by itself), but {@link #close()} waits for it.
+ *
  * <p>The host id must be unique among running hosts (for example {@code hostname:pid:start}): registering takes the
  * row over, bumping the epoch and orphaning the runs of the row's previous incarnation.
  *
