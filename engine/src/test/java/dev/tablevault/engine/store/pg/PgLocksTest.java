@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
@@ -112,7 +113,7 @@ class PgLocksTest {
             assertThat(pg.locks1.tryAcquire(c, "A", T, EXCLUSIVE).granted()).isTrue();
             CompletableFuture<PgLocks.Attempt> other = CompletableFuture.supplyAsync(
                     () -> pg.locks2.tryAcquire("B", T, SHARED));
-            awaitBlockedOnARowLock(other);
+            awaitBlockedOnARowLock(1, other);
             s.execute("UPDATE tv_runs SET attempts = 7 WHERE pid = 'A'");
             c.commit();
             PgLocks.Attempt blocked = other.get();
@@ -145,12 +146,51 @@ class PgLocksTest {
         assertThat(List.of(e.holderId(), e.holderPid())).containsExactly("A", LockDb.OS_PID_1);
     }
 
-    /** Returns once some backend waits for a row lock, while {@code f} has not ended; bounded. */
-    private static void awaitBlockedOnARowLock(CompletableFuture<?> f) {
+    @Test
+    void requestsClosingOneCycleRecordTheirWaitsOneAtATime() throws Exception {
+        String t1 = LockManager.table("t1");
+        String t2 = LockManager.table("t2");
+        pg.locks1.acquire("A", t1, EXCLUSIVE, NOW);
+        pg.locks2.acquire("B", t2, EXCLUSIVE, NOW);
+        try (Connection mutex = DriverManager.getConnection(db.url); Statement s = mutex.createStatement()) {
+            mutex.setAutoCommit(false);
+            s.executeQuery("SELECT 1 FROM tv_mutex WHERE name = 'waits' FOR UPDATE").close();
+            CompletableFuture<String> a = request(pg.locks1, "A", t2);
+            awaitBlockedOnARowLock(1, a);
+            CompletableFuture<String> b = request(pg.locks2, "B", t1);
+            awaitBlockedOnARowLock(2, b);
+            mutex.commit(); // both have seen no edge yet; the mutex lets one record its edge before the other looks
+            assertThat(List.of(a.get(), b.get())).containsExactlyInAnyOrder("granted", "DEADLOCK");
+        }
+        assertThat(pg.edges()).isZero();
+    }
+
+    /** {@code pid} asks for {@code resource} on its own thread: "granted", or the code it failed with. */
+    private static CompletableFuture<String> request(PgLocks l, String pid, String resource) {
+        CompletableFuture<String> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                l.acquire(pid, resource, EXCLUSIVE, Duration.ofSeconds(60));
+                f.complete("granted");
+            } catch (TvLockException e) {
+                l.releaseAll(pid); // the loser's operation fails and ends: its locks go
+                f.complete(e.code().name());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        }, "request-" + pid);
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+
+    /** Returns once {@code n} sessions of the test database wait for a lock, while {@code f} has not ended. */
+    private static void awaitBlockedOnARowLock(int n, CompletableFuture<?> f) {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (db.count("SELECT count(*) FROM pg_locks WHERE NOT granted") == 0) {
+        while (db.count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                + " AND wait_event_type = 'Lock'") < n) {
             if (f.isDone() || System.nanoTime() > end) {
-                fail("the other request did not wait for the group row: " + f);
+                fail("the request did not wait for a row lock: " + f);
             }
             Thread.onSpinWait();
         }
