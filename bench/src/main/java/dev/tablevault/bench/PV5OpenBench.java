@@ -13,7 +13,7 @@ import dev.tablevault.api.WriteOptions;
 import dev.tablevault.engine.TableVault;
 import dev.tablevault.engine.board.Board;
 import dev.tablevault.engine.remote.VaultServer;
-import dev.tablevault.engine.store.Store;
+import dev.tablevault.engine.store.rocks.RocksBackend;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -43,14 +43,14 @@ import java.util.stream.Stream;
  * <p>Warm part: after {@code --warmup} rounds, {@code --opens} rounds each open and close the vault once per way
  * below, interleaved so that every way sees the same machine load; each open and each close is timed on its
  * own, with the CPU time of the calling thread (which a busy machine distorts less than the wall time). The ways: plain; {@code restart(true)}; read-only; {@code board(false)}; raw RocksDB with the engine's
- * options ({@link Store#dbOptions}) and families; {@link Store#open} alone (RocksDB plus the durable mark and
- * loss checks and the sync thread); the live board alone ({@link Board#open}); the owner's socket server alone
+ * options ({@link RocksBackend#dbOptions}) and families; {@link RocksBackend#open} alone (RocksDB plus the durable
+ * mark and loss checks and the sync thread); the live board alone ({@link Board#open}); the owner's socket server alone
  * ({@link VaultServer#start}, on a socket of its own). What the vault itself adds (catalog state, locks, board
  * entries, the owner file) is the plain open less the store, board and server.
  *
  * <p>Fresh part: {@code --fresh} child JVMs each open the vault once ({@code --child DIR}); each reports the time
- * from its JVM's start to {@code main}, the class initialisation of {@link Store} (which loads RocksDB's native
- * library), the first open and close and a second open; the parent times each child from start to exit.
+ * from its JVM's start to {@code main}, the class initialisation of {@link RocksBackend} (which loads RocksDB's
+ * native library), the first open and close and a second open; the parent times each child from start to exit.
  *
  * <pre>
  * ./mvnw -B -pl bench -am package exec:exec -DskipTests -Dbench.main=dev.tablevault.bench.PV5OpenBench \
@@ -164,7 +164,7 @@ public final class PV5OpenBench {
         Path socket = root.resolve("server.sock");
         Map<String, Step[]> ways = new LinkedHashMap<>();
         Vault[] held = new Vault[1];
-        Store[] store = new Store[1];
+        RocksBackend[] store = new RocksBackend[1];
         Board[] board = new Board[1];
         VaultServer[] server = new VaultServer[1];
         RocksDB[] raw = new RocksDB[1];
@@ -183,9 +183,9 @@ public final class PV5OpenBench {
             }
             rawParts.clear();
         }});
-        ways.put("Store.open (RocksDB + mark, loss check, sync thread)", new Step[] {
-            () -> store[0] = Store.open(db, new Store.Opening(false, false, Durability.SYNC, 5, "bench", false,
-                    false)), () -> store[0].close()});
+        ways.put("RocksBackend.open (RocksDB + mark, loss check, sync thread)", new Step[] {
+            () -> store[0] = RocksBackend.open(db, new RocksBackend.Opening(false, false, Durability.SYNC, 5, "bench",
+                    false, false)), () -> store[0].close()});
         ways.put("board alone (Board.open)", new Step[] {() -> board[0] = Board.open(dir, Clock.systemUTC()),
             () -> board[0].close()});
         Vault reader = TableVault.open(dir, plain.readOnly(true));
@@ -220,7 +220,7 @@ public final class PV5OpenBench {
     }
 
     private static RocksDB openRaw(Path db, List<AutoCloseable> parts) throws Exception {
-        DBOptions o = Store.dbOptions(db, false);
+        DBOptions o = RocksBackend.dbOptions(db, false);
         ColumnFamilyOptions cfo = new ColumnFamilyOptions();
         List<ColumnFamilyDescriptor> descs = new ArrayList<>();
         for (String f : FAMILIES) {
@@ -280,7 +280,7 @@ public final class PV5OpenBench {
     private static void child(Path dir) throws Exception {
         long main = System.currentTimeMillis();
         long t0 = System.nanoTime();
-        Class.forName(Store.class.getName()); // its static initializer loads RocksDB's native library
+        Class.forName(RocksBackend.class.getName()); // its static initializer loads RocksDB's native library
         long t1 = System.nanoTime();
         Vault v = TableVault.open(dir, VaultOptions.defaults().author("bench"));
         long t2 = System.nanoTime();
@@ -290,7 +290,7 @@ public final class PV5OpenBench {
         long t4 = System.nanoTime();
         again.close();
         put("JVM start to main", main - ManagementFactory.getRuntimeMXBean().getStartTime());
-        put("Store class init (native library load)", (t1 - t0) / 1e6);
+        put("RocksBackend class init (native library load)", (t1 - t0) / 1e6);
         put("first open (library loaded)", (t2 - t1) / 1e6);
         put("first close", (t3 - t2) / 1e6);
         put("first open, library load included", (t2 - t0) / 1e6);

@@ -3,7 +3,7 @@ package dev.tablevault.bench;
 import dev.tablevault.api.ColumnType;
 import dev.tablevault.engine.store.Chunks;
 import dev.tablevault.engine.store.Keys;
-import dev.tablevault.engine.store.NativeLibrary;
+import dev.tablevault.engine.store.rocks.NativeLibrary;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;

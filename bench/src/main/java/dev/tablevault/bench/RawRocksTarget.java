@@ -1,7 +1,7 @@
 package dev.tablevault.bench;
 
-import dev.tablevault.engine.store.NativeLibrary;
-import dev.tablevault.engine.store.Store;
+import dev.tablevault.engine.store.rocks.NativeLibrary;
+import dev.tablevault.engine.store.rocks.RocksBackend;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * {@link #VALUE_BYTES}-byte values over the same column families the engine uses ({@code meta}, {@code proc},
  * {@code locks}), written with {@code sync=true} (one WAL fdatasync per batch; concurrent writers share it
  * through RocksDB's group commit). With {@code engineWal}, the WAL options are the vault's
- * ({@link Store#walOptions}: a bounded WAL and reused WAL files), so the comparison is like with like; without,
- * every option is RocksDB's default. Override the shape with {@code -Dbench.raw.puts} and
+ * ({@link RocksBackend#walOptions}: a bounded WAL and reused WAL files), so the comparison is like with like;
+ * without, every option is RocksDB's default. Override the shape with {@code -Dbench.raw.puts} and
  * {@code -Dbench.raw.valueBytes}.
  */
 final class RawRocksTarget implements Target {
@@ -50,7 +50,7 @@ final class RawRocksTarget implements Target {
         this.dir = BenchDirs.create("tv-bench-rocks-");
         Arrays.fill(value, (byte) 'v');
         DBOptions o = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
-        dbOptions = engineWal ? Store.walOptions(o) : o;
+        dbOptions = engineWal ? RocksBackend.walOptions(o) : o;
         cfOptions = new ColumnFamilyOptions();
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         for (String f : FAMILIES) {

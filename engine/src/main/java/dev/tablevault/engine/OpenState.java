@@ -11,8 +11,9 @@ import dev.tablevault.engine.lock.LockManager;
 import dev.tablevault.engine.process.Op;
 import dev.tablevault.engine.process.Processes;
 import dev.tablevault.engine.runner.RunnerId;
+import dev.tablevault.engine.store.Backend;
+import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Keys;
-import dev.tablevault.engine.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,13 +32,13 @@ final class OpenState {
     }
 
     /** The largest instance key any instance record or cell uses. */
-    static long maxInstanceKey(Store store) {
+    static long maxInstanceKey(Backend store) {
         long[] max = {0};
-        byte[] last = store.lastKey(store.data);
+        byte[] last = store.lastKey(Family.DATA);
         if (last != null) {
             max[0] = Keys.cellInstance(last);
         }
-        store.scan(store.meta, Keys.prefix("I"), (k, v) -> {
+        store.scan(Family.META, Keys.prefix("I"), (k, v) -> {
             InstanceRecord r = Codec.decode(v, InstanceRecord.class, "instance");
             max[0] = Math.max(max[0], r.key());
             r.columnKeys().forEach(ck -> max[0] = Math.max(max[0], ck));
@@ -47,10 +48,10 @@ final class OpenState {
     }
 
     /** Gives every active process its stored locks again; a lock of no active process is logged (verify says). */
-    static void adoptLocks(Store store, Processes processes, LockManager locks) {
+    static void adoptLocks(Backend store, Processes processes, LockManager locks) {
         Set<String> active = new HashSet<>();
         processes.activeRecords().forEach(r -> active.add(r.id()));
-        store.scan(store.locks, new byte[0], (k, v) -> {
+        store.scan(Family.LOCKS, new byte[0], (k, v) -> {
             LockRecord lr = Codec.decode(v, LockRecord.class, "lock");
             if (active.contains(lr.processId())) {
                 locks.adopt(lr.processId(), lr.resource(), lr.mode());

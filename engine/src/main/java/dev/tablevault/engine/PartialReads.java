@@ -8,7 +8,8 @@ import dev.tablevault.engine.codec.Records.WriteInstanceArgs;
 import dev.tablevault.engine.codec.Records.WriteProgress;
 import dev.tablevault.engine.exec.PartialExecution;
 import dev.tablevault.engine.process.BuildingProcess;
-import dev.tablevault.engine.store.View;
+import dev.tablevault.engine.store.Backend;
+import dev.tablevault.engine.store.ReadView;
 
 import java.util.List;
 import java.util.Optional;
@@ -26,10 +27,11 @@ final class PartialReads {
     }
 
     /**
-     * What a read of {@code r} through {@code view} shows. {@code cells}: the record must say where every column's
-     * cells are (a data read), which for a re-execution sharing its origin's columns costs a read of the index.
+     * What a read of {@code r} through {@code view} (of {@code store}) shows. {@code cells}: the record must say where
+     * every column's cells are (a data read), which for a re-execution sharing its origin's columns costs a read of
+     * the index.
      */
-    static Shown of(View view, InstanceRecord r, boolean cells) {
+    static Shown of(Backend store, ReadView view, InstanceRecord r, boolean cells) {
         if (!r.temporary()) {
             return new Shown(r, null);
         }
@@ -40,7 +42,7 @@ final class PartialReads {
         BuildingProcess.Found f = found.get();
         String pid = f.record().id();
         if (f.args() instanceof ExecuteArgs a && f.progress() instanceof ExecProgress p) {
-            PartialExecution.Shown s = PartialExecution.of(view.store(), view, r, a, p, cells);
+            PartialExecution.Shown s = PartialExecution.of(store, view, r, a, p, cells);
             return new Shown(s.record(), new InstanceProgress(pid, f.record().state(), s.builder(), s.committedRows(),
                     s.rows()));
         }

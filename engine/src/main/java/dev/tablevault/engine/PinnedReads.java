@@ -10,7 +10,8 @@ import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.data.Catalog;
 import dev.tablevault.engine.data.FrameStore;
 import dev.tablevault.engine.data.Names;
-import dev.tablevault.engine.store.View;
+import dev.tablevault.engine.store.Backend;
+import dev.tablevault.engine.store.ReadView;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,10 +24,10 @@ import java.util.Optional;
  * thread. Close every cursor before this; closing the vault first is an error, as for {@link Vault#rows}.
  */
 public final class PinnedReads implements AutoCloseable {
-    private final dev.tablevault.engine.store.Store store;
-    private final View view;
+    private final dev.tablevault.engine.store.Backend store;
+    private final ReadView view;
 
-    PinnedReads(dev.tablevault.engine.store.Store store, View view) {
+    PinnedReads(dev.tablevault.engine.store.Backend store, ReadView view) {
         this.store = store;
         this.view = view;
     }
@@ -75,7 +76,7 @@ public final class PinnedReads implements AutoCloseable {
         if (o.instanceId() != null) {
             Names.instance(o.instanceId());
         }
-        PartialReads.Shown shown = PartialReads.of(view, new Catalog(store, view).pick(table, o), true);
+        PartialReads.Shown shown = PartialReads.of(store, view, new Catalog(store, view).pick(table, o), true);
         return new Picked(shown.record(), shown.progress());
     }
 
@@ -100,7 +101,7 @@ public final class PinnedReads implements AutoCloseable {
         InstanceRecord projected = new InstanceRecord(r.table(), r.id(), r.version(), r.temporary(), r.externalEdit(),
                 r.originTable(), r.originId(), r.description(), cols, List.of(), r.rows(), r.success(), r.active(),
                 r.changedTime(), r.materializedTime(), r.processId(), r.key(), List.of(), keys, slots, List.of());
-        View v = view.borrow();
+        ReadView v = view.borrow();
         try {
             return new FrameStore.Cursor(v, projected, p.progress);
         } catch (RuntimeException e) {

@@ -12,7 +12,8 @@ import dev.tablevault.engine.codec.Records.ProcessRecord;
 import dev.tablevault.engine.data.Names;
 import dev.tablevault.engine.lock.LockManager;
 import dev.tablevault.engine.process.Processes;
-import dev.tablevault.engine.store.Store;
+import dev.tablevault.engine.store.Backend;
+import dev.tablevault.engine.store.Family;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,13 +25,13 @@ import java.util.Map;
  * locks held. Each checks its arguments first, then reads under the vault's {@link Gate}.
  */
 final class ProcessQueries {
-    private final Store store;
+    private final Backend store;
     private final VaultOptions options;
     private final LockManager locks;
     private final Processes processes;
     private final Gate gate;
 
-    ProcessQueries(Store store, VaultOptions options, LockManager locks, Processes processes, Gate gate) {
+    ProcessQueries(Backend store, VaultOptions options, LockManager locks, Processes processes, Gate gate) {
         this.store = store;
         this.options = options;
         this.locks = locks;
@@ -76,7 +77,7 @@ final class ProcessQueries {
         return gate.guarded(() -> {
             List<LockInfo> out = new ArrayList<>();
             if (options.readOnly()) {
-                store.scan(store.locks, new byte[0], (k, v) -> {
+                store.scan(Family.LOCKS, new byte[0], (k, v) -> {
                     LockRecord lr = Codec.decode(v, LockRecord.class, "lock");
                     ProcessRecord pr = processes.active(lr.processId());
                     out.add(new LockInfo(lr.resource(), lr.mode(), lr.processId(), pr == null ? null : pr.state(),

@@ -10,9 +10,12 @@ import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.engine.codec.Codec;
 import dev.tablevault.engine.codec.Records.VaultRecord;
+import dev.tablevault.engine.store.Backend;
 import dev.tablevault.engine.store.Batch;
+import dev.tablevault.engine.store.Family;
+import dev.tablevault.engine.store.FileErrors;
 import dev.tablevault.engine.store.Keys;
-import dev.tablevault.engine.store.Store;
+import dev.tablevault.engine.store.rocks.RocksBackend;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -85,10 +88,11 @@ public final class TableVault {
             throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, dir + " is not a TableVault vault (it has no db/"
                     + " directory)");
         }
-        Store store;
+        Backend store;
         try {
-            store = Store.open(db, new Store.Opening(options.create(), options.readOnly(), options.durability(),
-                    options.groupedSyncMillis(), ownerHint(dir), options.readOnly() && ownerAlive(dir), false));
+            store = RocksBackend.open(db, new RocksBackend.Opening(options.create(), options.readOnly(),
+                    options.durability(), options.groupedSyncMillis(), ownerHint(dir),
+                    options.readOnly() && ownerAlive(dir), false));
         } catch (TvStorageException e) {
             if (!share || options.readOnly() || e.code() != ErrorCode.VAULT_LOCKED) {
                 throw e;
@@ -155,7 +159,7 @@ public final class TableVault {
         if (!Files.isDirectory(db)) {
             throw new TvArgumentException(ErrorCode.NOT_FOUND, "no vault at " + dir + " (it has no db/ directory)");
         }
-        try (Store store = Store.open(db, new Store.Opening(false, false, options.durability(),
+        try (RocksBackend store = RocksBackend.open(db, new RocksBackend.Opening(false, false, options.durability(),
                 options.groupedSyncMillis(), ownerHint(dir), false, true))) {
             checkVaultRecord(store, dir);
             String name = "recovery/" + REPORT_TIME.format(Instant.now()) + ".json";
@@ -195,21 +199,20 @@ public final class TableVault {
             // the vault and its owner's socket are its user's alone (the socket server checks its peers too)
             Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         } catch (IOException e) {
-            throw Store.fileFailure(dir, "cannot create vault directory " + dir, e);
+            throw FileErrors.fileFailure(dir, "cannot create vault directory " + dir, e);
         }
     }
 
-    private static void writeVaultRecord(Store store, String author) {
-        try (Batch b = new Batch()) {
-            b.put(store.meta, Keys.vault(), Codec.encode(new VaultRecord(FORMAT_VERSION, System.currentTimeMillis(),
-                    author)));
-            store.write(b);
-            store.syncWal();
-        }
+    private static void writeVaultRecord(Backend store, String author) {
+        Batch b = new Batch();
+        b.put(Family.META, Keys.vault(), Codec.encode(new VaultRecord(FORMAT_VERSION, System.currentTimeMillis(),
+                author)));
+        store.write(b);
+        store.sync();
     }
 
-    private static void checkVaultRecord(Store store, Path dir) {
-        byte[] v = store.get(store.meta, Keys.vault());
+    private static void checkVaultRecord(Backend store, Path dir) {
+        byte[] v = store.get(Family.META, Keys.vault());
         if (v == null) {
             throw new TvStorageException(ErrorCode.CORRUPTION, "vault " + dir + " has no vault record: it was not"
                     + " fully created; delete the directory and create it again");
@@ -266,7 +269,7 @@ public final class TableVault {
         try {
             Files.writeString(dir.resolve("owner"), ProcessHandle.current().pid() + " " + durability + "\n");
         } catch (IOException e) {
-            throw Store.fileFailure(dir, "cannot write " + dir.resolve("owner"), e);
+            throw FileErrors.fileFailure(dir, "cannot write " + dir.resolve("owner"), e);
         }
     }
 }

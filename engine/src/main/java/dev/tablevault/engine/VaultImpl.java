@@ -36,7 +36,7 @@ import dev.tablevault.engine.process.OpenVault;
 import dev.tablevault.engine.process.Processes;
 import dev.tablevault.engine.process.StopOp;
 import dev.tablevault.engine.remote.VaultServer;
-import dev.tablevault.engine.store.Store;
+import dev.tablevault.engine.store.Backend;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -53,7 +53,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class VaultImpl implements Vault, OpenVault {
     private final Path dir;
-    private final Store store;
+    private final Backend store;
     private final VaultOptions options;
     private final Clock clock;
     private final LockManager locks;
@@ -66,7 +66,7 @@ final class VaultImpl implements Vault, OpenVault {
     private volatile VaultServer server;
     private final Board board;
 
-    VaultImpl(Path dir, Store store, VaultOptions options, Clock clock) {
+    VaultImpl(Path dir, Backend store, VaultOptions options, Clock clock) {
         this.gate = new Gate(dir);
         this.dir = dir;
         this.store = store;
@@ -112,7 +112,7 @@ final class VaultImpl implements Vault, OpenVault {
     // ---- internals used by operations ----
 
     @Override
-    public Store store() {
+    public Backend store() {
         return store;
     }
 

@@ -17,9 +17,11 @@ import dev.tablevault.engine.data.Artifacts;
 import dev.tablevault.engine.data.Catalog;
 import dev.tablevault.engine.data.FrameStore;
 import dev.tablevault.engine.data.Names;
+import dev.tablevault.engine.store.Backend;
+import dev.tablevault.engine.store.Family;
+import dev.tablevault.engine.store.FileErrors;
 import dev.tablevault.engine.store.Keys;
-import dev.tablevault.engine.store.Store;
-import dev.tablevault.engine.store.View;
+import dev.tablevault.engine.store.ReadView;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,11 +38,11 @@ import java.util.Map;
  */
 final class VaultReads {
     private final Path dir;
-    private final Store store;
+    private final Backend store;
     private final VaultOptions options;
     private final Gate gate;
 
-    VaultReads(Path dir, Store store, VaultOptions options, Gate gate) {
+    VaultReads(Path dir, Backend store, VaultOptions options, Gate gate) {
         this.dir = dir;
         this.store = store;
         this.options = options;
@@ -81,9 +83,9 @@ final class VaultReads {
     Frame dataframe(String table, ReadOptions o) {
         Names.table(table);
         return gate.guarded(() -> {
-            try (View v = store.view()) {
+            try (ReadView v = store.view()) {
                 InstanceRecord r = new Catalog(store, v).pick(table, o);
-                return FrameStore.read(store, v, PartialReads.of(v, r, true).record());
+                return FrameStore.read(store, v, PartialReads.of(store, v, r, true).record());
             }
         });
     }
@@ -91,9 +93,9 @@ final class VaultReads {
     RowCursor rows(String table, ReadOptions o) {
         Names.table(table);
         return gate.guarded(() -> {
-            View v = store.view();
+            ReadView v = store.view();
             try {
-                PartialReads.Shown shown = PartialReads.of(v, new Catalog(store, v).pick(table, o), true);
+                PartialReads.Shown shown = PartialReads.of(store, v, new Catalog(store, v).pick(table, o), true);
                 return new FrameStore.Cursor(v, shown.record(), shown.progress());
             } catch (RuntimeException e) {
                 v.close();
@@ -117,7 +119,7 @@ final class VaultReads {
         versionOrId(version);
         Names.builder(builderName);
         return gate.guarded(() -> {
-            byte[] v = store.get(store.meta, Keys.builder(table, version, builderName));
+            byte[] v = store.get(Family.META, Keys.builder(table, version, builderName));
             if (v == null) {
                 throw new TvArgumentException(ErrorCode.NOT_FOUND, "builder '" + builderName + "' does not exist on "
                         + Names.temp(version) + " of table '" + table + "'; list them with builders()");
@@ -149,7 +151,7 @@ final class VaultReads {
                 try {
                     Files.createDirectories(staging);
                 } catch (IOException e) {
-                    throw Store.fileFailure(dir, "cannot create artifact folder " + staging, e);
+                    throw FileErrors.fileFailure(dir, "cannot create artifact folder " + staging, e);
                 }
                 return staging;
             }
@@ -180,10 +182,10 @@ final class VaultReads {
         Names.table(table);
         Names.instance(instanceId);
         return gate.guarded(() -> {
-            try (View v = store.view()) {
+            try (ReadView v = store.view()) {
                 Catalog cat = new Catalog(store, v);
                 cat.requireTable(table);
-                PartialReads.Shown shown = PartialReads.of(v, cat.requireInstance(table, instanceId), false);
+                PartialReads.Shown shown = PartialReads.of(store, v, cat.requireInstance(table, instanceId), false);
                 InstanceRecord r = shown.record();
                 return new InstanceDescription(r.table(), r.id(), r.version(), r.temporary(), r.externalEdit(),
                         r.originTable(), r.originId(), r.description(), List.copyOf(r.columns()),

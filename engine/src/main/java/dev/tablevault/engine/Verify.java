@@ -21,9 +21,11 @@ import dev.tablevault.engine.codec.Records.VaultRecord;
 import dev.tablevault.engine.codec.Records.WriteProgress;
 import dev.tablevault.engine.data.Artifacts;
 import dev.tablevault.engine.process.Retention;
+import dev.tablevault.engine.store.Backend;
+import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Keys;
-import dev.tablevault.engine.store.Store;
-import dev.tablevault.engine.store.View;
+import dev.tablevault.engine.store.ReadView;
+import dev.tablevault.engine.store.rocks.RocksBackend;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -54,30 +56,29 @@ final class Verify {
     /** The catalog, active process records and locks of one snapshot. */
     private record Snapshot(Map<String, TableRecord> tables, Map<String, InstanceRecord> instances,
                             List<String[]> builderKeys, Map<String, ProcessRecord> active, List<LockRecord> locks) {
-        static Snapshot read(View v) {
-            Store s = v.store();
+        static Snapshot read(ReadView v) {
             Map<String, TableRecord> tables = new LinkedHashMap<>();
-            v.scan(s.meta, Keys.prefix("T"), (k, val) -> {
+            v.scan(Family.META, Keys.prefix("T"), (k, val) -> {
                 TableRecord t = Codec.decode(val, TableRecord.class, "table");
                 tables.put(t.name(), t);
                 return true;
             });
             Map<String, InstanceRecord> instances = new LinkedHashMap<>();
-            v.scan(s.meta, Keys.prefix("I"), (k, val) -> {
+            v.scan(Family.META, Keys.prefix("I"), (k, val) -> {
                 InstanceRecord r = Codec.decode(val, InstanceRecord.class, "instance");
                 instances.put(r.table() + "/" + r.id(), r);
                 return true;
             });
             List<String[]> builders = new ArrayList<>();
-            v.scan(s.meta, Keys.prefix("B"), (k, val) -> builders.add(Keys.parts(k)));
+            v.scan(Family.META, Keys.prefix("B"), (k, val) -> builders.add(Keys.parts(k)));
             Map<String, ProcessRecord> active = new LinkedHashMap<>();
-            v.scan(s.proc, Keys.prefix("P"), (k, val) -> {
+            v.scan(Family.PROC, Keys.prefix("P"), (k, val) -> {
                 ProcessRecord p = Codec.decode(val, ProcessRecord.class, "process");
                 active.put(p.id(), p);
                 return true;
             });
             List<LockRecord> locks = new ArrayList<>();
-            v.scan(s.locks, new byte[0], (k, val) -> locks.add(Codec.decode(val, LockRecord.class, "lock")));
+            v.scan(Family.LOCKS, new byte[0], (k, val) -> locks.add(Codec.decode(val, LockRecord.class, "lock")));
             return new Snapshot(tables, instances, builders, active, locks);
         }
 
@@ -85,7 +86,7 @@ final class Verify {
          * Instance keys that cells or artifacts may sit under: those of instance records, and those of the
          * active processes' last checkpoints (staged rows not yet materialized).
          */
-        Set<Long> usedKeys(View v) {
+        Set<Long> usedKeys(ReadView v) {
             Set<Long> used = new HashSet<>();
             for (InstanceRecord r : instances.values()) {
                 used.add(r.key());
@@ -93,7 +94,7 @@ final class Verify {
             }
             for (String pid : active.keySet()) {
                 Object[] last = new Object[1];
-                v.scan(v.store().proc, Keys.prefix("L", pid), (k, val) -> {
+                v.scan(Family.PROC, Keys.prefix("L", pid), (k, val) -> {
                     LogEntry e = Codec.decode(val, LogEntry.class, "log of " + pid);
                     if (e.is(LogKind.CHECKPOINT)) {
                         last[0] = e.payload();
@@ -113,19 +114,19 @@ final class Verify {
     static VerifyReport verify(VaultImpl vault) {
         List<String> errors = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
-        Store store = vault.store();
+        Backend store = vault.store();
         try {
-            store.verifyChecksums();
+            store.verifyStorage();
         } catch (TvStorageException e) {
             errors.add("checksums: " + e.getMessage());
         }
         List<String> found = new ArrayList<>();
         Facts facts = invariants(store, found);
-        if (facts != null && !found.isEmpty() && store.readOnly()) {
-            // A read-only handle opened while the owner flushed may hold a state no single moment had; an
+        if (facts != null && !found.isEmpty() && store.readOnly() && store instanceof RocksBackend rocks) {
+            // A read-only RocksDB handle opened while the owner flushed may hold a state no single moment had; an
             // invariant broken on disk is broken again on a fresh view, a race is not.
             List<String> again = new ArrayList<>();
-            try (Store fresh = Store.open(store.dir(), false, true, store.durability(), 0, "")) {
+            try (Backend fresh = RocksBackend.open(rocks.dir(), false, true, store.durability(), 0, "")) {
                 invariants(fresh, again);
             }
             found.retainAll(again);
@@ -164,16 +165,16 @@ final class Verify {
      * Checks the engine's invariants over one snapshot of {@code store}, adding what is broken to {@code errors};
      * null when the records themselves do not read (the error says why).
      */
-    private static Facts invariants(Store store, List<String> errors) {
+    private static Facts invariants(Backend store, List<String> errors) {
         Snapshot s;
         Set<Long> used;
         List<Long> cellKeys;
         Map<Long, ArtifactSums> sums = new LinkedHashMap<>();
-        try (View v = store.view()) {
+        try (ReadView v = store.view()) {
             s = Snapshot.read(v);
             used = s.usedKeys(v);
             cellKeys = v.cellInstanceKeys();
-            v.scan(store.meta, Keys.prefix("A"), (k, val) -> {
+            v.scan(Family.META, Keys.prefix("A"), (k, val) -> {
                 String key = Keys.parts(k)[1];
                 ArtifactSums a = Codec.decode(val, ArtifactSums.class, "artifact checksums of instance key " + key);
                 try {
@@ -184,10 +185,10 @@ final class Verify {
                 return true;
             });
             for (String pid : s.active().keySet()) {
-                if (v.get(store.proc, Keys.logEntry(pid, 0)) == null) {
+                if (v.get(Family.PROC, Keys.logEntry(pid, 0)) == null) {
                     errors.add("process " + pid + " is active but its log has no BEGIN entry");
                 }
-                if (v.get(store.proc, Keys.finished(pid)) != null) {
+                if (v.get(Family.PROC, Keys.finished(pid)) != null) {
                     errors.add("process " + pid + " is both active and finished");
                 }
             }
@@ -229,7 +230,7 @@ final class Verify {
                 byKey.put(r.key(), r);
             }
         }
-        Store store = vault.store();
+        Backend store = vault.store();
         ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
         for (Map.Entry<Long, ArtifactSums> e : sums.entrySet()) {
             long key = e.getKey();
@@ -242,7 +243,7 @@ final class Verify {
             List<String> extra = new ArrayList<>();
             checkFiles(Artifacts.folder(vault.dir(), key), e.getValue(), "table '" + r.table() + "' instance " + r.id(),
                     buf, bad, extra);
-            if ((!bad.isEmpty() || !extra.isEmpty()) && store.get(store.meta, Artifacts.sumsKey(key)) != null) {
+            if ((!bad.isEmpty() || !extra.isEmpty()) && store.get(Family.META, Artifacts.sumsKey(key)) != null) {
                 errors.addAll(bad);
                 warnings.addAll(extra);
             }
@@ -360,14 +361,14 @@ final class Verify {
     }
 
     static VaultStats stats(VaultImpl vault) {
-        Store store = vault.store();
+        Backend store = vault.store();
         Snapshot s;
         int format;
         long[] finished = new long[1];
-        try (View v = store.view()) {
+        try (ReadView v = store.view()) {
             s = Snapshot.read(v);
-            format = Codec.decode(v.get(store.meta, Keys.vault()), VaultRecord.class, "vault").formatVersion();
-            v.scan(store.proc, Keys.prefix("H"), (k, val) -> {
+            format = Codec.decode(v.get(Family.META, Keys.vault()), VaultRecord.class, "vault").formatVersion();
+            v.scan(Family.PROC, Keys.prefix("H"), (k, val) -> {
                 finished[0]++;
                 return true;
             });
@@ -384,7 +385,7 @@ final class Verify {
                 : trim == null ? null : Retention.describe(trim.keepFinished(), trim.keepForMillis());
         return new VaultStats(durability, format, s.tables().size(),
                 s.instances().size() - temporary, temporary, s.active().size(), finished[0], s.locks().size(),
-                store.databaseBytes(), store.walBytes(), bytesUnder(vault.dir().resolve("artifacts")),
+                store.dataBytes(), store.logBytes(), bytesUnder(vault.dir().resolve("artifacts")),
                 trim == null ? 0 : trim.trimmed(), trim == null ? null : Instant.ofEpochMilli(trim.trimmedBefore()),
                 retention);
     }

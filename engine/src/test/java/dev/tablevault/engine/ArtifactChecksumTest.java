@@ -11,8 +11,9 @@ import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.api.VerifyReport;
 import dev.tablevault.api.WriteOptions;
+import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Keys;
-import dev.tablevault.engine.store.Store;
+import dev.tablevault.engine.store.rocks.RocksBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -214,10 +215,10 @@ class ArtifactChecksumTest {
     void aFolderWithoutChecksumsIsAWarning() throws Exception {
         try (Vault v = open()) {
             String id = publish(v, Source.EXECUTE)[0];
-            Store s = ((VaultImpl) v).store();
+            RocksBackend s = (RocksBackend) ((VaultImpl) v).store();
             try (WriteBatch b = new WriteBatch()) {
                 for (byte[] k : checksumKeys(v)) {
-                    b.delete(s.meta, k);
+                    b.delete(s.handle(Family.META), k);
                 }
                 s.write(b);
             }
@@ -228,9 +229,9 @@ class ArtifactChecksumTest {
     }
 
     private static List<byte[]> checksumKeys(Vault v) {
-        Store s = ((VaultImpl) v).store();
+        RocksBackend s = (RocksBackend) ((VaultImpl) v).store();
         List<byte[]> keys = new ArrayList<>();
-        s.scan(s.meta, Keys.prefix("A"), (k, val) -> keys.add(k));
+        s.scan(Family.META, Keys.prefix("A"), (k, val) -> keys.add(k));
         return keys;
     }
 }

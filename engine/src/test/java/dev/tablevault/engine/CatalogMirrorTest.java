@@ -10,8 +10,9 @@ import dev.tablevault.api.TableVaultException;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.engine.store.CatalogMirror;
-import dev.tablevault.engine.store.Store;
-import dev.tablevault.engine.store.StoreHooks;
+import dev.tablevault.engine.store.Family;
+import dev.tablevault.engine.store.rocks.RocksBackend;
+import dev.tablevault.engine.store.rocks.StoreHooks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,7 +47,7 @@ class CatalogMirrorTest {
         Random rnd = new Random(seed);
         try (Vault v = TableVault.open(tmp.resolve("v"), VaultOptions.defaults().create(true)
                 .durability(Durability.NONE).board(false))) {
-            Store s = ((VaultImpl) v).store();
+            RocksBackend s = (RocksBackend) ((VaultImpl) v).store();
             for (int i = 0; i < 150; i++) {
                 String t = TABLES.get(rnd.nextInt(TABLES.size()));
                 String version = "v" + rnd.nextInt(2);
@@ -83,11 +84,11 @@ class CatalogMirrorTest {
     void aWriteItCannotSeeDropsTheCopyAndReadsGoToTheStore() throws Exception {
         try (Vault v = TableVault.open(tmp.resolve("raw"), VaultOptions.defaults().create(true)
                 .durability(Durability.NONE).board(false))) {
-            Store s = ((VaultImpl) v).store();
+            RocksBackend s = (RocksBackend) ((VaultImpl) v).store();
             v.createTable("a", TableOptions.defaults());
             assertThat(s.mirror()).isNotNull();
             try (WriteBatch b = new WriteBatch()) {
-                b.delete(s.meta, dev.tablevault.engine.store.Keys.table("a"));
+                b.delete(s.handle(Family.META), dev.tablevault.engine.store.Keys.table("a"));
                 s.write(b);
             }
             assertThat(s.mirror()).isNull();

@@ -27,8 +27,9 @@ import dev.tablevault.engine.codec.Records.TableRecord;
 import dev.tablevault.engine.codec.Records.VaultRecord;
 import dev.tablevault.engine.codec.Records.WriteProgress;
 import dev.tablevault.engine.store.Chunks;
+import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Keys;
-import dev.tablevault.engine.store.Store;
+import dev.tablevault.engine.store.rocks.RocksBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -529,12 +530,12 @@ class CodecTest {
     // ---- vault format -----------------------------------------------------------------------------------------
 
     private static void rawPut(Path vault, byte[] key, byte[] value) {
-        try (Store s = Store.open(vault.resolve("db"), false, false, Durability.SYNC, 10, "test");
+        try (RocksBackend s = RocksBackend.open(vault.resolve("db"), false, false, Durability.SYNC, 10, "test");
              WriteBatch b = new WriteBatch()) {
             if (value == null) {
-                b.delete(s.meta, key);
+                b.delete(s.handle(Family.META), key);
             } else {
-                b.put(s.meta, key, value);
+                b.put(s.handle(Family.META), key, value);
             }
             s.write(b);
         } catch (RocksDBException e) {
@@ -543,8 +544,8 @@ class CodecTest {
     }
 
     private static byte[] rawGet(Path vault, byte[] key) {
-        try (Store s = Store.open(vault.resolve("db"), false, false, Durability.SYNC, 10, "test")) {
-            return s.get(s.meta, key);
+        try (RocksBackend s = RocksBackend.open(vault.resolve("db"), false, false, Durability.SYNC, 10, "test")) {
+            return s.get(Family.META, key);
         }
     }
 
@@ -629,13 +630,13 @@ class CodecTest {
     void corruptCellIsATypedErrorOnRead() {
         Path dir = vaultWithATable();
         byte[][] cell = new byte[1][];
-        try (Store s = Store.open(dir.resolve("db"), false, false, Durability.SYNC, 10, "test");
+        try (RocksBackend s = RocksBackend.open(dir.resolve("db"), false, false, Durability.SYNC, 10, "test");
              WriteBatch b = new WriteBatch()) {
-            s.scan(s.data, new byte[0], (k, v) -> {
+            s.scan(Family.DATA, new byte[0], (k, v) -> {
                 cell[0] = k;
                 return false;
             });
-            b.put(s.data, cell[0], new byte[]{1, 3});
+            b.put(s.handle(Family.DATA), cell[0], new byte[]{1, 3});
             s.write(b);
         } catch (RocksDBException e) {
             throw new AssertionError(e);

@@ -17,9 +17,10 @@ import dev.tablevault.api.VaultOptions;
 import dev.tablevault.api.WriteOptions;
 import dev.tablevault.engine.data.Catalog;
 import dev.tablevault.engine.store.Chunks;
+import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Keys;
-import dev.tablevault.engine.store.Store;
-import dev.tablevault.engine.store.StoreHooks;
+import dev.tablevault.engine.store.rocks.RocksBackend;
+import dev.tablevault.engine.store.rocks.StoreHooks;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -212,13 +213,14 @@ class CorruptReadTest {
             v.createInstance("small", InstanceOptions.defaults().version("w").externalEdit(true));
             v.writeInstance("small", f, WriteOptions.defaults().version("w"));
             assertThat(v.dataframe("small", ReadOptions.latest())).isEqualTo(f);
-            Store s = ((VaultImpl) v).store();
+            RocksBackend s = (RocksBackend) ((VaultImpl) v).store();
             long key = new Catalog(s, s).pick("small", ReadOptions.latest()).key();
             try (WriteBatch b = new WriteBatch()) {
                 if (damage == Chunk.MISSING) {
-                    b.delete(s.data, Keys.cell(key, 1, 1));
+                    b.delete(s.handle(Family.DATA), Keys.cell(key, 1, 1));
                 } else {
-                    b.put(s.data, Keys.cell(key, 1, 1), Chunks.encode(ColumnType.STRING, f.column(1), 1024, 2000));
+                    b.put(s.handle(Family.DATA), Keys.cell(key, 1, 1),
+                            Chunks.encode(ColumnType.STRING, f.column(1), 1024, 2000));
                 }
                 s.write(b);
             }

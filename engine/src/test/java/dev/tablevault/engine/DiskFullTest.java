@@ -19,7 +19,7 @@ import dev.tablevault.api.TvStorageException;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.api.WriteOptions;
-import dev.tablevault.engine.store.Store;
+import dev.tablevault.engine.store.FileErrors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -140,10 +140,10 @@ class DiskFullTest {
                 // Files outside RocksDB: the JDK's own ENOSPC failures are DISK_FULL. (RocksDB may have freed
                 // some space since the fill, as it deleted obsolete files: fill again.)
                 fill(ballast);
-                assertThat(Store.fileFailure(dir, "probe", catchThrowableOfType(
+                assertThat(FileErrors.fileFailure(dir, "probe", catchThrowableOfType(
                         () -> Files.writeString(mnt.resolve("probe"), "x"), IOException.class)).code())
                         .isEqualTo(ErrorCode.DISK_FULL);
-                assertThat(Store.fileFailure(dir, "probe", catchThrowableOfType(
+                assertThat(FileErrors.fileFailure(dir, "probe", catchThrowableOfType(
                         () -> Files.copy(dir.resolve("owner"), mnt.resolve("owner-copy")), IOException.class))
                         .code()).isEqualTo(ErrorCode.DISK_FULL);
 
@@ -199,15 +199,15 @@ class DiskFullTest {
     @Test
     void onlyNoSpaceIsDiskFull() {
         Path vault = tmp.resolve("v");
-        TvStorageException full = Store.fileFailure(vault, "cannot write " + vault.resolve("owner"),
+        TvStorageException full = FileErrors.fileFailure(vault, "cannot write " + vault.resolve("owner"),
                 new FileSystemException(vault.resolve("owner").toString(), null, "No space left on device"));
         assertThat(full.code()).isEqualTo(ErrorCode.DISK_FULL);
         assertThat(full.getMessage()).contains("vault " + vault, "out of disk space", "owner", "free space");
-        assertThat(Store.fileFailure(vault, "w", new IOException("No space left on device")).code())
+        assertThat(FileErrors.fileFailure(vault, "w", new IOException("No space left on device")).code())
                 .isEqualTo(ErrorCode.DISK_FULL);
-        assertThat(Store.fileFailure(vault, "w", new FileSystemException("f", null, "Permission denied")).code())
+        assertThat(FileErrors.fileFailure(vault, "w", new FileSystemException("f", null, "Permission denied")).code())
                 .isEqualTo(ErrorCode.IO);
-        assertThat(Store.fileFailure(vault, "w", new IOException("Input/output error")).code())
+        assertThat(FileErrors.fileFailure(vault, "w", new IOException("Input/output error")).code())
                 .isEqualTo(ErrorCode.IO);
     }
 

@@ -17,6 +17,8 @@ import dev.tablevault.api.TvBuilderException;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.api.WriteOptions;
+import dev.tablevault.engine.store.Backend;
+import dev.tablevault.engine.store.Family;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -346,8 +348,9 @@ class IncrementalExecutionTest {
     /** Instance keys that still have cells in the data family. */
     private static Set<Long> cellKeys(Vault v) {
         Set<Long> keys = new TreeSet<>();
-        dev.tablevault.engine.store.Store s = ((VaultImpl) v).store();
-        s.scan(s.data, new byte[0], (k, val) -> keys.add(dev.tablevault.engine.store.Keys.cellInstance(k)) || true);
+        dev.tablevault.engine.store.Backend s = ((VaultImpl) v).store();
+        s.scan(Family.DATA, new byte[0],
+                (k, val) -> keys.add(dev.tablevault.engine.store.Keys.cellInstance(k)) || true);
         return keys;
     }
 

@@ -7,7 +7,8 @@ import dev.tablevault.api.TableOptions;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.engine.lock.LockManager;
 import dev.tablevault.engine.process.CrashPoints;
-import dev.tablevault.engine.store.Store;
+import dev.tablevault.engine.store.Backend;
+import dev.tablevault.engine.store.rocks.RocksBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,8 +51,8 @@ class LockAcrossProcessesTest {
     private static VaultImpl owner(Path dir, Duration lockTimeout, LockIntegrationTest.GateClock clock) {
         VaultOptions options = VaultOptions.defaults().durability(Durability.NONE).lockTimeout(lockTimeout);
         TableVault.open(dir, options.create(true)).close();
-        Store store = Store.open(dir.resolve("db"), false, false, options.durability(), options.groupedSyncMillis(),
-                "test");
+        Backend store = RocksBackend.open(dir.resolve("db"), false, false, options.durability(),
+                options.groupedSyncMillis(), "test");
         VaultImpl v = new VaultImpl(dir, store, options, clock);
         clock.vault = v;
         Sharing.serve(v);

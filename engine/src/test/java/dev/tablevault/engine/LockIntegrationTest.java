@@ -19,7 +19,8 @@ import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.api.WriteOptions;
 import dev.tablevault.engine.process.CrashPoints;
-import dev.tablevault.engine.store.Store;
+import dev.tablevault.engine.store.Backend;
+import dev.tablevault.engine.store.rocks.RocksBackend;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -241,8 +242,8 @@ class LockIntegrationTest {
 
     /** A vault object on the existing vault at {@code dir} that uses {@code clock}. */
     private static VaultImpl openWithClock(Path dir, VaultOptions options, GateClock clock) {
-        Store store = Store.open(dir.resolve("db"), false, false, options.durability(), options.groupedSyncMillis(),
-                "test");
+        Backend store = RocksBackend.open(dir.resolve("db"), false, false, options.durability(),
+                options.groupedSyncMillis(), "test");
         VaultImpl v = new VaultImpl(dir, store, options, clock);
         clock.vault = v;
         return v;

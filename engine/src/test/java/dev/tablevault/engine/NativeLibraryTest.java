@@ -1,6 +1,6 @@
 package dev.tablevault.engine;
 
-import dev.tablevault.engine.store.NativeLibrary;
+import dev.tablevault.engine.store.rocks.NativeLibrary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.RocksDB;

@@ -5,7 +5,7 @@ import dev.tablevault.api.TableOptions;
 import dev.tablevault.api.TableVaultException;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
-import dev.tablevault.engine.store.StoreHooks;
+import dev.tablevault.engine.store.rocks.StoreHooks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -12,8 +12,8 @@ import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.api.BuilderSpec;
 import dev.tablevault.api.WriteOptions;
-import dev.tablevault.engine.store.Store;
-import dev.tablevault.engine.store.StoreHooks;
+import dev.tablevault.engine.store.Backend;
+import dev.tablevault.engine.store.rocks.StoreHooks;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -132,7 +132,7 @@ final class OwnerChild {
         try (Vault v = TableVault.open(dir, VaultOptions.defaults().create(true).durability(Durability.NONE))) {
             v.createTable("big", TableOptions.defaults());
             writeRows(v, "base", 20_000);
-            Store store = ((VaultImpl) v).store();
+            Backend store = ((VaultImpl) v).store();
             StoreHooks.compact(store);
             stdin.start();
             System.out.println("READY");

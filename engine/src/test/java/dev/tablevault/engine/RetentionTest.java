@@ -15,8 +15,10 @@ import dev.tablevault.api.TvProcessException;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.api.VaultStats;
+import dev.tablevault.engine.store.Backend;
+import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Keys;
-import dev.tablevault.engine.store.Store;
+import dev.tablevault.engine.store.rocks.RocksBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,16 +57,16 @@ class RetentionTest {
         return ids;
     }
 
-    private static Store store(Vault v) {
+    private static Backend store(Vault v) {
         return ((VaultImpl) v).store();
     }
 
     /** Process ids that still have a finished record, a history entry or a log entry in the store. */
-    private static Set<String> storedPids(Store s) {
+    private static Set<String> storedPids(Backend s) {
         Set<String> out = new HashSet<>();
-        s.scan(s.proc, Keys.prefix("H"), (k, v) -> out.add(Keys.parts(k)[1]));
-        s.scan(s.proc, Keys.prefix("L"), (k, v) -> out.add(Keys.parts(k)[1]));
-        s.scan(s.proc, new byte[]{'h', 0}, (k, v) -> out.add(Keys.historyPid(k)));
+        s.scan(Family.PROC, Keys.prefix("H"), (k, v) -> out.add(Keys.parts(k)[1]));
+        s.scan(Family.PROC, Keys.prefix("L"), (k, v) -> out.add(Keys.parts(k)[1]));
+        s.scan(Family.PROC, new byte[]{'h', 0}, (k, v) -> out.add(Keys.historyPid(k)));
         return out;
     }
 
@@ -205,11 +207,11 @@ class RetentionTest {
         try (Vault v = TableVault.open(dir, VaultOptions.defaults().create(true).durability(Durability.NONE)
                 .keepFinishedProcesses(Integer.MAX_VALUE))) {
             ids = churn(v, "t", 40);
-            Store s = store(v);
+            RocksBackend s = (RocksBackend) store(v);
             try (WriteBatch b = new WriteBatch()) { // as an engine before this retention wrote them: empty values
-                s.scan(s.proc, new byte[]{'h', 0}, (k, val) -> {
+                s.scan(Family.PROC, new byte[]{'h', 0}, (k, val) -> {
                     try {
-                        b.put(s.proc, k, new byte[0]);
+                        b.put(s.handle(Family.PROC), k, new byte[0]);
                     } catch (org.rocksdb.RocksDBException e) {
                         throw new AssertionError(e);
                     }

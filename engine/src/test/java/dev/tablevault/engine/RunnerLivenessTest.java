@@ -13,8 +13,9 @@ import dev.tablevault.engine.codec.Codec;
 import dev.tablevault.engine.codec.Records.ProcessRecord;
 import dev.tablevault.engine.runner.RunnerId;
 import dev.tablevault.engine.store.Batch;
+import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Keys;
-import dev.tablevault.engine.store.Store;
+import dev.tablevault.engine.store.rocks.RocksBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,9 +111,9 @@ class RunnerLivenessTest {
         Path dir = tmp.resolve("v");
         TableVault.open(dir, VaultOptions.defaults().create(true)).close();
         RunnerId me = RunnerId.current();
-        try (Store s = Store.open(dir.resolve("db"), false, false, Durability.SYNC, 10, "test");
-             Batch b = new Batch()) {
-            b.put(s.proc, Keys.process("left"), Codec.encode(new ProcessRecord("left", "createTable",
+        try (RocksBackend s = RocksBackend.open(dir.resolve("db"), false, false, Durability.SYNC, 10, "test")) {
+            Batch b = new Batch();
+            b.put(Family.PROC, Keys.process("left"), Codec.encode(new ProcessRecord("left", "createTable",
                     ProcessState.RUNNING, "me", null, 1L, 2L, null, 1, 0, "d", me.pid(), me.startMillis(), true,
                     true)));
             s.write(b);

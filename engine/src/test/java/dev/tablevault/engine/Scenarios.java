@@ -25,8 +25,9 @@ import dev.tablevault.engine.codec.Records.WriteProgress;
 import dev.tablevault.engine.data.Names;
 import dev.tablevault.engine.ops.WriteInstance;
 import dev.tablevault.engine.process.CrashPoints;
+import dev.tablevault.engine.store.Backend;
+import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Keys;
-import dev.tablevault.engine.store.Store;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -497,13 +498,13 @@ final class Scenarios {
      */
     static void assertConsistent(Vault v) {
         VaultImpl vi = (VaultImpl) v;
-        Store s = vi.store();
+        Backend s = vi.store();
         Set<String> activeIds = new HashSet<>();
-        s.scan(s.proc, Keys.prefix("P"), (k, val) -> activeIds.add(Keys.parts(k)[1]) || true);
+        s.scan(Family.PROC, Keys.prefix("P"), (k, val) -> activeIds.add(Keys.parts(k)[1]) || true);
         assertThat(activeIds).as("process records").isEqualTo(v.activeProcesses().keySet());
 
         Set<Long> allowed = new HashSet<>();
-        s.scan(s.meta, Keys.prefix("I"), (k, val) -> {
+        s.scan(Family.META, Keys.prefix("I"), (k, val) -> {
             long key = Codec.decode(val, InstanceRecord.class, "instance").key();
             if (key != 0) {
                 allowed.add(key);
@@ -520,7 +521,7 @@ final class Scenarios {
             }
         }
         Map<Long, Integer> present = new LinkedHashMap<>();
-        s.scan(s.data, new byte[0], (k, val) -> {
+        s.scan(Family.DATA, new byte[0], (k, val) -> {
             present.merge(Keys.cellInstance(k), 1, Integer::sum);
             return true;
         });
@@ -529,7 +530,7 @@ final class Scenarios {
         assertThat(orphans).as("cells (instance key -> count) that no instance or active write owns").isEmpty();
 
         Set<String> durable = new TreeSet<>();
-        s.scan(s.locks, new byte[0], (k, val) -> {
+        s.scan(Family.LOCKS, new byte[0], (k, val) -> {
             LockRecord r = Codec.decode(val, LockRecord.class, "lock");
             durable.add(r.resource() + " " + r.mode() + " " + r.processId());
             assertThat(activeIds).as("owner of lock record " + r).contains(r.processId());

@@ -10,7 +10,7 @@ import dev.tablevault.api.TableDescription;
 import dev.tablevault.api.Vault;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.data.Catalog;
-import dev.tablevault.engine.store.Store;
+import dev.tablevault.engine.store.Backend;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,7 +70,7 @@ public record VaultContents(Map<String, TableDescription> tables, Map<String, In
         if (!d.partial()) {
             return d;
         }
-        Store s = ((VaultImpl) v).store();
+        Backend s = ((VaultImpl) v).store();
         InstanceRecord r = new Catalog(s, s).requireInstance(d.table(), d.id());
         return new InstanceDescription(d.table(), d.id(), d.version(), d.temporary(), d.externalEdit(),
                 d.originTable(), d.originId(), d.description(), r.columns(), r.changedColumns(), r.rows(), r.success(),

@@ -21,8 +21,9 @@ import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.codec.Records.LockRecord;
 import dev.tablevault.engine.codec.Records.TableRecord;
 import dev.tablevault.engine.data.Artifacts;
+import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Keys;
-import dev.tablevault.engine.store.Store;
+import dev.tablevault.engine.store.rocks.RocksBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -134,20 +135,20 @@ class VerifyTest {
     void eachKindOfDamageIsAnErrorNamingIt(Damage damage) throws Exception {
         try (Vault v = open(true)) {
             fill(v);
-            Store s = ((VaultImpl) v).store();
+            RocksBackend s = (RocksBackend) ((VaultImpl) v).store();
             try (WriteBatch b = new WriteBatch()) {
                 switch (damage) {
-                    case INSTANCE_OF_MISSING_TABLE -> b.put(s.meta, Keys.instance("ghost", "x_1_1"), Codec.encode(
-                            new InstanceRecord("ghost", "x_1_1", "x", false, true, null, null, "", List.of(),
-                                    List.of(), 0, true, true, 0, 0, "p", 0, List.of(), List.of(), List.of(),
-                                    List.of())));
-                    case LOCK_OF_NO_PROCESS -> b.put(s.locks, Keys.lock("table:docs", "gone-pid"),
+                    case INSTANCE_OF_MISSING_TABLE -> b.put(s.handle(Family.META), Keys.instance("ghost", "x_1_1"),
+                            Codec.encode(new InstanceRecord("ghost", "x_1_1", "x", false, true, null, null, "",
+                                    List.of(), List.of(), 0, true, true, 0, 0, "p", 0, List.of(), List.of(),
+                                    List.of(), List.of())));
+                    case LOCK_OF_NO_PROCESS -> b.put(s.handle(Family.LOCKS), Keys.lock("table:docs", "gone-pid"),
                             Codec.encode(new LockRecord("table:docs", LockMode.SHARED, "gone-pid")));
-                    case CELLS_OF_NO_INSTANCE -> b.put(s.data, Keys.cell(987654L, 0, 0), new byte[]{1});
-                    case ARTIFACT_INSTANCE_MISSING -> b.put(s.meta, Keys.table(T), Codec.encode(
+                    case CELLS_OF_NO_INSTANCE -> b.put(s.handle(Family.DATA), Keys.cell(987654L, 0, 0), new byte[]{1});
+                    case ARTIFACT_INSTANCE_MISSING -> b.put(s.handle(Family.META), Keys.table(T), Codec.encode(
                             new TableRecord(T, "", false, false, 0, "missing_0_0")));
-                    case ARTIFACT_SUMS_OF_NO_INSTANCE -> b.put(s.meta, Artifacts.sumsKey(424243L), Codec.encode(
-                            new ArtifactSums(List.of("a.txt"), List.of(1L), List.of(7))));
+                    case ARTIFACT_SUMS_OF_NO_INSTANCE -> b.put(s.handle(Family.META), Artifacts.sumsKey(424243L),
+                            Codec.encode(new ArtifactSums(List.of("a.txt"), List.of(1L), List.of(7))));
                 }
                 s.write(b);
             }

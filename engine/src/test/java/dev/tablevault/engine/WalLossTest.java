@@ -181,7 +181,7 @@ class WalLossTest {
 
     /** Where the newest records of {@code log} end (a reused file holds older contents after them). */
     static long dataEnd(Path vault, Path log) throws IOException {
-        return dev.tablevault.engine.store.WalProbe.dataEnd(vault.resolve("db"), log);
+        return dev.tablevault.engine.store.rocks.WalProbe.dataEnd(vault.resolve("db"), log);
     }
 
     static void flip(Path file, long at, int bytes) throws IOException {

@@ -9,9 +9,11 @@ import dev.tablevault.api.TvBuilderException;
 import dev.tablevault.api.TvStorageException;
 import dev.tablevault.engine.codec.Codec;
 import dev.tablevault.engine.codec.Records.ArtifactSums;
+import dev.tablevault.engine.store.Backend;
 import dev.tablevault.engine.store.Batch;
+import dev.tablevault.engine.store.Family;
+import dev.tablevault.engine.store.FileErrors;
 import dev.tablevault.engine.store.Keys;
-import dev.tablevault.engine.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,7 +147,7 @@ public final class Artifacts {
                     }
                     return;
                 } catch (IOException e) {
-                    throw Store.fileFailure(vault, "cannot bring artifact " + src + " into " + dir, e);
+                    throw FileErrors.fileFailure(vault, "cannot bring artifact " + src + " into " + dir, e);
                 }
             }
         }
@@ -173,7 +175,7 @@ public final class Artifacts {
      * a carried file costs no read, and damage it took since its first publication stays visible. Nothing is
      * recorded when {@code key} is 0 or has no folder.
      */
-    public static void seal(Store s, Path vault, Durability durability, Batch b, long key,
+    public static void seal(Backend s, Path vault, Durability durability, Batch b, long key,
                             List<Long> carriedFrom) {
         Path dir = folder(vault, key);
         if (key == 0 || !Files.isDirectory(dir)) {
@@ -181,7 +183,7 @@ public final class Artifacts {
         }
         List<Recorded> recorded = new ArrayList<>();
         for (long k : carriedFrom) {
-            byte[] v = s.get(s.meta, sumsKey(k));
+            byte[] v = s.get(Family.META, sumsKey(k));
             if (v != null) {
                 recorded.add(new Recorded(folder(vault, k), Codec.decode(v, ArtifactSums.class,
                         "artifact checksums of instance key " + k)));
@@ -232,7 +234,7 @@ public final class Artifacts {
             throw new TvStorageException(ErrorCode.IO, "cannot checksum and sync the artifact folder " + dir
                     + " before publishing it: " + e, e);
         }
-        b.put(s.meta, sumsKey(key), Codec.encode(new ArtifactSums(paths, sizes, sums)));
+        b.put(Family.META, sumsKey(key), Codec.encode(new ArtifactSums(paths, sizes, sums)));
     }
 
     /** The checksums recorded for folder {@code dir}, by path. */

@@ -7,10 +7,11 @@ import dev.tablevault.engine.codec.Codec;
 import dev.tablevault.engine.codec.Records.BuilderRecord;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.codec.Records.TableRecord;
+import dev.tablevault.engine.store.Backend;
 import dev.tablevault.engine.store.CatalogMirror;
+import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Reads;
-import dev.tablevault.engine.store.Store;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,17 +24,17 @@ import java.util.Optional;
  * that a table has no instances or builders) instead of reading RocksDB.
  */
 public final class Catalog {
-    private final Store store;
+    private final Backend store;
     private final Reads reads;
 
-    public Catalog(Store store, Reads reads) {
+    public Catalog(Backend store, Reads reads) {
         this.store = store;
         this.reads = reads;
     }
 
     public Optional<TableRecord> table(String table) {
         CatalogMirror m = mirror();
-        byte[] v = m != null ? m.table(table) : reads.get(store.meta, Keys.table(table));
+        byte[] v = m != null ? m.table(table) : reads.get(Family.META, Keys.table(table));
         return v == null ? Optional.empty() : Optional.of(Codec.decode(v, TableRecord.class, "table " + table));
     }
 
@@ -44,12 +45,12 @@ public final class Catalog {
 
     public List<String> tableNames() {
         List<String> out = new ArrayList<>();
-        reads.scan(store.meta, Keys.prefix("T"), (k, v) -> out.add(Keys.parts(k)[1]));
+        reads.scan(Family.META, Keys.prefix("T"), (k, v) -> out.add(Keys.parts(k)[1]));
         return out;
     }
 
     public Optional<InstanceRecord> instance(String table, String id) {
-        byte[] v = reads.get(store.meta, Keys.instance(table, id));
+        byte[] v = reads.get(Family.META, Keys.instance(table, id));
         return v == null ? Optional.empty()
                 : Optional.of(Codec.decode(v, InstanceRecord.class, "instance " + table + "/" + id));
     }
@@ -67,7 +68,7 @@ public final class Catalog {
         if (m != null && m.instances(table) == 0) {
             return out;
         }
-        reads.scan(store.meta, Keys.prefix("I", table),
+        reads.scan(Family.META, Keys.prefix("I", table),
                 (k, v) -> out.add(Codec.decode(v, InstanceRecord.class, "instance " + table)));
         out.sort(Comparator.comparing(InstanceRecord::temporary)
                 .thenComparingLong(InstanceRecord::materializedTime).thenComparing(InstanceRecord::id));
@@ -104,7 +105,7 @@ public final class Catalog {
 
     public List<BuilderRecord> builders(String table, String version) {
         List<BuilderRecord> out = new ArrayList<>();
-        reads.scan(store.meta, Keys.prefix("B", table, version),
+        reads.scan(Family.META, Keys.prefix("B", table, version),
                 (k, v) -> out.add(Codec.decode(v, BuilderRecord.class, "builder of " + table)));
         return out;
     }
@@ -116,7 +117,7 @@ public final class Catalog {
         if (m != null && m.builders(table) == 0) {
             return out;
         }
-        reads.scan(store.meta, Keys.prefix("B", table), (k, v) -> out.add(Keys.parts(k)));
+        reads.scan(Family.META, Keys.prefix("B", table), (k, v) -> out.add(Keys.parts(k)));
         return out;
     }
 }

@@ -3,10 +3,11 @@ package dev.tablevault.engine.data;
 import dev.tablevault.api.Column;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.ref.RefTable;
+import dev.tablevault.engine.store.Backend;
 import dev.tablevault.engine.store.Chunks;
+import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Reads;
-import dev.tablevault.engine.store.Store;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +24,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 public final class ChunkTable implements RefTable {
     private static final int CACHED_CHUNKS = 64;
-    private final Store store;
+    private final Backend store;
     /** Where the cells are read: the latest state ({@code store}) or a snapshot. */
     private final Reads reads;
     private final long[] keys;
@@ -43,17 +44,17 @@ public final class ChunkTable implements RefTable {
     };
 
     /** Complete columns {@code 0..n-1} of one key, at their positions. */
-    public ChunkTable(Store store, long key, List<Column> columns, long rows) {
+    public ChunkTable(Backend store, long key, List<Column> columns, long rows) {
         this(store, filled(columns.size(), key), java.util.stream.IntStream.range(0, columns.size()).toArray(),
                 columns, rows);
     }
 
     /** Complete column {@code c} at key {@code keys[c]}, slot {@code slots[c]}. */
-    public ChunkTable(Store store, long[] keys, int[] slots, List<Column> columns, long rows) {
+    public ChunkTable(Backend store, long[] keys, int[] slots, List<Column> columns, long rows) {
         this(store, store, keys, slots, columns, rows, true, "the instance being built");
     }
 
-    private ChunkTable(Store store, Reads reads, long[] keys, int[] slots, List<Column> columns, long rows,
+    private ChunkTable(Backend store, Reads reads, long[] keys, int[] slots, List<Column> columns, long rows,
                        boolean complete, String owner) {
         this.store = store;
         this.reads = reads;
@@ -71,7 +72,7 @@ public final class ChunkTable implements RefTable {
     }
 
     /** The cells of a stored instance. */
-    public static ChunkTable of(Store store, InstanceRecord r) {
+    public static ChunkTable of(Backend store, InstanceRecord r) {
         long[] keys = new long[r.columns().size()];
         int[] slots = new int[keys.length];
         for (int c = 0; c < keys.length; c++) {
@@ -120,7 +121,7 @@ public final class ChunkTable implements RefTable {
             values = cache.get(cacheKey);
         }
         if (values == null) {
-            byte[] v = reads.get(store.data, Keys.cell(key, slots[column], chunk));
+            byte[] v = reads.get(Family.DATA, Keys.cell(key, slots[column], chunk));
             values = new ArrayList<>(Chunks.ROWS);
             if (v != null) {
                 Chunks.decode(columns.get(column).type(), v, values);

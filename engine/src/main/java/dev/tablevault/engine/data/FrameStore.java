@@ -8,15 +8,14 @@ import dev.tablevault.api.InstanceProgress;
 import dev.tablevault.api.RowCursor;
 import dev.tablevault.api.TvStorageException;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
+import dev.tablevault.engine.store.Backend;
 import dev.tablevault.engine.store.Batch;
 import dev.tablevault.engine.store.Chunks;
+import dev.tablevault.engine.store.Family;
+import dev.tablevault.engine.store.KeyRange;
 import dev.tablevault.engine.store.Keys;
+import dev.tablevault.engine.store.ReadView;
 import dev.tablevault.engine.store.Reads;
-import dev.tablevault.engine.store.Store;
-import dev.tablevault.engine.store.View;
-import org.rocksdb.ReadOptions;
-import org.rocksdb.RocksIterator;
-import org.rocksdb.Slice;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -43,13 +42,13 @@ public final class FrameStore {
     }
 
     /** Adds rows {@code [from, to)} of every column of {@code frame}; {@code from} must be chunk-aligned. */
-    public static void putRows(Store s, Batch b, long key, Frame frame, int from, int to) {
+    public static void putRows(Backend s, Batch b, long key, Frame frame, int from, int to) {
         for (int c = 0; c < frame.columnCount(); c++) {
             Column column = frame.columns().get(c);
             ColumnVector col = frame.vector(c);
             for (int r = from; r < to; r += Chunks.ROWS) {
                 int end = Math.min(to, r + Chunks.ROWS);
-                b.put(s.data, Keys.cell(key, c, r / Chunks.ROWS), Chunks.encode(col, r, end, column.name(), r));
+                b.put(Family.DATA, Keys.cell(key, c, r / Chunks.ROWS), Chunks.encode(col, r, end, column.name(), r));
             }
         }
     }
@@ -61,7 +60,7 @@ public final class FrameStore {
      *
      * @throws TvStorageException {@code CORRUPTION} for a chunk missing or short in a complete column
      */
-    public static ColumnVector readColumn(Store s, Reads reads, long key, int slot, Column column, long rows,
+    public static ColumnVector readColumn(Backend s, Reads reads, long key, int slot, Column column, long rows,
                                           boolean complete, String owner) {
         if (rows > Integer.MAX_VALUE - 8) {
             throw new IllegalStateException(owner + " has " + rows + " rows; a frame holds at most "
@@ -71,7 +70,7 @@ public final class FrameStore {
         if (key == 0) {
             return out.build();
         }
-        reads.scan(s.data, Keys.cellColumnStart(key, slot), (k, v) -> {
+        reads.scan(Family.DATA, Keys.cellColumnStart(key, slot), (k, v) -> {
             long chunk = Keys.cellChunk(k);
             long start = chunk * Chunks.ROWS;
             if (complete && start != out.size()) {
@@ -126,7 +125,7 @@ public final class FrameStore {
     }
 
     /** Cells never written (a partial result: rows a stopped execution did not reach) read as nulls. */
-    public static Frame read(Store s, Reads reads, InstanceRecord r) {
+    public static Frame read(Backend s, Reads reads, InstanceRecord r) {
         List<ColumnVector> cols = new ArrayList<>();
         for (int c = 0; c < r.columns().size(); c++) {
             cols.add(readColumn(s, reads, r.keyOf(c), r.slotOf(c), r.columns().get(c), r.rows(), r.success(),
@@ -165,13 +164,11 @@ public final class FrameStore {
      * mixed with the others.
      */
     public static final class Cursor implements RowCursor {
-        private final View view;
+        private final ReadView view;
         private final InstanceRecord r;
         private final InstanceProgress progress;
-        private final RocksIterator[] its;
         /** Per column: cells may sit under another instance's key (a column carried over unchanged). */
-        private final Slice[] upper;
-        private final ReadOptions[] bounded;
+        private final KeyRange[] its;
         /**
          * The current chunk's values by column, boxed when {@link #next} decoded it (new arrays per chunk: rows
          * handed out keep theirs), else null.
@@ -197,21 +194,17 @@ public final class FrameStore {
         }
 
         /** {@code progress}: for a partial read, where the process building the instance is; else null. */
-        public Cursor(View view, InstanceRecord r, InstanceProgress progress) {
+        public Cursor(ReadView view, InstanceRecord r, InstanceProgress progress) {
             this.view = view;
             this.r = r;
             this.progress = progress;
-            this.its = new RocksIterator[r.columns().size()];
+            this.its = new KeyRange[r.columns().size()];
             this.rows = r.key() == 0 || its.length == 0 ? 0 : r.rows();
             this.remaining = rows;
-            this.upper = new Slice[its.length];
-            this.bounded = new ReadOptions[its.length];
             try {
                 for (int c = 0; c < its.length; c++) {
-                    upper[c] = new Slice(Keys.cellColumnStart(r.keyOf(c), r.slotOf(c) + 1));
-                    bounded[c] = view.bounded(upper[c]);
-                    its[c] = view.iterator(view.store().data, bounded[c]);
-                    its[c].seek(Keys.cellColumnStart(r.keyOf(c), r.slotOf(c)));
+                    its[c] = view.range(Family.DATA, Keys.cellColumnStart(r.keyOf(c), r.slotOf(c)),
+                            Keys.cellColumnStart(r.keyOf(c), r.slotOf(c) + 1));
                 }
             } catch (RuntimeException e) {
                 close();
@@ -358,13 +351,10 @@ public final class FrameStore {
             int n = (int) Math.min(Chunks.ROWS, remaining);
             byte[][] cells = new byte[its.length][];
             for (int c = 0; c < its.length; c++) {
-                RocksIterator it = its[c];
-                if (!it.isValid()) {
-                    view.checkStatus(it);
-                }
+                KeyRange it = its[c];
                 Column column = r.columns().get(c);
                 byte[] want = Keys.cell(r.keyOf(c), r.slotOf(c), chunk);
-                if (it.isValid() && java.util.Arrays.equals(it.key(), want)) {
+                if (it.valid() && java.util.Arrays.equals(it.key(), want)) {
                     cells[c] = it.value();
                     it.next();
                 } else if (r.success()) {
@@ -390,12 +380,6 @@ public final class FrameStore {
             for (int c = 0; c < its.length; c++) {
                 if (its[c] != null) {
                     its[c].close();
-                }
-                if (bounded[c] != null) {
-                    bounded[c].close();
-                }
-                if (upper[c] != null) {
-                    upper[c].close();
                 }
             }
             view.close();

@@ -8,6 +8,6 @@
  * <p>May use {@code store}, {@code codec}, {@code ref}; knows nothing of processes or operations.
  *
  * <p>Thread safety: the classes keep no state of their own (a {@code ChunkTable} its cache, which is thread
- * safe); they are as safe as the {@code Store} or view they read; a row cursor is used by one thread.
+ * safe); they are as safe as the {@code Backend} or view they read; a row cursor is used by one thread.
  */
 package dev.tablevault.engine.data;

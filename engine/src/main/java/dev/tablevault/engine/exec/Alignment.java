@@ -6,8 +6,8 @@ import dev.tablevault.api.TvBuilderException;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.data.ChunkTable;
 import dev.tablevault.engine.ref.RefTable;
+import dev.tablevault.engine.store.Backend;
 import dev.tablevault.engine.store.Reads;
-import dev.tablevault.engine.store.Store;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,7 +66,7 @@ final class Alignment {
      *
      * @throws TvBuilderException when the new rows hold a null or repeated primary key
      */
-    static Alignment of(Store store, Reads reads, InstanceRecord origin, String builder, List<Column> index,
+    static Alignment of(Backend store, Reads reads, InstanceRecord origin, String builder, List<Column> index,
                         List<String> pk, long key, long n, boolean keepOld) {
         checkFits(builder, n, origin.rows(), keepOld, Runtime.getRuntime().maxMemory());
         return of(new ChunkTable(store, key, index, n).at(reads), ChunkTable.of(store, origin).at(reads), builder, pk,
@@ -94,8 +94,8 @@ final class Alignment {
 
     /**
      * Aligns the rows of {@code now} with those of {@code old} (the origin) on {@code pk}, columns found by name.
-     * The store-free core of {@link #of(Store, Reads, InstanceRecord, String, List, List, long, long, boolean)}, so it
-     * can be tested on in-memory tables.
+     * The store-free core of {@link #of(Backend, Reads, InstanceRecord, String, List, List, long, long, boolean)}, so
+     * it can be tested on in-memory tables.
      */
     static Alignment of(RefTable now, RefTable old, String builder, List<String> pk, boolean keepOld) {
         long n = now.rows();

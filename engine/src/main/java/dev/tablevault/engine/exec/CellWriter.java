@@ -2,10 +2,11 @@ package dev.tablevault.engine.exec;
 
 import dev.tablevault.api.Column;
 import dev.tablevault.api.Frame;
+import dev.tablevault.engine.store.Backend;
 import dev.tablevault.engine.store.Batch;
 import dev.tablevault.engine.store.Chunks;
+import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Keys;
-import dev.tablevault.engine.store.Store;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +23,7 @@ import java.util.TreeMap;
  * as row ranges instead ({@link #putFrame}) and its chunks encoded from its vectors, unboxed. Used by one thread.
  */
 final class CellWriter {
-    private final Store store;
+    private final Backend store;
     private final long key;
     private final int firstColumn;
     private final List<Column> columns;
@@ -46,7 +47,7 @@ final class CellWriter {
     private long frameFrom;
     private long frameTo;
 
-    CellWriter(Store store, long key, int firstColumn, List<Column> columns, long freshFrom) {
+    CellWriter(Backend store, long key, int firstColumn, List<Column> columns, long freshFrom) {
         this.freshFrom = freshFrom;
         this.store = store;
         this.key = key;
@@ -118,7 +119,7 @@ final class CellWriter {
             Object[][] c = open.get(chunk);
             int n = rows >= 0 ? (int) Math.min(Chunks.ROWS, rows - chunk * Chunks.ROWS) : length.get(chunk)[0];
             for (int i = 0; i < columns.size(); i++) {
-                b.put(store.data, Keys.cell(key, firstColumn + i, chunk),
+                b.put(Family.DATA, Keys.cell(key, firstColumn + i, chunk),
                         Chunks.encode(columns.get(i).type(), Arrays.asList(c[i]), 0, n, columns.get(i).name(),
                                 chunk * Chunks.ROWS));
             }
@@ -134,7 +135,7 @@ final class CellWriter {
             int filled = (int) (Math.min(frameTo, start + Chunks.ROWS) - start);
             int n = rows >= 0 ? (int) Math.min(Chunks.ROWS, rows - start) : filled;
             for (int i = 0; i < columns.size(); i++) {
-                b.put(store.data, Keys.cell(key, firstColumn + i, start / Chunks.ROWS), Chunks.encode(frame.vector(i),
+                b.put(Family.DATA, Keys.cell(key, firstColumn + i, start / Chunks.ROWS), Chunks.encode(frame.vector(i),
                         (int) start, (int) start + filled, n, columns.get(i).name(), start));
             }
         }
@@ -159,7 +160,7 @@ final class CellWriter {
             return c;
         }
         for (int i = 0; i < columns.size(); i++) {
-            byte[] v = store.get(store.data, Keys.cell(key, firstColumn + i, chunk));
+            byte[] v = store.get(Family.DATA, Keys.cell(key, firstColumn + i, chunk));
             if (v != null) {
                 List<Object> values = new ArrayList<>();
                 Chunks.decode(columns.get(i).type(), v, values);

@@ -13,7 +13,7 @@ import dev.tablevault.engine.ref.Ref;
 import dev.tablevault.engine.ref.RefSource;
 import dev.tablevault.engine.ref.RefTable;
 import dev.tablevault.engine.ref.Template;
-import dev.tablevault.engine.store.Store;
+import dev.tablevault.engine.store.Backend;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -102,7 +102,7 @@ final class Dependencies {
     }
 
     /** Readers of the resolved instances, by dependency. */
-    static Map<String, RefTable> tables(Store store, Catalog cat, List<DepRecord> deps) {
+    static Map<String, RefTable> tables(Backend store, Catalog cat, List<DepRecord> deps) {
         Map<String, RefTable> out = new LinkedHashMap<>();
         for (DepRecord d : deps) {
             InstanceRecord r = cat.requireInstance(d.table(), d.instanceId());

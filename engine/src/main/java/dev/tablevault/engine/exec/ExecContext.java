@@ -9,7 +9,7 @@ import dev.tablevault.engine.process.ProcessContext;
 import dev.tablevault.engine.ref.Args;
 import dev.tablevault.engine.ref.RefTable;
 import dev.tablevault.engine.ref.Resolver;
-import dev.tablevault.engine.store.Store;
+import dev.tablevault.engine.store.FileErrors;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -154,7 +154,7 @@ final class ExecContext implements BuildContext {
         try {
             return Files.createDirectories(artifacts);
         } catch (IOException e) {
-            throw Store.fileFailure(process.vault.dir(), "cannot create the artifact folder " + artifacts, e);
+            throw FileErrors.fileFailure(process.vault.dir(), "cannot create the artifact folder " + artifacts, e);
         }
     }
 

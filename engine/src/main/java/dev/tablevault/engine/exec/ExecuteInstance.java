@@ -21,9 +21,10 @@ import dev.tablevault.engine.process.Materialize;
 import dev.tablevault.engine.process.Materialize.Materialization;
 import dev.tablevault.engine.process.Op;
 import dev.tablevault.engine.process.ProcessContext;
+import dev.tablevault.engine.store.Backend;
 import dev.tablevault.engine.store.Batch;
+import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Keys;
-import dev.tablevault.engine.store.Store;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -143,10 +144,9 @@ public final class ExecuteInstance extends Op {
                     execution.deps, execution.origin == null ? null : execution.origin.table(),
                     execution.origin == null ? null : execution.origin.id(),
                     execution.clean.stream().sorted().toList(), 0, -1, 0, 0, 0, List.of());
-            try (Batch b = new Batch()) {
-                dropLeftovers(ctx, b);
-                ctx.checkpoint(b, "plan", p, ProcessState.RUNNING);
-            }
+            Batch b = new Batch();
+            dropLeftovers(ctx, b);
+            ctx.checkpoint(b, "plan", p, ProcessState.RUNNING);
         }
         if (p.step() == 0) {
             p = new StepRun(execution, ctx, p, plan.steps().get(0)).run();
@@ -177,8 +177,8 @@ public final class ExecuteInstance extends Op {
     private void dropLeftovers(ProcessContext ctx, Batch b) {
         InstanceRecord t = ctx.catalog().requireInstance(args.table(), execution.temp());
         if (t.key() != 0) {
-            Store s = ctx.vault.store();
-            b.deleteRange(s.data, Keys.instanceStart(t.key()), Keys.instanceStart(t.key() + 1));
+            Backend s = ctx.vault.store();
+            b.deleteRange(Family.DATA, Keys.instanceStart(t.key()), Keys.instanceStart(t.key() + 1));
             ctx.onDurable(() -> Artifacts.delete(ctx.vault.dir(), t.key()));
             MetaWrites.put(s, b, Keys.instance(args.table(), execution.temp()), new TempData(List.of(), 0, 0, true,
                     new Execution.Stored(List.of(), List.of())).on(t));
@@ -236,9 +236,9 @@ public final class ExecuteInstance extends Op {
         Execution.Stored at = execution.stored(ctx, p, columns);
         Materialize.flip(ctx, b, new Materialization(args.table(), args.version(), p.newId(), p.instanceKey(), columns,
                 changed, Execution.rowsOf(p), success, p.deps(), at.keys(), at.slots(), p.originTable(), p.originId()));
-        Store s = ctx.vault.store();
+        Backend s = ctx.vault.store();
         for (BuilderRecord r : p.specs()) {
-            b.delete(s.meta, Keys.builder(args.table(), args.version(), r.name()));
+            b.delete(Family.META, Keys.builder(args.table(), args.version(), r.name()));
             MetaWrites.put(s, b, Keys.builder(args.table(), p.newId(), r.name()), r);
         }
     }

@@ -13,8 +13,8 @@ import dev.tablevault.engine.data.ChunkTable;
 import dev.tablevault.engine.data.Names;
 import dev.tablevault.engine.process.ProcessContext;
 import dev.tablevault.engine.ref.RefTable;
+import dev.tablevault.engine.store.Backend;
 import dev.tablevault.engine.store.Reads;
-import dev.tablevault.engine.store.Store;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,7 +41,7 @@ final class Execution {
     /** Builders whose results are carried over from the origin. */
     Set<String> clean = Set.of();
     private Alignment alignment;
-    Store store;
+    Backend store;
     /** A reader's snapshot the committed cells are read through; null: the latest state (a running process). */
     Reads snapshot;
     /** Where the execution shows its progress on the live board. */
@@ -74,7 +74,7 @@ final class Execution {
     }
 
     /** {@link #shares(ProcessContext, ExecProgress)} with the origin read from {@code cat}. */
-    private boolean shares(Catalog cat, Store s, ExecProgress p) {
+    private boolean shares(Catalog cat, Backend s, ExecProgress p) {
         if (p.originId() == null || p.step() < 1 || p.clean().isEmpty()) {
             return false;
         }
@@ -95,7 +95,7 @@ final class Execution {
     }
 
     /** {@link #stored(ProcessContext, ExecProgress, List)} with the origin read from {@code cat}. */
-    Stored stored(Catalog cat, Store s, ExecProgress p, List<Column> columns) {
+    Stored stored(Catalog cat, Backend s, ExecProgress p, List<Column> columns) {
         List<Long> keys = new ArrayList<>();
         List<Integer> slots = new ArrayList<>();
         if (!columns.isEmpty() && shares(cat, s, p)) {
@@ -109,7 +109,7 @@ final class Execution {
     }
 
     /** Where each column's cells are: the new key and its position, or the origin's for shared columns. */
-    private void layout(Catalog cat, Store st, ExecProgress p, long[] keys, int[] slots) {
+    private void layout(Catalog cat, Backend st, ExecProgress p, long[] keys, int[] slots) {
         boolean sharing = shares(cat, st, p);
         int c = 0;
         for (Spec s : ordered(p)) {

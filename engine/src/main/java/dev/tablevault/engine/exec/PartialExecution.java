@@ -5,8 +5,8 @@ import dev.tablevault.engine.codec.Records.ExecProgress;
 import dev.tablevault.engine.codec.Records.ExecuteArgs;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.data.Catalog;
+import dev.tablevault.engine.store.Backend;
 import dev.tablevault.engine.store.Reads;
-import dev.tablevault.engine.store.Store;
 
 import java.util.List;
 
@@ -32,7 +32,7 @@ public final class PartialExecution {
      * {@code p} was read from, so cells and progress agree). With {@code cells} false the record does not say where
      * shared columns are, which would cost a read of the index (a description needs no cells).
      */
-    public static Shown of(Store store, Reads snapshot, InstanceRecord temp, ExecuteArgs args, ExecProgress p,
+    public static Shown of(Backend store, Reads snapshot, InstanceRecord temp, ExecuteArgs args, ExecProgress p,
                            boolean cells) {
         Execution execution = new Execution(args, null);
         execution.store = store;

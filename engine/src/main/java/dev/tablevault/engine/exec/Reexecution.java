@@ -11,10 +11,11 @@ import dev.tablevault.engine.data.FrameStore;
 import dev.tablevault.engine.process.ProcessContext;
 import dev.tablevault.engine.ref.Ref;
 import dev.tablevault.engine.ref.Template;
+import dev.tablevault.engine.store.Backend;
 import dev.tablevault.engine.store.Batch;
 import dev.tablevault.engine.store.Chunks;
+import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Keys;
-import dev.tablevault.engine.store.Store;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -142,7 +143,7 @@ final class Reexecution {
         }
         InstanceRecord origin = execution.origin;
         Plan plan = execution.plan;
-        Store s = ctx.vault.store();
+        Backend s = ctx.vault.store();
         List<int[]> cols = new ArrayList<>();
         for (Plan.Step st : plan.steps()) {
             if (execution.clean.contains(st.spec().name())) {
@@ -159,35 +160,34 @@ final class Reexecution {
         long perBatch = Math.max(1, execution.args.checkpointRows() / Chunks.ROWS);
         long c = p.carried() / Chunks.ROWS;
         while (c < chunks) {
-            try (Batch b = new Batch()) {
-                for (long end = Math.min(chunks, c + perBatch); c < end; c++) {
-                    long from = c * Chunks.ROWS;
-                    long to = Math.min(rows, from + Chunks.ROWS);
-                    for (int[] col : cols) {
-                        byte[] k = Keys.cell(p.instanceKey(), col[0], c);
-                        if (al.identity()) {
-                            long ok = origin.keyOf(col[1]);
-                            byte[] v = ok == 0 ? null : s.get(s.data, Keys.cell(ok, origin.slotOf(col[1]), c));
-                            if (v != null) {
-                                b.put(s.data, k, v);
-                            } else if (ok != 0 && origin.success()) {
-                                throw FrameStore.missing(FrameStore.owner(origin), origin.columns().get(col[1]),
-                                        c, origin.rows());
-                            }
-                        } else {
-                            b.put(s.data, k, Chunks.encode(plan.columns().get(col[0]).type(),
-                                    mapped(al, from, to, new Source(old, col[1]), null), 0, (int) (to - from)));
+            Batch b = new Batch();
+            for (long end = Math.min(chunks, c + perBatch); c < end; c++) {
+                long from = c * Chunks.ROWS;
+                long to = Math.min(rows, from + Chunks.ROWS);
+                for (int[] col : cols) {
+                    byte[] k = Keys.cell(p.instanceKey(), col[0], c);
+                    if (al.identity()) {
+                        long ok = origin.keyOf(col[1]);
+                        byte[] v = ok == 0 ? null : s.get(Family.DATA, Keys.cell(ok, origin.slotOf(col[1]), c));
+                        if (v != null) {
+                            b.put(Family.DATA, k, v);
+                        } else if (ok != 0 && origin.success()) {
+                            throw FrameStore.missing(FrameStore.owner(origin), origin.columns().get(col[1]),
+                                    c, origin.rows());
                         }
-                    }
-                    for (int i = 0; to > al.indexRows() && i < indexCols.size(); i++) {
-                        b.put(s.data, Keys.cell(p.instanceKey(), i, c), Chunks.encode(indexCols.get(i).type(),
-                                mapped(al, from, to, new Source(old, origin.columns().indexOf(indexCols.get(i))),
-                                        new Source(now, i)), 0, (int) (to - from)));
+                    } else {
+                        b.put(Family.DATA, k, Chunks.encode(plan.columns().get(col[0]).type(),
+                                mapped(al, from, to, new Source(old, col[1]), null), 0, (int) (to - from)));
                     }
                 }
-                p = p.carried(Math.min(rows, c * Chunks.ROWS));
-                ctx.checkpoint(b, "carry", p, ProcessState.RUNNING);
+                for (int i = 0; to > al.indexRows() && i < indexCols.size(); i++) {
+                    b.put(Family.DATA, Keys.cell(p.instanceKey(), i, c), Chunks.encode(indexCols.get(i).type(),
+                            mapped(al, from, to, new Source(old, origin.columns().indexOf(indexCols.get(i))),
+                                    new Source(now, i)), 0, (int) (to - from)));
+                }
             }
+            p = p.carried(Math.min(rows, c * Chunks.ROWS));
+            ctx.checkpoint(b, "carry", p, ProcessState.RUNNING);
             ctx.crash("carry");
             ctx.checkStop();
         }

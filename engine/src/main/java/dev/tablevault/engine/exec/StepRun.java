@@ -78,9 +78,8 @@ final class StepRun {
         if (reuse && execution.alignment(progress).allMapped() && execution.origin.success()) {
             // Every row is the origin's and the origin finished: nothing to compute, one checkpoint.
             progress = progress.at(index + 1, progress.rows(), 0, List.of());
-            try (Batch b = new Batch()) {
-                ctx.checkpoint(b, spec.name() + " carried over", progress, ProcessState.RUNNING);
-            }
+            Batch b = new Batch();
+            ctx.checkpoint(b, spec.name() + " carried over", progress, ProcessState.RUNNING);
             execution.tell(spec.name(), index, progress.rows(), progress.rows());
             ctx.crash("step");
             return progress;
@@ -124,9 +123,8 @@ final class StepRun {
         } else {
             progress = progress.at(index + 1, progress.rows(), 0, List.of());
         }
-        try (Batch b = new Batch()) {
-            ctx.checkpoint(b, spec.name() + " done", progress, ProcessState.RUNNING);
-        }
+        Batch b = new Batch();
+        ctx.checkpoint(b, spec.name() + " done", progress, ProcessState.RUNNING);
         execution.tell(spec.name(), index, progress.rows(), progress.rows());
         ctx.crash("step");
         return progress;
@@ -289,18 +287,17 @@ final class StepRun {
         }
         skipped = 0;
         long rowsKnown = index == 0 ? -1 : progress.rows();
-        try (Batch b = new Batch()) {
-            for (int i = 0; i < writer.pendingSingles(); i++) {
-                done.markDone(writer.pendingRow(i));
-            }
-            long[] frameRows = writer.pendingFrameRows();
-            done.markDone(frameRows[0], frameRows[1]);
-            writer.writeTo(b, rowsKnown);
-            progress = progress.at(index, progress.rows(), done.doneBefore(), done.doneAfter());
-            ctx.checkpoint(b, step.spec().name(), progress, ProcessState.RUNNING);
-            writer.closeChunks(done, rowsKnown);
-            execution.tell(step.spec().name(), index, done.doneCount(), rowsKnown);
+        Batch b = new Batch();
+        for (int i = 0; i < writer.pendingSingles(); i++) {
+            done.markDone(writer.pendingRow(i));
         }
+        long[] frameRows = writer.pendingFrameRows();
+        done.markDone(frameRows[0], frameRows[1]);
+        writer.writeTo(b, rowsKnown);
+        progress = progress.at(index, progress.rows(), done.doneBefore(), done.doneAfter());
+        ctx.checkpoint(b, step.spec().name(), progress, ProcessState.RUNNING);
+        writer.closeChunks(done, rowsKnown);
+        execution.tell(step.spec().name(), index, done.doneCount(), rowsKnown);
         lastCommit = System.nanoTime();
         ctx.crash("checkpoint");
     }

@@ -1,7 +1,6 @@
 package dev.tablevault.engine.lock;
 
 import dev.tablevault.api.ErrorCode;
-import dev.tablevault.api.Hint;
 import dev.tablevault.api.LockMode;
 import dev.tablevault.api.ProcessState;
 import dev.tablevault.api.TvLockException;
@@ -83,30 +82,22 @@ public final class LockManager {
      */
     public void acquire(String processId, String resource, LockMode mode, Duration timeout)
             throws InterruptedException {
-        String group = group(resource);
+        String group = LockRules.group(resource);
         long deadline = System.nanoTime() + timeout.toNanos();
         mu.lock();
         try {
             while (true) {
                 List<Held> list = byGroup.computeIfAbsent(group, g -> new ArrayList<>());
-                Held mine = null;
-                List<Held> conflicts = new ArrayList<>();
-                for (Held h : list) {
-                    if (h.processId.equals(processId) && h.resource.equals(resource)) {
-                        mine = h;
-                    } else if (overlaps(h.resource, resource) && !(h.mode == LockMode.SHARED && mode == LockMode.SHARED)
-                            && !holders.shares(h.processId, processId)) {
-                        conflicts.add(h);
-                    }
-                }
-                if (mine != null && (mine.mode == LockMode.EXCLUSIVE || mode == LockMode.SHARED)) {
+                LockRules.Decision d = LockRules.decide(processId, resource, mode, list, holders::shares);
+                if (d.satisfied()) {
                     return;
                 }
+                List<Held> conflicts = d.conflicts();
                 if (conflicts.isEmpty()) {
-                    if (mine != null) {
-                        list.remove(mine);
+                    if (d.mine() != null) {
+                        list.remove(d.mine());
                     }
-                    add(list, new Held(resource, mode, processId), mine);
+                    add(list, new Held(resource, mode, processId), d.mine());
                     waitsFor.remove(processId);
                     return;
                 }
@@ -116,14 +107,7 @@ public final class LockManager {
                     Holder info = holders.describe(c.processId);
                     if (!info.running()) {
                         waitsFor.remove(processId);
-                        String why = info.state() == ProcessState.PAUSED ? "paused" : "not running (" + info.state()
-                                + ", its owner died)";
-                        throw new TvLockException(ErrorCode.LOCK_HELD_BY_PAUSED, "cannot lock " + resource + " ("
-                                + mode + "): held " + c.mode + " on " + c.resource + " by process " + c.processId
-                                + " (" + info.os() + ") which is " + why + (info.error() == null ? ""
-                                : "; its error: " + info.error()),
-                                resource, c.processId, info.state(), info.error(), info.runnerPid())
-                                .withHint(Hint.resumeOrStop(c.processId));
+                        throw LockRules.heldByPaused(resource, mode, c, info);
                     }
                     if (first == null) {
                         first = info;
@@ -135,20 +119,13 @@ public final class LockManager {
                 for (String b : blockers) {
                     if (reaches(b, processId, new HashSet<>())) {
                         waitsFor.remove(processId);
-                        Holder info = holders.describe(b);
-                        throw new TvLockException(ErrorCode.DEADLOCK, "cannot lock " + resource + " (" + mode
-                                + "): waiting for process " + b + " (" + info.os() + ") would deadlock; retry the"
-                                + " operation", resource, b, info.state(), info.error(), info.runnerPid());
+                        throw LockRules.deadlock(resource, mode, b, holders.describe(b));
                     }
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     waitsFor.remove(processId);
-                    throw (TvLockException) new TvLockException(ErrorCode.LOCK_TIMEOUT, "cannot lock " + resource
-                            + " (" + mode + ") within " + timeout.toMillis() + " ms: held " + conflict.mode + " on "
-                            + conflict.resource + " by process " + conflict.processId + " (RUNNING, " + first.os()
-                            + ")", resource, conflict.processId, ProcessState.RUNNING, null, first.runnerPid())
-                            .withHint(new Hint(Hint.Action.RETRY_LATER, conflict.processId, null));
+                    throw LockRules.timeout(resource, mode, timeout, conflict, first.runnerPid());
                 }
                 waiting++;
                 try {
@@ -170,8 +147,8 @@ public final class LockManager {
     public void adopt(String processId, String resource, LockMode mode) {
         mu.lock();
         try {
-            add(byGroup.computeIfAbsent(group(resource), g -> new ArrayList<>()), new Held(resource, mode, processId),
-                    null);
+            add(byGroup.computeIfAbsent(LockRules.group(resource), g -> new ArrayList<>()),
+                    new Held(resource, mode, processId), null);
         } finally {
             mu.unlock();
         }
@@ -195,7 +172,7 @@ public final class LockManager {
                 return;
             }
             for (Held h : mine) {
-                String group = group(h.resource);
+                String group = LockRules.group(h.resource);
                 List<Held> list = byGroup.get(group);
                 list.remove(h);
                 if (list.isEmpty()) {
@@ -258,30 +235,6 @@ public final class LockManager {
             }
         }
         return false;
-    }
-
-    /** The table a resource concerns, or {@code ""} for the vault. */
-    static String group(String resource) {
-        if (resource.startsWith("table:")) {
-            return resource.substring(6);
-        }
-        if (resource.startsWith("artifacts:")) {
-            return resource.substring(10);
-        }
-        if (resource.startsWith("instance:")) {
-            String rest = resource.substring(9);
-            int slash = rest.indexOf('/');
-            return slash < 0 ? rest : rest.substring(0, slash);
-        }
-        return "";
-    }
-
-    /** True when the two resources are the same or one covers the other (a table covers its parts). */
-    static boolean overlaps(String a, String b) {
-        if (a.equals(b)) {
-            return true;
-        }
-        return (a.startsWith("table:") && !b.equals("vault")) || (b.startsWith("table:") && !a.equals("vault"));
     }
 
     public static String table(String table) {

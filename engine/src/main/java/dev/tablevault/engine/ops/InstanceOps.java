@@ -19,9 +19,10 @@ import dev.tablevault.engine.lock.LockManager;
 import dev.tablevault.engine.process.InstanceDrops;
 import dev.tablevault.engine.process.Op;
 import dev.tablevault.engine.process.ProcessContext;
+import dev.tablevault.engine.store.Backend;
 import dev.tablevault.engine.store.Batch;
+import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Keys;
-import dev.tablevault.engine.store.Store;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -153,7 +154,7 @@ public final class InstanceOps {
             // A temporary instance's builders sit under its version, a materialized one's under its id.
             String owner = r.temporary() ? r.version() : r.id();
             for (BuilderRecord br : cat.builders(args.table(), owner)) {
-                b.delete(ctx.vault.store().meta, Keys.builder(args.table(), owner, br.name()));
+                b.delete(Family.META, Keys.builder(args.table(), owner, br.name()));
             }
             TableRecord t = cat.requireTable(args.table());
             if (args.instanceId().equals(t.artifactInstance())) {
@@ -223,8 +224,8 @@ public final class InstanceOps {
         @Override
         protected void validate(ProcessContext ctx) {
             requireBuildable(ctx, args.table(), args.version());
-            Store s = ctx.vault.store();
-            if (s.get(s.meta, Keys.builder(args.table(), args.version(), args.name())) == null) {
+            Backend s = ctx.vault.store();
+            if (s.get(Family.META, Keys.builder(args.table(), args.version(), args.name())) == null) {
                 throw new TvArgumentException(ErrorCode.NOT_FOUND, "builder '" + args.name() + "' does not exist on "
                         + Names.temp(args.version()) + " of table '" + args.table() + "'; list them with builders()");
             }
@@ -232,7 +233,7 @@ public final class InstanceOps {
 
         @Override
         protected void apply(ProcessContext ctx, Batch b) {
-            b.delete(ctx.vault.store().meta, Keys.builder(args.table(), args.version(), args.name()));
+            b.delete(Family.META, Keys.builder(args.table(), args.version(), args.name()));
         }
     }
 }

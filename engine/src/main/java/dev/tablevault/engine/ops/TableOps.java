@@ -19,9 +19,10 @@ import dev.tablevault.engine.lock.LockManager;
 import dev.tablevault.engine.process.InstanceDrops;
 import dev.tablevault.engine.process.Op;
 import dev.tablevault.engine.process.ProcessContext;
+import dev.tablevault.engine.store.Backend;
 import dev.tablevault.engine.store.Batch;
+import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Keys;
-import dev.tablevault.engine.store.Store;
 
 import java.util.List;
 
@@ -91,18 +92,18 @@ public final class TableOps {
         @Override
         protected void apply(ProcessContext ctx, Batch b) {
             Catalog cat = ctx.catalog();
-            Store s = ctx.vault.store();
+            Backend s = ctx.vault.store();
             TableRecord t = cat.requireTable(args.table());
-            b.delete(s.meta, Keys.table(args.table()));
+            b.delete(Family.META, Keys.table(args.table()));
             MetaWrites.put(s, b, Keys.table(args.newName()), t.renamed(args.newName()));
             for (InstanceRecord r : cat.instances(args.table())) {
-                b.delete(s.meta, Keys.instance(args.table(), r.id()));
+                b.delete(Family.META, Keys.instance(args.table(), r.id()));
                 MetaWrites.put(s, b, Keys.instance(args.newName(), r.id()), r.inTable(args.newName()));
             }
             ctx.onDurable(() -> Artifacts.renameStaging(ctx.vault.dir(), args.table(), args.newName()));
             for (String[] k : cat.builderKeys(args.table())) {
-                byte[] v = s.get(s.meta, Keys.builder(args.table(), k[2], k[3]));
-                b.delete(s.meta, Keys.builder(args.table(), k[2], k[3]));
+                byte[] v = s.get(Family.META, Keys.builder(args.table(), k[2], k[3]));
+                b.delete(Family.META, Keys.builder(args.table(), k[2], k[3]));
                 BuilderRecord spec = BuilderRenames.renamed(Codec.decode(v, BuilderRecord.class, "builder " + k[3]),
                         args.table(), args.newName());
                 MetaWrites.put(s, b, Keys.builder(args.newName(), k[2],
@@ -141,12 +142,12 @@ public final class TableOps {
         @Override
         protected void apply(ProcessContext ctx, Batch b) {
             Catalog cat = ctx.catalog();
-            Store s = ctx.vault.store();
-            b.delete(s.meta, Keys.table(args.table()));
+            Backend s = ctx.vault.store();
+            b.delete(Family.META, Keys.table(args.table()));
             InstanceDrops.deleteInstances(ctx, b, instances);
             ctx.onDurable(() -> Artifacts.deleteTree(Artifacts.stagingRoot(ctx.vault.dir(), args.table())));
             for (String[] k : cat.builderKeys(args.table())) {
-                b.delete(s.meta, Keys.builder(args.table(), k[2], k[3]));
+                b.delete(Family.META, Keys.builder(args.table(), k[2], k[3]));
             }
         }
     }

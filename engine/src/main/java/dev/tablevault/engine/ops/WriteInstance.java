@@ -21,9 +21,10 @@ import dev.tablevault.engine.process.Materialize;
 import dev.tablevault.engine.process.Materialize.Materialization;
 import dev.tablevault.engine.process.Op;
 import dev.tablevault.engine.process.ProcessContext;
+import dev.tablevault.engine.store.Backend;
 import dev.tablevault.engine.store.Batch;
+import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Keys;
-import dev.tablevault.engine.store.Store;
 
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -123,19 +124,18 @@ public final class WriteInstance extends Op {
         if (p == null) {
             p = new WriteProgress(ctx.vault.nextInstanceKey(), newId(ctx), ctx.started, 0);
         }
-        Store s = ctx.vault.store();
+        Backend s = ctx.vault.store();
         int rows = (int) args.rows();
         while (!ctx.setupDone()) {
             ctx.checkStop();
             int from = (int) p.rows();
             int to = Math.min(rows, from + BATCH_ROWS);
-            try (Batch b = new Batch()) {
-                FrameStore.putRows(s, b, p.instanceKey(), frame, from, to);
-                p = new WriteProgress(p.instanceKey(), p.newId(), p.startTime(), to);
-                ctx.setupDone(to == rows);
-                ctx.checkpoint(b, "stage", p, ctx.setupDone() ? ProcessState.RUNNING : ProcessState.SETUP);
-                ctx.live().progress("stage", to, rows);
-            }
+            Batch b = new Batch();
+            FrameStore.putRows(s, b, p.instanceKey(), frame, from, to);
+            p = new WriteProgress(p.instanceKey(), p.newId(), p.startTime(), to);
+            ctx.setupDone(to == rows);
+            ctx.checkpoint(b, "stage", p, ctx.setupDone() ? ProcessState.RUNNING : ProcessState.SETUP);
+            ctx.live().progress("stage", to, rows);
             ctx.crash("staged");
         }
         WriteProgress done = p;
@@ -159,7 +159,7 @@ public final class WriteInstance extends Op {
     protected void revert(ProcessContext ctx, Batch b) {
         WriteProgress p = ctx.lastProgress(WriteProgress.class);
         if (p != null) {
-            b.deleteRange(ctx.vault.store().data, Keys.instanceStart(p.instanceKey()),
+            b.deleteRange(Family.DATA, Keys.instanceStart(p.instanceKey()),
                     Keys.instanceStart(p.instanceKey() + 1));
             Artifacts.delete(ctx.vault.dir(), p.instanceKey());
         }
@@ -197,7 +197,7 @@ public final class WriteInstance extends Op {
     }
 
     /** Columns that are new or differ from the origin's; all of them without an origin or when rows differ. */
-    private List<String> changedColumns(Store s, InstanceRecord origin, WriteProgress p) {
+    private List<String> changedColumns(Backend s, InstanceRecord origin, WriteProgress p) {
         List<String> all = args.columns().stream().map(Column::name).toList();
         if (origin == null || origin.rows() != p.rows()) {
             return all;

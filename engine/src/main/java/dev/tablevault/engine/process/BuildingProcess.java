@@ -6,8 +6,9 @@ import dev.tablevault.engine.codec.Records.LogEntry;
 import dev.tablevault.engine.codec.Records.LogKind;
 import dev.tablevault.engine.codec.Records.ProcessRecord;
 import dev.tablevault.engine.codec.Records.WriteInstanceArgs;
+import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Keys;
-import dev.tablevault.engine.store.View;
+import dev.tablevault.engine.store.ReadView;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,21 +32,21 @@ public final class BuildingProcess {
      * active record (few) and, for an execution or a write, its first log entry; then its log backwards to the
      * last checkpoint.
      */
-    public static Optional<Found> of(View view, String table, String version) {
+    public static Optional<Found> of(ReadView view, String table, String version) {
         List<ProcessRecord> active = new ArrayList<>();
-        view.scan(view.store().proc, Keys.prefix("P"),
+        view.scan(Family.PROC, Keys.prefix("P"),
                 (k, v) -> active.add(Codec.decode(v, ProcessRecord.class, "process")));
         for (ProcessRecord r : active) {
             if (!r.operation().equals("executeInstance") && !r.operation().equals("writeInstance")) {
                 continue;
             }
-            byte[] begin = view.get(view.store().proc, Keys.logEntry(r.id(), 0));
+            byte[] begin = view.get(Family.PROC, Keys.logEntry(r.id(), 0));
             Object args = begin == null ? null : Codec.decode(begin, LogEntry.class, "log of " + r.id()).payload();
             boolean builds = args instanceof ExecuteArgs e ? e.table().equals(table) && e.version().equals(version)
                     : args instanceof WriteInstanceArgs w && w.table().equals(table) && w.version().equals(version);
             if (builds) {
                 Object[] progress = new Object[1];
-                view.scanBackwards(view.store().proc, Keys.prefix("L", r.id()), (k, v) -> {
+                view.scanBackwards(Family.PROC, Keys.prefix("L", r.id()), (k, v) -> {
                     LogEntry e = Codec.decode(v, LogEntry.class, "log of " + r.id());
                     if (e.is(LogKind.CHECKPOINT)) {
                         progress[0] = e.payload();

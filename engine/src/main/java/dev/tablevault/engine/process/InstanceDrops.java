@@ -3,9 +3,10 @@ package dev.tablevault.engine.process;
 import dev.tablevault.engine.codec.Codec;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.data.Artifacts;
+import dev.tablevault.engine.store.Backend;
 import dev.tablevault.engine.store.Batch;
+import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Keys;
-import dev.tablevault.engine.store.Store;
 
 import java.util.HashSet;
 import java.util.List;
@@ -45,17 +46,17 @@ public final class InstanceDrops {
      * {@link #dropping}.
      */
     public static void deleteInstances(ProcessContext ctx, Batch b, List<InstanceRecord> gone) {
-        Store s = ctx.vault.store();
+        Backend s = ctx.vault.store();
         if (!holdCells(gone)) {
             for (InstanceRecord r : gone) {
-                b.delete(s.meta, Keys.instance(r.table(), r.id()));
+                b.delete(Family.META, Keys.instance(r.table(), r.id()));
             }
             return;
         }
         Set<String> goneIds = new HashSet<>();
         gone.forEach(r -> goneIds.add(r.table() + "/" + r.id()));
         Set<Long> used = new HashSet<>();
-        s.scan(s.meta, Keys.prefix("I"), (k, v) -> {
+        s.scan(Family.META, Keys.prefix("I"), (k, v) -> {
             InstanceRecord r = Codec.decode(v, InstanceRecord.class, "instance");
             if (!goneIds.contains(r.table() + "/" + r.id())) {
                 used.add(r.key());
@@ -65,16 +66,16 @@ public final class InstanceDrops {
         });
         Set<Long> dropped = new HashSet<>();
         for (InstanceRecord r : gone) {
-            b.delete(s.meta, Keys.instance(r.table(), r.id()));
+            b.delete(Family.META, Keys.instance(r.table(), r.id()));
             Set<Long> keys = new HashSet<>(r.columnKeys());
             keys.add(r.key());
             for (long k : keys) {
                 if (k != 0 && !used.contains(k) && dropped.add(k)) {
-                    b.deleteRange(s.data, Keys.instanceStart(k), Keys.instanceStart(k + 1));
+                    b.deleteRange(Family.DATA, Keys.instanceStart(k), Keys.instanceStart(k + 1));
                 }
             }
             if (r.key() != 0) {
-                b.delete(s.meta, Artifacts.sumsKey(r.key()));
+                b.delete(Family.META, Artifacts.sumsKey(r.key()));
                 ctx.onDurable(() -> Artifacts.delete(ctx.vault.dir(), r.key()));
             }
         }

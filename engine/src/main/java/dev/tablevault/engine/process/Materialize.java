@@ -10,9 +10,10 @@ import dev.tablevault.engine.data.MetaWrites;
 import dev.tablevault.engine.data.Names;
 import dev.tablevault.engine.lock.LockManager;
 import dev.tablevault.engine.process.Op.LockReq;
+import dev.tablevault.engine.store.Backend;
 import dev.tablevault.engine.store.Batch;
+import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Keys;
-import dev.tablevault.engine.store.Store;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +69,7 @@ public final class Materialize {
      */
     public static void flip(ProcessContext ctx, Batch b, Materialization m) {
         Catalog cat = ctx.catalog();
-        Store s = ctx.vault.store();
+        Backend s = ctx.vault.store();
         String tableName = m.table();
         List<String> changed = m.changed();
         TableRecord table = cat.requireTable(tableName);
@@ -79,7 +80,7 @@ public final class Materialize {
         InstanceRecord origin = oId == null ? null : cat.instance(oTable, oId).orElse(null);
         long now = ctx.vault.clock().millis();
         long changedTime = changed.isEmpty() && origin != null ? origin.changedTime() : now;
-        b.delete(s.meta, Keys.instance(tableName, tempId));
+        b.delete(Family.META, Keys.instance(tableName, tempId));
         MetaWrites.put(s, b, Keys.instance(tableName, m.newId()), new InstanceRecord(tableName, m.newId(),
                 m.version(), false, temp.externalEdit(), oTable, oId, temp.description(),
                 m.columns(), changed, m.rows(), m.success(), true, changedTime, now, ctx.pid, m.key(), m.deps(),

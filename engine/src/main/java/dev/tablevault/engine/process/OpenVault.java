@@ -4,7 +4,7 @@ import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.engine.board.Board;
 import dev.tablevault.engine.lock.LockManager;
-import dev.tablevault.engine.store.Store;
+import dev.tablevault.engine.store.Backend;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,7 +15,7 @@ import java.time.Clock;
  * packages below the front without an import back up. Thread safe.
  */
 public interface OpenVault {
-    Store store();
+    Backend store();
 
     LockManager lockManager();
 

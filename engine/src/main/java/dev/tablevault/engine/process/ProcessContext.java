@@ -11,6 +11,7 @@ import dev.tablevault.engine.data.Catalog;
 import dev.tablevault.engine.lock.LockManager;
 import dev.tablevault.engine.runner.RunnerId;
 import dev.tablevault.engine.store.Batch;
+import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Keys;
 
 import java.util.ArrayList;
@@ -204,7 +205,7 @@ public final class ProcessContext {
             ProcessRecord rec = record(state, null);
             rec = rec.progress(rec.stepsDone() + 1, setupDone, rec.updated());
             putPersistentState(batch, rec);
-            batch.put(vault.store().proc, Keys.logEntry(pid, nextSeq),
+            batch.put(Family.PROC, Keys.logEntry(pid, nextSeq),
                     Codec.encode(new LogEntry(nextSeq, LogKind.CHECKPOINT, step, rec.updated(), progress)));
             vault.store().write(batch);
             written = true;
@@ -245,9 +246,9 @@ public final class ProcessContext {
      */
     void putPersistentState(Batch batch, ProcessRecord rec) {
         ProcessStates.check(pid, savedState(), rec.state());
-        batch.put(vault.store().proc, Keys.process(pid), Codec.encode(rec));
+        batch.put(Family.PROC, Keys.process(pid), Codec.encode(rec));
         for (LockManager.Held h : vault.lockManager().heldBy(pid)) {
-            batch.put(vault.store().locks, Keys.lock(h.resource(), pid),
+            batch.put(Family.LOCKS, Keys.lock(h.resource(), pid),
                     Codec.encode(new LockRecord(h.resource(), h.mode(), pid)));
         }
         putBegin(batch, rec);
@@ -265,9 +266,9 @@ public final class ProcessContext {
         for (LockManager.Held h : vault.lockManager().heldBy(pid)) {
             held.add(new LockRecord(h.resource(), h.mode(), pid));
         }
-        batch.put(vault.store().proc, Keys.logEntry(pid, 0),
+        batch.put(Family.PROC, Keys.logEntry(pid, 0),
                 Codec.encode(new LogEntry(0, LogKind.BEGIN, op.name(), rec.started(), op.args())));
-        batch.put(vault.store().proc, Keys.logEntry(pid, 1),
+        batch.put(Family.PROC, Keys.logEntry(pid, 1),
                 Codec.encode(new LogEntry(1, LogKind.LOCKS, op.name(), rec.updated(), held)));
         nextSeq = 2;
     }
@@ -279,7 +280,8 @@ public final class ProcessContext {
     public void commit(Consumer<Batch> changes) {
         crash("commit");
         boolean written = false;
-        try (Batch b = new Batch()) {
+        Batch b = new Batch();
+        try {
             changes.accept(b);
             ProcessLog.end(this, b, ProcessState.COMMITTED, null);
             vault.store().write(b);

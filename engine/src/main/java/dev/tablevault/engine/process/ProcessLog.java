@@ -9,9 +9,10 @@ import dev.tablevault.engine.codec.Records.LogKind;
 import dev.tablevault.engine.codec.Records.ProcessRecord;
 import dev.tablevault.engine.codec.Records.TrimRecord;
 import dev.tablevault.engine.lock.LockManager;
+import dev.tablevault.engine.store.Backend;
 import dev.tablevault.engine.store.Batch;
+import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Keys;
-import dev.tablevault.engine.store.Store;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,18 +36,18 @@ final class ProcessLog {
     }
 
     ProcessRecord active(String pid) {
-        byte[] v = vault.store().get(vault.store().proc, Keys.process(pid));
+        byte[] v = vault.store().get(Family.PROC, Keys.process(pid));
         return v == null ? null : Codec.decode(v, ProcessRecord.class, "process " + pid);
     }
 
     ProcessRecord finished(String pid) {
-        byte[] v = vault.store().get(vault.store().proc, Keys.finished(pid));
+        byte[] v = vault.store().get(Family.PROC, Keys.finished(pid));
         return v == null ? null : Codec.decode(v, ProcessRecord.class, "finished process " + pid);
     }
 
     List<ProcessRecord> activeRecords() {
         List<ProcessRecord> out = new ArrayList<>();
-        vault.store().scan(vault.store().proc, Keys.prefix("P"),
+        vault.store().scan(Family.PROC, Keys.prefix("P"),
                 (k, v) -> out.add(Codec.decode(v, ProcessRecord.class, "process")));
         return out;
     }
@@ -54,7 +55,7 @@ final class ProcessLog {
     /** Finished records, newest first, at most {@code limit}. */
     List<ProcessRecord> history(int limit) {
         List<ProcessRecord> out = new ArrayList<>();
-        vault.store().scanBackwards(vault.store().proc, new byte[]{'h', 0}, (k, v) -> {
+        vault.store().scanBackwards(Family.PROC, new byte[]{'h', 0}, (k, v) -> {
             String pid = Keys.historyPid(k);
             ProcessRecord r = finished(pid);
             if (r != null) {
@@ -67,7 +68,7 @@ final class ProcessLog {
 
     /** The arguments BEGIN recorded, or null when the log has none. */
     Object beginArgs(String pid) {
-        byte[] v = vault.store().get(vault.store().proc, Keys.logEntry(pid, 0));
+        byte[] v = vault.store().get(Family.PROC, Keys.logEntry(pid, 0));
         return v == null ? null : Codec.decode(v, LogEntry.class, "log of " + pid).payload();
     }
 
@@ -77,7 +78,7 @@ final class ProcessLog {
      */
     List<LogEntry> tail(String pid) {
         List<LogEntry> out = new ArrayList<>();
-        vault.store().scanBackwards(vault.store().proc, Keys.prefix("L", pid), (k, v) -> {
+        vault.store().scanBackwards(Family.PROC, Keys.prefix("L", pid), (k, v) -> {
             LogEntry e = Codec.decode(v, LogEntry.class, "log of " + pid);
             out.add(0, e);
             return !e.is(LogKind.CHECKPOINT);
@@ -87,7 +88,7 @@ final class ProcessLog {
 
     List<LogEntry> log(String pid) {
         List<LogEntry> out = new ArrayList<>();
-        vault.store().scan(vault.store().proc, Keys.prefix("L", pid),
+        vault.store().scan(Family.PROC, Keys.prefix("L", pid),
                 (k, v) -> out.add(Codec.decode(v, LogEntry.class, "log of " + pid)));
         return out;
     }
@@ -95,10 +96,9 @@ final class ProcessLog {
     /** Replaces the saved record {@code before} of an active process with {@code rec}. */
     void putRecord(ProcessRecord before, ProcessRecord rec) {
         ProcessStates.check(rec.id(), before.state(), rec.state());
-        try (Batch b = new Batch()) {
-            b.put(vault.store().proc, Keys.process(rec.id()), Codec.encode(rec));
-            vault.store().write(b);
-        }
+        Batch b = new Batch();
+        b.put(Family.PROC, Keys.process(rec.id()), Codec.encode(rec));
+        vault.store().write(b);
     }
 
     /**
@@ -108,21 +108,21 @@ final class ProcessLog {
      */
     static void end(ProcessContext ctx, Batch b, ProcessState state, String error) {
         ProcessStates.check(ctx.pid, ctx.savedState(), state);
-        Store s = ctx.vault.store();
+        Backend s = ctx.vault.store();
         if (ctx.persisted) {
-            b.delete(s.proc, Keys.process(ctx.pid));
+            b.delete(Family.PROC, Keys.process(ctx.pid));
             for (LockManager.Held h : ctx.vault.lockManager().heldBy(ctx.pid)) {
-                b.delete(s.locks, Keys.lock(h.resource(), ctx.pid));
+                b.delete(Family.LOCKS, Keys.lock(h.resource(), ctx.pid));
             }
         }
         ProcessRecord fin = ctx.record(state, error);
         ctx.putBegin(b, fin);
-        b.put(s.proc, Keys.logEntry(ctx.pid, ctx.nextSeq), Codec.encode(new LogEntry(ctx.nextSeq, LogKind.END,
+        b.put(Family.PROC, Keys.logEntry(ctx.pid, ctx.nextSeq), Codec.encode(new LogEntry(ctx.nextSeq, LogKind.END,
                 state.name(), fin.updated(), error == null ? "" : error)));
-        b.put(s.proc, Keys.finished(ctx.pid), Codec.encode(fin));
+        b.put(Family.PROC, Keys.finished(ctx.pid), Codec.encode(fin));
         Retention retention = ctx.vault.processes().retention();
         long at = retention == null ? fin.updated() : retention.historyMillis(fin.updated());
-        b.put(s.proc, Keys.historyOrder(at, ctx.pid), Retention.historyValue(ctx.nextSeq, fin.parentId()));
+        b.put(Family.PROC, Keys.historyOrder(at, ctx.pid), Retention.historyValue(ctx.nextSeq, fin.parentId()));
         if (retention != null) {
             b.onWritten(() -> retention.ended(at));
         }

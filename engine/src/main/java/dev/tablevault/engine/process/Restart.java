@@ -132,11 +132,10 @@ final class Restart {
         try {
             ProcessContext probe = runner.dormant(pid);
             if (!rec.setupDone()) {
-                try (Batch b = new Batch()) {
-                    probe.op.revert(probe, b);
-                    ProcessLog.end(probe, b, ProcessState.REVERTED, "restart: its setup had not finished");
-                    vault.store().write(b);
-                }
+                Batch b = new Batch();
+                probe.op.revert(probe, b);
+                ProcessLog.end(probe, b, ProcessState.REVERTED, "restart: its setup had not finished");
+                vault.store().write(b);
                 vault.lockManager().releaseAll(pid);
             } else if (rec.attempts() >= vault.options().maxRestartAttempts()) {
                 // Saved as the process's error, read by the API and by tv alike: no method or command names.

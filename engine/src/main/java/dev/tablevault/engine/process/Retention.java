@@ -4,9 +4,10 @@ import dev.tablevault.api.VaultOptions;
 import dev.tablevault.engine.codec.Codec;
 import dev.tablevault.engine.codec.Records.ProcessRecord;
 import dev.tablevault.engine.codec.Records.TrimRecord;
+import dev.tablevault.engine.store.Backend;
 import dev.tablevault.engine.store.Batch;
+import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Keys;
-import dev.tablevault.engine.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,22 +83,22 @@ public final class Retention {
         trimmed = r == null ? 0 : r.trimmed();
         trimmedBefore = r == null ? 0 : r.trimmedBefore();
         long[] n = {0};
-        vault.store().scanFrom(vault.store().proc, HISTORY, scanFrom, (k, v) -> {
+        vault.store().scanFrom(Family.PROC, HISTORY, scanFrom, (k, v) -> {
             if (n[0]++ == 0) {
                 oldest = Keys.historyMillis(k);
             }
             return true;
         });
         retained.set(n[0]);
-        vault.store().scanBackwards(vault.store().proc, HISTORY, (k, v) -> {
+        vault.store().scanBackwards(Family.PROC, HISTORY, (k, v) -> {
             lastHistoryMillis.set(Keys.historyMillis(k));
             return false;
         });
     }
 
     /** The trim record of {@code store}, or null when nothing was ever trimmed. */
-    public static TrimRecord read(Store store) {
-        byte[] v = store.get(store.proc, Keys.trimmed());
+    public static TrimRecord read(Backend store) {
+        byte[] v = store.get(Family.PROC, Keys.trimmed());
         return v == null ? null : Codec.decode(v, TrimRecord.class, "trim record");
     }
 
@@ -149,7 +150,7 @@ public final class Retention {
     }
 
     private void trim(long now) {
-        Store s = vault.store();
+        Backend s = vault.store();
         long ageLimit = keepForMillis < 0 ? Long.MIN_VALUE : now - keepForMillis;
         List<Entry> kept = new ArrayList<>();
         int needed = 0;
@@ -178,7 +179,7 @@ public final class Retention {
         if (!stop[0]) {
             Set<String> held = new HashSet<>();
             behind.forEach(e -> held.add(new String(e.key(), StandardCharsets.ISO_8859_1)));
-            s.scanFrom(s.proc, HISTORY, scanFrom, (k, v) -> {
+            s.scanFrom(Family.PROC, HISTORY, scanFrom, (k, v) -> {
                 long end = Keys.historyMillis(k);
                 // Later entries may still come in this millisecond, ordered by id: go on from its start next time.
                 next[0] = Arrays.copyOf(k, HISTORY.length + 8);
@@ -207,17 +208,16 @@ public final class Retention {
         List<Entry> held = new ArrayList<>(behind);
         held.removeAll(gone);
         held.addAll(kept);
-        try (Batch b = new Batch()) {
-            for (Entry e : gone) {
-                delete(b, s, e);
-                before = Math.max(before, Keys.historyMillis(e.key()));
-            }
-            byte[] cursor = held.isEmpty() ? next[0] : held.get(0).key();
-            b.put(s.proc, Keys.trimmed(), Codec.encode(new TrimRecord(trimmed + gone.size(), before,
-                    new String(cursor, StandardCharsets.ISO_8859_1), keep, keepForMillis)));
-            CrashPoints.hit("trim.commit");
-            s.write(b);
+        Batch b = new Batch();
+        for (Entry e : gone) {
+            delete(b, s, e);
+            before = Math.max(before, Keys.historyMillis(e.key()));
         }
+        byte[] cursor = held.isEmpty() ? next[0] : held.get(0).key();
+        b.put(Family.PROC, Keys.trimmed(), Codec.encode(new TrimRecord(trimmed + gone.size(), before,
+                new String(cursor, StandardCharsets.ISO_8859_1), keep, keepForMillis)));
+        CrashPoints.hit("trim.commit");
+        s.write(b);
         // Nothing above changed this object: a failed write is looked at again by the next trim, from the same place.
         behind.clear();
         behind.addAll(held);
@@ -242,17 +242,17 @@ public final class Retention {
         return new Entry(key, pid, -1, fin == null ? null : fin.parentId());
     }
 
-    private static void delete(Batch b, Store s, Entry e) {
-        b.delete(s.proc, e.key());
-        b.delete(s.proc, Keys.finished(e.pid()));
+    private static void delete(Batch b, Backend s, Entry e) {
+        b.delete(Family.PROC, e.key());
+        b.delete(Family.PROC, Keys.finished(e.pid()));
         if (e.lastSeq() >= 0) {
             byte[] log = Keys.prefix("L", e.pid());
             for (long seq = 0; seq <= e.lastSeq(); seq++) {
-                b.delete(s.proc, Keys.logEntry(log, seq));
+                b.delete(Family.PROC, Keys.logEntry(log, seq));
             }
         } else {
-            s.scan(s.proc, Keys.prefix("L", e.pid()), (k, v) -> {
-                b.delete(s.proc, k);
+            s.scan(Family.PROC, Keys.prefix("L", e.pid()), (k, v) -> {
+                b.delete(Family.PROC, k);
                 return true;
             });
         }

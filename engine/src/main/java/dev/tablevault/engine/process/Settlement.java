@@ -52,12 +52,11 @@ final class Settlement {
     }
 
     private void writePause(ProcessContext ctx, ProcessRecord rec) {
-        try (Batch b = new Batch()) {
-            ctx.putPersistentState(b, rec);
-            vault.store().write(b);
-            ctx.record = rec;
-            ctx.persisted = true;
-        }
+        Batch b = new Batch();
+        ctx.putPersistentState(b, rec);
+        vault.store().write(b);
+        ctx.record = rec;
+        ctx.persisted = true;
     }
 
     /** Undoes the process's staged effects and ends it REVERTED, in one batch; releases its locks. */
@@ -71,13 +70,12 @@ final class Settlement {
     }
 
     private void writeRevert(ProcessContext ctx, String error) {
-        try (Batch b = new Batch()) {
-            if (ctx.persisted || ctx.hasProgress()) {
-                ctx.op.revert(ctx, b);
-            }
-            ProcessLog.end(ctx, b, ProcessState.REVERTED, error);
-            vault.store().write(b);
+        Batch b = new Batch();
+        if (ctx.persisted || ctx.hasProgress()) {
+            ctx.op.revert(ctx, b);
         }
+        ProcessLog.end(ctx, b, ProcessState.REVERTED, error);
+        vault.store().write(b);
         ctx.endState = ProcessState.REVERTED;
         vault.lockManager().releaseAll(ctx.pid);
     }
@@ -92,10 +90,9 @@ final class Settlement {
     }
 
     private void writeStop(ProcessContext ctx, boolean materialize, String by) {
-        try (Batch b = new Batch()) {
-            stopInto(ctx, b, materialize, by);
-            vault.store().write(b);
-        }
+        Batch b = new Batch();
+        stopInto(ctx, b, materialize, by);
+        vault.store().write(b);
         ctx.endState = materialize ? ProcessState.MATERIALIZED : ProcessState.STOPPED;
         vault.lockManager().releaseAll(ctx.pid);
     }

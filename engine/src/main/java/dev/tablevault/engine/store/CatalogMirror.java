@@ -1,24 +1,22 @@
 package dev.tablevault.engine.store;
 
-import org.rocksdb.ColumnFamilyHandle;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The owner's in-memory copy of the catalog's shape in {@code meta}: every table record (as stored), and how
+ * The owner's in-memory copy of the catalog's shape in {@link Family#META}: every table record (as stored), and how
  * many instance ({@code I}) and builder ({@code B}) keys each table has. It lets the small operations validate
- * without RocksDB reads (a point get for the table, a prefix seek each for its instances and builders).
+ * without backend reads (a point get for the table, a prefix seek each for its instances and builders).
  *
- * <p>Only a read-write {@link Store} has one: it is the only writer of the database (RocksDB's {@code LOCK}), so
- * its copy cannot go stale behind its back. It is loaded when the store opens, before any write, and then changed
- * by every batch {@link Store#write(Batch)} commits, on the committing thread after the write and before the
- * process releases its locks. Two writes of the same key are ordered by the locks their processes hold (every
- * write of a table's keys holds a lock of that table), so the copy applies them in the order RocksDB did. A write
- * that fails, or one made without a {@link Batch}, drops the copy for the rest of the open ({@link #valid}):
- * reads then go to RocksDB as before.
+ * <p>Only a read-write {@link Backend} without {@linkplain Backend#sharedOwners() shared owners} has one: it is the
+ * only writer of the vault (RocksDB's {@code LOCK}), so its copy cannot go stale behind its back. It is loaded when
+ * the backend opens, before any write, and then changed by every batch {@link Backend#write(Batch)} commits, on the
+ * committing thread after the write and before the process releases its locks. Two writes of the same key are
+ * ordered by the locks their processes hold (every write of a table's keys holds a lock of that table), so the copy
+ * applies them in the order the backend did. A write that fails, or one made without a {@link Batch}, drops the
+ * copy for the rest of the open ({@link #valid}): reads then go to the backend as before.
  *
  * <p>Thread safe. Memory: one entry per table and per instance and builder key.
  */
@@ -33,11 +31,11 @@ public final class CatalogMirror {
     CatalogMirror() {
     }
 
-    /** Loads the catalog's keys from {@code store}'s {@code meta} family; called before any write. */
-    static CatalogMirror load(Store store) {
+    /** Loads the catalog's keys from {@code store}'s {@link Family#META}; called before any write. */
+    public static CatalogMirror load(Reads store) {
         CatalogMirror m = new CatalogMirror();
         for (String prefix : new String[]{"T", "I", "B"}) {
-            store.scan(store.meta, Keys.prefix(prefix), (k, v) -> {
+            store.scan(Family.META, Keys.prefix(prefix), (k, v) -> {
                 m.put(k, v);
                 return true;
             });
@@ -45,7 +43,7 @@ public final class CatalogMirror {
         return m;
     }
 
-    /** False once the copy was dropped; callers then read RocksDB. */
+    /** False once the copy was dropped; callers then read the backend. */
     public boolean valid() {
         return valid;
     }
@@ -65,12 +63,13 @@ public final class CatalogMirror {
         return builders.getOrDefault(table, 0);
     }
 
-    void invalidate() {
+    /** Drops the copy for the rest of the open: a write failed, or the backend cannot see its changes. */
+    public void invalidate() {
         valid = false;
     }
 
     /** Applies the changes of a committed batch that touch {@code meta}. */
-    void apply(Batch batch, ColumnFamilyHandle meta) {
+    public void apply(Batch batch, Family meta) {
         batch.forEachChange((family, key, value, rangeEnd) -> {
             if (family != meta) {
                 return;

@@ -1,12 +1,22 @@
 package dev.tablevault.engine.store;
 
-import org.rocksdb.ColumnFamilyHandle;
-
 import java.util.function.BiPredicate;
 
-/** Point reads and prefix scans, on the latest state ({@link Store}) or a snapshot ({@link View}). */
+/**
+ * Point reads and prefix scans, on the latest state ({@link Backend}) or a snapshot ({@link ReadView}). Keys are
+ * visited in unsigned-byte order; a scan stops when its visitor returns false. A read error throws
+ * ({@code IO} or {@code CORRUPTION}); it is never taken for the end of the data.
+ */
 public interface Reads {
-    byte[] get(ColumnFamilyHandle cf, byte[] key);
+    /** The value of {@code key}, or null when there is none. */
+    byte[] get(Family family, byte[] key);
 
-    void scan(ColumnFamilyHandle cf, byte[] prefix, BiPredicate<byte[], byte[]> visitor);
+    /** Visits the keys that start with {@code prefix}, smallest first. */
+    void scan(Family family, byte[] prefix, BiPredicate<byte[], byte[]> visitor);
+
+    /** {@link #scan} from {@code from} (inclusive; a key with {@code prefix}) on. */
+    void scanFrom(Family family, byte[] prefix, byte[] from, BiPredicate<byte[], byte[]> visitor);
+
+    /** Visits the keys that start with {@code prefix}, largest first. */
+    void scanBackwards(Family family, byte[] prefix, BiPredicate<byte[], byte[]> visitor);
 }

@@ -107,17 +107,15 @@ class ProcessStatesTest {
 
             ProcessContext committed = savedAs(ov, ProcessState.COMMITTED);
             TvProcessException e = catchThrowableOfType(() -> {
-                try (Batch b = new Batch()) {
-                    committed.checkpoint(b, "step", null, ProcessState.RUNNING);
-                }
+                Batch b = new Batch();
+                committed.checkpoint(b, "step", null, ProcessState.RUNNING);
             }, TvProcessException.class);
             assertThat(e).as("checkpoint of a committed process").isNotNull();
             assertThat(e.code()).isEqualTo(ErrorCode.PROCESS_STATE);
             assertThat(e.getMessage()).contains("from COMMITTED to RUNNING");
             e = catchThrowableOfType(() -> {
-                try (Batch b = new Batch()) {
-                    ProcessLog.end(committed, b, ProcessState.REVERTED, "boom");
-                }
+                Batch b = new Batch();
+                ProcessLog.end(committed, b, ProcessState.REVERTED, "boom");
             }, TvProcessException.class);
             assertThat(e.getMessage()).contains("from COMMITTED to REVERTED");
 

@@ -1,0 +1,72 @@
+package dev.tablevault.engine.store;
+
+import dev.tablevault.api.Durability;
+
+/**
+ * One vault's storage: RocksDB on a local disk (embedded, one owning OS process) or PostgreSQL (shared by many
+ * hosts). The engine's process log, pause and resume rules and lock rules are written once, above this interface;
+ * a backend stores bytes and keeps the guarantees below.
+ *
+ * <ul>
+ *   <li>{@link #write} is atomic: every change of a {@link Batch} is applied or none is, and it returns only once
+ *       the batch is as durable as {@link #durability()} promises.</li>
+ *   <li>A batch that {@linkplain Batch#requireFence requires a fence} commits only if the process still holds that
+ *       fence, checked inside the same commit, else it fails with {@code PROCESS_FENCED} and writes nothing.</li>
+ *   <li>A commit whose outcome is not known (an acknowledgement lost with the connection) fails with
+ *       {@code COMMIT_UNKNOWN}; the engine resolves it by reading what the batch wrote. A backend never retries a
+ *       commit silently.</li>
+ *   <li>{@link #view()} is a real snapshot over every family.</li>
+ * </ul>
+ *
+ * <p>Thread safe. Owns its resources (native handles, connections, threads) and releases them in {@link #close()}.
+ */
+public interface Backend extends Reads, AutoCloseable {
+    /** {@code rocksdb} or {@code postgresql}, as {@code tv stats} reports it. */
+    String kind();
+
+    /** Where the data lives, for messages: a directory, or a URL without its password. */
+    String location();
+
+    boolean readOnly();
+
+    /** The durability in force for every write. */
+    Durability durability();
+
+    /** Whether other OS processes or hosts may write the same vault at the same time. */
+    boolean sharedOwners();
+
+    /**
+     * Commits {@code batch} atomically with {@link #durability()}, then runs its {@link Batch#onWritten} actions.
+     *
+     * @throws dev.tablevault.api.TvStorageException {@code READ_ONLY}, {@code DISK_FULL}, {@code IO},
+     *         {@code PROCESS_FENCED} or {@code COMMIT_UNKNOWN}; nothing of the batch is written except, for
+     *         {@code COMMIT_UNKNOWN}, perhaps all of it
+     */
+    void write(Batch batch);
+
+    /** A consistent read view; close it. */
+    ReadView view();
+
+    /** The largest key in {@code family}, or null when it is empty. */
+    byte[] lastKey(Family family);
+
+    /**
+     * The owner's in-memory copy of the catalog, or null where there is none (read-only, shared owners, or dropped
+     * after a failed write).
+     */
+    CatalogMirror mirror();
+
+    /** Makes every write acknowledged so far durable, whatever {@link #durability()} is. */
+    void sync();
+
+    /** Checks every stored byte against its checksum; throws {@code CORRUPTION} naming what is damaged. */
+    void verifyStorage();
+
+    /** Bytes of stored data and of write-ahead log, for {@code tv stats}. */
+    long dataBytes();
+
+    long logBytes();
+
+    @Override
+    void close();
+}
