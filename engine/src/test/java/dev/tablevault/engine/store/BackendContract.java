@@ -1,10 +1,5 @@
 package dev.tablevault.engine.store;
 
-import dev.tablevault.engine.store.spi.Backend;
-import dev.tablevault.engine.store.spi.Batch;
-import dev.tablevault.engine.store.spi.Family;
-import dev.tablevault.engine.store.spi.KeyRange;
-import dev.tablevault.engine.store.spi.ReadView;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +54,7 @@ public abstract class BackendContract {
         backend.write(batch);
     }
 
-    protected static List<String> keys(dev.tablevault.engine.store.spi.Reads reads, Family f, byte[] prefix) {
+    protected static List<String> keys(Reads reads, Family f, byte[] prefix) {
         List<String> out = new ArrayList<>();
         reads.scan(f, prefix, (k, v) -> out.add(Arrays.toString(k)));
         return out;

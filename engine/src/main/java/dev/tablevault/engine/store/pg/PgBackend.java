@@ -8,10 +8,10 @@ import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TvArgumentException;
 import dev.tablevault.api.TvStorageException;
 import dev.tablevault.engine.store.CatalogMirror;
-import dev.tablevault.engine.store.spi.Backend;
-import dev.tablevault.engine.store.spi.Batch;
-import dev.tablevault.engine.store.spi.Family;
-import dev.tablevault.engine.store.spi.ReadView;
+import dev.tablevault.engine.store.Backend;
+import dev.tablevault.engine.store.Batch;
+import dev.tablevault.engine.store.Family;
+import dev.tablevault.engine.store.ReadView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,7 @@
 package dev.tablevault.engine.store.pg;
 
-import dev.tablevault.engine.store.spi.Family;
-import dev.tablevault.engine.store.spi.KeyRange;
+import dev.tablevault.engine.store.Family;
+import dev.tablevault.engine.store.KeyRange;
 
 import java.util.List;
 

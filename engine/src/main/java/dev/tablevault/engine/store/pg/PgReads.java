@@ -1,8 +1,8 @@
 package dev.tablevault.engine.store.pg;
 
 import dev.tablevault.engine.store.Keys;
-import dev.tablevault.engine.store.spi.Family;
-import dev.tablevault.engine.store.spi.Reads;
+import dev.tablevault.engine.store.Family;
+import dev.tablevault.engine.store.Reads;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

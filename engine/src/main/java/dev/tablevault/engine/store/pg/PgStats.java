@@ -1,6 +1,6 @@
 package dev.tablevault.engine.store.pg;
 
-import dev.tablevault.engine.store.spi.Family;
+import dev.tablevault.engine.store.Family;
 
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -1,8 +1,8 @@
 package dev.tablevault.engine.store.pg;
 
-import dev.tablevault.engine.store.spi.Family;
-import dev.tablevault.engine.store.spi.KeyRange;
-import dev.tablevault.engine.store.spi.ReadView;
+import dev.tablevault.engine.store.Family;
+import dev.tablevault.engine.store.KeyRange;
+import dev.tablevault.engine.store.ReadView;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

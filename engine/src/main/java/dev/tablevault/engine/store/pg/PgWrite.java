@@ -1,7 +1,7 @@
 package dev.tablevault.engine.store.pg;
 
-import dev.tablevault.engine.store.spi.Batch;
-import dev.tablevault.engine.store.spi.Family;
+import dev.tablevault.engine.store.Batch;
+import dev.tablevault.engine.store.Family;
 
 import java.nio.ByteBuffer;
 import java.sql.Connection;

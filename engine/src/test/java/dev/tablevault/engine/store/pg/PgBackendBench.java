@@ -2,8 +2,8 @@ package dev.tablevault.engine.store.pg;
 
 import dev.tablevault.api.Durability;
 import dev.tablevault.engine.store.Keys;
-import dev.tablevault.engine.store.spi.Batch;
-import dev.tablevault.engine.store.spi.Family;
+import dev.tablevault.engine.store.Batch;
+import dev.tablevault.engine.store.Family;
 
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -4,10 +4,10 @@ import dev.tablevault.api.Durability;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TableVaultException;
 import dev.tablevault.engine.store.BackendContract;
-import dev.tablevault.engine.store.spi.Backend;
-import dev.tablevault.engine.store.spi.Batch;
-import dev.tablevault.engine.store.spi.Family;
-import dev.tablevault.engine.store.spi.ReadView;
+import dev.tablevault.engine.store.Backend;
+import dev.tablevault.engine.store.Batch;
+import dev.tablevault.engine.store.Family;
+import dev.tablevault.engine.store.ReadView;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
@@ -43,7 +43,7 @@ final class PgBackendTest extends BackendContract {
     @Override
     protected Backend open() {
         PgBackend b = PgBackend.open(url(), true, false, Durability.SYNC, 4, 1 << 20);
-        sql("TRUNCATE tv_meta, tv_proc, tv_lockrecs, tv_data, tv_runs");
+        sql("TRUNCATE tv_meta, tv_proc, tv_lockrecs, tv_data, tv_runs CASCADE");
         return b;
     }
 
