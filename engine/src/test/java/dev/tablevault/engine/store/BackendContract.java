@@ -61,6 +61,34 @@ public abstract class BackendContract {
     }
 
     @Test
+    void instanceKeysArePositiveIncreasingAndNeverRepeatedAcrossThreads() throws Exception {
+        long first = backend.newInstanceKey();
+        long second = backend.newInstanceKey();
+        assertThat(first).isPositive();
+        assertThat(second).isGreaterThan(first);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<CompletableFuture<List<Long>>> draws = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                draws.add(CompletableFuture.supplyAsync(() -> {
+                    List<Long> keys = new ArrayList<>();
+                    for (int i = 0; i < 50; i++) {
+                        keys.add(backend.newInstanceKey());
+                    }
+                    return keys;
+                }, pool));
+            }
+            java.util.Set<Long> all = new java.util.HashSet<>();
+            for (CompletableFuture<List<Long>> d : draws) {
+                all.addAll(d.get());
+            }
+            assertThat(all).hasSize(200).allMatch(k -> k > second);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
     void laterChangesOfAKeyWinWithinABatch() {
         write(w -> {
             w.put(Family.META, b(1), b(10));

@@ -72,6 +72,8 @@ public final class PgBackend implements Backend {
         }
     };
     volatile Committer committer = Connection::commit;
+    /** This host's lease once {@link #registerHost registered}: every write needs it to be live. */
+    private volatile HostLease lease;
 
     private PgBackend(HikariDataSource pool, String location, boolean readOnly, Durability durability,
                       long maxBatchBytes, String commitMode) {
@@ -237,6 +239,10 @@ public final class PgBackend implements Backend {
         if (readOnly) {
             throw new TvStorageException(ErrorCode.READ_ONLY, "the vault at " + location + " is open read-only");
         }
+        HostLease l = lease;
+        if (l != null) {
+            l.checkLease();
+        }
         long bytes = PgWrite.bytes(batch);
         if (bytes > maxBatchBytes) {
             throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "a batch of " + bytes + " bytes is above the bound"
@@ -303,6 +309,34 @@ public final class PgBackend implements Backend {
             discard(c, r);
         }
         return e;
+    }
+
+    /** The next value of the vault's {@code tv_instance_key} sequence, which every host draws from. */
+    @Override
+    public long newInstanceKey() {
+        return latest.query("taking an instance key", c -> {
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT nextval('tv_instance_key')")) {
+                r.next();
+                return r.getLong(1);
+            }
+        });
+    }
+
+    /**
+     * Registers this host's lease on the vault and makes every later {@link #write} check it first (a host whose
+     * lease is lost or lapsed writes nothing: {@code PROCESS_FENCED}); {@link #close()} releases it. Refuses with
+     * {@code VAULT_LOCKED} while another host holds a live lease (one writing host at a time, for now).
+     */
+    public void registerHost(String hostId, java.time.Duration ttl) {
+        if (readOnly || lease != null) {
+            throw new IllegalStateException("a read-only backend, or one with a host registered, registers no host");
+        }
+        lease = SoleWriter.register(pool, location, hostId, ttl);
+    }
+
+    /** This host's lease, or null (read-only, or none registered). */
+    HostLease lease() {
+        return lease;
     }
 
     @Override
@@ -374,6 +408,13 @@ public final class PgBackend implements Backend {
 
     @Override
     public void close() {
-        pool.close();
+        HostLease l = lease;
+        try {
+            if (l != null) {
+                l.close();
+            }
+        } finally {
+            pool.close();
+        }
     }
 }
