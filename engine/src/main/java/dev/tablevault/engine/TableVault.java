@@ -81,6 +81,11 @@ public final class TableVault {
         return SharedVaults.open(location, options);
     }
 
+    /** Whether {@code location} names a vault shared by hosts (a PostgreSQL URL) rather than a directory. */
+    public static boolean isShared(String location) {
+        return SharedVaults.isUrl(location);
+    }
+
     /** Opens as {@link #open(Path, VaultOptions)}; with {@code share} false it never becomes a client. */
     private static Vault open(Path dir, VaultOptions options, boolean share) {
         Objects.requireNonNull(dir, "dir");

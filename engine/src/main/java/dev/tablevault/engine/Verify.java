@@ -387,7 +387,7 @@ final class Verify {
                 s.instances().size() - temporary, temporary, s.active().size(), finished[0], s.locks().size(),
                 store.dataBytes(), store.logBytes(), bytesUnder(vault.artifactHome().resolve("artifacts")),
                 trim == null ? 0 : trim.trimmed(), trim == null ? null : Instant.ofEpochMilli(trim.trimmedBefore()),
-                retention);
+                retention, store.kind(), store.sharedOwners() ? store.location() : vault.dir().toString());
     }
 
     private static List<Path> list(Path dir) {

@@ -334,6 +334,11 @@ public final class PgBackend implements Backend {
         lease = SoleWriter.register(pool, location, hostId, ttl);
     }
 
+    /** Runs {@code q} on a pooled connection; for the coordination tables ({@link PgHosts}). */
+    <T> T latestQuery(String doing, PgReads.Query<T> q) {
+        return latest.query(doing, q);
+    }
+
     /** This host's lease, or null (read-only, or none registered). */
     HostLease lease() {
         return lease;
