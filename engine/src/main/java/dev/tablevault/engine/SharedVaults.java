@@ -101,7 +101,8 @@ final class SharedVaults {
 
     /**
      * {@link VaultOptions#localDir()}, or {@code <java.io.tmpdir>/tablevault-<16 hex digits of the SHA-256 of the
-     * location (no password) and the host id>}, made (owner-only) if missing.
+     * location (no password) and the host id>}; made (owner-only) if missing when the open will keep a live board
+     * there, so a read-only or board-less open leaves nothing behind.
      */
     static Path localDir(String location, VaultOptions options) {
         Path dir = options.localDir();
@@ -109,7 +110,7 @@ final class SharedVaults {
             dir = Path.of(System.getProperty("java.io.tmpdir"), "tablevault-" + hash(location + "\n" + hostId(options)));
         }
         try {
-            if (!Files.isDirectory(dir)) {
+            if (!options.readOnly() && options.board() && !Files.isDirectory(dir)) {
                 Files.createDirectories(dir);
                 Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
             }

@@ -33,7 +33,8 @@ import java.util.stream.Stream;
  * process that last opened it read-write, for error messages). One OS process at a time owns a vault (has it open
  * read-write) and serves the others of its user: a read-write open of a vault another live process owns returns
  * a vault that works through that owner, and takes ownership over when the owner goes away. Any number may open it
- * {@link VaultOptions#readOnly(boolean) read-only} meanwhile, without the owner.
+ * {@link VaultOptions#readOnly(boolean) read-only} meanwhile, without the owner. A vault shared by hosts is a
+ * PostgreSQL database instead, opened by URL ({@link #open(String, VaultOptions)}).
  */
 public final class TableVault {
     /**

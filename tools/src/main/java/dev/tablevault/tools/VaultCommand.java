@@ -105,7 +105,9 @@ abstract class VaultCommand implements Callable<Integer> {
     /** Options for this command's open: the author plus nothing else. */
     final VaultOptions options() {
         // tv never trims finished processes: the retention is the application's choice, which tv does not know.
-        return VaultOptions.defaults().author(root().author).keepFinishedProcesses(Integer.MAX_VALUE);
+        VaultOptions o = VaultOptions.defaults().author(root().author).keepFinishedProcesses(Integer.MAX_VALUE);
+        // A shared vault's board is per host and tv is a new host each run: tv ps reads the store there instead.
+        return sharedVault() ? o.board(false) : o;
     }
 
     /** Opens the vault for writing; this OS process becomes its owner until the command ends. */
