@@ -189,7 +189,11 @@ class SharedVaultAcceptanceTest {
             assertThat(e.code()).isEqualTo(ErrorCode.VAULT_LOCKED);
             assertThat(e.getMessage()).contains("host first", "OS pid " + ProcessHandle.current().pid(),
                     "lease until", "multi-host writing is not yet enabled", "docs/MULTI-HOST.md");
-            assertThat(hostStates(url)).containsExactlyInAnyOrder("first LIVE", "second DEAD");
+            TableVaultException sameId = catchThrowableOfType(() -> TableVault.open(url, options("first")),
+                    TableVaultException.class);
+            assertThat(sameId.code()).as("a second open under the same host id would end the first's lease")
+                    .isEqualTo(ErrorCode.VAULT_LOCKED);
+            assertThat(hostStates(url)).containsExactly("first LIVE");
             first.createTable("b", TableOptions.defaults());
         }
         try (Vault second = TableVault.open(url, options("second"))) {
