@@ -1,5 +1,6 @@
 package dev.tablevault.api;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,11 +26,13 @@ import java.util.Objects;
  * @param keepFinishedProcesses how many finished processes (the newest) the owner keeps in the history, with
  *     their logs; older ones are trimmed (see {@link #keepFinishedProcesses(int)})
  * @param keepFinishedFor how long after its end a finished process is kept at most, or null for no age limit
+ * @param shared the settings that matter only for a vault shared by hosts (opened by a PostgreSQL URL)
  */
 public record VaultOptions(String author, boolean create, boolean restart, boolean readOnly,
                            Durability durability, long groupedSyncMillis, Duration lockTimeout,
                            int maxRestartAttempts, Map<String, Builder> builders, ExecutionListener listener,
-                           boolean board, int keepFinishedProcesses, Duration keepFinishedFor) {
+                           boolean board, int keepFinishedProcesses, Duration keepFinishedFor,
+                           Shared shared) {
 
     /** The default of {@link #keepFinishedProcesses(int)}: about 6 MB of history and logs. */
     public static final int DEFAULT_KEEP_FINISHED = 10_000;
@@ -48,6 +51,7 @@ public record VaultOptions(String author, boolean create, boolean restart, boole
             throw new IllegalArgumentException("maxRestartAttempts must be >= 1, got " + maxRestartAttempts);
         }
         builders = Map.copyOf(Objects.requireNonNull(builders, "builders"));
+        Objects.requireNonNull(shared, "shared");
         if (keepFinishedProcesses < 0) {
             throw new IllegalArgumentException("keepFinishedProcesses must be >= 0, got " + keepFinishedProcesses);
         }
@@ -62,54 +66,54 @@ public record VaultOptions(String author, boolean create, boolean restart, boole
      */
     public static VaultOptions defaults() {
         return new VaultOptions("unknown", false, false, false, Durability.SYNC, 10, Duration.ofSeconds(5), 3,
-                Map.of(), null, true, DEFAULT_KEEP_FINISHED, null);
+                Map.of(), null, true, DEFAULT_KEEP_FINISHED, null, Shared.DEFAULTS);
     }
 
     public VaultOptions author(String value) {
         return new VaultOptions(value, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout,
                 maxRestartAttempts, builders, listener, board, keepFinishedProcesses,
-                keepFinishedFor);
+                keepFinishedFor, shared);
     }
 
     public VaultOptions create(boolean value) {
         return new VaultOptions(author, value, restart, readOnly, durability, groupedSyncMillis, lockTimeout,
                 maxRestartAttempts, builders, listener, board, keepFinishedProcesses,
-                keepFinishedFor);
+                keepFinishedFor, shared);
     }
 
     public VaultOptions restart(boolean value) {
         return new VaultOptions(author, create, value, readOnly, durability, groupedSyncMillis, lockTimeout,
                 maxRestartAttempts, builders, listener, board, keepFinishedProcesses,
-                keepFinishedFor);
+                keepFinishedFor, shared);
     }
 
     public VaultOptions readOnly(boolean value) {
         return new VaultOptions(author, create, restart, value, durability, groupedSyncMillis, lockTimeout,
                 maxRestartAttempts, builders, listener, board, keepFinishedProcesses,
-                keepFinishedFor);
+                keepFinishedFor, shared);
     }
 
     public VaultOptions durability(Durability value) {
         return new VaultOptions(author, create, restart, readOnly, value, groupedSyncMillis, lockTimeout,
                 maxRestartAttempts, builders, listener, board, keepFinishedProcesses,
-                keepFinishedFor);
+                keepFinishedFor, shared);
     }
 
     public VaultOptions groupedSyncMillis(long value) {
         return new VaultOptions(author, create, restart, readOnly, durability, value, lockTimeout,
                 maxRestartAttempts, builders, listener, board, keepFinishedProcesses,
-                keepFinishedFor);
+                keepFinishedFor, shared);
     }
 
     public VaultOptions lockTimeout(Duration value) {
         return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, value,
                 maxRestartAttempts, builders, listener, board, keepFinishedProcesses,
-                keepFinishedFor);
+                keepFinishedFor, shared);
     }
 
     public VaultOptions maxRestartAttempts(int value) {
         return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout, value,
-                builders, listener, board, keepFinishedProcesses, keepFinishedFor);
+                builders, listener, board, keepFinishedProcesses, keepFinishedFor, shared);
     }
 
     /**
@@ -119,13 +123,13 @@ public record VaultOptions(String author, boolean create, boolean restart, boole
      */
     public VaultOptions listener(ExecutionListener value) {
         return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout,
-                maxRestartAttempts, builders, value, board, keepFinishedProcesses, keepFinishedFor);
+                maxRestartAttempts, builders, value, board, keepFinishedProcesses, keepFinishedFor, shared);
     }
 
     /** Publish running processes on the live board (on by default); see the {@code board} component. */
     public VaultOptions board(boolean value) {
         return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout,
-                maxRestartAttempts, builders, listener, value, keepFinishedProcesses, keepFinishedFor);
+                maxRestartAttempts, builders, listener, value, keepFinishedProcesses, keepFinishedFor, shared);
     }
 
     /** Registers {@code builder} under {@code name} (a spec's {@code builder} field), replacing one so named. */
@@ -135,7 +139,7 @@ public record VaultOptions(String author, boolean create, boolean restart, boole
         Map<String, Builder> m = new LinkedHashMap<>(builders);
         m.put(name, builder);
         return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout,
-                maxRestartAttempts, m, listener, board, keepFinishedProcesses, keepFinishedFor);
+                maxRestartAttempts, m, listener, board, keepFinishedProcesses, keepFinishedFor, shared);
     }
 
     /**
@@ -148,7 +152,7 @@ public record VaultOptions(String author, boolean create, boolean restart, boole
      */
     public VaultOptions keepFinishedProcesses(int n) {
         return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout,
-                maxRestartAttempts, builders, listener, board, n, keepFinishedFor);
+                maxRestartAttempts, builders, listener, board, n, keepFinishedFor, shared);
     }
 
     /**
@@ -157,6 +161,76 @@ public record VaultOptions(String author, boolean create, boolean restart, boole
      */
     public VaultOptions keepFinishedFor(Duration age) {
         return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout,
-                maxRestartAttempts, builders, listener, board, keepFinishedProcesses, age);
+                maxRestartAttempts, builders, listener, board, keepFinishedProcesses, age, shared);
+    }
+    private VaultOptions shared(Shared value) {
+        return new VaultOptions(author, create, restart, readOnly, durability, groupedSyncMillis, lockTimeout,
+                maxRestartAttempts, builders, listener, board, keepFinishedProcesses, keepFinishedFor, value);
+    }
+
+    /**
+     * A shared vault only: this host's id in {@code tv_hosts}; null (the default) means {@code <hostname>:<pid>}.
+     * It must be unique among the hosts running on the vault.
+     */
+    public VaultOptions hostId(String value) {
+        return shared(new Shared(value, shared.leaseTtl, shared.localDir, shared.artifactRoot));
+    }
+
+    /**
+     * A shared vault only: how long this host's lease lasts without a renewal (renewed every third of it); the
+     * host stops committing before it ends. Default 10 s.
+     */
+    public VaultOptions leaseTtl(Duration value) {
+        Objects.requireNonNull(value, "leaseTtl");
+        if (value.toMillis() < 300) {
+            throw new IllegalArgumentException("leaseTtl must be at least 300 ms, got " + value);
+        }
+        return shared(new Shared(shared.hostId, value, shared.localDir, shared.artifactRoot));
+    }
+
+    /**
+     * A shared vault only: the local folder for what a vault keeps on this host (the live board); null (the
+     * default) means {@code <java.io.tmpdir>/tablevault-<hash of the URL without password and the host id>}.
+     */
+    public VaultOptions localDir(Path value) {
+        return shared(new Shared(shared.hostId, shared.leaseTtl, value, shared.artifactRoot));
+    }
+
+    /**
+     * A shared vault only: a folder every host mounts, where ARTIFACT columns keep their files; without it (null,
+     * the default) a shared vault refuses ARTIFACT columns. A directory vault keeps them in
+     * {@code <vault>/artifacts} and ignores this.
+     */
+    public VaultOptions artifactRoot(Path value) {
+        return shared(new Shared(shared.hostId, shared.leaseTtl, shared.localDir, value));
+    }
+
+    public String hostId() {
+        return shared.hostId;
+    }
+
+    public Duration leaseTtl() {
+        return shared.leaseTtl;
+    }
+
+    public Path localDir() {
+        return shared.localDir;
+    }
+
+    public Path artifactRoot() {
+        return shared.artifactRoot;
+    }
+
+    /**
+     * The settings of a vault shared by hosts: see {@link #hostId(String)}, {@link #leaseTtl(Duration)},
+     * {@link #localDir(Path)}, {@link #artifactRoot(Path)}.
+     */
+    public record Shared(String hostId, Duration leaseTtl, Path localDir, Path artifactRoot) {
+        /** No host id, local folder or artifact root chosen; a 10 s lease. */
+        public static final Shared DEFAULTS = new Shared(null, Duration.ofSeconds(10), null, null);
+
+        public Shared {
+            Objects.requireNonNull(leaseTtl, "leaseTtl");
+        }
     }
 }

@@ -21,9 +21,13 @@ package dev.tablevault.api;
  *                           was trimmed
  * @param retention          the retention the owner trims by, as {@code keep newest N[, at most D]}: this handle's
  *                           options, or for a read-only handle what the owner's last trim recorded (null if none)
+ * @param backend            where the vault is stored: {@code rocksdb} (a directory) or {@code postgresql} (shared
+ *                           by hosts)
+ * @param location           the vault directory, or its PostgreSQL URL without the password
  */
 public record VaultStats(Durability durability, int formatVersion, int tables, long instances,
                          long temporaryInstances, int activeProcesses, long finishedProcesses, int locks,
                          long databaseBytes, long walBytes, long artifactBytes, long trimmedProcesses,
-                         java.time.Instant trimmedBefore, String retention) {
+                         java.time.Instant trimmedBefore, String retention, String backend,
+                         String location) {
 }

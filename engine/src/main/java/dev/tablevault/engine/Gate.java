@@ -3,7 +3,6 @@ package dev.tablevault.engine;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TvStorageException;
 
-import java.nio.file.Path;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
@@ -12,11 +11,12 @@ import java.util.function.Supplier;
  * in flight before it frees native handles; a call after close fails with {@code VAULT_CLOSED}.
  */
 final class Gate {
-    private final Path dir;
+    private final String dir;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
-    Gate(Path dir) {
+    /** @param dir where the vault is, for messages: its directory or URL (without password) */
+    Gate(String dir) {
         this.dir = dir;
     }
 

@@ -14,6 +14,7 @@ import dev.tablevault.engine.runner.RunnerId;
 import dev.tablevault.engine.store.Backend;
 import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Keys;
+import dev.tablevault.engine.store.rocks.RocksBackend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * What a vault rebuilds in memory from the store when it opens: the largest instance key in use, the lock
+ * What a vault rebuilds in memory from the store when it opens: the instance key counter (RocksDB), the lock
  * table of the processes a previous owner left active, and their entries on the live board. Stateless; called once, before the vault serves calls.
  */
 final class OpenState {
@@ -31,8 +32,18 @@ final class OpenState {
     private OpenState() {
     }
 
+    /**
+     * Seeds a RocksDB vault's instance key counter past the largest key in use (a shared backend draws keys from
+     * its database and needs nothing).
+     */
+    static void seedInstanceKeys(Backend store) {
+        if (store instanceof RocksBackend rocks) {
+            rocks.instanceKeysAfter(maxInstanceKey(store));
+        }
+    }
+
     /** The largest instance key any instance record or cell uses. */
-    static long maxInstanceKey(Backend store) {
+    private static long maxInstanceKey(Backend store) {
         long[] max = {0};
         byte[] last = store.lastKey(Family.DATA);
         if (last != null) {

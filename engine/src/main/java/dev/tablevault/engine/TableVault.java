@@ -33,7 +33,8 @@ import java.util.stream.Stream;
  * process that last opened it read-write, for error messages). One OS process at a time owns a vault (has it open
  * read-write) and serves the others of its user: a read-write open of a vault another live process owns returns
  * a vault that works through that owner, and takes ownership over when the owner goes away. Any number may open it
- * {@link VaultOptions#readOnly(boolean) read-only} meanwhile, without the owner.
+ * {@link VaultOptions#readOnly(boolean) read-only} meanwhile, without the owner. A vault shared by hosts is a
+ * PostgreSQL database instead, opened by URL ({@link #open(String, VaultOptions)}).
  */
 public final class TableVault {
     /**
@@ -59,6 +60,31 @@ public final class TableVault {
      */
     public static Vault open(Path dir, VaultOptions options) {
         return open(dir, options, true);
+    }
+
+    /**
+     * Opens the vault at {@code location}: a PostgreSQL URL ({@code postgresql://user[:password]@host[:port]/db} or
+     * {@code jdbc:postgresql://...}) opens a vault shared by hosts (see {@link VaultOptions#hostId(String)}, and
+     * docs/ARCHITECTURE.md, "Hosts, leases and fencing"); anything else is a directory, as
+     * {@link #open(Path, VaultOptions)}. A read-write open of a shared vault refuses with {@code VAULT_LOCKED} while
+     * another host holds a live lease on it: one writing host at a time, for now.
+     */
+    public static Vault open(String location, VaultOptions options) {
+        Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(options, "options");
+        if (!SharedVaults.isUrl(location)) {
+            return open(Path.of(location), options);
+        }
+        if (options.readOnly() && (options.create() || options.restart())) {
+            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "a read-only open cannot also create or restart"
+                    + " the vault at " + location.replaceAll(":[^:@/]*@", "@"));
+        }
+        return SharedVaults.open(location, options);
+    }
+
+    /** Whether {@code location} names a vault shared by hosts (a PostgreSQL URL) rather than a directory. */
+    public static boolean isShared(String location) {
+        return SharedVaults.isUrl(location);
     }
 
     /** Opens as {@link #open(Path, VaultOptions)}; with {@code share} false it never becomes a client. */
@@ -176,6 +202,19 @@ public final class TableVault {
         }
     }
 
+    /**
+     * {@link #recover(Path, VaultOptions)} for a vault named as {@code tv --vault} names it: a PostgreSQL URL is
+     * refused with {@code BAD_ARGUMENT} (PostgreSQL recovers itself after a crash; there is no log to mend).
+     */
+    public static RecoveryReport recover(String location, VaultOptions options) {
+        Objects.requireNonNull(location, "location");
+        if (SharedVaults.isUrl(location)) {
+            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "recover mends a RocksDB vault directory;"
+                    + " a PostgreSQL vault needs no recovery (PostgreSQL recovers itself after a crash)");
+        }
+        return recover(Path.of(location), options);
+    }
+
     /** Lines describing processes that {@code restart(true)} could not finish on the last open of {@code vault}. */
     public static List<String> restartFailures(Vault vault) {
         return vault instanceof VaultImpl v ? v.restartFailures() : List.of();
@@ -203,7 +242,7 @@ public final class TableVault {
         }
     }
 
-    private static void writeVaultRecord(Backend store, String author) {
+    static void writeVaultRecord(Backend store, String author) {
         Batch b = new Batch();
         b.put(Family.META, Keys.vault(), Codec.encode(new VaultRecord(FORMAT_VERSION, System.currentTimeMillis(),
                 author)));
@@ -211,7 +250,7 @@ public final class TableVault {
         store.sync();
     }
 
-    private static void checkVaultRecord(Backend store, Path dir) {
+    static void checkVaultRecord(Backend store, Object dir) {
         byte[] v = store.get(Family.META, Keys.vault());
         if (v == null) {
             throw new TvStorageException(ErrorCode.CORRUPTION, "vault " + dir + " has no vault record: it was not"

@@ -43,7 +43,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@link Vault} implementation: an open store, its lock manager and its process runner. Thread safe.
@@ -58,7 +57,8 @@ final class VaultImpl implements Vault, OpenVault {
     private final Clock clock;
     private final LockManager locks;
     private final Processes processes;
-    private final AtomicLong nextKey;
+    /** The folder holding {@code artifacts/}: the vault directory, or on a shared vault its artifact root. */
+    private final Path artifactHome;
     private final Gate gate;
     private final VaultReads reads;
     private final ProcessQueries queries;
@@ -66,16 +66,21 @@ final class VaultImpl implements Vault, OpenVault {
     private volatile VaultServer server;
     private final Board board;
 
+    /**
+     * @param dir the vault directory, or for a shared vault ({@link Backend#sharedOwners()}) this host's local
+     *            folder for it (the live board)
+     */
     VaultImpl(Path dir, Backend store, VaultOptions options, Clock clock) {
-        this.gate = new Gate(dir);
+        this.gate = new Gate(store.sharedOwners() ? store.location() : dir.toString());
         this.dir = dir;
         this.store = store;
         this.options = options;
         this.clock = clock;
         this.processes = new Processes(this, args -> Ops.fromArgs(args, options.listener(), Callers.code()));
         this.locks = new LockManager(processes);
-        this.nextKey = new AtomicLong(OpenState.maxInstanceKey(store) + 1);
-        this.reads = new VaultReads(dir, store, options, gate);
+        this.artifactHome = store.sharedOwners() && options.artifactRoot() != null ? options.artifactRoot() : dir;
+        OpenState.seedInstanceKeys(store);
+        this.reads = new VaultReads(artifactHome, store, options, gate);
         this.queries = new ProcessQueries(store, options, locks, processes, gate);
         OpenState.adoptLocks(store, processes, locks);
         this.board = options.readOnly() || !options.board() ? Board.off() : Board.open(dir, clock);
@@ -148,12 +153,26 @@ final class VaultImpl implements Vault, OpenVault {
 
     @Override
     public long nextInstanceKey() {
-        return nextKey.getAndIncrement();
+        return store.newInstanceKey();
     }
 
     @Override
     public Path dir() {
         return dir;
+    }
+
+    @Override
+    public Path artifactHome() {
+        return artifactHome;
+    }
+
+    @Override
+    public void requireArtifactRoot(String what) {
+        if (store.sharedOwners() && options.artifactRoot() == null) {
+            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, what + " keeps files, but the vault at "
+                    + store.location() + " is shared by hosts and has no artifact root: open it with"
+                    + " VaultOptions.artifactRoot(<a folder every host mounts>) to use ARTIFACT columns");
+        }
     }
 
     @Override

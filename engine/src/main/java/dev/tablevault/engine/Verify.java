@@ -241,7 +241,7 @@ final class Verify {
             }
             List<String> bad = new ArrayList<>();
             List<String> extra = new ArrayList<>();
-            checkFiles(Artifacts.folder(vault.dir(), key), e.getValue(), "table '" + r.table() + "' instance " + r.id(),
+            checkFiles(Artifacts.folder(vault.artifactHome(), key), e.getValue(), "table '" + r.table() + "' instance " + r.id(),
                     buf, bad, extra);
             if ((!bad.isEmpty() || !extra.isEmpty()) && store.get(Family.META, Artifacts.sumsKey(key)) != null) {
                 errors.addAll(bad);
@@ -249,7 +249,7 @@ final class Verify {
             }
         }
         for (InstanceRecord r : byKey.values()) {
-            Path dir = Artifacts.folder(vault.dir(), r.key());
+            Path dir = Artifacts.folder(vault.artifactHome(), r.key());
             if (!r.temporary() && !sums.containsKey(r.key()) && Files.isDirectory(dir)) {
                 warnings.add("artifact folder " + dir + " of table '" + r.table() + "' instance " + r.id() + " has"
                         + " no recorded checksums (materialized by an engine that recorded none); its files are not"
@@ -334,7 +334,7 @@ final class Verify {
 
     /** Artifact and staging folders that nothing uses: what a crash between a commit and its cleanup leaves. */
     private static void checkFolders(VaultImpl vault, Snapshot s, Set<Long> used, List<String> warnings) {
-        Path root = vault.dir().resolve("artifacts");
+        Path root = vault.artifactHome().resolve("artifacts");
         // Never "safe to delete": a folder no record names may hold the only files of an instance whose record
         // was lost, and whether one was lost is not knowable from here (after a recovery it is recorded).
         List<String> reports = RecoveryReports.list(vault.dir());
@@ -385,9 +385,9 @@ final class Verify {
                 : trim == null ? null : Retention.describe(trim.keepFinished(), trim.keepForMillis());
         return new VaultStats(durability, format, s.tables().size(),
                 s.instances().size() - temporary, temporary, s.active().size(), finished[0], s.locks().size(),
-                store.dataBytes(), store.logBytes(), bytesUnder(vault.dir().resolve("artifacts")),
+                store.dataBytes(), store.logBytes(), bytesUnder(vault.artifactHome().resolve("artifacts")),
                 trim == null ? 0 : trim.trimmed(), trim == null ? null : Instant.ofEpochMilli(trim.trimmedBefore()),
-                retention);
+                retention, store.kind(), store.sharedOwners() ? store.location() : vault.dir().toString());
     }
 
     private static List<Path> list(Path dir) {

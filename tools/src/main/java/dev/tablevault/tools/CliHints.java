@@ -2,7 +2,6 @@ package dev.tablevault.tools;
 
 import dev.tablevault.api.Hint;
 
-import java.nio.file.Path;
 
 /**
  * A {@link Hint} in {@code tv}'s words: the commands to run, with the operator's own {@code --vault}, where the
@@ -13,7 +12,7 @@ final class CliHints {
     }
 
     /** {@code h} as {@code tv} commands on {@code vault} (the directory as the operator gave it). */
-    static String text(Hint h, Path vault) {
+    static String text(Hint h, String vault) {
         String tv = "tv --vault " + quote(vault);
         String v = h.version() == null || h.version().equals("base") ? "" : " --version " + quote(h.version());
         return switch (h.action()) {
@@ -38,15 +37,15 @@ final class CliHints {
     }
 
     /** {@code resume: tv --vault V resume PID; stop: tv --vault V stop PID [--materialize]}. */
-    static String resumeOrStop(Path vault, String pid) {
+    static String resumeOrStop(String vault, String pid) {
         return "resume: " + resume(vault, pid) + "; stop: " + stop(vault, pid) + " [--materialize]";
     }
 
-    static String resume(Path vault, String pid) {
+    static String resume(String vault, String pid) {
         return "tv --vault " + quote(vault) + " resume " + quote(pid);
     }
 
-    static String stop(Path vault, String pid) {
+    static String stop(String vault, String pid) {
         return "tv --vault " + quote(vault) + " stop " + quote(pid);
     }
 

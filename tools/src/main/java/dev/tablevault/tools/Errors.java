@@ -4,7 +4,6 @@ import dev.tablevault.api.TableVaultException;
 import dev.tablevault.api.TvLockException;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -24,7 +23,7 @@ final class Errors {
     }
 
     /** Reports {@code e} on {@code err}, hints as commands on {@code vault}, and returns the exit code for it. */
-    static int report(PrintWriter err, boolean json, Path vault, Throwable e) {
+    static int report(PrintWriter err, boolean json, String vault, Throwable e) {
         TableVaultException tv = find(e);
         if (tv == null) {
             String what = e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());

@@ -56,7 +56,7 @@ final class ExecuteCommand extends VaultCommand {
             String p;
             Set<String> before = pid.processId == null ? Set.copyOf(v.activeProcesses().keySet()) : Set.of();
             try (InterruptReport interrupt = InterruptReport.install(spec.commandLine().getErr(), json(),
-                    vaultDir(), v, table.name, pid.processId, before);
+                    vaultLocation(), v, table.name, pid.processId, before);
                  Progress bar = Progress.of(progress.show(json()), spec.commandLine().getErr())) {
                 p = v.executeInstance(table.name, ExecuteOptions.defaults().version(version.label)
                         .processId(pid.processId).checkpointRows(checkpointRows).checkpointMillis(checkpointMillis)

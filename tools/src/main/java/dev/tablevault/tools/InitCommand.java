@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
 final class InitCommand extends VaultCommand {
     @Override
     void execute() {
-        try (Vault ignored = TableVault.open(vaultDir(), options().create(true))) {
-            print(Json.obj("vault", vaultDir().toString(), "created", true), "created vault " + vaultDir());
+        try (Vault ignored = TableVault.open(vaultLocation(), options().create(true))) {
+            print(Json.obj("vault", vaultLocation(), "created", true), "created vault " + vaultLocation());
         }
     }
 }

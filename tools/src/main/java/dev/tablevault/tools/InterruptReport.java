@@ -5,7 +5,6 @@ import dev.tablevault.api.TableVaultException;
 import dev.tablevault.api.Vault;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 
@@ -25,14 +24,14 @@ final class InterruptReport implements AutoCloseable {
      * Installs the hook for an execution of {@code table} on the open vault {@code v}, as process {@code pid}, or
      * when null as the engine's generated id: the executeInstance process not among {@code activeBefore}.
      */
-    static InterruptReport install(PrintWriter err, boolean json, Path vault, Vault v, String table, String pid,
+    static InterruptReport install(PrintWriter err, boolean json, String vault, Vault v, String table, String pid,
                                    Set<String> activeBefore) {
         Thread hook = new Thread(() -> report(err, json, vault, v, table, pid, activeBefore), "tv-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
         return new InterruptReport(hook);
     }
 
-    private static void report(PrintWriter err, boolean json, Path vault, Vault v, String table, String pid,
+    private static void report(PrintWriter err, boolean json, String vault, Vault v, String table, String pid,
                                Set<String> activeBefore) {
         err.println();                                  // end a progress bar's line
         String message;

@@ -6,7 +6,6 @@ import dev.tablevault.api.ProcessState;
 import dev.tablevault.api.TableVaultException;
 import dev.tablevault.api.Vault;
 
-import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -25,7 +24,7 @@ final class Paused {
      */
     static Integer report(VaultCommand command, Exception e) {
         String pid = command.processId();
-        Path vault = command.vaultOrNull();
+        String vault = command.vaultOrNull();
         if (pid == null || vault == null || !pauses(e)) {
             return null;
         }

@@ -23,6 +23,10 @@ import java.util.Map;
 final class PsCommand extends VaultCommand {
     @Override
     void execute() {
+        if (sharedVault()) { // each host keeps its own board; the store has every process
+            printStore(List.of());
+            return;
+        }
         BoardView board = BoardView.read(vaultDir(), System.currentTimeMillis());
         // No board (no process has the vault open for writing, or it runs without one): the store, silently.
         boolean noBoard = !board.found() && !Files.isDirectory(vaultDir().resolve("board"));
@@ -96,7 +100,7 @@ final class PsCommand extends VaultCommand {
 
     /** A line: process {@code id}, {@code why} it waits, and the commands that resume or stop it. */
     private String commands(String id, String why) {
-        String tv = "tv --vault " + vaultDir() + " ";
+        String tv = "tv --vault " + vaultLocation() + " ";
         return "\n" + id + why + ": resume it with " + tv + "resume " + id + ", or stop it with " + tv + "stop " + id
                 + " [--materialize]";
     }

@@ -17,7 +17,7 @@ import java.util.Map;
 final class RecoverCommand extends VaultCommand {
     @Override
     void execute() {
-        RecoveryReport r = TableVault.recover(vaultDir(), options());
+        RecoveryReport r = TableVault.recover(vaultLocation(), options());
         Map<String, Object> o = Json.obj("lost", r.lost(), "description", r.description(),
                 "recoveredSequence", r.recoveredSequence(), "lostToSequence", r.lostToSequence(),
                 "droppedBatches", r.droppedBatches(), "processes", r.processes(), "tables", r.tables(),

@@ -28,13 +28,13 @@ final class RestartCommand extends VaultCommand {
             Vault v;
             List<String> failures;
             try {
-                v = TableVault.open(vaultDir(), options().restart(true).listener(bar.listener()));
+                v = TableVault.open(vaultLocation(), options().restart(true).listener(bar.listener()));
                 failures = TableVault.restartFailures(v);
             } catch (TvStorageException e) {
                 if (e.code() != ErrorCode.VAULT_LOCKED) {
                     throw e;
                 }
-                v = TableVault.open(vaultDir(), options().listener(bar.listener()));
+                v = TableVault.open(vaultLocation(), options().listener(bar.listener()));
                 failures = throughOwner(v);
             }
             try (Vault open = v) {
@@ -65,7 +65,7 @@ final class RestartCommand extends VaultCommand {
         failures.forEach(f -> text.append("\n  failed: ").append(f));
         if (!left.isEmpty()) {
             text.append('\n').append(TextTable.processes(left)).append("\nfor each: ")
-                    .append(CliHints.resumeOrStop(vaultDir(), "PID"));
+                    .append(CliHints.resumeOrStop(vaultLocation(), "PID"));
         }
         print(Json.obj("active", left, "failures", failures), text.toString());
     }

@@ -25,7 +25,7 @@ final class ResumeCommand extends VaultCommand {
     @Override
     void execute() {
         try (Progress bar = Progress.of(progress.show(json()), spec.commandLine().getErr());
-             Vault v = TableVault.open(vaultDir(), options().listener(bar.listener()))) {
+             Vault v = TableVault.open(vaultLocation(), options().listener(bar.listener()))) {
             v.resumeProcess(target);
             bar.close();                                    // the result starts on a line of its own
             ProcessInfo info = v.process(target);

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** {@code tv stats}: counts and sizes of the vault, and the durability it is opened with. */
+/** {@code tv stats}: where the vault is stored, its counts and sizes, and the durability it is opened with. */
 @Command(name = "stats", description = "Show the vault's counts and sizes, and its durability mode.")
 final class StatsCommand extends VaultCommand {
     @Override
@@ -16,7 +16,8 @@ final class StatsCommand extends VaultCommand {
         try (Vault v = openReadOnly()) {
             s = v.stats();
         }
-        Map<String, Object> o = Json.obj("durability", s.durability(), "formatVersion", s.formatVersion(),
+        Map<String, Object> o = Json.obj("backend", s.backend(), "location", s.location(),
+                "durability", s.durability(), "formatVersion", s.formatVersion(),
                 "tables", s.tables(), "instances", s.instances(), "temporaryInstances", s.temporaryInstances(),
                 "activeProcesses", s.activeProcesses(), "finishedProcesses", s.finishedProcesses(),
                 "locks", s.locks(), "databaseBytes", s.databaseBytes(), "walBytes", s.walBytes(),

@@ -9,7 +9,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -31,12 +30,13 @@ import java.util.concurrent.Callable;
             CreateInstanceCommand.class, DeleteInstanceCommand.class, BuilderCommand.class, WriteCommand.class,
             StopCommand.class, ResumeCommand.class, RestartCommand.class, GenerateProcessIdCommand.class,
             TablesCommand.class, InstancesCommand.class, ShowCommand.class, ExportCommand.class, SqlCommand.class,
-            PsCommand.class, TopCommand.class, LocksCommand.class,
+            PsCommand.class, TopCommand.class, LocksCommand.class, HostsCommand.class,
             HistoryCommand.class, LogCommand.class, VerifyCommand.class, StatsCommand.class, RecoverCommand.class,
             ExecuteCommand.class, DemoCommand.class, GenerateCompletionCommand.class})
 public final class Tv implements Callable<Integer> {
-    @Option(names = "--vault", paramLabel = "DIR", scope = ScopeType.INHERIT, description = "The vault directory.")
-    Path vault;
+    @Option(names = "--vault", paramLabel = "DIR|URL", scope = ScopeType.INHERIT,
+            description = "The vault directory, or a postgresql:// URL (a vault shared by hosts).")
+    String vault;
 
     @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print one JSON object instead of text.")
     boolean json;

@@ -1,5 +1,7 @@
 package dev.tablevault.tools;
 
+import dev.tablevault.api.ErrorCode;
+import dev.tablevault.api.TvArgumentException;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.engine.TableVault;
@@ -8,6 +10,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -47,8 +50,8 @@ abstract class VaultCommand implements Callable<Integer> {
         return option == null ? null : option.getValue();
     }
 
-    /** The {@code --vault} directory as given, or null. */
-    final Path vaultOrNull() {
+    /** The {@code --vault} directory or URL as given, or null. */
+    final String vaultOrNull() {
         return root().vault;
     }
 
@@ -67,29 +70,54 @@ abstract class VaultCommand implements Callable<Integer> {
         return spec.commandLine().getOut();
     }
 
-    /** The {@code --vault} directory. */
-    final Path vaultDir() {
-        Path dir = root().vault;
-        if (dir == null) {
-            throw new ParameterException(spec.commandLine(), "Missing required option: '--vault=DIR'");
+    /** The {@code --vault} directory or PostgreSQL URL, as given. */
+    final String vaultLocation() {
+        String location = root().vault;
+        if (location == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: '--vault=DIR|URL'");
         }
-        return dir;
+        if (!TableVault.isShared(location)) {
+            try {
+                Path.of(location);
+            } catch (InvalidPathException e) {
+                throw new ParameterException(spec.commandLine(), "Invalid value for option '--vault': '" + location
+                        + "' is neither a path nor a postgresql:// URL (" + e.getMessage() + ")", e, null, location);
+            }
+        }
+        return location;
+    }
+
+    /** Whether {@code --vault} names a vault shared by hosts (a PostgreSQL URL) rather than a directory. */
+    final boolean sharedVault() {
+        return TableVault.isShared(vaultLocation());
+    }
+
+    /** The {@code --vault} directory, for what only a directory vault has; a URL is refused with BAD_ARGUMENT. */
+    final Path vaultDir() {
+        if (sharedVault()) {
+            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "tv " + spec.name() + " works on a vault"
+                    + " directory, and --vault names a vault shared by hosts (a PostgreSQL URL): use tv ps and"
+                    + " tv hosts there");
+        }
+        return Path.of(vaultLocation());
     }
 
     /** Options for this command's open: the author plus nothing else. */
     final VaultOptions options() {
         // tv never trims finished processes: the retention is the application's choice, which tv does not know.
-        return VaultOptions.defaults().author(root().author).keepFinishedProcesses(Integer.MAX_VALUE);
+        VaultOptions o = VaultOptions.defaults().author(root().author).keepFinishedProcesses(Integer.MAX_VALUE);
+        // A shared vault's board is per host and tv is a new host each run: tv ps reads the store there instead.
+        return sharedVault() ? o.board(false) : o;
     }
 
     /** Opens the vault for writing; this OS process becomes its owner until the command ends. */
     final Vault openWritable() {
-        return TableVault.open(vaultDir(), options());
+        return TableVault.open(vaultLocation(), options());
     }
 
     /** Opens the vault for inspection; works while another OS process owns it. */
     final Vault openReadOnly() {
-        return TableVault.open(vaultDir(), options().readOnly(true));
+        return TableVault.open(vaultLocation(), options().readOnly(true));
     }
 
     /** Prints {@code json} as one JSON object with {@code --json}, else {@code text} (nothing when empty). */

@@ -30,7 +30,7 @@ final class VerifyCommand extends VaultCommand {
         }
         print(Json.obj("ok", r.ok(), "errors", r.errors(), "warnings", r.warnings()), String.join("\n", lines));
         if (!r.ok()) {
-            throw new TvStorageException(ErrorCode.CORRUPTION, "vault " + vaultDir() + " failed verification with "
+            throw new TvStorageException(ErrorCode.CORRUPTION, "vault " + vaultLocation() + " failed verification with "
                     + r.errors().size() + " error(s), listed above");
         }
     }

@@ -151,6 +151,7 @@ final class ExecContext implements BuildContext {
 
     @Override
     public Path artifactFolder() {
+        process.vault.requireArtifactRoot("the artifact folder of builder '" + spec.name() + "'");
         try {
             return Files.createDirectories(artifacts);
         } catch (IOException e) {

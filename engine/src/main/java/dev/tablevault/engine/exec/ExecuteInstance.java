@@ -2,6 +2,7 @@ package dev.tablevault.engine.exec;
 
 import dev.tablevault.api.Builder;
 import dev.tablevault.api.Column;
+import dev.tablevault.api.ColumnType;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.ExecutionListener;
 import dev.tablevault.api.Hint;
@@ -103,6 +104,8 @@ public final class ExecuteInstance extends Op {
             }
         }
         execution.plan = Plan.of(args.table(), args.version(), parsed, code);
+        execution.plan.columns().stream().filter(c -> c.type() == ColumnType.ARTIFACT).findFirst().ifPresent(c ->
+                ctx.vault.requireArtifactRoot("ARTIFACT column '" + c.name() + "' of table '" + args.table() + "'"));
         if (callers) {
             ctx.runBy(caller.runner()); // its code runs there: if that process dies, this one crashed
         }
@@ -168,8 +171,8 @@ public final class ExecuteInstance extends Op {
             ctx.catalog().instance(args.table(), current).filter(r -> r.key() != 0)
                     .ifPresent(r -> carriedFrom.add(r.key()));
         }
-        Artifacts.check(ctx.vault.dir(), p.instanceKey(), execution.built(ctx, p, plan.columns()),
-                carriedFrom.stream().map(k -> Artifacts.folder(ctx.vault.dir(), k)).toList(), Artifacts.Source.BUILDER);
+        Artifacts.check(ctx.vault.artifactHome(), p.instanceKey(), execution.built(ctx, p, plan.columns()),
+                carriedFrom.stream().map(k -> Artifacts.folder(ctx.vault.artifactHome(), k)).toList(), Artifacts.Source.BUILDER);
         ctx.commit(b -> materialize(ctx, b, done, true, carriedFrom));
     }
 
@@ -179,7 +182,7 @@ public final class ExecuteInstance extends Op {
         if (t.key() != 0) {
             Backend s = ctx.vault.store();
             b.deleteRange(Family.DATA, Keys.instanceStart(t.key()), Keys.instanceStart(t.key() + 1));
-            ctx.onDurable(() -> Artifacts.delete(ctx.vault.dir(), t.key()));
+            ctx.onDurable(() -> Artifacts.delete(ctx.vault.artifactHome(), t.key()));
             MetaWrites.put(s, b, Keys.instance(args.table(), execution.temp()), new TempData(List.of(), 0, 0, true,
                     new Execution.Stored(List.of(), List.of())).on(t));
         }
@@ -223,7 +226,7 @@ public final class ExecuteInstance extends Op {
      */
     private void materialize(ProcessContext ctx, Batch b, ExecProgress p, boolean success,
                              List<Long> carriedFrom) {
-        Artifacts.seal(ctx.vault.store(), ctx.vault.dir(), ctx.vault.options().durability(), b, p.instanceKey(),
+        Artifacts.seal(ctx.vault.store(), ctx.vault.artifactHome(), ctx.vault.options().durability(), b, p.instanceKey(),
                 carriedFrom);
         List<Column> columns = p.specs().isEmpty() ? List.of() : execution.columns(p);
         List<String> changed = columns.stream().map(Column::name).toList();

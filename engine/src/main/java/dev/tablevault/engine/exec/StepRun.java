@@ -70,7 +70,7 @@ final class StepRun {
         this.bctx = new ExecContext(ctx, execution.args.table(), execution.args.version(), step.spec(),
                 progress.rows(),
                 execution.built(ctx, progress, execution.plan.columns().subList(0, step.firstColumn())),
-                execution.depTables, Artifacts.folder(ctx.vault.dir(), progress.instanceKey()));
+                execution.depTables, Artifacts.folder(ctx.vault.artifactHome(), progress.instanceKey()));
     }
 
     ExecProgress run() throws InterruptedException {

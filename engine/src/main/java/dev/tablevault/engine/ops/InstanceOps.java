@@ -99,7 +99,7 @@ public final class InstanceOps {
             if (args.externalEdit()) {
                 // Files a crash or a stop left in an earlier instance's staging folder must not join this one.
                 // No instance owns them now, and nobody can stage files before this record exists.
-                Artifacts.deleteTree(Artifacts.staging(ctx.vault.dir(), args.table(), temp));
+                Artifacts.deleteTree(Artifacts.staging(ctx.vault.artifactHome(), args.table(), temp));
             }
             MetaWrites.put(ctx.vault.store(), b, Keys.instance(args.table(), temp), new InstanceRecord(args.table(), temp,
                     args.version(), true, args.externalEdit(), origin == null ? null : origin.table(),
@@ -148,7 +148,7 @@ public final class InstanceOps {
             InstanceRecord r = cat.requireInstance(args.table(), args.instanceId());
             InstanceDrops.deleteInstances(ctx, b, List.of(r));
             if (r.temporary()) {
-                Path staging = Artifacts.staging(ctx.vault.dir(), args.table(), r.id());
+                Path staging = Artifacts.staging(ctx.vault.artifactHome(), args.table(), r.id());
                 ctx.onDurable(() -> Artifacts.deleteTree(staging));
             }
             // A temporary instance's builders sit under its version, a materialized one's under its id.

@@ -100,7 +100,7 @@ public final class TableOps {
                 b.delete(Family.META, Keys.instance(args.table(), r.id()));
                 MetaWrites.put(s, b, Keys.instance(args.newName(), r.id()), r.inTable(args.newName()));
             }
-            ctx.onDurable(() -> Artifacts.renameStaging(ctx.vault.dir(), args.table(), args.newName()));
+            ctx.onDurable(() -> Artifacts.renameStaging(ctx.vault.artifactHome(), args.table(), args.newName()));
             for (String[] k : cat.builderKeys(args.table())) {
                 byte[] v = s.get(Family.META, Keys.builder(args.table(), k[2], k[3]));
                 b.delete(Family.META, Keys.builder(args.table(), k[2], k[3]));
@@ -145,7 +145,7 @@ public final class TableOps {
             Backend s = ctx.vault.store();
             b.delete(Family.META, Keys.table(args.table()));
             InstanceDrops.deleteInstances(ctx, b, instances);
-            ctx.onDurable(() -> Artifacts.deleteTree(Artifacts.stagingRoot(ctx.vault.dir(), args.table())));
+            ctx.onDurable(() -> Artifacts.deleteTree(Artifacts.stagingRoot(ctx.vault.artifactHome(), args.table())));
             for (String[] k : cat.builderKeys(args.table())) {
                 b.delete(Family.META, Keys.builder(args.table(), k[2], k[3]));
             }

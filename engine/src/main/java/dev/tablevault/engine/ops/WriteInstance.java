@@ -116,6 +116,8 @@ public final class WriteInstance extends Op {
             throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "instance " + temp() + " of table '" + args.table()
                     + "' is not external-edit; create it with InstanceOptions.externalEdit(true) to write it");
         }
+        args.columns().stream().filter(c -> c.type() == ColumnType.ARTIFACT).findFirst().ifPresent(c ->
+                ctx.vault.requireArtifactRoot("ARTIFACT column '" + c.name() + "' of table '" + args.table() + "'"));
     }
 
     @Override
@@ -140,9 +142,9 @@ public final class WriteInstance extends Op {
         }
         WriteProgress done = p;
         if (args.columns().stream().anyMatch(c -> c.type() == ColumnType.ARTIFACT)) {
-            Artifacts.check(ctx.vault.dir(), p.instanceKey(),
+            Artifacts.check(ctx.vault.artifactHome(), p.instanceKey(),
                     new ChunkTable(s, p.instanceKey(), args.columns(), p.rows()),
-                    List.of(Artifacts.staging(ctx.vault.dir(), args.table(), temp())), Artifacts.Source.WRITE);
+                    List.of(Artifacts.staging(ctx.vault.artifactHome(), args.table(), temp())), Artifacts.Source.WRITE);
         }
         ctx.commit(b -> materialize(ctx, b, done, true));
     }
@@ -161,7 +163,7 @@ public final class WriteInstance extends Op {
         if (p != null) {
             b.deleteRange(Family.DATA, Keys.instanceStart(p.instanceKey()),
                     Keys.instanceStart(p.instanceKey() + 1));
-            Artifacts.delete(ctx.vault.dir(), p.instanceKey());
+            Artifacts.delete(ctx.vault.artifactHome(), p.instanceKey());
         }
     }
 
@@ -181,10 +183,10 @@ public final class WriteInstance extends Op {
      * external-edit instance is created.
      */
     private void materialize(ProcessContext ctx, Batch b, WriteProgress p, boolean success) {
-        Artifacts.seal(ctx.vault.store(), ctx.vault.dir(), ctx.vault.options().durability(), b, p.instanceKey(),
+        Artifacts.seal(ctx.vault.store(), ctx.vault.artifactHome(), ctx.vault.options().durability(), b, p.instanceKey(),
                 List.of());
         if (success) {
-            Path staging = Artifacts.staging(ctx.vault.dir(), args.table(), temp());
+            Path staging = Artifacts.staging(ctx.vault.artifactHome(), args.table(), temp());
             ctx.onDurable(() -> Artifacts.deleteTree(staging));
         }
         Catalog cat = ctx.catalog();

@@ -76,7 +76,7 @@ public final class InstanceDrops {
             }
             if (r.key() != 0) {
                 b.delete(Family.META, Artifacts.sumsKey(r.key()));
-                ctx.onDurable(() -> Artifacts.delete(ctx.vault.dir(), r.key()));
+                ctx.onDurable(() -> Artifacts.delete(ctx.vault.artifactHome(), r.key()));
             }
         }
     }

@@ -34,8 +34,17 @@ public interface OpenVault {
     /** A fresh instance key, never used before in this vault. */
     long nextInstanceKey();
 
-    /** The vault directory. */
+    /** The vault directory; for a vault shared by hosts, this host's local folder for it. */
     Path dir();
+
+    /** The folder whose {@code artifacts/} holds the artifact folders (the vault directory, or the artifact root). */
+    Path artifactHome();
+
+    /**
+     * Throws {@code BAD_ARGUMENT} naming {@code what} (an ARTIFACT column, a builder's artifact folder) when the vault
+     * is shared by hosts and was opened without an artifact root.
+     */
+    void requireArtifactRoot(String what);
 
     /** Throws READ_ONLY when the vault was opened read-only. */
     void checkWritable();

@@ -56,6 +56,12 @@ public interface Backend extends Reads, AutoCloseable {
      */
     CatalogMirror mirror();
 
+    /**
+     * A fresh instance key, never returned before by any backend of this vault (on a shared vault: by any host).
+     * Keys are positive; they need not be consecutive (a key taken by a write that failed is not reused).
+     */
+    long newInstanceKey();
+
     /** Makes every write acknowledged so far durable, whatever {@link #durability()} is. */
     void sync();
 

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
 import java.util.stream.Stream;
 
@@ -67,6 +68,7 @@ public final class RocksBackend implements Backend {
     private final Durability durability;
     private final ScheduledExecutorService syncer;
     private final GroupCommit group;
+    private final AtomicLong instanceKeys = new AtomicLong(1);
     private final DiskSpace space;
     private final Scans scans;
     /** The column family of each {@link Family}, by ordinal. */
@@ -358,6 +360,19 @@ public final class RocksBackend implements Backend {
 
     RocksDB db() {
         return db;
+    }
+
+    @Override
+    public long newInstanceKey() {
+        return instanceKeys.getAndIncrement();
+    }
+
+    /**
+     * Makes {@link #newInstanceKey()} return keys above {@code largestInUse}: the one owning process counts in
+     * memory, seeded at open from the largest key the vault's records use (RocksDB has no sequence of its own).
+     */
+    public void instanceKeysAfter(long largestInUse) {
+        instanceKeys.accumulateAndGet(largestInUse + 1, Math::max);
     }
 
     /** Forces the write-ahead log to disk. */
