@@ -3,24 +3,20 @@ package dev.tablevault.engine.store.pg;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import javax.sql.DataSource;
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
-import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
- * A fresh database with the coordination tables of schema version 1 (hosts-schema.sql, a copy of V1 until the
- * backend's Schema installs it), and small SQL helpers for the host-liveness tests.
+ * A fresh database with the backend's schema ({@link Schema#migrate}), and small SQL helpers for the host-liveness
+ * tests.
  */
 final class HostsDb {
     final String url;
@@ -35,10 +31,9 @@ final class HostsDb {
 
     static HostsDb create(String hint) {
         HostsDb db = new HostsDb(PgCluster.shared().database(hint));
-        try (InputStream in = HostsDb.class.getResourceAsStream("hosts-schema.sql");
-             Connection c = db.ds.getConnection(); Statement s = c.createStatement()) {
-            s.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException | SQLException e) {
+        try (Connection c = db.ds.getConnection()) {
+            Schema.migrate(c, db.url);
+        } catch (SQLException e) {
             throw new IllegalStateException("cannot install the schema on " + db.url, e);
         }
         return db;

@@ -3,9 +3,6 @@ package dev.tablevault.engine.store.pg;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -31,7 +28,11 @@ final class LockDb {
     /** A fresh database on the test cluster with the lock schema applied. */
     static LockDb create(String hint) {
         LockDb db = new LockDb(PgCluster.shared().database(hint));
-        db.run(resource("locks-v1.sql") + "\n" + resource("V2.sql"));
+        try (Connection c = DriverManager.getConnection(db.url)) {
+            Schema.migrate(c, db.url);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot install the schema on " + db.url, e);
+        }
         return db;
     }
 
@@ -67,17 +68,6 @@ final class LockDb {
             return r.getLong(1);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot run " + sql, e);
-        }
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = LockDb.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + name + " next to " + LockDb.class);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + name, e);
         }
     }
 }
