@@ -54,7 +54,7 @@ final class Settlement {
     private void writePause(ProcessContext ctx, ProcessRecord rec) {
         Batch b = new Batch();
         ctx.putPersistentState(b, rec);
-        vault.store().write(b);
+        ctx.write(b);
         ctx.record = rec;
         ctx.persisted = true;
     }
@@ -75,7 +75,7 @@ final class Settlement {
             ctx.op.revert(ctx, b);
         }
         ProcessLog.end(ctx, b, ProcessState.REVERTED, error);
-        vault.store().write(b);
+        ctx.write(b);
         ctx.endState = ProcessState.REVERTED;
         vault.lockManager().releaseAll(ctx.pid);
     }
@@ -92,7 +92,7 @@ final class Settlement {
     private void writeStop(ProcessContext ctx, boolean materialize, String by) {
         Batch b = new Batch();
         stopInto(ctx, b, materialize, by);
-        vault.store().write(b);
+        ctx.write(b);
         ctx.endState = materialize ? ProcessState.MATERIALIZED : ProcessState.STOPPED;
         vault.lockManager().releaseAll(ctx.pid);
     }

@@ -6,6 +6,7 @@ import com.zaxxer.hikari.pool.HikariPool;
 import dev.tablevault.api.Durability;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TvArgumentException;
+import dev.tablevault.api.TvProcessException;
 import dev.tablevault.api.TvStorageException;
 import dev.tablevault.engine.store.CatalogMirror;
 import dev.tablevault.engine.store.Backend;
@@ -20,6 +21,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.OptionalLong;
 import java.util.function.BiPredicate;
 
 /**
@@ -230,8 +232,8 @@ public final class PgBackend implements Backend {
 
     /**
      * Commits {@code batch} as one transaction: {@code SET LOCAL synchronous_commit} where the durability needs it,
-     * the fence check ({@code UPDATE tv_runs .. WHERE pid = ? AND fence = ?}, which also holds the process row's
-     * lock until the commit, so a takeover waits for it or precedes it), the changes, then {@code COMMIT}. A commit
+     * the batch's run starts, the fence check ({@link Fence#check}, which also holds the process row's lock until the
+     * commit, so a takeover waits for it or precedes it), its run pauses and ends, the changes, then {@code COMMIT}. A commit
      * whose answer is lost with the connection is {@code COMMIT_UNKNOWN}; it is never retried here.
      */
     @Override
@@ -249,7 +251,7 @@ public final class PgBackend implements Backend {
                     + " of " + maxBatchBytes + " bytes per transaction on " + location + "; write it in smaller"
                     + " batches");
         }
-        if (batch.size() == 0 && batch.fencedProcess() == null) {
+        if (batch.size() == 0 && batch.fencedProcess() == null && batch.runChanges().isEmpty()) {
             batch.written();
             return;
         }
@@ -261,9 +263,11 @@ public final class PgBackend implements Backend {
                     s.execute(commitMode);
                 }
             }
+            applyRuns(c, batch, Batch.RunKind.START);
             if (batch.fencedProcess() != null) {
-                checkFence(c, batch.fencedProcess(), batch.fence());
+                Fence.check(c, batch.fencedProcess(), batch.fence());
             }
+            applyRuns(c, batch, Batch.RunKind.PAUSE);
             PgWrite.apply(c, batch);
         } catch (SQLException e) {
             throw rollBack(c, PgErrors.of(e, location, "writing a batch"));
@@ -286,17 +290,65 @@ public final class PgBackend implements Backend {
         batch.written();
     }
 
-    private void checkFence(Connection c, String pid, long fence) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("UPDATE tv_runs SET updated = now()"
-                + " WHERE pid = ? AND fence = ?")) {
-            s.setString(1, pid);
-            s.setLong(2, fence);
-            if (s.executeUpdate() == 0) {
-                throw new TvStorageException(ErrorCode.PROCESS_FENCED, "process " + pid + " no longer holds fence "
-                        + fence + " on " + location + " (another host took it over, or it is no longer active);"
-                        + " nothing of its step was written");
+    /**
+     * Applies {@code batch}'s run changes of the START kind, or (any other {@code kind}) its pauses and ends, with
+     * {@link Claims}' statements: starts go before the fence check (a new run's first batch has no fence yet),
+     * pauses and ends after it, each fenced itself.
+     */
+    private void applyRuns(Connection c, Batch batch, Batch.RunKind kind) throws SQLException {
+        for (Batch.RunChange r : batch.runChanges()) {
+            if ((r.kind() == Batch.RunKind.START) != (kind == Batch.RunKind.START)) {
+                continue;
+            }
+            switch (r.kind()) {
+                case START -> {
+                    HostLease l = requireLease("start process " + r.pid());
+                    Claims.begin(c, r.pid(), r.parent(), l.hostId(), l.epoch());
+                }
+                case PAUSE -> Claims.pause(c, r.pid(), r.fence());
+                case END -> Claims.end(c, r.pid(), r.fence());
             }
         }
+    }
+
+    private HostLease requireLease(String what) {
+        HostLease l = lease;
+        if (l == null) {
+            throw new IllegalStateException("no host is registered on " + location + " to " + what);
+        }
+        return l;
+    }
+
+    /**
+     * Claims the PAUSED or ORPHANED run of {@code processId} for this host ({@link Claims#claim}). When another host
+     * owns it, a sweep runs first (a host whose lease ran out is declared dead and its runs orphaned) and the claim is
+     * tried once more; a run still owned is refused with {@code PROCESS_STATE} naming its host.
+     */
+    @Override
+    public long claimRun(String processId) {
+        HostLease l = requireLease("claim process " + processId);
+        OptionalLong fence = latest.query("claiming process " + processId,
+                c -> Claims.claim(c, processId, l.hostId(), l.epoch()));
+        if (fence.isEmpty()) {
+            new Sweeper(pool).sweep();
+            fence = latest.query("claiming process " + processId, c -> Claims.claim(c, processId, l.hostId(),
+                    l.epoch()));
+        }
+        if (fence.isPresent()) {
+            return fence.getAsLong();
+        }
+        String holder = latest.query("reading the run of process " + processId, c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT state, owner_host FROM tv_runs WHERE pid = ?")) {
+                s.setString(1, processId);
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next() ? r.getString(1) + " on host " + r.getString(2) : null;
+                }
+            }
+        });
+        throw new TvProcessException(ErrorCode.PROCESS_STATE, "process " + processId + (holder == null
+                ? " has no run on " + location + ", so no host may resume it; stop it"
+                : " is " + holder + " of " + location + "; resume it there, or wait until that host's lease ends"
+                + " and resume it here"));
     }
 
     /** Rolls back {@code c}'s transaction and returns it to the pool (or evicts it), then returns {@code e}. */
