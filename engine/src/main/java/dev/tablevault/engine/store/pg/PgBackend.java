@@ -6,7 +6,6 @@ import com.zaxxer.hikari.pool.HikariPool;
 import dev.tablevault.api.Durability;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TvArgumentException;
-import dev.tablevault.api.TvProcessException;
 import dev.tablevault.api.TvStorageException;
 import dev.tablevault.engine.store.CatalogMirror;
 import dev.tablevault.engine.store.Backend;
@@ -21,7 +20,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.OptionalLong;
 import java.util.function.BiPredicate;
 
 /**
@@ -263,11 +261,11 @@ public final class PgBackend implements Backend {
                     s.execute(commitMode);
                 }
             }
-            applyRuns(c, batch, Batch.RunKind.START);
+            PgRuns.apply(this, c, batch, true);
             if (batch.fencedProcess() != null) {
                 Fence.check(c, batch.fencedProcess(), batch.fence());
             }
-            applyRuns(c, batch, Batch.RunKind.PAUSE);
+            PgRuns.apply(this, c, batch, false);
             PgWrite.apply(c, batch);
         } catch (SQLException e) {
             throw rollBack(c, PgErrors.of(e, location, "writing a batch"));
@@ -290,28 +288,8 @@ public final class PgBackend implements Backend {
         batch.written();
     }
 
-    /**
-     * Applies {@code batch}'s run changes of the START kind, or (any other {@code kind}) its pauses and ends, with
-     * {@link Claims}' statements: starts go before the fence check (a new run's first batch has no fence yet),
-     * pauses and ends after it, each fenced itself.
-     */
-    private void applyRuns(Connection c, Batch batch, Batch.RunKind kind) throws SQLException {
-        for (Batch.RunChange r : batch.runChanges()) {
-            if ((r.kind() == Batch.RunKind.START) != (kind == Batch.RunKind.START)) {
-                continue;
-            }
-            switch (r.kind()) {
-                case START -> {
-                    HostLease l = requireLease("start process " + r.pid());
-                    Claims.begin(c, r.pid(), r.parent(), l.hostId(), l.epoch());
-                }
-                case PAUSE -> Claims.pause(c, r.pid(), r.fence());
-                case END -> Claims.end(c, r.pid(), r.fence());
-            }
-        }
-    }
-
-    private HostLease requireLease(String what) {
+    /** This host's lease, or {@code IllegalStateException} naming {@code what} when none is registered. */
+    HostLease requireLease(String what) {
         HostLease l = lease;
         if (l == null) {
             throw new IllegalStateException("no host is registered on " + location + " to " + what);
@@ -319,36 +297,10 @@ public final class PgBackend implements Backend {
         return l;
     }
 
-    /**
-     * Claims the PAUSED or ORPHANED run of {@code processId} for this host ({@link Claims#claim}). When another host
-     * owns it, a sweep runs first (a host whose lease ran out is declared dead and its runs orphaned) and the claim is
-     * tried once more; a run still owned is refused with {@code PROCESS_STATE} naming its host.
-     */
+    /** See {@link PgRuns#claim}. */
     @Override
     public long claimRun(String processId) {
-        HostLease l = requireLease("claim process " + processId);
-        OptionalLong fence = latest.query("claiming process " + processId,
-                c -> Claims.claim(c, processId, l.hostId(), l.epoch()));
-        if (fence.isEmpty()) {
-            new Sweeper(pool).sweep();
-            fence = latest.query("claiming process " + processId, c -> Claims.claim(c, processId, l.hostId(),
-                    l.epoch()));
-        }
-        if (fence.isPresent()) {
-            return fence.getAsLong();
-        }
-        String holder = latest.query("reading the run of process " + processId, c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT state, owner_host FROM tv_runs WHERE pid = ?")) {
-                s.setString(1, processId);
-                try (ResultSet r = s.executeQuery()) {
-                    return r.next() ? r.getString(1) + " on host " + r.getString(2) : null;
-                }
-            }
-        });
-        throw new TvProcessException(ErrorCode.PROCESS_STATE, "process " + processId + (holder == null
-                ? " has no run on " + location + ", so no host may resume it; stop it"
-                : " is " + holder + " of " + location + "; resume it there, or wait until that host's lease ends"
-                + " and resume it here"));
+        return PgRuns.claim(this, pool, processId);
     }
 
     /** Rolls back {@code c}'s transaction and returns it to the pool (or evicts it), then returns {@code e}. */
