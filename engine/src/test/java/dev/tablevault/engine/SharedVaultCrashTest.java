@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A writing host killed ({@code destroyForcibly}) in the middle of an execution on a shared vault: once its lease
- * has run out by the database clock, another host opens the vault with {@code restart(true)} and the process
- * finishes with the result an uninterrupted run gives, and {@code verify} is clean.
+ * has run out by the database clock, another host opens the vault with {@code restart(true)}, claims the dead host's
+ * run (swept first: ORPHANED under fence 2, then claimed under fence 3), and the process finishes with the result an
+ * uninterrupted run gives, and {@code verify} is clean.
  */
 class SharedVaultCrashTest {
     private static final int ROWS = 3000;
@@ -37,7 +38,7 @@ class SharedVaultCrashTest {
     @Test
     void aKilledWritersExecutionFinishesOnRestartOnceItsLeaseEnds() throws Exception {
         String url = PgCluster.shared().database("crash");
-        SharedVaultAcceptanceTest.Text text = new SharedVaultAcceptanceTest.Text();
+        SharedVaultFenceTest.Hooked text = new SharedVaultFenceTest.Hooked();
         VaultOptions options = VaultOptions.defaults().author("t").hostId("survivor").localDir(tmp.resolve("s"))
                 .builder("text", text);
         try (Vault v = TableVault.open(url, options.create(true))) {
@@ -54,8 +55,15 @@ class SharedVaultCrashTest {
             assertThat(child.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
         }
         awaitNoLiveLease(url);
+        assertThat(SharedVaultFenceTest.run(url, pid)).as("left running by the killed host")
+                .isEqualTo(new SharedVaultFenceTest.Run("RUNNING", "victim", 1));
+        SharedVaultFenceTest.Run[] resumed = new SharedVaultFenceTest.Run[1];
+        text.hooks.put(ROWS - 1L, () -> resumed[0] = SharedVaultFenceTest.run(url, pid));
         try (Vault v = TableVault.open(url, options.restart(true))) {
             assertThat(TableVault.restartFailures(v)).isEmpty();
+            // the restart's claim swept the dead host first (ORPHANED, fence 2), then claimed the run (fence 3)
+            assertThat(resumed[0]).isEqualTo(new SharedVaultFenceTest.Run("RUNNING", "survivor", 3));
+            assertThat(SharedVaultFenceTest.run(url, pid)).as("deleted by the end").isNull();
             assertThat(v.process(pid).state()).isEqualTo(ProcessState.COMMITTED);
             assertThat(v.dataframe("stories", ReadOptions.latest()).column("text"))
                     .isEqualTo(SharedVaultAcceptanceTest.expected(ROWS));

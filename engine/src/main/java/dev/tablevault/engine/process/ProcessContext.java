@@ -1,6 +1,9 @@
 package dev.tablevault.engine.process;
 
+import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.ProcessState;
+import dev.tablevault.api.TableVaultException;
+import dev.tablevault.api.TvProcessException;
 import dev.tablevault.engine.board.Board;
 import dev.tablevault.engine.codec.Codec;
 import dev.tablevault.engine.codec.Records.LockRecord;
@@ -84,6 +87,17 @@ public final class ProcessContext {
     /** The process this one runs inside of (a builder's sub-process), or null. */
     private final String parent;
 
+    /**
+     * On a backend with shared owners, the fence its batches require once its run exists: 1 from its start, the
+     * claimed one on a resume ({@link #claimRun}); 0 on a backend without, or before a resumed run is claimed.
+     */
+    long fence;
+    /**
+     * Set once a commit failed {@code PROCESS_FENCED}: another host owns the process now (or this host lost its
+     * lease), so this one drops it without pausing or reverting it, and commits nothing more for it.
+     */
+    volatile boolean fenced;
+
     /** Cleanups waiting for the batch being built to become durable. */
     private final List<Runnable> onDurable = new ArrayList<>();
 
@@ -96,6 +110,7 @@ public final class ProcessContext {
         this.digest = digest;
         this.started = vault.clock().millis();
         this.setupDone = !op.stagesInSetup();
+        this.fence = vault.store().sharedOwners() ? 1 : 0;
     }
 
     /** True while the OS process running it (this JVM, or the caller whose code it runs) is alive. */
@@ -118,12 +133,42 @@ public final class ProcessContext {
     void resumeFrom(ProcessRecord existing, List<LogEntry> log) {
         record = existing;
         persisted = true;
+        fence = 0;
         setupDone = existing.setupDone();
         for (LogEntry e : log) {
             nextSeq = e.seq() + 1;
             if (e.is(LogKind.CHECKPOINT)) {
                 lastProgress = e.payload();
             }
+        }
+    }
+
+    /**
+     * Claims this persisted process's run for this host where the backend has shared owners (a new fence), before
+     * it is resumed or ended here; see {@link dev.tablevault.engine.store.Backend#claimRun}.
+     */
+    void claimRun() {
+        if (vault.store().sharedOwners()) {
+            fence = vault.store().claimRun(pid);
+        }
+    }
+
+    /**
+     * Writes {@code batch} as a batch of this process: refused once it was fenced; a {@code PROCESS_FENCED} failure
+     * marks it fenced.
+     */
+    void write(Batch batch) {
+        if (fenced) {
+            throw new TvProcessException(ErrorCode.PROCESS_FENCED, "process " + pid + " was fenced on this host"
+                    + " (another host owns it now); nothing more of it is written here");
+        }
+        try {
+            vault.store().write(batch);
+        } catch (TableVaultException e) {
+            if (e.code() == ErrorCode.PROCESS_FENCED) {
+                fenced = true;
+            }
+            throw e;
         }
     }
 
@@ -207,7 +252,7 @@ public final class ProcessContext {
             putPersistentState(batch, rec);
             batch.put(Family.PROC, Keys.logEntry(pid, nextSeq),
                     Codec.encode(new LogEntry(nextSeq, LogKind.CHECKPOINT, step, rec.updated(), progress)));
-            vault.store().write(batch);
+            write(batch);
             written = true;
             nextSeq++;
             record = rec;
@@ -246,12 +291,37 @@ public final class ProcessContext {
      */
     void putPersistentState(Batch batch, ProcessRecord rec) {
         ProcessStates.check(pid, savedState(), rec.state());
+        putRun(batch, rec.state() == ProcessState.PAUSED ? Batch.RunKind.PAUSE : null);
         batch.put(Family.PROC, Keys.process(pid), Codec.encode(rec));
         for (LockManager.Held h : vault.lockManager().heldBy(pid)) {
             batch.put(Family.LOCKS, Keys.lock(h.resource(), pid),
                     Codec.encode(new LockRecord(h.resource(), h.mode(), pid)));
         }
         putBegin(batch, rec);
+    }
+
+    /**
+     * Adds what the batch does to the run row on a backend with shared owners, and the fence it requires: the first
+     * persisted batch starts the run, a pause ({@code change} PAUSE) pauses it, an end (END) ends it; a process
+     * that ends with its first batch never had a run. Every batch after the run exists requires the fence.
+     */
+    void putRun(Batch batch, Batch.RunKind change) {
+        if (!vault.store().sharedOwners()) {
+            return;
+        }
+        if (persisted) {
+            batch.requireFence(pid, fence);
+        } else if (change == Batch.RunKind.END) {
+            return;
+        } else {
+            batch.startRun(pid, parentId());
+        }
+        long f = persisted ? fence : 1;
+        if (change == Batch.RunKind.PAUSE) {
+            batch.pauseRun(pid, f);
+        } else if (change == Batch.RunKind.END) {
+            batch.endRun(pid, f);
+        }
     }
 
     /**
@@ -284,7 +354,7 @@ public final class ProcessContext {
         try {
             changes.accept(b);
             ProcessLog.end(this, b, ProcessState.COMMITTED, null);
-            vault.store().write(b);
+            write(b);
             written = true;
         } finally {
             afterWrite(written);

@@ -108,6 +108,7 @@ final class ProcessLog {
      */
     static void end(ProcessContext ctx, Batch b, ProcessState state, String error) {
         ProcessStates.check(ctx.pid, ctx.savedState(), state);
+        ctx.putRun(b, Batch.RunKind.END);
         Backend s = ctx.vault.store();
         if (ctx.persisted) {
             b.delete(Family.PROC, Keys.process(ctx.pid));

@@ -132,6 +132,7 @@ final class Restart {
         try {
             ProcessContext probe = runner.dormant(pid);
             if (!rec.setupDone()) {
+                probe.claimRun();
                 Batch b = new Batch();
                 probe.op.revert(probe, b);
                 ProcessLog.end(probe, b, ProcessState.REVERTED, "restart: its setup had not finished");

@@ -99,6 +99,7 @@ final class Runner {
                 }
                 ctx.resumeFrom(existing, log.tail(pid));
                 op.checkResumable(ctx);
+                ctx.claimRun();
             }
             return execute(ctx);
         } finally {
@@ -132,7 +133,19 @@ final class Runner {
     /** How long a resume waits for the run of a dead runner to notice. */
     static final long RUNNER_GONE_WAIT_SECONDS = 30;
 
+    /** Runs {@code ctx}; once it was fenced, whatever ends the run surfaces as PROCESS_FENCED. */
     private String execute(ProcessContext ctx) {
+        try {
+            return executeOwned(ctx);
+        } catch (Throwable e) {
+            if (ctx.fenced && !(e instanceof TableVaultException t && t.code() == ErrorCode.PROCESS_FENCED)) {
+                throw fencedOut(ctx, e);
+            }
+            throw Sneaky.<RuntimeException>rethrow(e);
+        }
+    }
+
+    private String executeOwned(ProcessContext ctx) {
         Op op = ctx.op;
         try {
             for (Op.LockReq r : op.locks(ctx)) {
@@ -146,7 +159,7 @@ final class Runner {
             ctx.runnerGone = true;
             throw g; // a crash of its runner: nothing is settled, the process stays as its last save left it
         } catch (ProcessContext.StopRequested s) {
-            if (ctx.ended) {
+            if (ctx.ended || ctx.fenced) {
                 throw s;
             }
             RuntimeException unwritten = settlement.stop(ctx, s.materialize, s.by);
@@ -156,7 +169,7 @@ final class Runner {
             throw new TvProcessException(ErrorCode.PROCESS_STOPPED, "process " + ctx.pid + " was stopped by process "
                     + s.by + (s.materialize ? "; its partial result was materialized" : "; it was reverted"));
         } catch (TableVaultException e) {
-            if (!ctx.ended) {
+            if (!ctx.ended && !ctx.fenced) {
                 // Code missing at resume time is a deployment problem, not bad input: keep the work, wait for
                 // the code (a restart after registering it resumes). A full disk is the environment's, like an
                 // external error: the caller frees space and resumes.
@@ -169,13 +182,16 @@ final class Runner {
             }
             throw e;
         } catch (InterruptedException e) {
+            if (ctx.fenced) {
+                throw fencedOut(ctx, e);
+            }
             settlement.pause(ctx, e);
             Thread.currentThread().interrupt();
             throw new TvProcessException(ErrorCode.PROCESS_STATE, "interrupted: process " + ctx.pid
                     + " is left paused with its locks", e).withHint(Hint.resumeOrStop(ctx.pid));
         } catch (Exception e) {
             // A builder's checked exception arrives here unwrapped; the caller gets it unchanged.
-            if (!ctx.ended) {
+            if (!ctx.ended && !ctx.fenced) {
                 if (ctx.userId) {
                     settlement.pause(ctx, e);
                 } else {
@@ -184,11 +200,17 @@ final class Runner {
             }
             throw Sneaky.<RuntimeException>rethrow(e);
         } catch (Error e) {
-            if (!ctx.ended) {
+            if (!ctx.ended && !ctx.fenced) {
                 settlement.pause(ctx, e);
             }
             throw e;
         }
+    }
+
+    /** PROCESS_FENCED for a process this host dropped after {@code cause}. */
+    private static TvProcessException fencedOut(ProcessContext ctx, Throwable cause) {
+        return new TvProcessException(ErrorCode.PROCESS_FENCED, "process " + ctx.pid + " was fenced on this host"
+                + " (another host owns it now) and was dropped here", cause);
     }
 
     /** A context for a persisted process that is not running, e.g. the target of a stop. */

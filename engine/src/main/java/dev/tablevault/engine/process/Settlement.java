@@ -54,7 +54,7 @@ final class Settlement {
     private void writePause(ProcessContext ctx, ProcessRecord rec) {
         Batch b = new Batch();
         ctx.putPersistentState(b, rec);
-        vault.store().write(b);
+        ctx.write(b);
         ctx.record = rec;
         ctx.persisted = true;
     }
@@ -75,7 +75,7 @@ final class Settlement {
             ctx.op.revert(ctx, b);
         }
         ProcessLog.end(ctx, b, ProcessState.REVERTED, error);
-        vault.store().write(b);
+        ctx.write(b);
         ctx.endState = ProcessState.REVERTED;
         vault.lockManager().releaseAll(ctx.pid);
     }
@@ -92,7 +92,7 @@ final class Settlement {
     private void writeStop(ProcessContext ctx, boolean materialize, String by) {
         Batch b = new Batch();
         stopInto(ctx, b, materialize, by);
-        vault.store().write(b);
+        ctx.write(b);
         ctx.endState = materialize ? ProcessState.MATERIALIZED : ProcessState.STOPPED;
         vault.lockManager().releaseAll(ctx.pid);
     }
@@ -109,8 +109,8 @@ final class Settlement {
     }
 
     /**
-     * Runs {@code write} ({@code what}, for a process failed or stopped with {@code error}); when it fails, keeps
-     * the process unsettled with its locks, PAUSED with {@code error} and what is still to be written, until
+     * Runs {@code write} ({@code what}, for a process failed or stopped with {@code error}); when it fails (other than
+     * {@code PROCESS_FENCED}, after which this host drops the process), keeps the process unsettled with its locks, PAUSED with {@code error} and what is still to be written, until
      * {@link #settle} writes it ({@code then}: what that does). Returns the failure, or null.
      */
     private RuntimeException settleOrKeep(ProcessContext ctx, String error, String what, String then,
@@ -119,6 +119,9 @@ final class Settlement {
             write.run();
             return null;
         } catch (RuntimeException w) {
+            if (ctx.fenced) {
+                return w; // another host owns it now: nothing is owed here, and retrying would fail again
+            }
             String code = w instanceof TableVaultException t ? t.code().name() : w.getClass().getSimpleName();
             ProcessRecord shown = ctx.record(ProcessState.PAUSED, error + "; " + what + " could not be written ("
                     + code + "); the vault's next write call " + then);

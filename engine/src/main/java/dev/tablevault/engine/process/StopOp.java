@@ -72,6 +72,7 @@ public final class StopOp extends Op {
         }
         runner.claim(target);
         try {
+            target.claimRun(); // on a shared vault: its run becomes this host's, so its end may delete it
             ctx.commit(b -> Settlement.stopInto(target, b, args.materialize(), ctx.pid));
             ctx.vault.lockManager().releaseAll(target.pid);
             ctx.vault.board().forget(target.pid);

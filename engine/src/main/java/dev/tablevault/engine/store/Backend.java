@@ -44,6 +44,19 @@ public interface Backend extends Reads, AutoCloseable {
      */
     void write(Batch batch);
 
+    /**
+     * Claims the run of active process {@code processId} for this host (a backend with shared owners: its PAUSED or
+     * ORPHANED row becomes RUNNING here under a new fence, after a sweep when its owner's lease has run out) and
+     * returns the fence its batches must then {@linkplain Batch#requireFence require}. A backend without shared
+     * owners has no runs to claim and returns 0.
+     *
+     * @throws dev.tablevault.api.TvProcessException {@code PROCESS_STATE} naming the host when another live host
+     *         runs it, or when it has no run row
+     */
+    default long claimRun(String processId) {
+        return 0;
+    }
+
     /** A consistent read view; close it. */
     ReadView view();
 

@@ -11,8 +11,8 @@ import java.sql.SQLException;
 /**
  * The fence check every commit of a process runs first, in the commit's own transaction: it matches the run's row
  * only under the fence the committer holds, and holds that row until the commit ends, so a takeover (claim or sweep,
- * which bump the fence) either waits for the commit or makes it match nothing. The same statement as the
- * PostgreSQL backend's write path.
+ * which bump the fence) either waits for the commit or makes it match nothing. {@link PgBackend#write} runs it for
+ * every batch that requires a fence.
  */
 final class Fence {
     private Fence() {

@@ -230,8 +230,8 @@ public final class PgBackend implements Backend {
 
     /**
      * Commits {@code batch} as one transaction: {@code SET LOCAL synchronous_commit} where the durability needs it,
-     * the fence check ({@code UPDATE tv_runs .. WHERE pid = ? AND fence = ?}, which also holds the process row's
-     * lock until the commit, so a takeover waits for it or precedes it), the changes, then {@code COMMIT}. A commit
+     * the batch's run starts, the fence check ({@link Fence#check}, which also holds the process row's lock until the
+     * commit, so a takeover waits for it or precedes it), its run pauses and ends, the changes, then {@code COMMIT}. A commit
      * whose answer is lost with the connection is {@code COMMIT_UNKNOWN}; it is never retried here.
      */
     @Override
@@ -249,7 +249,7 @@ public final class PgBackend implements Backend {
                     + " of " + maxBatchBytes + " bytes per transaction on " + location + "; write it in smaller"
                     + " batches");
         }
-        if (batch.size() == 0 && batch.fencedProcess() == null) {
+        if (batch.size() == 0 && batch.fencedProcess() == null && batch.runChanges().isEmpty()) {
             batch.written();
             return;
         }
@@ -261,9 +261,11 @@ public final class PgBackend implements Backend {
                     s.execute(commitMode);
                 }
             }
+            PgRuns.apply(this, c, batch, true);
             if (batch.fencedProcess() != null) {
-                checkFence(c, batch.fencedProcess(), batch.fence());
+                Fence.check(c, batch.fencedProcess(), batch.fence());
             }
+            PgRuns.apply(this, c, batch, false);
             PgWrite.apply(c, batch);
         } catch (SQLException e) {
             throw rollBack(c, PgErrors.of(e, location, "writing a batch"));
@@ -286,17 +288,19 @@ public final class PgBackend implements Backend {
         batch.written();
     }
 
-    private void checkFence(Connection c, String pid, long fence) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("UPDATE tv_runs SET updated = now()"
-                + " WHERE pid = ? AND fence = ?")) {
-            s.setString(1, pid);
-            s.setLong(2, fence);
-            if (s.executeUpdate() == 0) {
-                throw new TvStorageException(ErrorCode.PROCESS_FENCED, "process " + pid + " no longer holds fence "
-                        + fence + " on " + location + " (another host took it over, or it is no longer active);"
-                        + " nothing of its step was written");
-            }
+    /** This host's lease, or {@code IllegalStateException} naming {@code what} when none is registered. */
+    HostLease requireLease(String what) {
+        HostLease l = lease;
+        if (l == null) {
+            throw new IllegalStateException("no host is registered on " + location + " to " + what);
         }
+        return l;
+    }
+
+    /** See {@link PgRuns#claim}. */
+    @Override
+    public long claimRun(String processId) {
+        return PgRuns.claim(this, pool, processId);
     }
 
     /** Rolls back {@code c}'s transaction and returns it to the pool (or evicts it), then returns {@code e}. */

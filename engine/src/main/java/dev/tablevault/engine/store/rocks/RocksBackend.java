@@ -36,8 +36,8 @@ import java.util.stream.Stream;
 /**
  * The embedded backend: the vault's RocksDB database at {@code <vault>/db}, one column family per {@link Family}
  * ({@code meta}, {@code proc}, {@code locks}, {@code data}). One OS process owns it (RocksDB's {@code LOCK}), so it
- * has no {@linkplain #sharedOwners() shared owners} and ignores a batch's {@linkplain Batch#requireFence fence}:
- * there is no other owner to fence out. Beside the {@link Backend} contract it keeps the RocksDB open and recovery
+ * has no {@linkplain #sharedOwners() shared owners} and ignores a batch's {@linkplain Batch#requireFence fence}
+ * and {@linkplain Batch#runChanges run changes}: there is no other owner to fence out, and no run rows. Beside the {@link Backend} contract it keeps the RocksDB open and recovery
  * path ({@link #open}, {@link #lossReport}, {@link #acceptRecovery}) and the raw {@link #write(WriteBatch)} of tests.
  *
  * <p>Thread safe. Owns every native handle it creates and closes them, in reverse order, in {@link #close()}.
@@ -205,7 +205,7 @@ public final class RocksBackend implements Backend {
 
     /**
      * Commits {@code batch} atomically with the vault's durability, as {@link #write(WriteBatch)} does; its fence,
-     * if any, is not checked (see the class comment).
+     * if any, is not checked and its run changes are ignored (see the class comment).
      */
     @Override
     public void write(Batch batch) {
