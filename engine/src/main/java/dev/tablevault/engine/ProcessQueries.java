@@ -43,6 +43,11 @@ final class ProcessQueries {
         return gate.guarded(processes::activeInfos);
     }
 
+    /** See {@link Backend#runs()}. */
+    Map<String, Backend.Run> runs() {
+        return gate.guarded(store::runs);
+    }
+
     List<ProcessInfo> processHistory(int limit) {
         if (limit < 1) {
             throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "history limit must be >= 1, got " + limit);

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
 
@@ -218,6 +219,14 @@ public final class TableVault {
     /** Lines describing processes that {@code restart(true)} could not finish on the last open of {@code vault}. */
     public static List<String> restartFailures(Vault vault) {
         return vault instanceof VaultImpl v ? v.restartFailures() : List.of();
+    }
+
+    /**
+     * The run of each active process of {@code vault} by process id ({@link Backend#runs()}): host, fence and run
+     * state on a shared vault; empty on a directory vault.
+     */
+    public static Map<String, Backend.Run> runs(Vault vault) {
+        return vault instanceof VaultImpl v ? v.runs() : Map.of();
     }
 
     private static void prepareNew(Path dir) {

@@ -114,6 +114,11 @@ final class VaultImpl implements Vault, OpenVault {
         return restartFailures;
     }
 
+    /** See {@link TableVault#runs}. */
+    Map<String, Backend.Run> runs() {
+        return queries.runs();
+    }
+
     // ---- internals used by operations ----
 
     @Override

@@ -29,4 +29,30 @@ public final class PausedProcesses {
             }
         }
     }
+
+    /** As {@link #pausedCreateTable(Path, String, String)}, on the vault at {@code location} (a URL or directory). */
+    public static void pausedCreateTable(String location, String table, String processId) {
+        try (Vault v = TableVault.open(location, VaultOptions.defaults().board(false))) {
+            CrashPoints.arm("createTable.locked", CrashPoints.Action.THROW);
+            try {
+                v.createTable(table, TableOptions.defaults().processId(processId));
+                throw new AssertionError("the armed crash point did not fire");
+            } catch (CrashPoints.InjectedFailure expected) {
+                // the process is now PAUSED, holding its lock
+            } finally {
+                CrashPoints.disarmAll();
+            }
+        }
+    }
+
+    /**
+     * Claims the run of {@code processId} on the shared vault at {@code location} as a resume does before it runs,
+     * runs {@code whileClaimed}, and closes (which releases this host, so its run is orphaned).
+     */
+    public static void claimRun(String location, String processId, Runnable whileClaimed) {
+        try (Vault v = TableVault.open(location, VaultOptions.defaults().board(false).restart(false))) {
+            ((VaultImpl) v).store().claimRun(processId);
+            whileClaimed.run();
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.tablevault.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tablevault.engine.PausedProcesses;
 import dev.tablevault.engine.store.pg.PgCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,6 +75,67 @@ class PgVaultCliTest {
         Cli.Result recover = tv("recover");
         assertThat(recover.exit()).isEqualTo(dev.tablevault.api.ErrorCode.BAD_ARGUMENT.exitCode());
         assertThat(recover.err()).contains("PostgreSQL recovers itself");
+    }
+
+    @Test
+    void psShowsTheHostFenceAndRunStateOfEachProcessOnAPostgresVault() throws Exception {
+        String jdbc = PgCluster.shared().database("cli_ps");
+        url = jdbc.replace("jdbc:postgresql://", "postgresql://postgres@").replace("?user=postgres", "");
+        ok(tv("init"));
+        PausedProcesses.pausedCreateTable(url, "stories", "job-1");
+
+        List<String> ps = ok(tv("ps")).outLines();
+        assertThat(ps.get(0)).startsWith("ID").contains("STATE", "HOST", "FENCE", "RUN", "AUTHOR");
+        assertThat(cell(ps, 1, "STATE")).isEqualTo("PAUSED");
+        assertThat(cell(ps, 1, "HOST")).as("no host runs it").isEmpty();
+        assertThat(cell(ps, 1, "FENCE")).isEqualTo("1");
+        assertThat(cell(ps, 1, "RUN")).as("the record's state, so not repeated").isEmpty();
+        JsonNode paused = JSON.readTree(ok(tv("ps", "--json")).out()).get("processes").get(0);
+        assertThat(paused.get("host").isNull()).isTrue();
+        assertThat(paused.get("fence").asLong()).isEqualTo(1);
+        assertThat(paused.get("runState").asText()).isEqualTo("PAUSED");
+
+        JsonNode[] claimed = new JsonNode[1];
+        List<String> whileClaimed = new ArrayList<>();
+        PausedProcesses.claimRun(url, "job-1", () -> { // as a resume on another host does, before it runs
+            whileClaimed.addAll(ok(tv("ps")).outLines());
+            claimed[0] = readJson(ok(tv("ps", "--json")).out()).get("processes").get(0);
+        });
+        assertThat(claimed[0].get("fence").asLong()).as("each claim raises the fence").isEqualTo(2);
+        assertThat(claimed[0].get("runState").asText()).isEqualTo("RUNNING");
+        String host = claimed[0].get("host").asText();
+        assertThat(host).isNotEmpty();
+        assertThat(cell(whileClaimed, 1, "HOST")).isEqualTo(host);
+        assertThat(cell(whileClaimed, 1, "FENCE")).isEqualTo("2");
+        assertThat(cell(whileClaimed, 1, "RUN")).as("differs from the record's PAUSED").isEqualTo("RUNNING");
+
+        List<String> orphaned = ok(tv("ps")).outLines(); // its host closed: the run is handed over, fenced again
+        assertThat(cell(orphaned, 1, "HOST")).isEmpty();
+        assertThat(cell(orphaned, 1, "FENCE")).isEqualTo("3");
+        assertThat(cell(orphaned, 1, "RUN")).isEqualTo("ORPHANED");
+        assertThat(readJson(ok(tv("ps", "--json")).out()).get("processes").get(0).get("runState").asText())
+                .isEqualTo("ORPHANED");
+    }
+
+    private static JsonNode readJson(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The text of {@code column} in row {@code row} of a table whose first line is its header. */
+    private static String cell(List<String> table, int row, String column) {
+        String header = table.get(0);
+        int from = (" " + header + " ").indexOf(" " + column + " ");
+        int to = header.indexOf(' ', from + column.length());
+        while (to >= 0 && to < header.length() && header.charAt(to) == ' ') {
+            to++;
+        }
+        String line = table.get(row);
+        return line.substring(from, Math.min(line.length(), to < 0 || to >= header.length() ? line.length() : to))
+                .trim();
     }
 
     @Test

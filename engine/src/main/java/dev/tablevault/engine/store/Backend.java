@@ -2,6 +2,8 @@ package dev.tablevault.engine.store;
 
 import dev.tablevault.api.Durability;
 
+import java.util.Map;
+
 /**
  * One vault's storage: RocksDB on a local disk (embedded, one owning OS process) or PostgreSQL (shared by many
  * hosts). The engine's process log, pause and resume rules and lock rules are written once, above this interface;
@@ -55,6 +57,26 @@ public interface Backend extends Reads, AutoCloseable {
      */
     default long claimRun(String processId) {
         return 0;
+    }
+
+    /**
+     * The run of each active process on a backend with shared owners, by process id: which host runs it (null when
+     * none: PAUSED or ORPHANED), its fence and run state, as {@code tv ps} shows them. A backend without shared
+     * owners has no runs and returns an empty map.
+     */
+    default Map<String, Run> runs() {
+        return Map.of();
+    }
+
+    /**
+     * One process's run on a shared vault.
+     *
+     * @param state RUNNING, PAUSED or ORPHANED
+     * @param ownerHost the host that runs it, or null when no host does
+     * @param fence the fence its commits carry; each claim raises it
+     * @param attempts how many times a host has claimed it
+     */
+    record Run(String state, String ownerHost, long fence, int attempts) {
     }
 
     /** A consistent read view; close it. */

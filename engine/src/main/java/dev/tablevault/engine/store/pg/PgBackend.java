@@ -20,6 +20,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.function.BiPredicate;
 
 /**
@@ -301,6 +302,12 @@ public final class PgBackend implements Backend {
     @Override
     public long claimRun(String processId) {
         return PgRuns.claim(this, pool, processId);
+    }
+
+    /** See {@link PgRuns#all}. */
+    @Override
+    public Map<String, Run> runs() {
+        return PgRuns.all(this);
     }
 
     /** Rolls back {@code c}'s transaction and returns it to the pool (or evicts it), then returns {@code e}. */

@@ -2,16 +2,22 @@ package dev.tablevault.engine.store.pg;
 
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.TvProcessException;
+import dev.tablevault.engine.store.Backend;
 import dev.tablevault.engine.store.Batch;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 
-/** The engine's process runs on {@link PgBackend}: a batch's run changes, and the claim before a resume. */
+/**
+ * The engine's process runs on {@link PgBackend}: a batch's run changes, the claim before a resume, and the list of
+ * runs {@code tv ps} shows.
+ */
 final class PgRuns {
     private PgRuns() {
     }
@@ -66,5 +72,19 @@ final class PgRuns {
                 ? " has no run on " + backend.location() + ", so no host may resume it; stop it"
                 : " is " + holder + " of " + backend.location() + "; resume it there, or wait until that host's"
                 + " lease ends and resume it here"));
+    }
+
+    /** Every {@code tv_runs} row, by process id, read in one statement. */
+    static Map<String, Backend.Run> all(PgBackend backend) {
+        return backend.latestQuery("reading the process runs", c -> {
+            Map<String, Backend.Run> runs = new TreeMap<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT pid, state, owner_host, fence, attempts FROM tv_runs");
+                 ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    runs.put(r.getString(1), new Backend.Run(r.getString(2), r.getString(3), r.getLong(4), r.getInt(5)));
+                }
+            }
+            return runs;
+        });
     }
 }
