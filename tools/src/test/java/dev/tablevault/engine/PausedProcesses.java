@@ -18,30 +18,26 @@ public final class PausedProcesses {
     /** Starts {@code createTable(table)} as {@code processId}, fails it from outside the engine, and closes. */
     public static void pausedCreateTable(Path vault, String table, String processId) {
         try (Vault v = TableVault.open(vault, VaultOptions.defaults())) {
-            CrashPoints.arm("createTable.locked", CrashPoints.Action.THROW);
-            try {
-                v.createTable(table, TableOptions.defaults().processId(processId));
-                throw new AssertionError("the armed crash point did not fire");
-            } catch (CrashPoints.InjectedFailure expected) {
-                // the process is now PAUSED, holding its lock
-            } finally {
-                CrashPoints.disarmAll();
-            }
+            pauseCreateTable(v, table, processId);
         }
     }
 
     /** As {@link #pausedCreateTable(Path, String, String)}, on the vault at {@code location} (a URL or directory). */
     public static void pausedCreateTable(String location, String table, String processId) {
         try (Vault v = TableVault.open(location, VaultOptions.defaults().board(false))) {
-            CrashPoints.arm("createTable.locked", CrashPoints.Action.THROW);
-            try {
-                v.createTable(table, TableOptions.defaults().processId(processId));
-                throw new AssertionError("the armed crash point did not fire");
-            } catch (CrashPoints.InjectedFailure expected) {
-                // the process is now PAUSED, holding its lock
-            } finally {
-                CrashPoints.disarmAll();
-            }
+            pauseCreateTable(v, table, processId);
+        }
+    }
+
+    private static void pauseCreateTable(Vault v, String table, String processId) {
+        CrashPoints.arm("createTable.locked", CrashPoints.Action.THROW);
+        try {
+            v.createTable(table, TableOptions.defaults().processId(processId));
+            throw new AssertionError("the armed crash point did not fire");
+        } catch (CrashPoints.InjectedFailure expected) {
+            // the process is now PAUSED, holding its lock
+        } finally {
+            CrashPoints.disarmAll();
         }
     }
 

@@ -267,10 +267,7 @@ class LockContractTest {
         LockTables t = open(kind);
         String t1 = LockManager.table("t1");
         String t2 = LockManager.table("t2");
-        t.start("A", null, 1);
-        t.start("B", null, 2);
-        t.on(1).acquire("A", t1, EXCLUSIVE, NOW);
-        t.on(2).acquire("B", t2, EXCLUSIVE, NOW);
+        holdOneTableEach(t, t1, t2);
         Waiter a = async(t.on(1), "A", t2, EXCLUSIVE);
         awaitWaiting("A", a);
         TvLockException e = failure(t.on(2), "B", t1, EXCLUSIVE, LONG);
@@ -290,10 +287,7 @@ class LockContractTest {
         LockTables t = open(kind);
         String t1 = LockManager.table("t1");
         String t2 = LockManager.table("t2");
-        t.start("A", null, 1);
-        t.start("B", null, 2);
-        t.on(1).acquire("A", t1, EXCLUSIVE, NOW);
-        t.on(2).acquire("B", t2, EXCLUSIVE, NOW);
+        holdOneTableEach(t, t1, t2);
         CountDownLatch go = new CountDownLatch(1);
         List<CompletableFuture<String>> outcomes = new ArrayList<>();
         for (String[] r : new String[][] {{"A", t2, "1"}, {"B", t1, "2"}}) {
@@ -341,5 +335,13 @@ class LockContractTest {
         if (tables instanceof LockTables.OnPostgres pg) {
             assertThat(pg.edges()).isZero();
         }
+    }
+
+    /** Process A on host 1 holds {@code t1} exclusively, process B on host 2 holds {@code t2}. */
+    private static void holdOneTableEach(LockTables t, String t1, String t2) throws InterruptedException {
+        t.start("A", null, 1);
+        t.start("B", null, 2);
+        t.on(1).acquire("A", t1, EXCLUSIVE, NOW);
+        t.on(2).acquire("B", t2, EXCLUSIVE, NOW);
     }
 }
