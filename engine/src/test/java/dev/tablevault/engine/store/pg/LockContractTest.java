@@ -235,11 +235,7 @@ class LockContractTest {
     @ValueSource(strings = {"memory", "postgres"})
     void aWaiterFailsOnceItsHolderPauses(String kind) throws InterruptedException {
         LockTables t = open(kind);
-        t.start("A", null, 1);
-        t.start("B", null, 2);
-        t.on(1).acquire("A", T, EXCLUSIVE, NOW);
-        Waiter b = async(t.on(2), "B", T, EXCLUSIVE);
-        awaitWaiting("B", b);
+        Waiter b = bWaitsForA(t, EXCLUSIVE);
         t.pause("A", "out of memory");
         assertThat(b.failure()).isInstanceOfSatisfying(TvLockException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.LOCK_HELD_BY_PAUSED));
@@ -250,11 +246,7 @@ class LockContractTest {
     @ValueSource(strings = {"memory", "postgres"})
     void aReleaseOnOneHostGrantsTheWaiterOnTheOther(String kind) throws InterruptedException {
         LockTables t = open(kind);
-        t.start("A", null, 1);
-        t.start("B", null, 2);
-        t.on(1).acquire("A", T, EXCLUSIVE, NOW);
-        Waiter b = async(t.on(2), "B", T, SHARED);
-        awaitWaiting("B", b);
+        Waiter b = bWaitsForA(t, SHARED);
         t.on(1).releaseAll("A");
         assertThat(b.failure()).isNull();
         assertThat(t.on(1).heldBy("B")).containsExactly(T + " SHARED");
@@ -319,11 +311,7 @@ class LockContractTest {
     @ValueSource(strings = {"memory", "postgres"})
     void anInterruptedWaiterStopsWaiting(String kind) throws InterruptedException {
         LockTables t = open(kind);
-        t.start("A", null, 1);
-        t.start("B", null, 2);
-        t.on(1).acquire("A", T, EXCLUSIVE, NOW);
-        Waiter b = async(t.on(2), "B", T, EXCLUSIVE);
-        awaitWaiting("B", b);
+        Waiter b = bWaitsForA(t, EXCLUSIVE);
         b.thread.interrupt();
         assertThat(b.failure()).isInstanceOf(InterruptedException.class);
         assertThat(t.on(2).heldBy("B")).isEmpty();
@@ -343,5 +331,15 @@ class LockContractTest {
         t.start("B", null, 2);
         t.on(1).acquire("A", t1, EXCLUSIVE, NOW);
         t.on(2).acquire("B", t2, EXCLUSIVE, NOW);
+    }
+
+    /** Process A on host 1 holds {@link #T} exclusively; process B on host 2 asks for it in {@code mode} and waits. */
+    private Waiter bWaitsForA(LockTables t, LockMode mode) throws InterruptedException {
+        t.start("A", null, 1);
+        t.start("B", null, 2);
+        t.on(1).acquire("A", T, EXCLUSIVE, NOW);
+        Waiter b = async(t.on(2), "B", T, mode);
+        awaitWaiting("B", b);
+        return b;
     }
 }
