@@ -173,7 +173,7 @@ public record VaultOptions(String author, boolean create, boolean restart, boole
      * It must be unique among the hosts running on the vault.
      */
     public VaultOptions hostId(String value) {
-        return shared(new Shared(value, shared.leaseTtl, shared.localDir, shared.artifactRoot));
+        return shared(new Shared(value, shared.leaseTtl, shared.localDir, shared.artifactRoot, shared.adoptOrphans));
     }
 
     /**
@@ -185,7 +185,7 @@ public record VaultOptions(String author, boolean create, boolean restart, boole
         if (value.toMillis() < 300) {
             throw new IllegalArgumentException("leaseTtl must be at least 300 ms, got " + value);
         }
-        return shared(new Shared(shared.hostId, value, shared.localDir, shared.artifactRoot));
+        return shared(new Shared(shared.hostId, value, shared.localDir, shared.artifactRoot, shared.adoptOrphans));
     }
 
     /**
@@ -193,7 +193,7 @@ public record VaultOptions(String author, boolean create, boolean restart, boole
      * default) means {@code <java.io.tmpdir>/tablevault-<hash of the URL without password and the host id>}.
      */
     public VaultOptions localDir(Path value) {
-        return shared(new Shared(shared.hostId, shared.leaseTtl, value, shared.artifactRoot));
+        return shared(new Shared(shared.hostId, shared.leaseTtl, value, shared.artifactRoot, shared.adoptOrphans));
     }
 
     /**
@@ -202,7 +202,16 @@ public record VaultOptions(String author, boolean create, boolean restart, boole
      * {@code <vault>/artifacts} and ignores this.
      */
     public VaultOptions artifactRoot(Path value) {
-        return shared(new Shared(shared.hostId, shared.leaseTtl, shared.localDir, value));
+        return shared(new Shared(shared.hostId, shared.leaseTtl, shared.localDir, value, shared.adoptOrphans));
+    }
+
+    /**
+     * A shared vault only: whether this host, open for writing, adopts orphaned processes (those of hosts whose
+     * lease ran out) whose builder code it has, resuming them from their last checkpoint, up to eight at a time.
+     * Default true; false leaves them to other hosts, {@code restart(true)} and {@code resumeProcess}.
+     */
+    public VaultOptions adoptOrphans(boolean value) {
+        return shared(new Shared(shared.hostId, shared.leaseTtl, shared.localDir, shared.artifactRoot, value));
     }
 
     public String hostId() {
@@ -221,13 +230,17 @@ public record VaultOptions(String author, boolean create, boolean restart, boole
         return shared.artifactRoot;
     }
 
+    public boolean adoptOrphans() {
+        return shared.adoptOrphans;
+    }
+
     /**
      * The settings of a vault shared by hosts: see {@link #hostId(String)}, {@link #leaseTtl(Duration)},
-     * {@link #localDir(Path)}, {@link #artifactRoot(Path)}.
+     * {@link #localDir(Path)}, {@link #artifactRoot(Path)}, {@link #adoptOrphans(boolean)}.
      */
-    public record Shared(String hostId, Duration leaseTtl, Path localDir, Path artifactRoot) {
-        /** No host id, local folder or artifact root chosen; a 10 s lease. */
-        public static final Shared DEFAULTS = new Shared(null, Duration.ofSeconds(10), null, null);
+    public record Shared(String hostId, Duration leaseTtl, Path localDir, Path artifactRoot, boolean adoptOrphans) {
+        /** No host id, local folder or artifact root chosen; a 10 s lease; orphans adopted. */
+        public static final Shared DEFAULTS = new Shared(null, Duration.ofSeconds(10), null, null, true);
 
         public Shared {
             Objects.requireNonNull(leaseTtl, "leaseTtl");

@@ -7,7 +7,7 @@ import dev.tablevault.engine.codec.Codec;
 import dev.tablevault.engine.codec.Records.InstanceRecord;
 import dev.tablevault.engine.codec.Records.LockRecord;
 import dev.tablevault.engine.codec.Records.ProcessRecord;
-import dev.tablevault.engine.lock.LockManager;
+import dev.tablevault.engine.lock.LockTable;
 import dev.tablevault.engine.process.Op;
 import dev.tablevault.engine.process.Processes;
 import dev.tablevault.engine.runner.RunnerId;
@@ -59,7 +59,7 @@ final class OpenState {
     }
 
     /** Gives every active process its stored locks again; a lock of no active process is logged (verify says). */
-    static void adoptLocks(Backend store, Processes processes, LockManager locks) {
+    static void adoptLocks(Backend store, Processes processes, LockTable locks) {
         Set<String> active = new HashSet<>();
         processes.activeRecords().forEach(r -> active.add(r.id()));
         store.scan(Family.LOCKS, new byte[0], (k, v) -> {

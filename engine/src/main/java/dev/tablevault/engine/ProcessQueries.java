@@ -11,6 +11,7 @@ import dev.tablevault.engine.codec.Records.LockRecord;
 import dev.tablevault.engine.codec.Records.ProcessRecord;
 import dev.tablevault.engine.data.Names;
 import dev.tablevault.engine.lock.LockManager;
+import dev.tablevault.engine.lock.LockTable;
 import dev.tablevault.engine.process.Processes;
 import dev.tablevault.engine.store.Backend;
 import dev.tablevault.engine.store.Family;
@@ -27,11 +28,11 @@ import java.util.Map;
 final class ProcessQueries {
     private final Backend store;
     private final VaultOptions options;
-    private final LockManager locks;
+    private final LockTable locks;
     private final Processes processes;
     private final Gate gate;
 
-    ProcessQueries(Backend store, VaultOptions options, LockManager locks, Processes processes, Gate gate) {
+    ProcessQueries(Backend store, VaultOptions options, LockTable locks, Processes processes, Gate gate) {
         this.store = store;
         this.options = options;
         this.locks = locks;

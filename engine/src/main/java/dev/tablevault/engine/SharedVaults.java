@@ -70,6 +70,9 @@ final class SharedVaults {
             if (options.restart()) {
                 vault.restart();
             }
+            if (!options.readOnly() && options.adoptOrphans()) {
+                vault.adoptOrphans();
+            }
             return vault;
         } catch (RuntimeException e) {
             if (vault != null) {

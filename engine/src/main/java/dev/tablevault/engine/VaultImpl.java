@@ -27,10 +27,11 @@ import dev.tablevault.engine.codec.Records;
 import dev.tablevault.engine.data.Names;
 import dev.tablevault.engine.exec.BuilderSpecs;
 import dev.tablevault.engine.exec.ExecuteInstance;
-import dev.tablevault.engine.lock.LockManager;
+import dev.tablevault.engine.lock.LockTable;
 import dev.tablevault.engine.ops.InstanceOps;
 import dev.tablevault.engine.ops.TableOps;
 import dev.tablevault.engine.ops.WriteInstance;
+import dev.tablevault.engine.process.Adoption;
 import dev.tablevault.engine.process.Op;
 import dev.tablevault.engine.process.OpenVault;
 import dev.tablevault.engine.process.Processes;
@@ -40,6 +41,7 @@ import dev.tablevault.engine.store.Backend;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -55,7 +57,7 @@ final class VaultImpl implements Vault, OpenVault {
     private final Backend store;
     private final VaultOptions options;
     private final Clock clock;
-    private final LockManager locks;
+    private final LockTable locks;
     private final Processes processes;
     /** The folder holding {@code artifacts/}: the vault directory, or on a shared vault its artifact root. */
     private final Path artifactHome;
@@ -64,6 +66,8 @@ final class VaultImpl implements Vault, OpenVault {
     private final ProcessQueries queries;
     private List<String> restartFailures = List.of();
     private volatile VaultServer server;
+    /** On a shared vault open for writing: this host's sweeps and adoption of orphaned processes, or null. */
+    private volatile Adoption adoption;
     private final Board board;
 
     /**
@@ -77,7 +81,7 @@ final class VaultImpl implements Vault, OpenVault {
         this.options = options;
         this.clock = clock;
         this.processes = new Processes(this, args -> Ops.fromArgs(args, options.listener(), Callers.code()));
-        this.locks = new LockManager(processes);
+        this.locks = store.lockTable(processes);
         this.artifactHome = store.sharedOwners() && options.artifactRoot() != null ? options.artifactRoot() : dir;
         OpenState.seedInstanceKeys(store);
         this.reads = new VaultReads(artifactHome, store, options, gate);
@@ -109,6 +113,16 @@ final class VaultImpl implements Vault, OpenVault {
         restartFailures = List.copyOf(processes.restartAll());
     }
 
+    /**
+     * Starts this host's sweeps and its adoption of orphaned processes ({@link Adoption}), every third of the lease
+     * and at least every second, so a dead host's processes resume here within about its lease and a second.
+     */
+    void adoptOrphans() {
+        Duration every = options.leaseTtl().dividedBy(3);
+        adoption = Adoption.start(store, every.compareTo(Duration.ofSeconds(1)) < 0 ? every : Duration.ofSeconds(1),
+                pid -> gate.guarded(() -> processes.adopt(pid)));
+    }
+
     /** What the restart on open could not finish, one line per process. */
     List<String> restartFailures() {
         return restartFailures;
@@ -127,7 +141,7 @@ final class VaultImpl implements Vault, OpenVault {
     }
 
     @Override
-    public LockManager lockManager() {
+    public LockTable lockManager() {
         return locks;
     }
 
@@ -390,6 +404,10 @@ final class VaultImpl implements Vault, OpenVault {
     /** Stops serving other processes (each call in flight finishes), then waits for local calls and closes. */
     @Override
     public void close() {
+        Adoption a = adoption;
+        if (a != null) {
+            a.close(); // first: its adopted processes run inside the gate, which close waits for
+        }
         VaultServer s = server;
         if (s != null) {
             s.close();

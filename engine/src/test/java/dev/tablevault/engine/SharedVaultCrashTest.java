@@ -39,8 +39,8 @@ class SharedVaultCrashTest {
     void aKilledWritersExecutionFinishesOnRestartOnceItsLeaseEnds() throws Exception {
         String url = PgCluster.shared().database("crash");
         SharedVaultFenceTest.Hooked text = new SharedVaultFenceTest.Hooked();
-        VaultOptions options = VaultOptions.defaults().author("t").hostId("survivor").localDir(tmp.resolve("s"))
-                .builder("text", text);
+        VaultOptions options = VaultOptions.defaults().author("t").hostId("survivor").adoptOrphans(false)
+                .localDir(tmp.resolve("s")).builder("text", text);
         try (Vault v = TableVault.open(url, options.create(true))) {
             v.createTable("stories", TableOptions.defaults());
             v.createInstance("stories", InstanceOptions.defaults().version("base"));

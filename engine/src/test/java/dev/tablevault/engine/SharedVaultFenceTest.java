@@ -66,7 +66,7 @@ class SharedVaultFenceTest {
     private final Hooked text = new Hooked();
 
     private VaultOptions options(String host) {
-        return VaultOptions.defaults().author("t").hostId(host).localDir(tmp.resolve(host))
+        return VaultOptions.defaults().author("t").hostId(host).adoptOrphans(false).localDir(tmp.resolve(host))
                 .lockTimeout(Duration.ZERO).builder("text", text);
     }
 

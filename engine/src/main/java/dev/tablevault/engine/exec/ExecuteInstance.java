@@ -78,6 +78,20 @@ public final class ExecuteInstance extends Op {
         return Materialize.locks(ctx, args.table(), args.version(), true);
     }
 
+    /** The first builder code named by the specs the execution runs that this vault's options cannot supply. */
+    @Override
+    protected String missingCode(ProcessContext ctx) {
+        ExecProgress p = ctx.lastProgress(ExecProgress.class);
+        var specs = p != null ? p.specs() : ctx.catalog().builders(args.table(), args.version());
+        for (var r : specs) {
+            Spec s = BuilderSpecs.parse(args.table(), r);
+            if (!Plan.hasCode(s, ctx.vault.options().builders())) {
+                return s.builder();
+            }
+        }
+        return null;
+    }
+
     @Override
     protected void validate(ProcessContext ctx) throws InterruptedException {
         execution.live = ctx.live();

@@ -140,19 +140,29 @@ final class Plan {
         return null;
     }
 
-    private static Builder find(Spec s, Map<String, Builder> registered) {
-        Builder b = registered.get(s.builder());
+    /** True when the code spec {@code s} names is registered, built in, or a ServiceLoader provider here. */
+    static boolean hasCode(Spec s, Map<String, Builder> registered) {
+        return lookup(s.builder(), registered) != null;
+    }
+
+    /** The code named {@code name}: registered, built in, or a ServiceLoader provider of that class; or null. */
+    private static Builder lookup(String name, Map<String, Builder> registered) {
+        Builder b = registered.get(name);
         if (b == null) {
-            b = Builtins.get(s.builder());
+            b = Builtins.get(name);
         }
         if (b == null) {
             for (Builder p : ServiceLoader.load(Builder.class, Thread.currentThread().getContextClassLoader())) {
-                if (p.getClass().getName().equals(s.builder())) {
-                    b = p;
-                    break;
+                if (p.getClass().getName().equals(name)) {
+                    return p;
                 }
             }
         }
+        return b;
+    }
+
+    private static Builder find(Spec s, Map<String, Builder> registered) {
+        Builder b = lookup(s.builder(), registered);
         if (b == null) {
             throw new TvBuilderException(ErrorCode.BUILDER_NOT_FOUND, "builder '" + s.name() + "': code '"
                     + s.builder() + "' is not registered, not built in (" + Builtins.names() + "), and no"

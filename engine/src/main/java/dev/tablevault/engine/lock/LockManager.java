@@ -28,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * blocked by a holder that is not running in this JVM (paused, or crashed and not restarted) fails at once; a
  * request that would close a cycle in the wait-for graph fails at once with {@link ErrorCode#DEADLOCK}.
  */
-public final class LockManager {
+public final class LockManager implements LockTable {
 
     /** What the lock manager needs to know of a holder. */
     public interface Holders {
@@ -73,6 +73,11 @@ public final class LockManager {
         this.holders = holders;
     }
 
+    /** Nothing to do: a process holds nothing until its first {@link #acquire}. */
+    @Override
+    public void begin(String processId, String parentId) {
+    }
+
     /**
      * Takes {@code mode} on {@code resource} for {@code processId}, waiting up to {@code timeout}.
      * Re-entrant: a lock already held in the same or a stronger mode returns at once.
@@ -80,6 +85,7 @@ public final class LockManager {
      * @throws TvLockException on timeout, a non-running holder, or deadlock
      * @throws InterruptedException if interrupted while waiting
      */
+    @Override
     public void acquire(String processId, String resource, LockMode mode, Duration timeout)
             throws InterruptedException {
         String group = LockRules.group(resource);
@@ -144,6 +150,7 @@ public final class LockManager {
     }
 
     /** Installs a lock read back from the {@code locks} family, without conflict checks. */
+    @Override
     public void adopt(String processId, String resource, LockMode mode) {
         mu.lock();
         try {
@@ -164,6 +171,7 @@ public final class LockManager {
     }
 
     /** Releases every lock of {@code processId} and wakes the waiters. */
+    @Override
     public void releaseAll(String processId) {
         mu.lock();
         try {
@@ -191,6 +199,7 @@ public final class LockManager {
      * Wakes waiters so they re-check holder {@code processId}, whose state changed (e.g. it just paused). A
      * holder of no lock blocks nobody, so then nobody is woken.
      */
+    @Override
     public void holderChanged(String processId) {
         if (!byProcess.containsKey(processId)) {
             return;
@@ -206,11 +215,13 @@ public final class LockManager {
     }
 
     /** The locks held by one process, in the order taken. */
+    @Override
     public List<Held> heldBy(String processId) {
         return byProcess.getOrDefault(processId, List.of());
     }
 
     /** Every held lock. */
+    @Override
     public List<Held> all() {
         mu.lock();
         try {

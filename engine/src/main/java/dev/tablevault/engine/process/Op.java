@@ -84,6 +84,14 @@ public abstract class Op {
     protected void checkResumable(ProcessContext ctx) {
     }
 
+    /**
+     * The builder code a resume of this persisted operation needs that this vault's options cannot supply, or
+     * null; a host lacking it leaves an orphaned run to a host that has it ({@link Adoption}).
+     */
+    protected String missingCode(ProcessContext ctx) {
+        return null;
+    }
+
     /** True when {@code stopProcess(materialize)} can keep a partial result. */
     protected boolean canMaterialize() {
         return false;

@@ -3,7 +3,7 @@ package dev.tablevault.engine.process;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.engine.board.Board;
-import dev.tablevault.engine.lock.LockManager;
+import dev.tablevault.engine.lock.LockTable;
 import dev.tablevault.engine.store.Backend;
 
 import java.nio.file.Path;
@@ -17,7 +17,7 @@ import java.time.Clock;
 public interface OpenVault {
     Backend store();
 
-    LockManager lockManager();
+    LockTable lockManager();
 
     Processes processes();
 

@@ -97,6 +97,8 @@ public final class ProcessContext {
      * lease), so this one drops it without pausing or reverting it, and commits nothing more for it.
      */
     volatile boolean fenced;
+    /** Set once this new process's run began ({@link #beginRun}) on a backend with shared owners. */
+    private boolean begun;
 
     /** Cleanups waiting for the batch being built to become durable. */
     private final List<Runnable> onDurable = new ArrayList<>();
@@ -151,6 +153,15 @@ public final class ProcessContext {
         if (vault.store().sharedOwners()) {
             fence = vault.store().claimRun(pid);
         }
+    }
+
+    /**
+     * Begins this new process before its first lock ({@link dev.tablevault.engine.lock.LockTable#begin}): where
+     * locks are rows, its run row, which its batches then fence with fence 1.
+     */
+    void beginRun() {
+        vault.lockManager().begin(pid, parent);
+        begun = vault.store().sharedOwners();
     }
 
     /**
@@ -301,26 +312,22 @@ public final class ProcessContext {
     }
 
     /**
-     * Adds what the batch does to the run row on a backend with shared owners, and the fence it requires: the first
-     * persisted batch starts the run, a pause ({@code change} PAUSE) pauses it, an end (END) ends it; a process
-     * that ends with its first batch never had a run. Every batch after the run exists requires the fence.
+     * Adds the fence the batch requires on a backend with shared owners (every batch of a process runs under its
+     * run, begun before its first lock or claimed on a resume) and what it does to the run row: a pause
+     * ({@code change} PAUSE) pauses it, an end (END) ends it, deleting its lock rows.
      */
     void putRun(Batch batch, Batch.RunKind change) {
         if (!vault.store().sharedOwners()) {
             return;
         }
-        if (persisted) {
-            batch.requireFence(pid, fence);
-        } else if (change == Batch.RunKind.END) {
-            return;
-        } else {
-            batch.startRun(pid, parentId());
+        if (!persisted && !begun) {
+            throw new IllegalStateException("process " + pid + " writes a batch before its run began");
         }
-        long f = persisted ? fence : 1;
+        batch.requireFence(pid, fence);
         if (change == Batch.RunKind.PAUSE) {
-            batch.pauseRun(pid, f);
+            batch.pauseRun(pid, fence);
         } else if (change == Batch.RunKind.END) {
-            batch.endRun(pid, f);
+            batch.endRun(pid, fence);
         }
     }
 

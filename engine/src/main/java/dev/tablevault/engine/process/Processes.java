@@ -11,6 +11,7 @@ import dev.tablevault.engine.lock.LockManager;
 import dev.tablevault.engine.runner.RunnerId;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,23 @@ public final class Processes implements LockManager.Holders {
     /** Resumes an active process with the arguments it began with. */
     public String resume(String pid) {
         return runner.resume(pid);
+    }
+
+    /**
+     * Adopts the orphaned run of {@code pid} on this host ({@link Adoption}): unless it is no longer active, or
+     * needs builder code this vault's options lack, restarts it as {@code restart(true)} would (claim, then
+     * resume, revert or give up); its failure is logged there.
+     */
+    public Adoption.Outcome adopt(String pid) {
+        if (log.active(pid) == null) {
+            return Adoption.Outcome.GONE;
+        }
+        ProcessContext probe = runner.dormant(pid);
+        if (probe.op.missingCode(probe) != null) {
+            return Adoption.Outcome.LACKS_CODE;
+        }
+        restart.restartOne(pid, new ArrayList<>());
+        return Adoption.Outcome.ADOPTED;
     }
 
     /** Resumes every active process (see {@link Restart#restartAll}); returns the failures, one line each. */

@@ -124,7 +124,7 @@ final class Restart {
     }
 
     /** Restarts one active process; any failure, {@code Error}s included, is added to {@code failures} and logged. */
-    private void restartOne(String pid, List<String> failures) {
+    void restartOne(String pid, List<String> failures) {
         ProcessRecord rec = log.active(pid);
         if (rec == null) {
             return;

@@ -101,6 +101,9 @@ final class Runner {
                 op.checkResumable(ctx);
                 ctx.claimRun();
             }
+            if (existing == null) {
+                ctx.beginRun();
+            }
             return execute(ctx);
         } finally {
             if (ctx.runnerGone) {

@@ -1,8 +1,12 @@
 package dev.tablevault.engine.store;
 
 import dev.tablevault.api.Durability;
+import dev.tablevault.engine.lock.LockManager;
+import dev.tablevault.engine.lock.LockTable;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One vault's storage: RocksDB on a local disk (embedded, one owning OS process) or PostgreSQL (shared by many
@@ -57,6 +61,23 @@ public interface Backend extends Reads, AutoCloseable {
      */
     default long claimRun(String processId) {
         return 0;
+    }
+
+    /**
+     * On a backend with shared owners, sweeps (a host whose lease ran out is declared dead and its runs orphaned,
+     * under new fences) and returns up to {@code max} orphaned runs not in {@code skip}, oldest first, for this host
+     * to claim and resume. A backend without shared owners has no runs and returns an empty list.
+     */
+    default List<String> sweepOrphans(int max, Set<String> skip) {
+        return List.of();
+    }
+
+    /**
+     * The lock table of this vault, asking {@code holders} about holders on this host: in memory for a backend with
+     * one owner, shared by every host (rows) for a backend with shared owners.
+     */
+    default LockTable lockTable(LockManager.Holders holders) {
+        return new LockManager(holders);
     }
 
     /**

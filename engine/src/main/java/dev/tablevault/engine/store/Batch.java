@@ -26,14 +26,14 @@ public final class Batch {
     private List<RunChange> runChanges = List.of();
 
     /** What a {@link RunChange} does to a process's run row. */
-    public enum RunKind { START, PAUSE, END }
+    public enum RunKind { PAUSE, END }
 
     /**
-     * A change of a process's run row ({@code tv_runs} on a backend with shared owners): START inserts it RUNNING
-     * for this host with fence 1 ({@code parent}: the parent process or null); PAUSE leaves it PAUSED with no owner
+     * A change of a process's run row ({@code tv_runs} on a backend with shared owners; the row exists from the
+     * process's {@linkplain dev.tablevault.engine.lock.LockTable#begin begin}): PAUSE leaves it PAUSED with no owner
      * and END deletes it (with its lock rows), each only while the run holds {@code fence}.
      */
-    public record RunChange(RunKind kind, String pid, String parent, long fence) {
+    public record RunChange(RunKind kind, String pid, long fence) {
     }
 
     /** Sets {@code key} to {@code value} in {@code family}. */
@@ -69,19 +69,14 @@ public final class Batch {
         return fence;
     }
 
-    /** Starts the run of {@code pid} in this batch's commit (see {@link RunChange}). */
-    public void startRun(String pid, String parent) {
-        addRun(new RunChange(RunKind.START, pid, parent, 1));
-    }
-
     /** Pauses the run of {@code pid}, held under {@code fence}, in this batch's commit. */
     public void pauseRun(String pid, long fence) {
-        addRun(new RunChange(RunKind.PAUSE, pid, null, fence));
+        addRun(new RunChange(RunKind.PAUSE, pid, fence));
     }
 
     /** Ends (deletes) the run of {@code pid}, held under {@code fence}, in this batch's commit. */
     public void endRun(String pid, long fence) {
-        addRun(new RunChange(RunKind.END, pid, null, fence));
+        addRun(new RunChange(RunKind.END, pid, fence));
     }
 
     private void addRun(RunChange change) {
@@ -93,8 +88,7 @@ public final class Batch {
 
     /**
      * The run-row changes, in the order added. A backend with shared owners applies them in the same commit as the
-     * changes (starts before the fence check, pauses and ends after it); one without (RocksDB) has no run rows and
-     * ignores them.
+     * changes, after the fence check; one without (RocksDB) has no run rows and ignores them.
      */
     public List<RunChange> runChanges() {
         return runChanges;

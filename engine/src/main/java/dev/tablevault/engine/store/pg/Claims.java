@@ -33,8 +33,8 @@ final class Claims {
             + " UPDATE tv_runs r SET owner_host = host.host_id, fence = r.fence + 1, state = 'RUNNING',"
             + " attempts = r.attempts + 1, updated = now() FROM host, picked"
             + " WHERE r.pid = picked.pid AND r.owner_host IS NULL RETURNING r.pid, r.fence";
-    private static final String BEGIN = "INSERT INTO tv_runs (pid, parent, state, owner_host, fence)"
-            + " SELECT ?, ?, 'RUNNING', host_id, 1 FROM (" + HOST + ") host";
+    private static final String BEGIN = "INSERT INTO tv_runs (pid, parent, state, owner_host, fence, persisted)"
+            + " SELECT ?, ?, 'RUNNING', host_id, 1, ? FROM (" + HOST + ") host";
 
     /** A run claimed, and the fence its commits must carry. */
     record Claim(String pid, long fence) {
@@ -88,19 +88,27 @@ final class Claims {
         return claims;
     }
 
+    /** {@link #begin(Connection, String, String, String, long, boolean)} of a run whose first batch inserts it. */
+    static long begin(Connection c, String pid, String parent, String hostId, long epoch) throws SQLException {
+        return begin(c, pid, parent, hostId, epoch, true);
+    }
+
     /**
-     * Inserts the RUNNING row of a new run owned by {@code hostId}, with fence 1.
+     * Inserts the RUNNING row of a new run owned by {@code hostId}, with fence 1; {@code persisted} false for a run
+     * begun before its process wrote anything (the sweep deletes such a run of a dead host instead of orphaning it).
      *
      * @return the fence, 1
      * @throws SQLException with SQLState 23505 (unique violation) when {@code pid} has a row already
      * @throws TvProcessException {@link ErrorCode#PROCESS_FENCED} when the host is not LIVE under {@code epoch}
      */
-    static long begin(Connection c, String pid, String parent, String hostId, long epoch) throws SQLException {
+    static long begin(Connection c, String pid, String parent, String hostId, long epoch, boolean persisted)
+            throws SQLException {
         try (PreparedStatement s = c.prepareStatement(BEGIN)) {
             s.setString(1, pid);
             s.setString(2, parent);
-            s.setString(3, hostId);
-            s.setLong(4, epoch);
+            s.setBoolean(3, persisted);
+            s.setString(4, hostId);
+            s.setLong(5, epoch);
             if (s.executeUpdate() == 1) {
                 return 1;
             }

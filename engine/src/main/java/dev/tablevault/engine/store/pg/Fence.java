@@ -18,9 +18,13 @@ final class Fence {
     private Fence() {
     }
 
-    /** Returns if {@code pid} is still held under {@code fence}; else throws {@link ErrorCode#PROCESS_FENCED}. */
+    /**
+     * Returns if {@code pid} is still held under {@code fence}, marking its run persisted (every fenced batch writes
+     * its process's record); else throws {@link ErrorCode#PROCESS_FENCED}.
+     */
     static void check(Connection c, String pid, long fence) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("UPDATE tv_runs SET updated = now() WHERE pid = ? AND fence = ?")) {
+        try (PreparedStatement s = c.prepareStatement(
+                "UPDATE tv_runs SET updated = now(), persisted = true WHERE pid = ? AND fence = ?")) {
             s.setString(1, pid);
             s.setLong(2, fence);
             if (s.executeUpdate() == 0) {

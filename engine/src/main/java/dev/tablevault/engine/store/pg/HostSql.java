@@ -54,14 +54,25 @@ final class HostSql {
     }
 
     /**
-     * Hands every run owned by {@code hostId} over: ORPHANED, no owner, fence bumped (so any late commit of the old
-     * owner matches nothing), and drops their lock waits. The UPDATE waits for any in-flight commit of those runs,
-     * whose fence check holds their rows. Call inside the transaction that declared the host dead.
+     * Hands every run owned by {@code hostId} over: a run whose process never persisted is deleted with its lock
+     * rows, any other becomes ORPHANED, no owner, fence bumped (so any late commit of the old owner matches
+     * nothing); their lock waits are dropped. The statements wait for any in-flight commit of those runs, whose
+     * fence check holds their rows. Call inside the transaction that declared the host dead.
      *
-     * @return the orphaned pids
+     * @return the pids of the runs deleted or orphaned
      */
     static List<String> orphanRunsOf(Connection c, String hostId) throws SQLException {
         List<String> pids = new ArrayList<>();
+        // A run that never persisted has nothing to resume: deleted, and its lock rows with it (ON DELETE CASCADE).
+        try (PreparedStatement s = c.prepareStatement(
+                "DELETE FROM tv_runs WHERE owner_host = ? AND NOT persisted RETURNING pid")) {
+            s.setString(1, hostId);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    pids.add(r.getString(1));
+                }
+            }
+        }
         try (PreparedStatement s = c.prepareStatement("UPDATE tv_runs SET state = 'ORPHANED', owner_host = NULL,"
                 + " fence = fence + 1, updated = now() WHERE owner_host = ? RETURNING pid")) {
             s.setString(1, hostId);

@@ -12,6 +12,8 @@ import dev.tablevault.engine.store.Backend;
 import dev.tablevault.engine.store.Batch;
 import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.ReadView;
+import dev.tablevault.engine.lock.LockManager;
+import dev.tablevault.engine.lock.LockTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +22,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiPredicate;
 
 /**
@@ -262,11 +267,10 @@ public final class PgBackend implements Backend {
                     s.execute(commitMode);
                 }
             }
-            PgRuns.apply(this, c, batch, true);
             if (batch.fencedProcess() != null) {
                 Fence.check(c, batch.fencedProcess(), batch.fence());
             }
-            PgRuns.apply(this, c, batch, false);
+            PgRuns.apply(c, batch);
             PgWrite.apply(c, batch);
         } catch (SQLException e) {
             throw rollBack(c, PgErrors.of(e, location, "writing a batch"));
@@ -304,6 +308,31 @@ public final class PgBackend implements Backend {
         return PgRuns.claim(this, pool, processId);
     }
 
+    @Override
+    public List<String> sweepOrphans(int max, Set<String> skip) {
+        new Sweeper(pool).sweep();
+        return latest.query("listing orphaned processes", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT pid FROM tv_runs WHERE state = 'ORPHANED'"
+                    + " AND NOT (pid = ANY (?)) ORDER BY updated, pid LIMIT ?")) {
+                s.setArray(1, c.createArrayOf("text", skip.toArray()));
+                s.setInt(2, max);
+                List<String> out = new ArrayList<>();
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        out.add(r.getString(1));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Lock rows every host of the vault sees ({@link PgLockTable}). */
+    @Override
+    public LockTable lockTable(LockManager.Holders holders) {
+        return new PgLockTable(this, pool, holders);
+    }
+
     /** See {@link PgRuns#all}. */
     @Override
     public Map<String, Run> runs() {
@@ -336,13 +365,13 @@ public final class PgBackend implements Backend {
     /**
      * Registers this host's lease on the vault and makes every later {@link #write} check it first (a host whose
      * lease is lost or lapsed writes nothing: {@code PROCESS_FENCED}); {@link #close()} releases it. Refuses with
-     * {@code VAULT_LOCKED} while another host holds a live lease (one writing host at a time, for now).
+     * {@code VAULT_LOCKED} while {@code hostId} holds a live lease already ({@link Registration}).
      */
     public void registerHost(String hostId, java.time.Duration ttl) {
         if (readOnly || lease != null) {
             throw new IllegalStateException("a read-only backend, or one with a host registered, registers no host");
         }
-        lease = SoleWriter.register(pool, location, hostId, ttl);
+        lease = Registration.register(pool, location, hostId, ttl);
     }
 
     /** Runs {@code q} on a pooled connection; for the coordination tables ({@link PgHosts}). */

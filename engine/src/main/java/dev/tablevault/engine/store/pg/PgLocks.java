@@ -212,6 +212,14 @@ public final class PgLocks {
         } catch (SQLException e) {
             throw failed("release the locks of process " + pid, e);
         }
+        wake();
+    }
+
+    /**
+     * Wakes this instance's waiters at once, to try again: a lock was released another way (an end batch deleting
+     * its run, whose lock rows go with it) or a holder's state changed.
+     */
+    public void wake() {
         synchronized (released) {
             releases++;
             released.notifyAll();

@@ -23,23 +23,44 @@ final class PgRuns {
     }
 
     /**
-     * Applies {@code batch}'s run starts ({@code starts}) or its pauses and ends (not {@code starts}) on {@code c},
-     * inside the batch's transaction, with {@link Claims}' statements: starts go before the fence check (a new run's
-     * first batch has no fence yet), pauses and ends after it, each fenced itself.
+     * Applies {@code batch}'s pauses and ends on {@code c}, inside the batch's transaction after its fence check, with
+     * {@link Claims}' statements, each fenced itself.
      */
-    static void apply(PgBackend backend, Connection c, Batch batch, boolean starts) throws SQLException {
+    static void apply(Connection c, Batch batch) throws SQLException {
         for (Batch.RunChange r : batch.runChanges()) {
-            if ((r.kind() == Batch.RunKind.START) != starts) {
-                continue;
-            }
             switch (r.kind()) {
-                case START -> {
-                    HostLease l = backend.requireLease("start process " + r.pid());
-                    Claims.begin(c, r.pid(), r.parent(), l.hostId(), l.epoch());
-                }
                 case PAUSE -> Claims.pause(c, r.pid(), r.fence());
                 case END -> Claims.end(c, r.pid(), r.fence());
             }
+        }
+    }
+
+    /**
+     * Begins the run of new process {@code pid} (a sub-process of {@code parent}, or null) for this host: RUNNING,
+     * fence 1, not yet persisted, so its lock rows have a run and other hosts see who holds them.
+     *
+     * @throws TvProcessException {@code PROCESS_STATE} when a run of that id exists (another host runs a process with
+     *         it), {@code PROCESS_FENCED} when this host's lease is lost
+     */
+    static void begin(PgBackend backend, String pid, String parent) {
+        HostLease l = backend.requireLease("start process " + pid);
+        l.checkLease();
+        boolean begun = backend.latestQuery("starting process " + pid, c -> {
+            try {
+                Claims.begin(c, pid, parent, l.hostId(), l.epoch(), false);
+                return true;
+            } catch (SQLException e) {
+                if (!"23505".equals(e.getSQLState())) { // unique_violation: the id is taken
+                    throw e;
+                }
+                return false;
+            }
+        });
+        if (!begun) {
+            String holder = holder(backend, pid);
+            throw new TvProcessException(ErrorCode.PROCESS_STATE, "process id " + pid + " is taken by a run "
+                    + (holder == null ? "that has just ended" : holder) + " of " + backend.location()
+                    + "; wait until it ends, or use another id");
         }
     }
 
@@ -60,7 +81,16 @@ final class PgRuns {
         if (fence.isPresent()) {
             return fence.getAsLong();
         }
-        String holder = backend.latestQuery("reading the run of process " + pid, c -> {
+        String holder = holder(backend, pid);
+        throw new TvProcessException(ErrorCode.PROCESS_STATE, "process " + pid + (holder == null
+                ? " has no run on " + backend.location() + ", so no host may resume it; stop it"
+                : " is " + holder + " of " + backend.location() + "; resume it there, or wait until that host's"
+                + " lease ends and resume it here"));
+    }
+
+    /** How the run of {@code pid} stands ("RUNNING on host h"), or null when it has none. */
+    private static String holder(PgBackend backend, String pid) {
+        return backend.latestQuery("reading the run of process " + pid, c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT state, owner_host FROM tv_runs WHERE pid = ?")) {
                 s.setString(1, pid);
                 try (ResultSet r = s.executeQuery()) {
@@ -68,10 +98,6 @@ final class PgRuns {
                 }
             }
         });
-        throw new TvProcessException(ErrorCode.PROCESS_STATE, "process " + pid + (holder == null
-                ? " has no run on " + backend.location() + ", so no host may resume it; stop it"
-                : " is " + holder + " of " + backend.location() + "; resume it there, or wait until that host's"
-                + " lease ends and resume it here"));
     }
 
     /** Every {@code tv_runs} row, by process id, read in one statement. */
