@@ -31,7 +31,8 @@ import java.util.function.Supplier;
  * The owner's side: listens on the vault's socket and serves each connection on its own thread (at most
  * {@link #MAX_CONNECTIONS}), running every call on the owner's vault ({@link Calls}). A connection that breaks
  * the protocol is closed with a logged reason; the others go on. {@link #close()} stops accepting, says goodbye
- * to idle connections, cuts streaming ones, lets each call in flight finish and answer, and joins every thread.
+ * to idle connections, cuts streaming ones, lets each call in flight finish, answer and say goodbye, and joins
+ * every thread.
  */
 public final class VaultServer implements AutoCloseable {
     /** Connections served at once; more are refused at the handshake. */
@@ -62,6 +63,8 @@ public final class VaultServer implements AutoCloseable {
     private final Set<Connection> connections = new HashSet<>();
     private final Thread acceptor;
     private boolean closed;
+    /** Set once {@link #close()} told every connection it is closing (for tests of the order of a close). */
+    private volatile boolean told;
 
     private VaultServer(Path socket, ServerSocketChannel server, Calls calls, String user) {
         this.socket = socket;
@@ -155,12 +158,18 @@ public final class VaultServer implements AutoCloseable {
         }
         join(acceptor);
         open.forEach(Connection::shutdown);
+        told = true;
         open.forEach(c -> join(c.thread));
         try {
             Files.deleteIfExists(socket);
         } catch (IOException e) {
             LOG.warn("cannot remove the socket file {} (the next owner replaces it): {}", socket, e.toString());
         }
+    }
+
+    /** True once a {@link #close()} told every connection it is closing. */
+    boolean toldConnections() {
+        return told;
     }
 
     private static void join(Thread t) {
@@ -213,6 +222,9 @@ public final class VaultServer implements AutoCloseable {
                     }
                     calls.serve(wire, call, peerPid);
                     if (!end()) {
+                        // The caller may have sent its next call already: this says it was not run (else it
+                        // would find the connection reset, and could not tell whether it ran).
+                        wire.send(Wire.GOODBYE, new byte[0]);
                         return;
                     }
                 }

@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,19 +19,16 @@ import java.util.List;
  * for an in-flight commit of the dead host (its fence check holds the run's row), so a commit either lands before
  * the handover or is refused by the fence after it.
  *
- * <p>Thread safe. {@link #start} runs the sweep on a daemon thread ({@code tv-sweeper}) until {@link #close()}.
+ * <p>Thread safe. Each host open for writing sweeps about every second ({@code process.Adoption}); a claim or a
+ * lock blocked by a holder whose host's lease ran out sweeps once at once.
  */
-final class Sweeper implements AutoCloseable {
+final class Sweeper {
     private static final Logger LOG = LoggerFactory.getLogger(Sweeper.class);
-    /** Sweep period by default, plus up to a quarter of it at random. */
-    static final Duration EVERY = Duration.ofSeconds(2);
-
     /** What one sweep did: the hosts it declared dead and the runs it orphaned. */
     record Swept(List<String> hosts, List<String> pids) {
     }
 
     private final DataSource db;
-    private Ticker ticker; // guarded by this
 
     Sweeper(DataSource db) {
         this.db = db;
@@ -75,31 +71,5 @@ final class Sweeper implements AutoCloseable {
             }
         }
         return HostSql.orphanRunsOf(c, host);
-    }
-
-    /** Starts sweeping every {@code every} (plus up to a quarter of it at random) on a daemon thread. */
-    synchronized void start(Duration every) {
-        if (ticker != null) {
-            throw new IllegalStateException("the sweeper runs already");
-        }
-        ticker = Ticker.start("tv-sweeper", every.toNanos(), 0.25, this::sweepLogged);
-    }
-
-    private void sweepLogged() {
-        try {
-            sweep();
-        } catch (RuntimeException e) {
-            // the database is unreachable: this host's own lease will tell; try again at the next tick
-            LOG.warn("sweep failed; retrying at the next tick", e);
-        }
-    }
-
-    /** Stops and joins the sweep thread, if started. */
-    @Override
-    public synchronized void close() {
-        if (ticker != null) {
-            ticker.close();
-            ticker = null;
-        }
     }
 }

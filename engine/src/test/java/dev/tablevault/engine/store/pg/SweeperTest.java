@@ -4,7 +4,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -106,20 +105,5 @@ class SweeperTest {
             pool.shutdownNow();
             assertThat(pool.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
         }
-    }
-
-    @Test
-    void theSweepThreadSweepsUntilClosed() {
-        Sweeper sweeper = new Sweeper(db.ds);
-        try {
-            sweeper.start(Duration.ofMillis(50));
-            db.host("gone", 1, "LIVE", -1);
-            HostsDb.await("the sweep thread to declare the host dead",
-                    () -> "DEAD".equals(db.value("SELECT state FROM tv_hosts")));
-            assertThat(HostsDb.threadAlive("tv-sweeper")).isTrue();
-        } finally {
-            sweeper.close();
-        }
-        assertThat(HostsDb.threadAlive("tv-sweeper")).isFalse();
     }
 }
