@@ -91,13 +91,13 @@ enum BenchBackend {
 
     /**
      * Round trips' proxy on a PostgreSQL vault: the statements the server has run in the database {@code url}
-     * names ({@code pg_stat_statements}, counting BEGIN and COMMIT), and of them the COMMITs, since
+     * names ({@code pg_stat_statements}, counting BEGIN), and of them the BEGINs (write transactions), since
      * {@link #resetStatements}. Needs {@link #trackStatements()} before the database was made.
      */
     static long[] statements(String url) {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT coalesce(sum(calls), 0), coalesce(sum(calls) FILTER (WHERE"
-                     + " query ILIKE 'commit%'), 0) FROM pg_stat_statements WHERE dbid = (SELECT oid FROM"
+                     + " query ILIKE 'begin%'), 0) FROM pg_stat_statements WHERE dbid = (SELECT oid FROM"
                      + " pg_database WHERE datname = current_database()) AND query NOT ILIKE '%pg_stat_statements%'")) {
             r.next();
             return new long[] {r.getLong(1), r.getLong(2)};
@@ -108,16 +108,17 @@ enum BenchBackend {
 
     /**
      * The {@code n} statements run most often in {@code url}'s database since {@link #resetStatements}, each as
-     * "calls per {@code per}: query" (the query cut to 100 characters).
+     * "calls per {@code per} (the server's mean execution time): query" (the query cut to 100 characters).
      */
     static List<String> topStatements(String url, int n, double per) {
         List<String> out = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 100)"
+             ResultSet r = s.executeQuery("SELECT calls, mean_exec_time, left(regexp_replace(query, '\\s+', ' ', 'g'), 100)"
                      + " FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname ="
                      + " current_database()) AND query NOT ILIKE '%pg_stat_statements%' ORDER BY calls DESC LIMIT " + n)) {
             while (r.next()) {
-                out.add(String.format(Locale.ROOT, "%.2f: `%s`", r.getLong(1) / per, r.getString(2)));
+                out.add(String.format(Locale.ROOT, "%.2f (%.3f ms on the server each): `%s`", r.getLong(1) / per,
+                        r.getDouble(2), r.getString(3)));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read pg_stat_statements of " + url, e);
@@ -137,7 +138,7 @@ enum BenchBackend {
 
     /**
      * Loads {@code pg_stat_statements} into the throw-away server (a restart: {@code crash()}, then start), for the
-     * statement counts; BEGIN and COMMIT are counted as statements (its {@code track_utility} is on by default).
+     * statement counts; BEGIN is counted as a statement (its {@code track_utility} is on by default).
      */
     static void trackStatements() {
         PgCluster cluster = PgCluster.shared();

@@ -112,6 +112,13 @@ final class P4Resume {
                 long opened = System.nanoTime();
                 long resumed = opened;
                 if (split) {
+                    if (backend == BenchBackend.PG) {
+                        // what resuming asks of the server, up to the first new row
+                        BenchBackend.resetStatements(location);
+                        probe.atFirst = () -> ExecSetup.progress("P4 statements from resumeProcess to the first new"
+                                + " row: " + BenchBackend.statements(location)[0] + ", the most frequent: "
+                                + BenchBackend.topStatements(location, 12, 1));
+                    }
                     v.resumeProcess(pid);
                     resumed = System.nanoTime();
                 }

@@ -95,6 +95,9 @@ public final class RestartBench {
     }
 
     private Report run() {
+        if (backends.contains(BenchBackend.PG)) {
+            BenchBackend.trackStatements();
+        }
         Report report = new Report();
         report.line("## P6: open with restart over paused processes (" + Instant.now() + ")").line("");
         report.line("- machine: " + Runtime.getRuntime().availableProcessors() + " CPUs visible to the JVM, "
@@ -120,10 +123,18 @@ public final class RestartBench {
                         flaky.failing = mode != Mode.FIXED;
                         VaultOptions o = VaultOptions.defaults().builder("flaky", flaky).restart(mode != Mode.ADOPT)
                                 .maxRestartAttempts(Integer.MAX_VALUE);
+                        if (backend == BenchBackend.PG) {
+                            BenchBackend.resetStatements(location);
+                        }
                         long t0 = System.nanoTime();
                         try (Vault v = backend.open(location, dir, o)) {
                             ms[k][r] = (System.nanoTime() - t0) / 1e6;
                             after[k] = check(v, mode);
+                        }
+                        if (backend == BenchBackend.PG) {
+                            System.err.println("[RestartBench] " + mode + ", statements per process in the open: "
+                                    + BenchBackend.statements(location)[0] / (double) processes + "; the most frequent: "
+                                    + BenchBackend.topStatements(location, 14, processes));
                         }
                     } finally {
                         BenchDirs.deleteRecursively(dir);

@@ -198,7 +198,7 @@ public final class SideBySide {
                     long[] st = BenchBackend.statements(pg.location());
                     int ops = rounds * p1Ops;
                     report.line("").line("Statements PostgreSQL ran per operation in those rounds: "
-                            + Report.fmt((double) st[0] / ops, 2) + " (of them COMMIT: " + Report.fmt((double) st[1] / ops, 2)
+                            + Report.fmt((double) st[0] / ops, 2) + " (of them BEGIN, a write transaction: " + Report.fmt((double) st[1] / ops, 2)
                             + "), lease renewals included; the most frequent, per operation:").line("");
                     for (String l : BenchBackend.topStatements(pg.location(), 12, ops)) {
                         report.line("- " + l);
