@@ -95,7 +95,7 @@ enum BenchBackend {
      * {@link #resetStatements}. Needs {@link #trackStatements()} before the database was made.
      */
     static long[] statements(String url) {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+        try (Connection c = quiet(url); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT coalesce(sum(calls), 0), coalesce(sum(calls) FILTER (WHERE"
                      + " query ILIKE 'begin%'), 0) FROM pg_stat_statements WHERE dbid = (SELECT oid FROM"
                      + " pg_database WHERE datname = current_database()) AND query NOT ILIKE '%pg_stat_statements%'")) {
@@ -112,7 +112,7 @@ enum BenchBackend {
      */
     static List<String> topStatements(String url, int n, double per) {
         List<String> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+        try (Connection c = quiet(url); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT calls, mean_exec_time, left(regexp_replace(query, '\\s+', ' ', 'g'), 100)"
                      + " FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname ="
                      + " current_database()) AND query NOT ILIKE '%pg_stat_statements%' ORDER BY calls DESC LIMIT " + n)) {
@@ -128,12 +128,21 @@ enum BenchBackend {
 
     /** Zeroes {@link #statements}' counters (server-wide) and creates the extension in {@code url}'s database. */
     static void resetStatements(String url) {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+        try (Connection c = quiet(url); Statement s = c.createStatement()) {
             s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
             s.execute("SELECT pg_stat_statements_reset()");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot reset pg_stat_statements of " + url, e);
         }
+    }
+
+    /**
+     * A connection that runs no statement of its own: pgjdbc sends {@code SET application_name} after connecting
+     * unless told the server is new enough, and the counts above would include it. So a {@code SET
+     * application_name} in them is a connection the engine's pool opened.
+     */
+    private static Connection quiet(String url) throws SQLException {
+        return DriverManager.getConnection(url + (url.contains("?") ? "&" : "?") + "assumeMinServerVersion=15");
     }
 
     /**

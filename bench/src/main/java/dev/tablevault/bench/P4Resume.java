@@ -58,10 +58,10 @@ final class P4Resume {
 
     /**
      * A halted host's run taken over, in ms from the halt (the child's clock reading just before it, on this
-     * machine's wall clock): until its lease was seen ended, until this JVM's open started, until the first new
-     * row; {@code leaseMs} is the child's lease.
+     * machine's wall clock): until its lease was seen ended and until the first new row in this JVM;
+     * {@code leaseMs} is the child's lease.
      */
-    record Failover(double leaseEndedMs, double openStartMs, double firstRowMs, long leaseMs) {
+    record Failover(double leaseEndedMs, double firstRowMs, long leaseMs) {
     }
 
     private static final Pattern RECOVERY_EVENT = Pattern.compile(
@@ -188,8 +188,8 @@ final class P4Resume {
                         (opened - t0) / 1e6, probe.firstRow, recomputed, recomputed + " (rows " + probe.firstRow
                         + ".." + (done - 1) + " finished, not yet checkpointed)",
                         (rows - probe.firstRow) / ((opened - probe.firstNanos) / 1e9), Double.NaN,
-                        new Failover((leaseEnded - haltNanos) / 1e6, (t0 - haltNanos) / 1e6,
-                                (probe.firstNanos - haltNanos) / 1e6, lease.toMillis()));
+                        new Failover((leaseEnded - haltNanos) / 1e6, (probe.firstNanos - haltNanos) / 1e6,
+                                lease.toMillis()));
             }
             return result.recovery(recoveryMs(backend, location));
         } finally {
