@@ -72,8 +72,8 @@ final class ChildJvm {
     /** In the child: runs the program {@code args[0]} names; returns the exit status. */
     static int run(String[] args) throws Exception {
         return switch (args[0]) {
-            case "p4-halt" -> P4Resume.haltingChild(Path.of(args[1]), Integer.parseInt(args[2]),
-                    Integer.parseInt(args[3]), args[4]);
+            case "p4-halt" -> P4Resume.haltingChild(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                    args[4], BenchBackend.valueOf(args[5]), Path.of(args[6]), Long.parseLong(args[7]));
             case "m1" -> M1MemoryBench.child(Integer.parseInt(args[1]), args[2]);
             case "p9b" -> P9bFreshnessBench.child(Path.of(args[1]), Integer.parseInt(args[2]), Path.of(args[3]));
             default -> throw new IllegalArgumentException("unknown child program " + args[0]);

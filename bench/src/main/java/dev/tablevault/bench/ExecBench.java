@@ -1,6 +1,7 @@
 package dev.tablevault.bench;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -38,7 +39,9 @@ import java.util.Set;
  * {@code --p9-rounds N} [5]; {@code --p9b-rows N} [6,000], {@code --p9b-checkpoint-rows N} [100],
  * {@code --p9b-rounds N} [3]; {@code --p9c-processes N} [1,000], {@code --p9c-runs N} [5], {@code --p9c-tv PATH}
  * (the script to time) [{@code tools/tv} of this checkout], {@code --p9c-hold} (wait for Enter before the runs,
- * to time {@code tv ps} by hand). Scratch directories go under
+ * to time {@code tv ps} by hand); {@code --backend rocks,pg} [rocks]: P3 and P4 also on a vault in a throw-away
+ * PostgreSQL server (issue 15; {@link BenchBackend}), {@code --p4-lease-ms N} [2,000] the lease of P4's halted child
+ * on PostgreSQL. Scratch directories go under
  * {@code -Dbench.dir} or {@code java.io.tmpdir} and are deleted at the end.
  */
 public final class ExecBench {
@@ -74,6 +77,8 @@ public final class ExecBench {
     private int p9cRuns = 5;
     private Path p9cTv;
     private boolean p9cHold;
+    private List<BenchBackend> backends = List.of(BenchBackend.ROCKS);
+    private Duration p4Lease = Duration.ofSeconds(2);
 
     /** One benchmark, adding its tables to the report. */
     @FunctionalInterface
@@ -124,11 +129,14 @@ public final class ExecBench {
                 case "--p9c-runs" -> p9cRuns = CliArgs.positive(a, CliArgs.value(args, ++i));
                 case "--p9c-tv" -> p9cTv = Path.of(CliArgs.value(args, ++i));
                 case "--p9c-hold" -> p9cHold = true;
+                case "--backend" -> backends = BenchBackend.parse(a, CliArgs.value(args, ++i));
+                case "--p4-lease-ms" -> p4Lease = Duration.ofMillis(CliArgs.positive(a, CliArgs.value(args, ++i)));
                 default -> throw new IllegalArgumentException("unknown option " + a + " (known: --only --p3-rows"
                         + " --p3-rounds --p4-done --p4-no-halt --p4-reps --p4-split --p5-rows --p5-rounds --p7-rows"
                         + " --p7-rounds --m1-rows --m1-xmx --m1-index --pv2-rows --pv2-rounds --pv3-threads --pv3-rows-per-thread"
                         + " --pv3-rounds --pv3-checkpoint-rows --warmup-rows --p9-rows --p9-rounds --p9b-rows"
-                        + " --p9b-checkpoint-rows --p9b-rounds --p9c-processes --p9c-runs --p9c-tv --p9c-hold)");
+                        + " --p9b-checkpoint-rows --p9b-rounds --p9c-processes --p9c-runs --p9c-tv --p9c-hold --backend"
+                        + " --p4-lease-ms)");
             }
         }
         for (String o : only) {
@@ -163,11 +171,15 @@ public final class ExecBench {
                 + " rounds; P9b " + p9bRows + " rows x " + p9bRounds + " rounds; P9c " + p9cProcesses + " processes x "
                 + p9cRuns + " runs; warm-up " + warmupRows + " rows");
         report.line("- every timed run (P3, P4, P5, P7, PV2, P9) starts after `System.gc()` and a 200 ms pause, outside its time");
+        report.line("- backends: " + backends + " (P3, P4); load " + Report.loadAverage());
         report.line("").jvmFlagWarnings();
+        if (backends.contains(BenchBackend.PG) && (only.contains("p3") || only.contains("p4"))) {
+            BenchBackend.trackStatements();
+        }
         long start = System.nanoTime();
         Map<String, Section> sections = new LinkedHashMap<>();
-        sections.put("p3", new P3IngestBench(p3Rows, p3Rounds, warmupRows)::run);
-        sections.put("p4", new P4ResumeBench(p4Done, p4Reps, p4Halt, p4Split)::run);
+        sections.put("p3", new P3IngestBench(p3Rows, p3Rounds, warmupRows, backends)::run);
+        sections.put("p4", new P4ResumeBench(p4Done, p4Reps, p4Halt, p4Split, backends, p4Lease)::run);
         sections.put("p5", new P5ScanBench(p5Rows, p5Rounds)::run);
         sections.put("p7", new P7ReexecBench(p7Rows, p7Rounds, warmupRows)::run);
         sections.put("m1", new M1MemoryBench(m1Rows, m1Xmx, m1Index)::run);

@@ -34,11 +34,22 @@ final class ExecSetup {
     }
 
     static Vault create(Path dir, Durability durability, Map<String, Builder> builders) {
-        VaultOptions o = VaultOptions.defaults().author("bench").create(true).durability(durability);
+        return TableVault.open(dir, options(durability, builders).create(true));
+    }
+
+    /** Creates a vault at {@code location} on {@code backend} ({@link BenchBackend#newLocation}), as this JVM's host. */
+    static Vault create(BenchBackend backend, String location, Path scratch, Durability durability,
+                        Map<String, Builder> builders) {
+        return backend.open(location, scratch, options(durability, builders).create(true));
+    }
+
+    /** The benchmarks' vault options: author {@code bench}, {@code durability}, {@code builders} registered. */
+    static VaultOptions options(Durability durability, Map<String, Builder> builders) {
+        VaultOptions o = VaultOptions.defaults().author("bench").durability(durability);
         for (Map.Entry<String, Builder> e : builders.entrySet()) {
             o = o.builder(e.getKey(), e.getValue());
         }
-        return TableVault.open(dir, o);
+        return o;
     }
 
     /** The index: {@code rows} LONG ids from {@code range}, in {@code mode} (null: the builder's default). */

@@ -5,7 +5,6 @@ import dev.tablevault.api.OpOptions;
 import dev.tablevault.api.TableOptions;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
-import dev.tablevault.engine.TableVault;
 
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -26,20 +25,32 @@ final class OursTarget implements Target {
     private final Vault vault;
     private final AtomicLongArray next = new AtomicLongArray(MAX_THREADS);
 
+    private final String location;
+
     OursTarget(Durability durability, String label) {
+        this(BenchBackend.ROCKS, durability, label);
+    }
+
+    /** A fresh vault on {@code backend}: a directory, or a new database of the throw-away PostgreSQL server. */
+    OursTarget(BenchBackend backend, Durability durability, String label) {
         this.label = label;
         this.dir = BenchDirs.create("tv-bench-ours-");
         Vault v = null;
         try {
-            v = TableVault.open(dir.resolve("vault"),
-                    VaultOptions.defaults().author("bench").create(true).durability(durability)
-                            .keepFinishedProcesses(KEEP_FINISHED));
+            this.location = backend.newLocation(dir);
+            v = backend.open(location, dir, VaultOptions.defaults().author("bench").create(true)
+                    .durability(durability).keepFinishedProcesses(KEEP_FINISHED));
         } finally {
             if (v == null) {
                 BenchDirs.deleteRecursively(dir);
             }
         }
         this.vault = v;
+    }
+
+    /** The vault's directory or JDBC URL. */
+    String location() {
+        return location;
     }
 
     @Override

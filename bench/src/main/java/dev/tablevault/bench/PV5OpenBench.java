@@ -100,7 +100,7 @@ public final class PV5OpenBench {
             Path dir = root.resolve("v");
             build(dir);
             r.line("- vault: 3 tables, each with 2 instances of 100 written rows and a temporary instance with an"
-                    + " index builder (21 finished processes); load average before: " + loadAverage());
+                    + " index builder (21 finished processes); load average before: " + Report.loadAverage());
             r.line("- " + opens + " measured rounds after " + warmup + " warm-up rounds; every way once per round,"
                     + " interleaved; " + fresh + " fresh JVMs");
             r.line("");
@@ -121,7 +121,7 @@ public final class PV5OpenBench {
             }
             r.line("");
             r.line("- WAL files in db/ after the warm part: " + walFiles(dir) + "; load average after: "
-                    + loadAverage());
+                    + Report.loadAverage());
             r.line("");
             fresh(dir, r);
             r.line("");
@@ -318,14 +318,6 @@ public final class PV5OpenBench {
     private static long walFiles(Path dir) throws Exception {
         try (Stream<Path> s = Files.list(dir.resolve("db"))) {
             return s.filter(f -> f.getFileName().toString().endsWith(".log")).count();
-        }
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (Exception e) {
-            return "unknown";
         }
     }
 }

@@ -68,6 +68,15 @@ final class Report {
                 + (maxHeap ? "; max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB" : ""));
     }
 
+    /** {@code /proc/loadavg} as it is (1, 5 and 15-minute load averages, tasks, last pid), or "unknown". */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
     /** A warning line for each of {@link JvmFlags#check()}'s problems, so a report run without them says so. */
     Report jvmFlagWarnings() {
         for (String problem : JvmFlags.check()) {

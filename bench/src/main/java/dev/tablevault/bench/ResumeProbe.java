@@ -16,6 +16,8 @@ final class ResumeProbe implements RowBuilder {
     volatile boolean resumed;
     volatile long firstNanos;
     volatile long firstRow = -1;
+    /** Run once at the first call after {@link #resumeFrom}, after its time is taken (a diagnostic's snapshot). */
+    volatile Runnable atFirst = () -> { };
 
     /** The failure the probe throws: from outside the engine, so a process with a user id pauses. */
     static final class SimulatedKill extends RuntimeException {
@@ -41,6 +43,7 @@ final class ResumeProbe implements RowBuilder {
         if (resumed && firstRow < 0) {
             firstNanos = System.nanoTime();
             firstRow = row;
+            atFirst.run();
         }
         calls.incrementAndGet((int) row);
         if (row == failAt) {

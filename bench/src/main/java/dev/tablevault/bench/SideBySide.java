@@ -26,7 +26,10 @@ import java.util.function.Supplier;
  * system does first, see {@link Target#SETTLE_OPS} [16000], {@code --only ours,rocks,sqlite,ref} (which
  * systems; {@code ref} = the reference rows: no fsync, and raw RocksDB with default options) [all],
  * {@code --skip-p1}, {@code --skip-p2}, {@code --cpu-ops N} operations per round of the CPU measure [20000],
- * {@code --skip-cpu}. Scratch directories go under {@code -Dbench.dir} or
+ * {@code --skip-cpu}. {@code --only} also takes {@code pg} (not in the default): the engine on a vault in
+ * PostgreSQL ({@link BenchBackend#PG}), judged by issue 15's targets (p50 ≤ 1.5 ms, 16 threads ≥ 3k ops/s) and
+ * against the RocksDB vault ({@code ours}); {@code --pg-statements} counts the statements PostgreSQL ran per
+ * operation in P1's rounds ({@code pg_stat_statements}). Scratch directories go under {@code -Dbench.dir} or
  * {@code java.io.tmpdir} and are deleted at the end.
  *
  * <p>P1: the mean over each round's N operations, the median of the rounds' means reported, plus p50/p99 of
@@ -43,6 +46,10 @@ public final class SideBySide {
     static final String ROCKS = "RocksDB synced batch";
     static final String SQLITE = "SQLite WAL FULL";
     static final String OURS_NONE = "(ref) TableVault NONE";
+    static final String OURS_PG = "TableVault SYNC, PostgreSQL vault";
+    /** Issue 15's targets for a shared vault: small op p50 (ms), 16 threads (ops/s). */
+    static final double PG_P50_MS = 1.5;
+    static final double PG_16_THREADS = 3000;
     static final String ROCKS_NOSYNC = "(ref) RocksDB batch, sync=false";
     static final String ROCKS_DEFAULT = "(ref) RocksDB synced batch, default options";
 
@@ -57,6 +64,7 @@ public final class SideBySide {
     private boolean p2 = true;
     private int cpuOps = 20_000;
     private boolean cpu = true;
+    private boolean pgStatements;
 
     public static void main(String[] args) throws Exception {
         SideBySide s = new SideBySide();
@@ -80,9 +88,10 @@ public final class SideBySide {
                 case "--skip-p2" -> p2 = false;
                 case "--cpu-ops" -> cpuOps = CliArgs.positive(a, CliArgs.value(args, ++i));
                 case "--skip-cpu" -> cpu = false;
+                case "--pg-statements" -> pgStatements = true;
                 default -> throw new IllegalArgumentException("unknown option " + a
                         + " (known: --p1-ops --p2-ops --threads --rounds --warmup-ops --settle-ops --only --skip-p1"
-                        + " --skip-p2 --cpu-ops --skip-cpu)");
+                        + " --skip-p2 --cpu-ops --skip-cpu --pg-statements)");
             }
         }
         if (p1Ops % 2 != 0 || warmupOps % 2 != 0 || settleOps % 2 != 0 || cpuOps % 2 != 0) {
@@ -112,6 +121,9 @@ public final class SideBySide {
                 + " after " + settleOps + " settling ops per system (WAL files filled and reused)");
         report.line("").jvmFlagWarnings();
         long start = System.nanoTime();
+        if (pgStatements && only.contains("pg")) {
+            BenchBackend.trackStatements();
+        }
         if (p1) {
             runP1(report);
         }
@@ -137,6 +149,11 @@ public final class SideBySide {
             }
             double[][] roundMeans = new double[targets.size()][rounds];
             long[][] samples = new long[targets.size()][rounds * p1Ops];
+            OursTarget pg = (OursTarget) targets.stream().filter(t -> t.label().equals(OURS_PG)).findFirst()
+                    .orElse(null);
+            if (pg != null && pgStatements) {
+                BenchBackend.resetStatements(pg.location());
+            }
             for (int r = 0; r < rounds; r++) {
                 for (int k = 0; k < targets.size(); k++) {
                     Target t = targets.get(k);
@@ -170,6 +187,25 @@ public final class SideBySide {
             report.line("### P1: one small durable operation, 1 thread").line("");
             report.p1(rows, OURS, ROCKS, "p50 / p99 µs; round means");
             report.line("");
+            if (pg != null) {
+                int k = targets.indexOf(pg);
+                double p50 = p50(samples[k]) / 1e6;
+                int o = targets.indexOf(targets.stream().filter(t -> t.label().equals(OURS)).findFirst().orElse(pg));
+                report.line("P1 on PostgreSQL (issue 15: small op p50 ≤ " + Report.fmt(PG_P50_MS, 1) + " ms): p50 **"
+                        + Report.fmt(p50, 3) + " ms**, " + Report.verdict(p50 <= PG_P50_MS) + "; "
+                        + Report.fmt(p50 / (p50(samples[o]) / 1e6), 2) + "x the RocksDB vault's p50 in the same run.");
+                if (pgStatements) {
+                    long[] st = BenchBackend.statements(pg.location());
+                    int ops = rounds * p1Ops;
+                    report.line("").line("Statements PostgreSQL ran per operation in those rounds: "
+                            + Report.fmt((double) st[0] / ops, 2) + " (of them BEGIN, a write transaction: " + Report.fmt((double) st[1] / ops, 2)
+                            + "), lease renewals included; the most frequent, per operation:").line("");
+                    for (String l : BenchBackend.topStatements(pg.location(), 12, ops)) {
+                        report.line("- " + l);
+                    }
+                }
+                report.line("");
+            }
         } finally {
             closeAll(targets);
         }
@@ -202,6 +238,15 @@ public final class SideBySide {
             report.line("### P2: independent small durable operations, ops/s summed over threads").line("");
             report.p2(cells, OURS, ROCKS);
             report.line("");
+            double pg = cells.stream().filter(c -> c.label().equals(OURS_PG) && c.threads() == 16)
+                    .mapToDouble(Report.Throughput::opsPerSec).findFirst().orElse(Double.NaN);
+            double rocks = cells.stream().filter(c -> c.label().equals(OURS) && c.threads() == 16)
+                    .mapToDouble(Report.Throughput::opsPerSec).findFirst().orElse(Double.NaN);
+            if (!Double.isNaN(pg)) {
+                report.line("P2 on PostgreSQL (issue 15: 16 threads ≥ " + Report.fmt(PG_16_THREADS, 0) + " ops/s): **"
+                        + Report.fmt(pg, 0) + " ops/s**, " + Report.verdict(pg >= PG_16_THREADS) + "; "
+                        + Report.fmt(pg / rocks, 2) + "x the RocksDB vault in the same run.").line("");
+            }
             report.line("Per-round ops/s (P2):").line("");
             for (int k = 0; k < targets.size(); k++) {
                 for (int ti = 0; ti < threads.length; ti++) {
@@ -276,6 +321,9 @@ public final class SideBySide {
         if (only.contains("ours")) {
             factories.add(() -> new OursTarget(Durability.SYNC, OURS));
         }
+        if (only.contains("pg")) {
+            factories.add(() -> new OursTarget(BenchBackend.PG, Durability.SYNC, OURS_PG));
+        }
         if (only.contains("rocks")) {
             factories.add(() -> new RawRocksTarget(true, true, ROCKS));
         }
@@ -293,6 +341,12 @@ public final class SideBySide {
             targets.add(f.get());
             Target.settle(targets.get(targets.size() - 1), settleOps);
         }
+    }
+
+    private static long p50(long[] samples) {
+        long[] s = samples.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
     }
 
     private static double parityMedian(long[] samples, int parity) {
