@@ -20,6 +20,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiPredicate;
 
@@ -201,6 +202,11 @@ public final class PgBackend implements Backend {
     @Override
     public byte[] get(Family family, byte[] key) {
         return latest.get(family, key);
+    }
+
+    @Override
+    public List<byte[]> getAll(Family family, List<byte[]> keys) {
+        return latest.getAll(family, keys);
     }
 
     @Override
