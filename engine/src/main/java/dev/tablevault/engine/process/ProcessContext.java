@@ -93,8 +93,9 @@ public final class ProcessContext {
      */
     long fence;
     /**
-     * Set once a commit failed {@code PROCESS_FENCED}: another host owns the process now (or this host lost its
-     * lease), so this one drops it without pausing or reverting it, and commits nothing more for it.
+     * Set once a commit failed {@code PROCESS_FENCED} (another host owns the process now, or this host lost its
+     * lease) or stayed {@code COMMIT_UNKNOWN} after its read-back ({@link CommitReadBack}): this host drops it
+     * without pausing or reverting it, and commits nothing more for it.
      */
     volatile boolean fenced;
 
@@ -154,8 +155,9 @@ public final class ProcessContext {
     }
 
     /**
-     * Writes {@code batch} as a batch of this process: refused once it was fenced; a {@code PROCESS_FENCED} failure
-     * marks it fenced.
+     * Writes {@code batch} as a batch of this process, settling a lost acknowledgement by reading back
+     * ({@link CommitReadBack}): refused once it was fenced; a {@code PROCESS_FENCED} failure, or a
+     * {@code COMMIT_UNKNOWN} the read-back could not settle, marks it fenced.
      */
     void write(Batch batch) {
         if (fenced) {
@@ -163,9 +165,9 @@ public final class ProcessContext {
                     + " (another host owns it now); nothing more of it is written here");
         }
         try {
-            vault.store().write(batch);
+            CommitReadBack.write(vault.store(), batch, pid);
         } catch (TableVaultException e) {
-            if (e.code() == ErrorCode.PROCESS_FENCED) {
+            if (e.code() == ErrorCode.PROCESS_FENCED || e.code() == ErrorCode.COMMIT_UNKNOWN) {
                 fenced = true;
             }
             throw e;
