@@ -108,8 +108,7 @@ public final class WriteInstance extends Op {
     @Override
     protected void validate(ProcessContext ctx) {
         Catalog cat = ctx.catalog();
-        cat.requireTable(args.table());
-        InstanceRecord t = cat.instance(args.table(), temp()).orElseThrow(() -> new TvArgumentException(
+        InstanceRecord t = cat.instanceOfExistingTable(args.table(), temp()).orElseThrow(() -> new TvArgumentException(
                 ErrorCode.NOT_FOUND, "table '" + args.table() + "' has no temporary instance " + temp())
                 .withHint(new Hint(Hint.Action.CREATE_EXTERNAL_INSTANCE, args.table(), args.version())));
         if (!t.externalEdit()) {
