@@ -195,6 +195,7 @@ public final class PgBackend implements Backend {
         return null;
     }
 
+    @Override
     public long maxBatchBytes() {
         return maxBatchBytes;
     }
@@ -250,7 +251,7 @@ public final class PgBackend implements Backend {
         if (l != null) {
             l.checkLease();
         }
-        long bytes = PgWrite.bytes(batch);
+        long bytes = batch.bytes();
         if (bytes > maxBatchBytes) {
             throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "a batch of " + bytes + " bytes is above the bound"
                     + " of " + maxBatchBytes + " bytes per transaction on " + location + "; write it in smaller"
