@@ -35,8 +35,12 @@ final class CellWriter {
     private final Set<Long> touched = new LinkedHashSet<>();
     /** Per open chunk: about the bytes its values take encoded ({@link Chunks#sizeBound}), read back ones included. */
     private final Map<Long, long[]> chunkBytes = new TreeMap<>();
-    /** About the bytes the next {@link #writeTo} adds: the touched chunks' and the frame's rows'. */
+    /**
+     * About the bytes the next {@link #writeTo} adds: the touched chunks' and the frame's rows'. Counted only where
+     * the backend bounds a batch's bytes ({@link #countBytes}); 0 otherwise.
+     */
     private long pendingBytes;
+    private final boolean countBytes;
     /** The rows buffered since the last write, {@code pending} of them. */
     private long[] pendingRows = new long[1024];
     private int pending;
@@ -59,6 +63,7 @@ final class CellWriter {
         this.key = key;
         this.firstColumn = firstColumn;
         this.columns = columns;
+        this.countBytes = store.maxBatchBytes() != Long.MAX_VALUE;
     }
 
     /** Buffers a row's values (already checked against the column types). */
@@ -68,8 +73,8 @@ final class CellWriter {
         if (chunk != lastChunk) {
             last = open.computeIfAbsent(chunk, this::load);
             lastLength = length.computeIfAbsent(chunk, k -> new int[1]);
-            lastBytes = chunkBytes.computeIfAbsent(chunk, this::newChunkBytes);
-            if (touched.add(chunk)) {
+            lastBytes = countBytes ? chunkBytes.computeIfAbsent(chunk, this::newChunkBytes) : null;
+            if (touched.add(chunk) && countBytes) {
                 pendingBytes += lastBytes[0]; // a touched chunk is written whole
             }
             lastChunk = chunk;
@@ -78,10 +83,12 @@ final class CellWriter {
         lastLength[0] = Math.max(lastLength[0], at + 1);
         for (int i = 0; i < columns.size(); i++) {
             Object v = values.get(i);
-            ColumnType type = columns.get(i).type();
-            long size = Chunks.sizeBound(type, v) - Chunks.sizeBound(type, c[i][at]);
-            lastBytes[0] += size;
-            pendingBytes += size;
+            if (countBytes) {
+                ColumnType type = columns.get(i).type();
+                long size = Chunks.sizeBound(type, v) - Chunks.sizeBound(type, c[i][at]);
+                lastBytes[0] += size;
+                pendingBytes += size;
+            }
             c[i][at] = v;
         }
         if (pending == pendingRows.length) {
@@ -100,14 +107,18 @@ final class CellWriter {
         }
         if (frame == null || frameFrom == frameTo) {
             frameFrom = from;
-            // the window's first chunk is written from its start
-            int start = from / Chunks.ROWS * Chunks.ROWS;
-            pendingBytes += frameBytes(f, start, from) + (long) Chunks.CHUNK_OVERHEAD * f.columnCount();
+            if (countBytes) {
+                // the window's first chunk is written from its start
+                int start = from / Chunks.ROWS * Chunks.ROWS;
+                pendingBytes += frameBytes(f, start, from) + (long) Chunks.CHUNK_OVERHEAD * f.columnCount();
+            }
         }
-        if (from % Chunks.ROWS == 0 && from != frameFrom) {
-            pendingBytes += (long) Chunks.CHUNK_OVERHEAD * f.columnCount();
+        if (countBytes) {
+            if (from % Chunks.ROWS == 0 && from != frameFrom) {
+                pendingBytes += (long) Chunks.CHUNK_OVERHEAD * f.columnCount();
+            }
+            pendingBytes += frameBytes(f, from, to);
         }
-        pendingBytes += frameBytes(f, from, to);
         frame = f;
         frameTo = to;
     }
@@ -204,7 +215,7 @@ final class CellWriter {
             keys.add(Keys.cell(key, firstColumn + i, chunk));
         }
         List<byte[]> stored = store.getAll(Family.DATA, keys);
-        long[] bytes = chunkBytes.computeIfAbsent(chunk, this::newChunkBytes);
+        long[] bytes = countBytes ? chunkBytes.computeIfAbsent(chunk, this::newChunkBytes) : new long[1];
         for (int i = 0; i < columns.size(); i++) {
             byte[] v = stored.get(i);
             if (v != null) {
@@ -212,7 +223,7 @@ final class CellWriter {
                 Chunks.decode(columns.get(i).type(), v, values);
                 for (int r = 0; r < values.size() && r < Chunks.ROWS; r++) {
                     c[i][r] = values.get(r);
-                    bytes[0] += Chunks.sizeBound(columns.get(i).type(), values.get(r));
+                    bytes[0] += countBytes ? Chunks.sizeBound(columns.get(i).type(), values.get(r)) : 0;
                 }
                 int[] n = length.computeIfAbsent(chunk, k -> new int[1]);
                 n[0] = Math.max(n[0], values.size());
