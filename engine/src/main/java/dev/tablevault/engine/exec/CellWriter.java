@@ -5,6 +5,7 @@ import dev.tablevault.api.ColumnType;
 import dev.tablevault.api.Frame;
 import dev.tablevault.engine.store.Backend;
 import dev.tablevault.engine.store.Batch;
+import dev.tablevault.engine.store.ChunkSizes;
 import dev.tablevault.engine.store.Chunks;
 import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Keys;
@@ -85,7 +86,7 @@ final class CellWriter {
             Object v = values.get(i);
             if (countBytes) {
                 ColumnType type = columns.get(i).type();
-                long size = Chunks.sizeBound(type, v) - Chunks.sizeBound(type, c[i][at]);
+                long size = ChunkSizes.sizeBound(type, v) - ChunkSizes.sizeBound(type, c[i][at]);
                 lastBytes[0] += size;
                 pendingBytes += size;
             }
@@ -110,12 +111,12 @@ final class CellWriter {
             if (countBytes) {
                 // the window's first chunk is written from its start
                 int start = from / Chunks.ROWS * Chunks.ROWS;
-                pendingBytes += frameBytes(f, start, from) + (long) Chunks.CHUNK_OVERHEAD * f.columnCount();
+                pendingBytes += frameBytes(f, start, from) + (long) ChunkSizes.CHUNK_OVERHEAD * f.columnCount();
             }
         }
         if (countBytes) {
             if (from % Chunks.ROWS == 0 && from != frameFrom) {
-                pendingBytes += (long) Chunks.CHUNK_OVERHEAD * f.columnCount();
+                pendingBytes += (long) ChunkSizes.CHUNK_OVERHEAD * f.columnCount();
             }
             pendingBytes += frameBytes(f, from, to);
         }
@@ -135,7 +136,7 @@ final class CellWriter {
     private static long frameBytes(Frame f, int from, int to) {
         long n = 0;
         for (int i = 0; i < f.columnCount(); i++) {
-            n += Chunks.sizeBound(f.vector(i), from, to);
+            n += ChunkSizes.sizeBound(f.vector(i), from, to);
         }
         return n;
     }
@@ -223,7 +224,7 @@ final class CellWriter {
                 Chunks.decode(columns.get(i).type(), v, values);
                 for (int r = 0; r < values.size() && r < Chunks.ROWS; r++) {
                     c[i][r] = values.get(r);
-                    bytes[0] += countBytes ? Chunks.sizeBound(columns.get(i).type(), values.get(r)) : 0;
+                    bytes[0] += countBytes ? ChunkSizes.sizeBound(columns.get(i).type(), values.get(r)) : 0;
                 }
                 int[] n = length.computeIfAbsent(chunk, k -> new int[1]);
                 n[0] = Math.max(n[0], values.size());
@@ -233,6 +234,6 @@ final class CellWriter {
     }
 
     private long[] newChunkBytes(long chunk) {
-        return new long[] {(long) Chunks.CHUNK_OVERHEAD * columns.size()};
+        return new long[] {(long) ChunkSizes.CHUNK_OVERHEAD * columns.size()};
     }
 }

@@ -15,7 +15,7 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What a checkpoint cut by bytes counts before encoding is at least what the encoded chunk takes. */
-class ChunkSizeBoundTest {
+class ChunkSizesTest {
     private static Object value(ColumnType type, Random r) {
         if (r.nextInt(5) == 0) {
             return null;
@@ -58,16 +58,16 @@ class ChunkSizeBoundTest {
             int n = 1 + r.nextInt(Chunks.ROWS);
             List<Object> values = new ArrayList<>();
             Frame.Builder f = Frame.builder().column("c", type);
-            long bound = Chunks.CHUNK_OVERHEAD;
+            long bound = ChunkSizes.CHUNK_OVERHEAD;
             for (int i = 0; i < n; i++) {
                 Object v = value(type, r);
                 values.add(v);
                 f.row(v);
-                bound += Chunks.sizeBound(type, v);
+                bound += ChunkSizes.sizeBound(type, v);
             }
             ColumnVector vector = f.build().vector(0);
             assertThat(bound).as("%s list", type).isGreaterThanOrEqualTo(Chunks.encode(type, values, 0, n).length);
-            assertThat(Chunks.CHUNK_OVERHEAD + Chunks.sizeBound(vector, 0, n)).as("%s vector", type)
+            assertThat(ChunkSizes.CHUNK_OVERHEAD + ChunkSizes.sizeBound(vector, 0, n)).as("%s vector", type)
                     .isGreaterThanOrEqualTo(Chunks.encode(vector, 0, n, "c", 0).length);
         }
     }
