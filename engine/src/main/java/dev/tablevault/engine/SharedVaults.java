@@ -38,10 +38,17 @@ final class SharedVaults {
         return location.startsWith("postgresql://") || location.startsWith("jdbc:postgresql:");
     }
 
+    /**
+     * The system property that lowers the bound on the bytes of one commit ({@link PgBackend#maxBatchBytes()},
+     * 64 MiB by default): for tests of the engine's checkpoints by bytes.
+     */
+    static final String MAX_BATCH_BYTES = "tablevault.pg.maxBatchBytes";
+
     static Vault open(String url, VaultOptions options) {
         PgBackend store;
         try {
-            store = PgBackend.open(url, options.create(), options.readOnly(), options.durability());
+            store = PgBackend.open(url, options.create(), options.readOnly(), options.durability(),
+                    PgBackend.DEFAULT_POOL_SIZE, Long.getLong(MAX_BATCH_BYTES, PgBackend.DEFAULT_MAX_BATCH_BYTES));
         } catch (TvStorageException e) {
             if (e.code() == ErrorCode.NOT_FOUND) {
                 throw notFound(e.getMessage());

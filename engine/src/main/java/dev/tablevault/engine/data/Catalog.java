@@ -38,9 +38,55 @@ public final class Catalog {
         return v == null ? Optional.empty() : Optional.of(Codec.decode(v, TableRecord.class, "table " + table));
     }
 
+    /** Table {@code name}'s record and its instance {@code id}'s, either empty when absent. */
+    public record TableAndInstance(String name, String id, Optional<TableRecord> table,
+                                   Optional<InstanceRecord> instance) {
+        /** The table's record, or {@code NOT_FOUND} as {@link Catalog#requireTable} says it. */
+        public TableRecord requireTable() {
+            return table.orElseThrow(() -> noTable(name));
+        }
+
+        /** The instance's record, or {@code NOT_FOUND} as {@link Catalog#requireInstance} says it. */
+        public InstanceRecord requireInstance() {
+            return instance.orElseThrow(() -> noInstance(name, id));
+        }
+    }
+
+    /**
+     * {@link #table} and {@link #instance} of {@code table} together: one batched read ({@link Reads#getAll}) where
+     * there is no catalog mirror (PostgreSQL: one round trip instead of two), as a write's validation needs both.
+     */
+    public TableAndInstance tableAndInstance(String table, String id) {
+        CatalogMirror m = mirror();
+        byte[] t;
+        byte[] i;
+        if (m != null) {
+            t = m.table(table);
+            i = reads.get(Family.META, Keys.instance(table, id));
+        } else {
+            List<byte[]> both = reads.getAll(Family.META, List.of(Keys.table(table), Keys.instance(table, id)));
+            t = both.get(0);
+            i = both.get(1);
+        }
+        return new TableAndInstance(table, id,
+                Optional.ofNullable(t).map(v -> Codec.decode(v, TableRecord.class, "table " + table)),
+                Optional.ofNullable(i).map(v -> Codec.decode(v, InstanceRecord.class, "instance " + table + "/" + id)));
+    }
+
+    /** The instance {@code id} of {@code table}, which must exist (else {@code NOT_FOUND} for the table). */
+    public Optional<InstanceRecord> instanceOfExistingTable(String table, String id) {
+        TableAndInstance both = tableAndInstance(table, id);
+        both.requireTable();
+        return both.instance();
+    }
+
     public TableRecord requireTable(String table) {
-        return table(table).orElseThrow(() -> new TvArgumentException(ErrorCode.NOT_FOUND,
-                "table '" + table + "' does not exist; list tables with tables()"));
+        return table(table).orElseThrow(() -> noTable(table));
+    }
+
+    private static TvArgumentException noTable(String table) {
+        return new TvArgumentException(ErrorCode.NOT_FOUND, "table '" + table + "' does not exist; list tables with"
+                + " tables()");
     }
 
     public List<String> tableNames() {
@@ -56,9 +102,12 @@ public final class Catalog {
     }
 
     public InstanceRecord requireInstance(String table, String id) {
-        return instance(table, id).orElseThrow(() -> new TvArgumentException(ErrorCode.NOT_FOUND,
-                "instance '" + id + "' of table '" + table + "' does not exist; list them with instances(\""
-                        + table + "\", null, true)"));
+        return instance(table, id).orElseThrow(() -> noInstance(table, id));
+    }
+
+    private static TvArgumentException noInstance(String table, String id) {
+        return new TvArgumentException(ErrorCode.NOT_FOUND, "instance '" + id + "' of table '" + table + "' does not"
+                + " exist; list them with instances(\"" + table + "\", null, true)");
     }
 
     /** Every instance of a table: materialized ones by materialization time, then temporary ones. */

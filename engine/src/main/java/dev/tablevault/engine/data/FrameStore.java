@@ -41,16 +41,33 @@ public final class FrameStore {
     private FrameStore() {
     }
 
-    /** Adds rows {@code [from, to)} of every column of {@code frame}; {@code from} must be chunk-aligned. */
-    public static void putRows(Backend s, Batch b, long key, Frame frame, int from, int to) {
-        for (int c = 0; c < frame.columnCount(); c++) {
-            Column column = frame.columns().get(c);
-            ColumnVector col = frame.vector(c);
-            for (int r = from; r < to; r += Chunks.ROWS) {
-                int end = Math.min(to, r + Chunks.ROWS);
-                b.put(Family.DATA, Keys.cell(key, c, r / Chunks.ROWS), Chunks.encode(col, r, end, column.name(), r));
+    /**
+     * Adds rows {@code [from, to)} of every column of {@code frame}, chunk by chunk, while the chunks' bytes (keys
+     * and values) stay within {@code maxBytes}; always at least the first chunk of rows, which may be larger.
+     * {@code from} must be chunk-aligned. Returns the row it stopped before: {@code to}, or the start of the first
+     * chunk of rows left out.
+     */
+    public static int putRows(Batch b, long key, Frame frame, int from, int to, long maxBytes) {
+        long bytes = 0;
+        for (int r = from; r < to; r += Chunks.ROWS) {
+            int end = Math.min(to, r + Chunks.ROWS);
+            byte[][] keys = new byte[frame.columnCount()][];
+            byte[][] values = new byte[frame.columnCount()][];
+            long size = 0;
+            for (int c = 0; c < frame.columnCount(); c++) {
+                keys[c] = Keys.cell(key, c, r / Chunks.ROWS);
+                values[c] = Chunks.encode(frame.vector(c), r, end, frame.columns().get(c).name(), r);
+                size += keys[c].length + values[c].length;
+            }
+            if (r > from && bytes + size > maxBytes) {
+                return r;
+            }
+            bytes += size;
+            for (int c = 0; c < keys.length; c++) {
+                b.put(Family.DATA, keys[c], values[c]);
             }
         }
+        return to;
     }
 
     /**

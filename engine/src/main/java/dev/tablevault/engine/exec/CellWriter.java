@@ -1,9 +1,11 @@
 package dev.tablevault.engine.exec;
 
 import dev.tablevault.api.Column;
+import dev.tablevault.api.ColumnType;
 import dev.tablevault.api.Frame;
 import dev.tablevault.engine.store.Backend;
 import dev.tablevault.engine.store.Batch;
+import dev.tablevault.engine.store.ChunkSizes;
 import dev.tablevault.engine.store.Chunks;
 import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Keys;
@@ -32,6 +34,14 @@ final class CellWriter {
     /** Per open chunk: one more than its highest row buffered or read back. */
     private final Map<Long, int[]> length = new TreeMap<>();
     private final Set<Long> touched = new LinkedHashSet<>();
+    /** Per open chunk: about the bytes its values take encoded ({@link Chunks#sizeBound}), read back ones included. */
+    private final Map<Long, long[]> chunkBytes = new TreeMap<>();
+    /**
+     * About the bytes the next {@link #writeTo} adds: the touched chunks' and the frame's rows'. Counted only where
+     * the backend bounds a batch's bytes ({@link #countBytes}); 0 otherwise.
+     */
+    private long pendingBytes;
+    private final boolean countBytes;
     /** The rows buffered since the last write, {@code pending} of them. */
     private long[] pendingRows = new long[1024];
     private int pending;
@@ -39,6 +49,7 @@ final class CellWriter {
     private long lastChunk = -1;
     private Object[][] last;
     private int[] lastLength;
+    private long[] lastBytes;
     /** No row at or above this was ever committed, so chunks starting there need no read-back. */
     private final long freshFrom;
     /** The whole-column frame {@link #putFrame} takes rows of (its row r is row r), or null. */
@@ -53,6 +64,7 @@ final class CellWriter {
         this.key = key;
         this.firstColumn = firstColumn;
         this.columns = columns;
+        this.countBytes = store.maxBatchBytes() != Long.MAX_VALUE;
     }
 
     /** Buffers a row's values (already checked against the column types). */
@@ -62,13 +74,23 @@ final class CellWriter {
         if (chunk != lastChunk) {
             last = open.computeIfAbsent(chunk, this::load);
             lastLength = length.computeIfAbsent(chunk, k -> new int[1]);
-            touched.add(chunk);
+            lastBytes = countBytes ? chunkBytes.computeIfAbsent(chunk, this::newChunkBytes) : null;
+            if (touched.add(chunk) && countBytes) {
+                pendingBytes += lastBytes[0]; // a touched chunk is written whole
+            }
             lastChunk = chunk;
         }
         Object[][] c = last;
         lastLength[0] = Math.max(lastLength[0], at + 1);
         for (int i = 0; i < columns.size(); i++) {
-            c[i][at] = values.get(i);
+            Object v = values.get(i);
+            if (countBytes) {
+                ColumnType type = columns.get(i).type();
+                long size = ChunkSizes.sizeBound(type, v) - ChunkSizes.sizeBound(type, c[i][at]);
+                lastBytes[0] += size;
+                pendingBytes += size;
+            }
+            c[i][at] = v;
         }
         if (pending == pendingRows.length) {
             pendingRows = Arrays.copyOf(pendingRows, pending * 2);
@@ -86,6 +108,17 @@ final class CellWriter {
         }
         if (frame == null || frameFrom == frameTo) {
             frameFrom = from;
+            if (countBytes) {
+                // the window's first chunk is written from its start
+                int start = from / Chunks.ROWS * Chunks.ROWS;
+                pendingBytes += frameBytes(f, start, from) + (long) ChunkSizes.CHUNK_OVERHEAD * f.columnCount();
+            }
+        }
+        if (countBytes) {
+            if (from % Chunks.ROWS == 0 && from != frameFrom) {
+                pendingBytes += (long) ChunkSizes.CHUNK_OVERHEAD * f.columnCount();
+            }
+            pendingBytes += frameBytes(f, from, to);
         }
         frame = f;
         frameTo = to;
@@ -93,6 +126,19 @@ final class CellWriter {
 
     int pending() {
         return pending + (int) (frameTo - frameFrom);
+    }
+
+    /** About the bytes the next {@link #writeTo} adds (OBJECT values guessed): what cuts a checkpoint by bytes. */
+    long pendingBytes() {
+        return pendingBytes;
+    }
+
+    private static long frameBytes(Frame f, int from, int to) {
+        long n = 0;
+        for (int i = 0; i < f.columnCount(); i++) {
+            n += ChunkSizes.sizeBound(f.vector(i), from, to);
+        }
+        return n;
     }
 
     /** How many rows {@link #put} buffered since the last {@link #writeTo} ({@link #pendingRow} gives them). */
@@ -126,6 +172,7 @@ final class CellWriter {
         }
         touched.clear();
         pending = 0;
+        pendingBytes = 0;
         lastChunk = -1; // a later row of that chunk marks it touched again
         last = null;
         lastLength = null;
@@ -152,25 +199,41 @@ final class CellWriter {
             long end = rows >= 0 ? Math.min(rows, start + Chunks.ROWS) : start + Chunks.ROWS;
             return done.allDone(start, end);
         });
+        chunkBytes.keySet().retainAll(open.keySet());
     }
 
+    /**
+     * A chunk's values so far: none where no row of it was ever committed, else what is stored, read for every
+     * column at once ({@link Backend#getAll}: one round trip on PostgreSQL).
+     */
     private Object[][] load(long chunk) {
         Object[][] c = new Object[columns.size()][Chunks.ROWS];
         if (chunk * Chunks.ROWS >= freshFrom) {
             return c;
         }
+        List<byte[]> keys = new ArrayList<>(columns.size());
         for (int i = 0; i < columns.size(); i++) {
-            byte[] v = store.get(Family.DATA, Keys.cell(key, firstColumn + i, chunk));
+            keys.add(Keys.cell(key, firstColumn + i, chunk));
+        }
+        List<byte[]> stored = store.getAll(Family.DATA, keys);
+        long[] bytes = countBytes ? chunkBytes.computeIfAbsent(chunk, this::newChunkBytes) : new long[1];
+        for (int i = 0; i < columns.size(); i++) {
+            byte[] v = stored.get(i);
             if (v != null) {
                 List<Object> values = new ArrayList<>();
                 Chunks.decode(columns.get(i).type(), v, values);
                 for (int r = 0; r < values.size() && r < Chunks.ROWS; r++) {
                     c[i][r] = values.get(r);
+                    bytes[0] += countBytes ? ChunkSizes.sizeBound(columns.get(i).type(), values.get(r)) : 0;
                 }
                 int[] n = length.computeIfAbsent(chunk, k -> new int[1]);
                 n[0] = Math.max(n[0], values.size());
             }
         }
         return c;
+    }
+
+    private long[] newChunkBytes(long chunk) {
+        return new long[] {(long) ChunkSizes.CHUNK_OVERHEAD * columns.size()};
     }
 }

@@ -97,8 +97,7 @@ public final class ExecuteInstance extends Op {
         execution.live = ctx.live();
         Catalog cat = ctx.catalog();
         String temp = execution.temp();
-        cat.requireTable(args.table());
-        InstanceRecord t = cat.instance(args.table(), temp).orElseThrow(() -> new TvArgumentException(
+        InstanceRecord t = cat.instanceOfExistingTable(args.table(), temp).orElseThrow(() -> new TvArgumentException(
                 ErrorCode.NOT_FOUND, "table '" + args.table() + "' has no temporary instance " + temp)
                 .withHint(new Hint(Hint.Action.CREATE_INSTANCE, args.table(), args.version())));
         if (t.externalEdit()) {

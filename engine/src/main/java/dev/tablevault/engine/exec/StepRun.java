@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One builder step of an {@link Execution}: runs the builder (row-wise, whole-column or generator) from its
  * first uncommitted row to its end, committing a checkpoint with its {@link ExecProgress} every
- * {@code checkpointRows} rows or {@code checkpointMillis}; rows a clean builder's origin holds are carried,
+ * {@code checkpointRows} rows, {@linkplain ProcessContext#checkpointBytes() checkpointBytes} bytes (about) or
+ * {@code checkpointMillis}; rows a clean builder's origin holds are carried,
  * not computed. Finished work is committed before a failure propagates. Used once, by the process's thread.
  */
 final class StepRun {
@@ -151,8 +152,8 @@ final class StepRun {
             Values.checkObjects(step.spec(), f, r, r + n);
             writer.putFrame(f, r, r + n);
             r += n;
-            if (writer.pending() >= every || System.nanoTime() - lastCommit
-                    >= TimeUnit.MILLISECONDS.toNanos(execution.args.checkpointMillis())) {
+            if (writer.pending() >= every || writer.pendingBytes() >= ctx.checkpointBytes() || System.nanoTime()
+                    - lastCommit >= TimeUnit.MILLISECONDS.toNanos(execution.args.checkpointMillis())) {
                 checkpoint();
                 ctx.checkStop();
             }
@@ -271,10 +272,10 @@ final class StepRun {
         }
     }
 
-    /** Buffers one row and commits a checkpoint when the batch is full or old enough. */
+    /** Buffers one row and commits a checkpoint when the batch is full (rows or bytes) or old enough. */
     private void put(long row, List<Object> values) {
         writer.put(row, Values.check(step.spec(), row, values));
-        if (writer.pending() >= execution.args.checkpointRows()
+        if (writer.pending() >= execution.args.checkpointRows() || writer.pendingBytes() >= ctx.checkpointBytes()
                 || System.nanoTime() - lastCommit >= TimeUnit.MILLISECONDS.toNanos(execution.args.checkpointMillis())) {
             checkpoint();
             ctx.checkStop();

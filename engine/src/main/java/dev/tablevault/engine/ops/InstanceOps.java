@@ -167,9 +167,8 @@ public final class InstanceOps {
     /** The temporary instance of a builder operation, which must exist and not be external-edit. */
     private static void requireBuildable(ProcessContext ctx, String table, String version) {
         Catalog cat = ctx.catalog();
-        cat.requireTable(table);
         String temp = Names.temp(version);
-        InstanceRecord r = cat.instance(table, temp).orElseThrow(() -> new TvArgumentException(ErrorCode.NOT_FOUND,
+        InstanceRecord r = cat.instanceOfExistingTable(table, temp).orElseThrow(() -> new TvArgumentException(ErrorCode.NOT_FOUND,
                 "table '" + table + "' has no temporary instance " + temp)
                 .withHint(new Hint(Hint.Action.CREATE_INSTANCE, table, version)));
         if (r.externalEdit()) {

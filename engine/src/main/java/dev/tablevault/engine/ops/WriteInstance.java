@@ -108,8 +108,7 @@ public final class WriteInstance extends Op {
     @Override
     protected void validate(ProcessContext ctx) {
         Catalog cat = ctx.catalog();
-        cat.requireTable(args.table());
-        InstanceRecord t = cat.instance(args.table(), temp()).orElseThrow(() -> new TvArgumentException(
+        InstanceRecord t = cat.instanceOfExistingTable(args.table(), temp()).orElseThrow(() -> new TvArgumentException(
                 ErrorCode.NOT_FOUND, "table '" + args.table() + "' has no temporary instance " + temp())
                 .withHint(new Hint(Hint.Action.CREATE_EXTERNAL_INSTANCE, args.table(), args.version())));
         if (!t.externalEdit()) {
@@ -131,9 +130,9 @@ public final class WriteInstance extends Op {
         while (!ctx.setupDone()) {
             ctx.checkStop();
             int from = (int) p.rows();
-            int to = Math.min(rows, from + BATCH_ROWS);
             Batch b = new Batch();
-            FrameStore.putRows(s, b, p.instanceKey(), frame, from, to);
+            int to = FrameStore.putRows(b, p.instanceKey(), frame, from, Math.min(rows, from + BATCH_ROWS),
+                    ctx.checkpointBytes());
             p = new WriteProgress(p.instanceKey(), p.newId(), p.startTime(), to);
             ctx.setupDone(to == rows);
             ctx.checkpoint(b, "stage", p, ctx.setupDone() ? ProcessState.RUNNING : ProcessState.SETUP);

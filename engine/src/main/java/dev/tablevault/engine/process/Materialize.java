@@ -49,15 +49,15 @@ public final class Materialize {
         List<LockReq> l = new ArrayList<>();
         String temp = Names.temp(version);
         l.add(new LockReq(LockManager.instance(table, temp), LockMode.EXCLUSIVE));
-        Catalog cat = ctx.catalog();
-        Optional<TableRecord> t = cat.table(table);
+        Catalog.TableAndInstance both = ctx.catalog().tableAndInstance(table, temp);
+        Optional<TableRecord> t = both.table();
         if (wholeTable && t.isPresent() && t.get().sideEffects()) {
             l.add(new LockReq(LockManager.table(table), LockMode.EXCLUSIVE));
         }
         if (t.isPresent() && !t.get().multipleArtifacts()) {
             l.add(new LockReq(LockManager.artifacts(table), LockMode.EXCLUSIVE));
         }
-        cat.instance(table, temp).filter(r -> r.originId() != null).ifPresent(r ->
+        both.instance().filter(r -> r.originId() != null).ifPresent(r ->
                 l.add(new LockReq(LockManager.instance(r.originTable(), r.originId()), LockMode.SHARED)));
         return l;
     }
@@ -72,9 +72,10 @@ public final class Materialize {
         Backend s = ctx.vault.store();
         String tableName = m.table();
         List<String> changed = m.changed();
-        TableRecord table = cat.requireTable(tableName);
         String tempId = Names.temp(m.version());
-        InstanceRecord temp = cat.requireInstance(tableName, tempId);
+        Catalog.TableAndInstance both = cat.tableAndInstance(tableName, tempId);
+        TableRecord table = both.requireTable();
+        InstanceRecord temp = both.requireInstance();
         String oTable = m.originId() != null ? m.originTable() : temp.originTable();
         String oId = m.originId() != null ? m.originId() : temp.originId();
         InstanceRecord origin = oId == null ? null : cat.instance(oTable, oId).orElse(null);

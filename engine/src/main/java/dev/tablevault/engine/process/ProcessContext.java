@@ -3,6 +3,7 @@ package dev.tablevault.engine.process;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.ProcessState;
 import dev.tablevault.api.TableVaultException;
+import dev.tablevault.api.TvArgumentException;
 import dev.tablevault.api.TvProcessException;
 import dev.tablevault.engine.board.Board;
 import dev.tablevault.engine.codec.Codec;
@@ -14,6 +15,7 @@ import dev.tablevault.engine.data.Catalog;
 import dev.tablevault.engine.lock.LockManager;
 import dev.tablevault.engine.runner.RunnerId;
 import dev.tablevault.engine.store.Batch;
+import dev.tablevault.engine.store.Chunks;
 import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Keys;
 
@@ -93,8 +95,9 @@ public final class ProcessContext {
      */
     long fence;
     /**
-     * Set once a commit failed {@code PROCESS_FENCED}: another host owns the process now (or this host lost its
-     * lease), so this one drops it without pausing or reverting it, and commits nothing more for it.
+     * Set once a commit failed {@code PROCESS_FENCED} (another host owns the process now, or this host lost its
+     * lease) or stayed {@code COMMIT_UNKNOWN} after its read-back ({@link CommitReadBack}): this host drops it
+     * without pausing or reverting it, and commits nothing more for it.
      */
     volatile boolean fenced;
     /** Set once this new process's run began ({@link #beginRun}) on a backend with shared owners. */
@@ -165,18 +168,29 @@ public final class ProcessContext {
     }
 
     /**
-     * Writes {@code batch} as a batch of this process: refused once it was fenced; a {@code PROCESS_FENCED} failure
-     * marks it fenced.
+     * Writes {@code batch} as a batch of this process, settling a lost acknowledgement by reading back
+     * ({@link CommitReadBack}): refused once it was fenced; a {@code PROCESS_FENCED} failure, or a
+     * {@code COMMIT_UNKNOWN} the read-back could not settle, marks it fenced.
      */
     void write(Batch batch) {
         if (fenced) {
             throw new TvProcessException(ErrorCode.PROCESS_FENCED, "process " + pid + " was fenced on this host"
                     + " (another host owns it now); nothing more of it is written here");
         }
+        long max = vault.store().maxBatchBytes();
+        long bytes = max == Long.MAX_VALUE ? 0 : batch.bytes();
+        if (bytes > max) {
+            throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "process " + pid + " (" + op.name() + ") would"
+                    + " commit " + bytes + " bytes in one batch, above the bound of " + max + " bytes per commit on "
+                    + vault.store().location() + "; nothing of it was written. Checkpoints are cut at half the bound,"
+                    + " so the smallest part this step writes at once (one row's values, or a chunk of "
+                    + Chunks.ROWS + " rows of a column) is too large: make those values"
+                    + " smaller or keep them as files (an ARTIFACT column)");
+        }
         try {
-            vault.store().write(batch);
+            CommitReadBack.write(vault.store(), batch, pid);
         } catch (TableVaultException e) {
-            if (e.code() == ErrorCode.PROCESS_FENCED) {
+            if (e.code() == ErrorCode.PROCESS_FENCED || e.code() == ErrorCode.COMMIT_UNKNOWN) {
                 fenced = true;
             }
             throw e;
@@ -190,6 +204,16 @@ public final class ProcessContext {
 
     public Catalog catalog() {
         return new Catalog(vault.store(), vault.store());
+    }
+
+    /**
+     * The bytes a checkpoint's changes stay under: half the backend's {@linkplain
+     * dev.tablevault.engine.store.Backend#maxBatchBytes() bound}, leaving room for what a checkpoint adds to its
+     * rows (chunks rewritten whole, the process record and log entry); {@link Long#MAX_VALUE} without a bound.
+     */
+    public long checkpointBytes() {
+        long max = vault.store().maxBatchBytes();
+        return max == Long.MAX_VALUE ? max : max / 2;
     }
 
     /** The board handle of this process: report progress through it (no I/O, safe on the hot path). */

@@ -52,18 +52,36 @@ final class ProcessLog {
         return out;
     }
 
-    /** Finished records, newest first, at most {@code limit}. */
+    /**
+     * Finished records, newest first, at most {@code limit}: the history index read backwards, the records of as
+     * many entries as are still wanted read together ({@link Backend#getAll}, one round trip on PostgreSQL).
+     */
     List<ProcessRecord> history(int limit) {
         List<ProcessRecord> out = new ArrayList<>();
+        List<byte[]> pending = new ArrayList<>();
         vault.store().scanBackwards(Family.PROC, new byte[]{'h', 0}, (k, v) -> {
-            String pid = Keys.historyPid(k);
-            ProcessRecord r = finished(pid);
-            if (r != null) {
-                out.add(r);
+            pending.add(Keys.finished(Keys.historyPid(k)));
+            if (pending.size() < limit - out.size()) {
+                return true;
             }
+            addFinished(pending, out);
             return out.size() < limit;
         });
+        addFinished(pending, out);
         return out;
+    }
+
+    /** Adds the finished records of {@code keys} that exist to {@code out}, in order, and clears {@code keys}. */
+    private void addFinished(List<byte[]> keys, List<ProcessRecord> out) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        for (byte[] v : vault.store().getAll(Family.PROC, keys)) {
+            if (v != null) {
+                out.add(Codec.decode(v, ProcessRecord.class, "finished process"));
+            }
+        }
+        keys.clear();
     }
 
     /** The arguments BEGIN recorded, or null when the log has none. */

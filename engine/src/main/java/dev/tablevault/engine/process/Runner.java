@@ -136,12 +136,16 @@ final class Runner {
     /** How long a resume waits for the run of a dead runner to notice. */
     static final long RUNNER_GONE_WAIT_SECONDS = 30;
 
-    /** Runs {@code ctx}; once it was fenced, whatever ends the run surfaces as PROCESS_FENCED. */
+    /**
+     * Runs {@code ctx}; once it was fenced, whatever ends the run surfaces as PROCESS_FENCED (or as the
+     * COMMIT_UNKNOWN that dropped it).
+     */
     private String execute(ProcessContext ctx) {
         try {
             return executeOwned(ctx);
         } catch (Throwable e) {
-            if (ctx.fenced && !(e instanceof TableVaultException t && t.code() == ErrorCode.PROCESS_FENCED)) {
+            if (ctx.fenced && !(e instanceof TableVaultException t && (t.code() == ErrorCode.PROCESS_FENCED
+                    || t.code() == ErrorCode.COMMIT_UNKNOWN))) {
                 throw fencedOut(ctx, e);
             }
             throw Sneaky.<RuntimeException>rethrow(e);

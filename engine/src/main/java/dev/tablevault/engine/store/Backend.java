@@ -100,6 +100,14 @@ public interface Backend extends Reads, AutoCloseable {
     record Run(String state, String ownerHost, long fence, int attempts) {
     }
 
+    /**
+     * The most bytes ({@link Batch#bytes()}) one {@link #write} may carry: a larger batch is refused with
+     * {@code BAD_ARGUMENT} before anything is sent. {@link Long#MAX_VALUE} where there is no bound (RocksDB).
+     */
+    default long maxBatchBytes() {
+        return Long.MAX_VALUE;
+    }
+
     /** A consistent read view; close it. */
     ReadView view();
 

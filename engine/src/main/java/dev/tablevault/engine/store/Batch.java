@@ -98,6 +98,16 @@ public final class Batch {
         return count;
     }
 
+    /** The bytes of its changes (keys, values and range bounds): what {@link Backend#maxBatchBytes()} bounds. */
+    public long bytes() {
+        long n = 0;
+        for (int i = 0; i < count; i++) {
+            n += keys[i].length + (values[i] == null ? 0 : values[i].length)
+                    + (rangeEnds[i] == null ? 0 : rangeEnds[i].length);
+        }
+        return n;
+    }
+
     private void add(Family family, byte[] key, byte[] value, byte[] rangeEnd) {
         if (count == families.length) {
             int n = count * 2;

@@ -1,5 +1,6 @@
 package dev.tablevault.engine.store;
 
+import java.util.List;
 import java.util.function.BiPredicate;
 
 /**
@@ -10,6 +11,12 @@ import java.util.function.BiPredicate;
 public interface Reads {
     /** The value of {@code key}, or null when there is none. */
     byte[] get(Family family, byte[] key);
+
+    /**
+     * The values of {@code keys} in {@code family}, in the order of {@code keys}, null where there is none: one
+     * batched read (PostgreSQL: one round trip) instead of one {@link #get} per key. A key may appear twice.
+     */
+    List<byte[]> getAll(Family family, List<byte[]> keys);
 
     /** Visits the keys that start with {@code prefix}, smallest first. */
     void scan(Family family, byte[] prefix, BiPredicate<byte[], byte[]> visitor);

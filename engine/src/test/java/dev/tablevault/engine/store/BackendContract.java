@@ -107,6 +107,33 @@ public abstract class BackendContract {
     }
 
     @Test
+    void getAllReadsManyKeysOfOneFamilyInTheOrderAskedAndFromAView() {
+        write(w -> {
+            w.put(Family.META, b(1), b(10));
+            w.put(Family.META, b(3), b(30));
+            w.put(Family.META, b(3, 0), new byte[0]);
+            w.put(Family.PROC, b(2), b(20));
+        });
+        List<byte[]> keys = List.of(b(3), b(2), b(1), b(9), b(3), b(3, 0));
+        assertThat(backend.getAll(Family.META, keys)).usingElementComparator(Arrays::compare)
+                .containsExactly(b(30), null, b(10), null, b(30), new byte[0]);
+        assertThat(backend.getAll(Family.PROC, List.of(b(2), b(1)))).usingElementComparator(Arrays::compare)
+                .containsExactly(b(20), null);
+        assertThat(backend.getAll(Family.DATA, List.of())).isEmpty();
+        try (ReadView view = backend.view()) {
+            write(w -> {
+                w.put(Family.META, b(1), b(11));
+                w.delete(Family.META, b(3));
+                w.put(Family.META, b(9), b(90));
+            });
+            assertThat(view.getAll(Family.META, List.of(b(1), b(3), b(9)))).usingElementComparator(Arrays::compare)
+                    .containsExactly(b(10), b(30), null);
+        }
+        assertThat(backend.getAll(Family.META, List.of(b(1), b(3), b(9)))).usingElementComparator(Arrays::compare)
+                .containsExactly(b(11), null, b(90));
+    }
+
+    @Test
     void aPutAfterARangeDeleteSurvivesIt() {
         write(w -> {
             for (int i = 0; i < 5; i++) {

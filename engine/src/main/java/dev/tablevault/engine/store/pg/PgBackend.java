@@ -199,6 +199,7 @@ public final class PgBackend implements Backend {
         return null;
     }
 
+    @Override
     public long maxBatchBytes() {
         return maxBatchBytes;
     }
@@ -206,6 +207,11 @@ public final class PgBackend implements Backend {
     @Override
     public byte[] get(Family family, byte[] key) {
         return latest.get(family, key);
+    }
+
+    @Override
+    public List<byte[]> getAll(Family family, List<byte[]> keys) {
+        return latest.getAll(family, keys);
     }
 
     @Override
@@ -249,7 +255,7 @@ public final class PgBackend implements Backend {
         if (l != null) {
             l.checkLease();
         }
-        long bytes = PgWrite.bytes(batch);
+        long bytes = batch.bytes();
         if (bytes > maxBatchBytes) {
             throw new TvArgumentException(ErrorCode.BAD_ARGUMENT, "a batch of " + bytes + " bytes is above the bound"
                     + " of " + maxBatchBytes + " bytes per transaction on " + location + "; write it in smaller"

@@ -4,12 +4,15 @@ import dev.tablevault.engine.store.Keys;
 import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.Reads;
 
+import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiPredicate;
 
 /**
@@ -59,6 +62,32 @@ abstract class PgReads implements Reads {
                 }
             }
         });
+    }
+
+    /** One {@code = ANY(?)} query for every key. */
+    @Override
+    public List<byte[]> getAll(Family family, List<byte[]> keys) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        String table = table(family);
+        Map<ByteBuffer, byte[]> found = query("reading " + table, c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT k, v FROM " + table + " WHERE k = ANY(?::bytea[])")) {
+                s.setArray(1, c.createArrayOf("bytea", keys.toArray(new byte[0][])));
+                Map<ByteBuffer, byte[]> out = new HashMap<>(keys.size() * 2);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        out.put(ByteBuffer.wrap(r.getBytes(1)), r.getBytes(2));
+                    }
+                }
+                return out;
+            }
+        });
+        List<byte[]> values = new ArrayList<>(keys.size());
+        for (byte[] k : keys) {
+            values.add(found.get(ByteBuffer.wrap(k)));
+        }
+        return values;
     }
 
     @Override

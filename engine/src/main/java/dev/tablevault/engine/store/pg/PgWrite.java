@@ -31,14 +31,6 @@ final class PgWrite {
     private PgWrite() {
     }
 
-    /** The bytes {@code batch} sends: keys, values and range bounds. */
-    static long bytes(Batch batch) {
-        long[] n = {0};
-        batch.forEachChange((family, key, value, rangeEnd) -> n[0] += key.length
-                + (value == null ? 0 : value.length) + (rangeEnd == null ? 0 : rangeEnd.length));
-        return n[0];
-    }
-
     /** Sends {@code batch}'s changes on {@code c}, which is in a transaction. */
     static void apply(Connection c, Batch batch) throws SQLException {
         Map<Family, List<Run>> runs = new EnumMap<>(Family.class);

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -298,6 +299,25 @@ public final class RocksBackend implements Backend {
     public byte[] get(Family family, byte[] key) {
         try {
             return db.get(handle(family), key);
+        } catch (RocksDBException e) {
+            throw StoreErrors.toTv(e, "a read in " + dir);
+        }
+    }
+
+    @Override
+    public List<byte[]> getAll(Family family, List<byte[]> keys) {
+        try (ReadOptions ro = new ReadOptions()) {
+            return getAll(family, keys, ro);
+        }
+    }
+
+    /** {@link #getAll(Family, List)} as {@code ro} sees the keys: one {@code multiGetAsList}. */
+    List<byte[]> getAll(Family family, List<byte[]> keys, ReadOptions ro) {
+        if (keys.isEmpty()) {
+            return List.of(); // multiGetAsList asserts a key
+        }
+        try {
+            return db.multiGetAsList(ro, Collections.nCopies(keys.size(), handle(family)), keys);
         } catch (RocksDBException e) {
             throw StoreErrors.toTv(e, "a read in " + dir);
         }

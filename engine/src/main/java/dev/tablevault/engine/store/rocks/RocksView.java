@@ -49,6 +49,11 @@ public final class RocksView implements ReadView {
     }
 
     @Override
+    public List<byte[]> getAll(Family family, List<byte[]> keys) {
+        return store.getAll(family, keys, ro);
+    }
+
+    @Override
     public byte[] get(Family family, byte[] key) {
         try {
             return store.db().get(store.handle(family), ro, key);
