@@ -21,6 +21,8 @@ import dev.tablevault.engine.store.Keys;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
@@ -102,6 +104,8 @@ public final class ProcessContext {
     volatile boolean fenced;
     /** Set once this new process's run began ({@link #beginRun}) on a backend with shared owners. */
     private boolean begun;
+    /** The lock records its durable batches wrote ({@link #putPersistentState}); a resume starts empty. */
+    private final Set<LockManager.Held> savedLocks = ConcurrentHashMap.newKeySet();
 
     /** Cleanups waiting for the batch being built to become durable. */
     private final List<Runnable> onDurable = new ArrayList<>();
@@ -321,16 +325,24 @@ public final class ProcessContext {
     }
 
     /**
-     * Adds the process record and its lock records, and on first persistence BEGIN and LOCKS; refuses a state
+     * Adds the process record and the lock records not yet written (locks are only added or upgraded while a
+     * process runs, so a checkpoint rewrites none), and on first persistence BEGIN and LOCKS; refuses a state
      * change {@link ProcessStates} does not allow.
      */
     void putPersistentState(Batch batch, ProcessRecord rec) {
         ProcessStates.check(pid, savedState(), rec.state());
         putRun(batch, rec.state() == ProcessState.PAUSED ? Batch.RunKind.PAUSE : null);
         batch.put(Family.PROC, Keys.process(pid), Codec.encode(rec));
+        List<LockManager.Held> fresh = new ArrayList<>();
         for (LockManager.Held h : vault.lockManager().heldBy(pid)) {
-            batch.put(Family.LOCKS, Keys.lock(h.resource(), pid),
-                    Codec.encode(new LockRecord(h.resource(), h.mode(), pid)));
+            if (!savedLocks.contains(h)) {
+                batch.put(Family.LOCKS, Keys.lock(h.resource(), pid),
+                        Codec.encode(new LockRecord(h.resource(), h.mode(), pid)));
+                fresh.add(h);
+            }
+        }
+        if (!fresh.isEmpty()) {
+            batch.onWritten(() -> savedLocks.addAll(fresh));
         }
         putBegin(batch, rec);
     }
