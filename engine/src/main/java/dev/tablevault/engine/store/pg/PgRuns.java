@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
@@ -47,22 +46,14 @@ final class PgRuns {
         HostLease l = backend.requireLease("start process " + pid);
         l.checkLease();
         boolean begun = backend.latestQuery("starting process " + pid, c -> {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                // Not waited for: the run's first lock or batch commits synchronously after it, which makes it
-                // durable too; a server crash that loses it fails that lock (no run) or batch (fenced) instead.
-                s.execute("SET LOCAL synchronous_commit = off");
+            try {
                 Claims.begin(c, pid, parent, l.hostId(), l.epoch(), false);
-                c.commit();
                 return true;
             } catch (SQLException e) {
-                c.rollback();
                 if (!"23505".equals(e.getSQLState())) { // unique_violation: the id is taken
                     throw e;
                 }
                 return false;
-            } finally {
-                c.setAutoCommit(true);
             }
         });
         if (!begun) {
