@@ -29,17 +29,21 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * The multi-host failure scenarios of a shared vault through the engine, with real OS processes as hosts: a host
@@ -167,6 +171,126 @@ class MultiHostScenariosTest {
             }
             assertFinished(heir, url, pid, reference, round);
         }
+    }
+
+    @Test
+    void aPostgresRestartMidExecutionPausesTheProcessAndItsResumeFinishesItToTheUninterruptedResult() throws Exception {
+        String url = PgCluster.shared().database("mhs_pg_restart");
+        Frame reference = setUp(url);
+        String pid = "exec-restart";
+        // the server crashes (an immediate stop) between two checkpoints and stays down until the execution failed;
+        // a long lease, so this host keeps it across the outage
+        text.hooks.put(1700L, () -> PgCluster.shared().crash());
+        try (Vault v = TableVault.open(url, options("host").leaseTtl(Duration.ofMinutes(5)))) {
+            TableVaultException failed;
+            try {
+                failed = catchThrowableOfType(() -> v.executeInstance(T, ExecuteOptions.defaults().version("base")
+                        .checkpointRows(500).checkpointMillis(3_600_000).processId(pid)), TableVaultException.class);
+            } finally {
+                if (text.hooks.isEmpty()) {
+                    PgCluster.shared().restart();
+                }
+            }
+            assertThat(text.hooks).as("the server was stopped mid-run").isEmpty();
+            assertThat(failed).as("the checkpoint after the crash fails").isNotNull();
+            assertThat(failed.code()).as("%s", failed).isEqualTo(ErrorCode.IO);
+            assertThat(v.process(pid).state()).as("kept for a resume, not reverted: %s", v.process(pid))
+                    .isEqualTo(ProcessState.PAUSED);
+            text.lowest.set(Long.MAX_VALUE);
+            assertThat(v.resumeProcess(pid)).isEqualTo(pid);
+            assertThat(text.lowest.get()).as("resumed from the last checkpoint before the crash").isEqualTo(1500);
+            assertThat(v.process(pid).state()).isEqualTo(ProcessState.COMMITTED);
+            assertFinished(v, url, pid, reference, 0);
+        }
+    }
+
+    @Test
+    void processesOnTwoHostsEachWaitingForTheOthersTableEndInOneDeadlockAndTheOtherCommits() throws Exception {
+        String url = PgCluster.shared().database("mhs_deadlock");
+        VaultOptions base = crossing(options("init"));
+        try (Vault init = TableVault.open(url, base.create(true))) {
+            crossTables(init);
+        }
+        try (Vault a = TableVault.open(url, base.hostId("a").localDir(tmp.resolve("a")));
+             Vault b = TableVault.open(url, base.hostId("b").localDir(tmp.resolve("b")))) {
+            crossDeadlock(a, b);
+            assertThat(count(url, "tv_runs")).as("run rows").isZero();
+            assertThat(count(url, "tv_locks")).as("lock rows").isZero();
+            assertThat(count(url, "tv_lock_waits")).as("wait edges").isZero();
+        }
+    }
+
+    /** The same on one host's directory vault: the lock table in memory follows sub-processes as the rows do. */
+    @Test
+    void twoExecutionsOnOneHostEachWaitingForTheOthersTableEndInOneDeadlock() throws Exception {
+        try (Vault v = TableVault.open(tmp.resolve("dir"), crossing(VaultOptions.defaults().author("t")).create(true))) {
+            crossTables(v);
+            crossDeadlock(v, v);
+            assertThat(v.locks()).isEmpty();
+        }
+    }
+
+    /** Processes whose builder ({@code cross}), at row 5 and once both got there, deletes the other's table. */
+    private static VaultOptions crossing(VaultOptions options) {
+        CyclicBarrier holding = new CyclicBarrier(2);
+        Map<String, String> otherTable = Map.of("x-left", "right", "x-right", "left");
+        RowBuilder cross = (ctx, row) -> {
+            if (row == 5) {
+                holding.await(2, TimeUnit.MINUTES);
+                ctx.vault().deleteTable(otherTable.get(ctx.processId()), OpOptions.defaults());
+            }
+            return List.of("v" + ctx.value("id", row));
+        };
+        return options.lockTimeout(Duration.ofSeconds(30)).builder("cross", cross);
+    }
+
+    private static void crossTables(Vault v) {
+        for (String table : List.of("left", "right")) {
+            v.createTable(table, TableOptions.defaults());
+            v.createInstance(table, InstanceOptions.defaults().version("v"));
+            builders(v, table, "v", 20, "cross");
+        }
+    }
+
+    /**
+     * Executes {@code left} on {@code a} and {@code right} on {@code b} at once: each holds its own instance and its
+     * builder's sub-process waits for the other's table, so exactly one fails with {@code DEADLOCK} (and reverts,
+     * releasing its locks) and the other commits, deleting the loser's table.
+     */
+    private static void crossDeadlock(Vault a, Vault b) throws InterruptedException {
+        CompletableFuture<String> left = CompletableFuture.supplyAsync(() -> a.executeInstance("left",
+                ExecuteOptions.defaults().version("v").processId("x-left")));
+        CompletableFuture<String> right = CompletableFuture.supplyAsync(() -> b.executeInstance("right",
+                ExecuteOptions.defaults().version("v").processId("x-right")));
+        List<Throwable> failures = new ArrayList<>();
+        List<String> committed = new ArrayList<>();
+        for (CompletableFuture<String> f : List.of(left, right)) {
+            try {
+                committed.add(f.get(3, TimeUnit.MINUTES));
+            } catch (ExecutionException | TimeoutException e) {
+                failures.add(e.getCause() == null ? e : e.getCause());
+            }
+        }
+        assertThat(failures).as("exactly one deadlock: %s", failures).singleElement()
+                .satisfies(e -> assertThat(deadlockIn(e)).as("%s", e).isTrue());
+        assertThat(committed).hasSize(1);
+        String winner = committed.get(0);
+        String loser = winner.equals("x-left") ? "x-right" : "x-left";
+        assertThat(a.process(winner).state()).isEqualTo(ProcessState.COMMITTED);
+        assertThat(a.process(loser).state()).isEqualTo(ProcessState.REVERTED);
+        assertThat(a.tables()).containsExactly(winner.substring(2));
+        assertThat(a.activeProcesses()).isEmpty();
+        assertThat(a.verify().ok()).as("%s", a.verify()).isTrue();
+    }
+
+    /** True when {@code e} or one of its causes is a {@code DEADLOCK} failure. */
+    private static boolean deadlockIn(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TableVaultException v && v.code() == ErrorCode.DEADLOCK) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The execution's result equals the uninterrupted one, it ended once, and nothing of it is left. */
