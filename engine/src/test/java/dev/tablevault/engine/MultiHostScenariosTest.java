@@ -223,7 +223,8 @@ class MultiHostScenariosTest {
     /** The same on one host's directory vault: the lock table in memory follows sub-processes as the rows do. */
     @Test
     void twoExecutionsOnOneHostEachWaitingForTheOthersTableEndInOneDeadlock() throws Exception {
-        try (Vault v = TableVault.open(tmp.resolve("dir"), crossing(VaultOptions.defaults().author("t")).create(true))) {
+        VaultOptions options = crossing(VaultOptions.defaults().author("t")).create(true);
+        try (Vault v = TableVault.open(tmp.resolve("dir"), options)) {
             crossTables(v);
             crossDeadlock(v, v);
             assertThat(v.locks()).isEmpty();
