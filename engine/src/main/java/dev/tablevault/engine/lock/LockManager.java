@@ -233,16 +233,25 @@ public final class LockManager implements LockTable {
         }
     }
 
+    /**
+     * True when the wait edges lead from {@code from} to {@code target}. A process also waits for its running
+     * sub-processes (a builder's write blocks the builder): reaching an ancestor of {@code target} reaches it, and
+     * the edges of {@code from}'s sub-processes are {@code from}'s.
+     */
     private boolean reaches(String from, String target, Set<String> seen) {
-        if (from.equals(target)) {
+        if (holders.shares(from, target)) {
             return true;
         }
         if (!seen.add(from)) {
             return false;
         }
-        for (String next : waitsFor.getOrDefault(from, Set.of())) {
-            if (reaches(next, target, seen)) {
-                return true;
+        for (Map.Entry<String, Set<String>> w : waitsFor.entrySet()) {
+            if (w.getKey().equals(from) || holders.shares(from, w.getKey())) {
+                for (String next : w.getValue()) {
+                    if (reaches(next, target, seen)) {
+                        return true;
+                    }
+                }
             }
         }
         return false;

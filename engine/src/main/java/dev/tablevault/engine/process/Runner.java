@@ -179,9 +179,11 @@ final class Runner {
             if (!ctx.ended && !ctx.fenced) {
                 // Code missing at resume time is a deployment problem, not bad input: keep the work, wait for
                 // the code (a restart after registering it resumes). A full disk is the environment's, like an
-                // external error: the caller frees space and resumes.
+                // external error: the caller frees space and resumes; so is a shared vault's database out of reach
+                // (restarting): the caller resumes once it is back.
                 if (e.code() == ErrorCode.BUILDER_NOT_FOUND && ctx.persisted
-                        || e.code() == ErrorCode.DISK_FULL && ctx.userId) {
+                        || e.code() == ErrorCode.DISK_FULL && ctx.userId
+                        || e.code() == ErrorCode.IO && ctx.userId && vault.store().sharedOwners()) {
                     settlement.pause(ctx, e);
                 } else {
                     settlement.revert(ctx, e);

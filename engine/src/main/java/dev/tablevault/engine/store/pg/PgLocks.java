@@ -332,12 +332,17 @@ public final class PgLocks {
         }
     }
 
-    /** The first of {@code holders} from which the wait edges lead back to {@code pid}, or null. */
+    /**
+     * The first of {@code holders} from which the wait edges lead back to {@code pid}, or null. A process also
+     * waits for its sub-processes (a builder's write blocks the builder), so the walk goes from a process to its
+     * children too: two executions on two hosts whose builders each wait for the other's table close a cycle.
+     */
     private static String cycleThrough(Connection c, String pid, String[] holders) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("WITH RECURSIVE reach(origin, pid) AS ("
                 + " SELECT h, h FROM unnest(?::text[]) AS h"
-                + " UNION SELECT r.origin, n FROM reach r JOIN tv_lock_waits w ON w.waiter = r.pid,"
-                + " unnest(w.holders) AS n)"
+                + " UNION SELECT r.origin, n.pid FROM reach r, LATERAL ("
+                + " SELECT unnest(w.holders) FROM tv_lock_waits w WHERE w.waiter = r.pid"
+                + " UNION ALL SELECT k.pid FROM tv_runs k WHERE k.parent = r.pid) AS n(pid))"
                 + " SELECT origin FROM reach WHERE pid = ? ORDER BY array_position(?::text[], origin) LIMIT 1")) {
             s.setArray(1, c.createArrayOf("text", holders));
             s.setString(2, pid);
