@@ -79,14 +79,32 @@ public final class PgCluster {
 
     /** A new, empty database; its JDBC URL names user {@code postgres}, who needs no password here. */
     public String database(String hint) {
-        String name = (hint.replaceAll("[^A-Za-z0-9]", "_") + "_" + databases.incrementAndGet())
-                .toLowerCase(Locale.ROOT);
+        String name = name(hint);
         try (Connection c = DriverManager.getConnection(url("postgres")); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + name + " on " + url("postgres"), e);
         }
         return url(name);
+    }
+
+    /**
+     * A new database holding what the database at {@code url} (of this cluster) holds, made with it as the
+     * template; nobody may be connected to that one.
+     */
+    public String copy(String url, String hint) {
+        String from = url.substring(url.lastIndexOf('/') + 1, url.indexOf('?'));
+        String name = name(hint);
+        try (Connection c = DriverManager.getConnection(url("postgres")); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name + " TEMPLATE " + from);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot copy database " + from + " to " + name, e);
+        }
+        return url(name);
+    }
+
+    private String name(String hint) {
+        return (hint.replaceAll("[^A-Za-z0-9]", "_") + "_" + databases.incrementAndGet()).toLowerCase(Locale.ROOT);
     }
 
     public String url(String database) {
