@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One vault under test on either backend ({@link TestBackend#vault}): a folder (RocksDB), or a PostgreSQL database
+ * One vault under test on either backend ({@link TestBackend#vault}): a folder (RocksDB), or a PostgreSQL schema
  * whose hosts keep their local folders ({@code local-<pid>}) and the artifacts ({@code artifacts/}, as in a
  * directory vault) in {@link #dir()}. A child JVM reopens it with {@link #of}{@code (location(), dir())}.
  */
@@ -52,6 +52,11 @@ public final class TestVault {
         return dir;
     }
 
+    /** The folder the engine keeps this JVM's files of the vault in: the vault's (RocksDB), the local one. */
+    public Path localDir() {
+        return url == null ? dir : dir.resolve("local-" + ProcessHandle.current().pid());
+    }
+
     public boolean shared() {
         return url != null;
     }
@@ -69,8 +74,7 @@ public final class TestVault {
         if (url == null) {
             return TableVault.open(dir, options);
         }
-        VaultOptions o = options.localDir() != null ? options
-                : options.localDir(dir.resolve("local-" + ProcessHandle.current().pid()));
+        VaultOptions o = options.localDir() != null ? options : options.localDir(localDir());
         Vault v = TableVault.open(url, o.artifactRoot() != null ? o : o.artifactRoot(dir));
         created |= options.create();
         return v;
@@ -82,13 +86,13 @@ public final class TestVault {
     }
 
     /**
-     * A copy of this closed vault named {@code name} beside it: its folder copied (RocksDB); a database made from
-     * this one as its template, and the artifacts copied (PostgreSQL).
+     * A copy of this closed vault named {@code name} beside it: its folder copied (RocksDB); its schema copied
+     * ({@link PgCluster#copySchema}) and its folder of artifacts and local files (PostgreSQL).
      */
     public TestVault copy(String name) throws IOException {
         Path to = dir.resolveSibling(name);
         copyTree(dir, to);
-        TestVault copy = new TestVault(to, url == null ? null : PgCluster.shared().copy(url, name));
+        TestVault copy = new TestVault(to, url == null ? null : PgCluster.shared().copySchema(url, name));
         copy.created = created;
         return copy;
     }
