@@ -102,14 +102,14 @@ public final class TestVault {
      * last renewal, by the database clock), so that a read-write open is not refused; nothing to wait for on
      * RocksDB. Fails after a minute: a poll, not a timed assertion, the bound only stops a hang.
      */
-    public void awaitNoLiveLease() throws SQLException {
+    public void awaitNoLiveLease() {
         if (url != null) {
             awaitNoLiveLease(url);
         }
     }
 
     /** {@link #awaitNoLiveLease()} for the shared vault at {@code url}. */
-    public static void awaitNoLiveLease(String url) throws SQLException {
+    public static void awaitNoLiveLease(String url) {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             while (true) {
@@ -123,6 +123,8 @@ public final class TestVault {
                 assertThat(System.nanoTime() - deadline).as("the killed host's lease never ended").isNegative();
                 LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
             }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the hosts of the vault at " + url, e);
         }
     }
 
