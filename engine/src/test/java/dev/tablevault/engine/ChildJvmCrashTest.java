@@ -27,7 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>On both backends ({@link TestBackend}): on PostgreSQL the child is a host with a short lease, and the reopen
  * waits until that lease has ended (a case takes about 4 s there). So the default there runs a few pairs
- * ({@link Scenarios#runsOn}), with a user id only; {@code -Dtv.pg.crashes=all} runs every case.
+ * ({@link Scenarios#runsOn}), with a user id only; {@code -Dtv.pg.crashes=all} runs every case. The crash tests
+ * of RocksDB's own files stay RocksDB-only, in their own classes: a lost write-ahead log ({@code WalLossTest}), a
+ * full disk under the vault ({@code DiskFullTest}), damaged files ({@code CorruptionSuiteTest},
+ * {@code CorruptReadTest}); a PostgreSQL vault has no such files (the server keeps and recovers its own).
  */
 class ChildJvmCrashTest {
     @TempDir

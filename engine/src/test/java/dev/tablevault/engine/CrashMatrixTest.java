@@ -296,7 +296,8 @@ class CrashMatrixTest {
      */
     @ParameterizedTest(name = "{0}: {1} at {2}")
     @MethodSource("executePoints")
-    void pausedExecutionStoppedWithMaterializeKeepsTheRowsCommittedSoFar(TestBackend backend, Scenario s, String point) {
+    void pausedExecutionStoppedWithMaterializeKeepsTheRowsCommittedSoFar(TestBackend backend, Scenario s,
+                                                                         String point) {
         String pid = pid(s, "mat");
         try (Vault v = create(backend)) {
             Fixture fx = s.setup().apply(v);

@@ -77,7 +77,8 @@ class ReferenceExecutionTest {
     private final Echo echo = new Echo();
 
     private Vault open() {
-        return home.open(VaultOptions.defaults().create(!home.exists()).lockTimeout(Duration.ZERO).builder("echo", echo));
+        return home.open(VaultOptions.defaults().create(!home.exists()).lockTimeout(Duration.ZERO)
+                .builder("echo", echo));
     }
 
     private static String orders(Vault v, long... totals) {

@@ -340,7 +340,7 @@ final class Scenarios {
             "writeInstance-small@writeInstance.committed", "executeInstance@executeInstance.checkpoint",
             "stopProcess@stopProcess.commit");
 
-    /** Whether the crash suites run scenario {@code s} at {@code point} on {@code backend}: see {@link #ON_POSTGRESQL}. */
+    /** Whether the crash suites run scenario {@code s} at {@code point} on {@code backend} ({@link #ON_POSTGRESQL}). */
     static boolean runsOn(TestBackend backend, Scenario s, String point) {
         return backend == TestBackend.ROCKSDB || allOnPostgresql() || ON_POSTGRESQL.contains(s.name() + "@" + point);
     }

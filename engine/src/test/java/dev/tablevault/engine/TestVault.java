@@ -39,7 +39,7 @@ public final class TestVault {
 
     /** The vault at {@code location} (a folder, or a PostgreSQL URL whose hosts keep their files in {@code dir}). */
     public static TestVault of(String location, String dir) {
-        return TableVault.isShared(location) ? new TestVault(Path.of(dir), location) : new TestVault(Path.of(dir), null);
+        return new TestVault(Path.of(dir), TableVault.isShared(location) ? location : null);
     }
 
     /** What {@link TableVault#open(String, VaultOptions)} takes: the folder, or the database's URL. */
@@ -55,10 +55,6 @@ public final class TestVault {
     /** The folder the engine keeps this JVM's files of the vault in: the vault's (RocksDB), the local one. */
     public Path localDir() {
         return url == null ? dir : dir.resolve("local-" + ProcessHandle.current().pid());
-    }
-
-    public boolean shared() {
-        return url != null;
     }
 
     /** Whether the vault was created: its folder exists (RocksDB), or this object created it (PostgreSQL). */
