@@ -1,8 +1,8 @@
 package dev.tablevault.engine;
 
 import dev.tablevault.api.BuildContext;
-import dev.tablevault.api.ColumnType;
 import dev.tablevault.api.BuilderSpec;
+import dev.tablevault.api.ColumnType;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.ExecuteOptions;
 import dev.tablevault.api.Frame;
@@ -17,9 +17,13 @@ import dev.tablevault.api.TvBuilderException;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.api.WriteOptions;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
@@ -39,11 +43,23 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * files to itself, carried-over values bring their files along, and deleting an instance removes its folder.
  * A written (external-edit) instance takes its files from the temporary instance's staging folder.
  */
+@ParameterizedClass
+@EnumSource(TestBackend.class)
 class ArtifactTest {
     private static final String T = "pics";
 
+    @Parameter
+    TestBackend backend;
+
     @TempDir
     Path dir;
+
+    private TestVault home;
+
+    @BeforeEach
+    void place() {
+        home = backend.vault(dir, "v");
+    }
 
     /**
      * Writes {@code img/<row>.txt} unless the row is in {@code skipWrite}, and returns its path after
@@ -76,7 +92,7 @@ class ArtifactTest {
     private final Drawing drawing = new Drawing();
 
     private Vault open() {
-        return TableVault.open(dir.resolve("v"), VaultOptions.defaults().create(!Files.exists(dir.resolve("v")))
+        return home.open(VaultOptions.defaults().create(!home.exists())
                 .builder("drawing", drawing));
     }
 
@@ -221,7 +237,7 @@ class ArtifactTest {
             assertThat(v.instances(T, null, false)).as("nothing materialized").isEmpty();
             assertThat(v.artifactFolder(T, "TEMP_w")).as("the temporary instance is still there").isEqualTo(staging);
             assertThat(Files.readString(staging.resolve("a/0.txt"))).isEqualTo("scan 0");
-            try (var folders = Files.list(dir.resolve("v").resolve("artifacts"))) {
+            try (var folders = Files.list(home.dir().resolve("artifacts"))) {
                 assertThat(folders.map(f -> f.getFileName().toString()))
                         .as("no folder left for the reverted write's instance").containsExactly("temp");
             }

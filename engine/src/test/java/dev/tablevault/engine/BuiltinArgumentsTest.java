@@ -14,8 +14,11 @@ import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 
@@ -29,7 +32,12 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * each is a BAD_BUILDER naming the builder and argument: refused at putBuilder when the argument is literal and
  * bounded there, else when the execution reads it, which then reverts.
  */
+@ParameterizedClass
+@EnumSource(TestBackend.class)
 class BuiltinArgumentsTest {
+    @Parameter
+    TestBackend backend;
+
     @TempDir
     Path dir;
 
@@ -58,7 +66,7 @@ class BuiltinArgumentsTest {
 
     /** Executes the column builder {@code spec} after a 3-row index: refused with {@code message}, reverted. */
     private void refusedAndReverted(String spec, String message) {
-        try (Vault v = TableVault.open(dir.resolve("v"), VaultOptions.defaults().create(true)
+        try (Vault v = backend.vault(dir, "v").create(VaultOptions.defaults()
                 .durability(Durability.NONE))) {
             v.createTable("t", TableOptions.defaults());
             v.createInstance("t", InstanceOptions.defaults().version("v"));

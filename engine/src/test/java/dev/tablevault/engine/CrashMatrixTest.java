@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
@@ -58,6 +59,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * Plus: a resume with different arguments is refused and leaves the process paused; a finished id never runs
  * again. {@code .committed} points are skipped (a THROW there is meaningless: the work is durable; the halt
  * tests cover them).
+ *
+ * <p>On both backends ({@link TestBackend}); on PostgreSQL the default runs the pairs {@link Scenarios#runsOn} names
+ * (every pair with {@code -Dtv.pg.crashes=all}).
  */
 class CrashMatrixTest {
     private static final Map<String, Normalized> REFERENCE = new HashMap<>();
@@ -78,24 +82,26 @@ class CrashMatrixTest {
 
     // ---- sources ----
 
-    /** Every (scenario, point) pair at which a THROW is meaningful. */
+    /** Every (backend, scenario, point) at which a THROW is meaningful and which runs on that backend. */
     static Stream<Arguments> throwPoints() {
-        return CrashPoints.POINTS.entrySet().stream()
+        return Stream.of(TestBackend.values()).flatMap(b -> CrashPoints.POINTS.entrySet().stream()
                 .flatMap(e -> Scenarios.forOperation(e.getKey()).stream()
-                        .flatMap(s -> e.getValue().stream().filter(p -> !p.endsWith(".committed"))
-                                .map(p -> Arguments.of(s, p))));
+                        .flatMap(s -> e.getValue().stream()
+                                .filter(p -> !p.endsWith(".committed") && Scenarios.runsOn(b, s, p))
+                                .map(p -> Arguments.of(b, s, p)))));
     }
 
     static Stream<Arguments> writePoints() {
-        return throwPoints().filter(a -> ((Scenario) a.get()[0]).isWrite());
+        return throwPoints().filter(a -> ((Scenario) a.get()[1]).isWrite());
     }
 
     static Stream<Arguments> executePoints() {
-        return throwPoints().filter(a -> ((Scenario) a.get()[0]).isExecute());
+        return throwPoints().filter(a -> ((Scenario) a.get()[1]).isExecute());
     }
 
-    static Stream<Scenario> scenarios() {
-        return Scenarios.all().stream();
+    static Stream<Arguments> scenarios() {
+        return Stream.of(TestBackend.values()).flatMap(b -> Scenarios.all().stream()
+                .filter(s -> Scenarios.runsOn(b, s)).map(s -> Arguments.of(b, s)));
     }
 
     @Test
@@ -112,10 +118,10 @@ class CrashMatrixTest {
 
     // ---- (a) generated id: revert ----
 
-    @ParameterizedTest(name = "{0} at {1}")
+    @ParameterizedTest(name = "{0}: {1} at {2}")
     @MethodSource("throwPoints")
-    void withoutUserIdAFailureRevertsAndChangesNothing(Scenario s, String point) {
-        try (Vault v = create()) {
+    void withoutUserIdAFailureRevertsAndChangesNothing(TestBackend backend, Scenario s, String point) {
+        try (Vault v = create(backend)) {
             Fixture fx = s.setup().apply(v);
             VaultContents before = VaultContents.of(v);
             int history = v.processHistory(100_000).size();
@@ -155,11 +161,11 @@ class CrashMatrixTest {
 
     // ---- (b) user id: pause, then an ending ----
 
-    @ParameterizedTest(name = "{0} at {1}")
+    @ParameterizedTest(name = "{0}: {1} at {2}")
     @MethodSource("throwPoints")
-    void pausedThenSameIdRetryCompletes(Scenario s, String point) {
+    void pausedThenSameIdRetryCompletes(TestBackend backend, Scenario s, String point) {
         String pid = pid(s, "retry");
-        try (Vault v = create()) {
+        try (Vault v = create(backend)) {
             Fixture fx = s.setup().apply(v);
             pause(v, s, fx, point, pid);
 
@@ -168,11 +174,11 @@ class CrashMatrixTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} at {1}")
+    @ParameterizedTest(name = "{0}: {1} at {2}")
     @MethodSource("throwPoints")
-    void pausedThenResumeProcessCompletesOrRefusesWithoutTheFrame(Scenario s, String point) {
+    void pausedThenResumeProcessCompletesOrRefusesWithoutTheFrame(TestBackend backend, Scenario s, String point) {
         String pid = pid(s, "resume");
-        try (Vault v = create()) {
+        try (Vault v = create(backend)) {
             Fixture fx = s.setup().apply(v);
             VaultContents paused = pause(v, s, fx, point, pid);
 
@@ -191,27 +197,27 @@ class CrashMatrixTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} at {1}")
+    @ParameterizedTest(name = "{0}: {1} at {2}")
     @MethodSource("throwPoints")
-    void pausedSurvivesReopenThenRestartEndsIt(Scenario s, String point) {
+    void pausedSurvivesReopenThenRestartEndsIt(TestBackend backend, Scenario s, String point) {
         String pid = pid(s, "restart");
-        Path dir = tmp.resolve("v");
+        TestVault dir = backend.vault(tmp, "v");
         Fixture fx;
         VaultContents before;
         VaultContents paused;
-        try (Vault v = TableVault.open(dir, options().create(true))) {
+        try (Vault v = dir.create(options())) {
             fx = s.setup().apply(v);
             before = VaultContents.of(v);
             paused = pause(v, s, fx, point, pid);
         }
         // Invariant 2: across close and reopen the process is still paused and holds its locks.
-        try (Vault v = TableVault.open(dir, options())) {
+        try (Vault v = dir.open(options())) {
             assertThat(VaultContents.of(v)).isEqualTo(paused);
             assertStillPaused(v, s, fx, pid, point, paused);
             assertConflictBlocked(v, s, fx, pid, point);
             Scenarios.assertConsistent(v);
         }
-        try (Vault v = TableVault.open(dir, options().restart(true))) {
+        try (Vault v = dir.open(options().restart(true))) {
             assertThat(TableVault.restartFailures(v)).isEmpty();
             assertThat(v.isProcessComplete(pid)).isTrue();
             if (s.needsFrame(point)) {
@@ -225,11 +231,11 @@ class CrashMatrixTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} at {1}")
+    @ParameterizedTest(name = "{0}: {1} at {2}")
     @MethodSource("throwPoints")
-    void pausedThenStopProcessRevertsToBefore(Scenario s, String point) {
+    void pausedThenStopProcessRevertsToBefore(TestBackend backend, Scenario s, String point) {
         String pid = pid(s, "stop");
-        try (Vault v = create()) {
+        try (Vault v = create(backend)) {
             Fixture fx = s.setup().apply(v);
             VaultContents before = VaultContents.of(v);
             VaultContents paused = pause(v, s, fx, point, pid);
@@ -288,11 +294,12 @@ class CrashMatrixTest {
      * yet) or what an uninterrupted run computes, with at least the index values committed so far; the
      * temporary instance and its builders are gone, everything else is as before.
      */
-    @ParameterizedTest(name = "{0} at {1}")
+    @ParameterizedTest(name = "{0}: {1} at {2}")
     @MethodSource("executePoints")
-    void pausedExecutionStoppedWithMaterializeKeepsTheRowsCommittedSoFar(Scenario s, String point) {
+    void pausedExecutionStoppedWithMaterializeKeepsTheRowsCommittedSoFar(TestBackend backend, Scenario s,
+                                                                         String point) {
         String pid = pid(s, "mat");
-        try (Vault v = create()) {
+        try (Vault v = create(backend)) {
             Fixture fx = s.setup().apply(v);
             VaultContents before = VaultContents.of(v);
             pause(v, s, fx, point, pid);
@@ -332,11 +339,11 @@ class CrashMatrixTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} at {1}")
+    @ParameterizedTest(name = "{0}: {1} at {2}")
     @MethodSource("writePoints")
-    void pausedWriteStoppedWithMaterializeKeepsTheRowsStagedSoFar(Scenario s, String point) {
+    void pausedWriteStoppedWithMaterializeKeepsTheRowsStagedSoFar(TestBackend backend, Scenario s, String point) {
         String pid = pid(s, "mat");
-        try (Vault v = create()) {
+        try (Vault v = create(backend)) {
             Fixture fx = s.setup().apply(v);
             VaultContents before = VaultContents.of(v);
             pause(v, s, fx, point, pid);
@@ -383,11 +390,11 @@ class CrashMatrixTest {
 
     // ---- resume with changed arguments; reuse of a finished id ----
 
-    @ParameterizedTest(name = "{0} at {1}")
+    @ParameterizedTest(name = "{0}: {1} at {2}")
     @MethodSource("throwPoints")
-    void resumeWithDifferentArgumentsIsRefusedAndLeavesItPaused(Scenario s, String point) {
+    void resumeWithDifferentArgumentsIsRefusedAndLeavesItPaused(TestBackend backend, Scenario s, String point) {
         String pid = pid(s, "args");
-        try (Vault v = create()) {
+        try (Vault v = create(backend)) {
             Fixture fx = s.setup().apply(v);
             VaultContents paused = pause(v, s, fx, point, pid);
             int history = v.processHistory(100_000).size();
@@ -411,11 +418,11 @@ class CrashMatrixTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("scenarios")
-    void aFinishedIdCannotBeReused(Scenario s) {
+    void aFinishedIdCannotBeReused(TestBackend backend, Scenario s) {
         String pid = pid(s, "done");
-        try (Vault v = create()) {
+        try (Vault v = create(backend)) {
             Fixture fx = s.setup().apply(v);
             assertThat(s.call().run(v, fx, pid)).isEqualTo(pid);
             assertCommittedAsUninterrupted(v, s, fx, pid);
@@ -437,11 +444,11 @@ class CrashMatrixTest {
 
     // ---- pausing again after a resume ----
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("scenarios")
-    void pausedAgainAtEachLaterPointThenCompletes(Scenario s) {
+    void pausedAgainAtEachLaterPointThenCompletes(TestBackend backend, Scenario s) {
         String pid = pid(s, "again");
-        try (Vault v = create()) {
+        try (Vault v = create(backend)) {
             Fixture fx = s.setup().apply(v);
             // Each same-id retry runs into the next armed point and pauses again, with that point's error.
             for (String point : CrashPoints.POINTS.get(s.operation())) {
@@ -454,12 +461,13 @@ class CrashMatrixTest {
         }
     }
 
-    @Test
-    void aWritePausedTwiceMidStagingResumesFromItsLatestCheckpoint() {
+    @ParameterizedTest
+    @EnumSource(TestBackend.class)
+    void aWritePausedTwiceMidStagingResumesFromItsLatestCheckpoint(TestBackend backend) {
         Scenario s = largeWrite();
         String point = "writeInstance.staged";
         String pid = "twice-write";
-        try (Vault v = create()) {
+        try (Vault v = create(backend)) {
             Fixture fx = s.setup().apply(v);
             pause(v, s, fx, point, pid);
             assertThat(v.process(pid).stepsDone()).isEqualTo(1);
@@ -476,12 +484,13 @@ class CrashMatrixTest {
         }
     }
 
-    @Test
-    void aWritePausedTwiceMidStagingMaterializesBothBatches() {
+    @ParameterizedTest
+    @EnumSource(TestBackend.class)
+    void aWritePausedTwiceMidStagingMaterializesBothBatches(TestBackend backend) {
         Scenario s = largeWrite();
         String point = "writeInstance.staged";
         String pid = "twice-mat";
-        try (Vault v = create()) {
+        try (Vault v = create(backend)) {
             Fixture fx = s.setup().apply(v);
             pause(v, s, fx, point, pid);
             pause(v, s, fx, point, pid);
@@ -501,21 +510,22 @@ class CrashMatrixTest {
 
     // ---- one run with SYNC durability ----
 
-    @Test
-    void syncDurabilityPausedWriteSurvivesReopenAndResumesMidStaging() {
+    @ParameterizedTest
+    @EnumSource(TestBackend.class)
+    void syncDurabilityPausedWriteSurvivesReopenAndResumesMidStaging(TestBackend backend) {
         Scenario s = largeWrite();
         String point = "writeInstance.staged";
         String pid = "sync-write";
-        Path dir = tmp.resolve("sync");
+        TestVault dir = backend.vault(tmp, "sync");
         Fixture fx;
         VaultContents paused;
         VaultOptions sync = options().durability(Durability.SYNC);
-        try (Vault v = TableVault.open(dir, sync.create(true))) {
+        try (Vault v = dir.create(sync)) {
             fx = s.setup().apply(v);
             paused = pause(v, s, fx, point, pid);
             assertThat(v.process(pid).stepsDone()).isEqualTo(1);
         }
-        try (Vault v = TableVault.open(dir, sync)) {
+        try (Vault v = dir.open(sync)) {
             assertThat(VaultContents.of(v)).isEqualTo(paused);
             assertStillPaused(v, s, fx, pid, point, paused);
             assertConflictBlocked(v, s, fx, pid, point);
@@ -525,7 +535,7 @@ class CrashMatrixTest {
             assertThat(v.process(pid).stepsDone()).isEqualTo(
                     (Scenarios.LARGE.rowCount() + WriteInstance.BATCH_ROWS - 1) / WriteInstance.BATCH_ROWS);
         }
-        try (Vault v = TableVault.open(dir, sync)) {
+        try (Vault v = dir.open(sync)) {
             assertThat(Scenarios.normalized(v)).isEqualTo(reference(s));
         }
     }
@@ -699,7 +709,10 @@ class CrashMatrixTest {
         return ending + "-" + s.name();
     }
 
-    /** The contents after the scenario's call ran uninterrupted in a fresh vault; computed once per scenario. */
+    /**
+     * The contents after the scenario's call ran uninterrupted in a fresh vault; computed once per scenario, on
+     * RocksDB: a run on PostgreSQL must end as one on RocksDB does.
+     */
     private static Normalized reference(Scenario s) {
         synchronized (REFERENCE) {
             return REFERENCE.computeIfAbsent(s.name(), n -> {
@@ -717,8 +730,8 @@ class CrashMatrixTest {
         }
     }
 
-    private Vault create() {
-        return TableVault.open(tmp.resolve("v" + vaults++), options().create(true));
+    private Vault create(TestBackend backend) {
+        return backend.vault(tmp, "v" + vaults++).create(options());
     }
 
     private static VaultOptions options() {

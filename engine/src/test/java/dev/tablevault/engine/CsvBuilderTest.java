@@ -20,8 +20,11 @@ import dev.tablevault.engine.builtin.Builtins;
 import dev.tablevault.engine.builtin.Utf8Reader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -49,10 +52,15 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * names or positions, delimiters, every column type, and the typed errors for a missing column, file or value
  * that does not parse.
  */
+@ParameterizedClass
+@EnumSource(TestBackend.class)
 class CsvBuilderTest {
     private static final String T = "books";
     private static final FrameBuilder CSV_FRAME = (FrameBuilder) Builtins.get("csv");
     private static final GeneratorBuilder CSV_GENERATOR = (GeneratorBuilder) Builtins.get("csv");
+
+    @Parameter
+    TestBackend backend;
 
     @TempDir
     Path dir;
@@ -92,7 +100,7 @@ class CsvBuilderTest {
     private final Flaky flaky = new Flaky();
 
     private Vault open() {
-        return TableVault.open(dir.resolve("v"), VaultOptions.defaults().author("t").create(true)
+        return backend.vault(dir, "v").create(VaultOptions.defaults().author("t")
                 .builder("flakyCsv", flaky));
     }
 

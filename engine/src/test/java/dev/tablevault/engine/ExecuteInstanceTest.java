@@ -19,9 +19,13 @@ import dev.tablevault.api.TvLockException;
 import dev.tablevault.api.TvProcessException;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
@@ -48,11 +52,23 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * rerun, {@code resumeProcess} or a {@code restart(true)} open continues from the checkpoint without
  * recomputing a committed row), and {@code stopProcess} with and without {@code materialize}.
  */
+@ParameterizedClass
+@EnumSource(TestBackend.class)
 class ExecuteInstanceTest {
     private static final String T = "stories";
 
+    @Parameter
+    TestBackend backend;
+
     @TempDir
     Path dir;
+
+    private TestVault home;
+
+    @BeforeEach
+    void place() {
+        home = backend.vault(dir, "v");
+    }
 
     /** The application's own failure, as a model API would raise it. */
     static final class ServiceDown extends Exception {
@@ -86,7 +102,7 @@ class ExecuteInstanceTest {
     private final Counting counting = new Counting();
 
     private Vault open(boolean create, boolean restart) {
-        return TableVault.open(dir.resolve("v"), VaultOptions.defaults().author("t").create(create)
+        return home.open(VaultOptions.defaults().author("t").create(create)
                 .restart(restart).lockTimeout(java.time.Duration.ZERO).builder("counting", counting));
     }
 
@@ -318,7 +334,7 @@ class ExecuteInstanceTest {
                 sink.accept(List.of(r * 2));
             }
         };
-        try (Vault v = TableVault.open(dir.resolve("g"), VaultOptions.defaults().create(true).builder("gen", gen))) {
+        try (Vault v = backend.vault(dir, "g").create(VaultOptions.defaults().builder("gen", gen))) {
             v.createTable(T, TableOptions.defaults());
             v.createInstance(T, InstanceOptions.defaults().version("base"));
             v.putBuilder(T, "base", index(3000), OpOptions.defaults());
@@ -344,7 +360,7 @@ class ExecuteInstanceTest {
             pid = v.generateProcessId();
             catchThrowableOfType(() -> v.executeInstance(T, every(1000).processId(pid)), ServiceDown.class);
         }
-        try (Vault v = TableVault.open(dir.resolve("v"), VaultOptions.defaults().restart(true))) {
+        try (Vault v = home.open(VaultOptions.defaults().restart(true))) {
             assertThat(v.activeProcesses().get(pid).state()).isEqualTo(ProcessState.PAUSED);
             assertThat(v.activeProcesses().get(pid).error()).contains("counting", "not registered");
         }
@@ -368,7 +384,7 @@ class ExecuteInstanceTest {
             }
             return List.of("w" + row);
         };
-        try (Vault v = TableVault.open(dir.resolve("s"), VaultOptions.defaults().create(true)
+        try (Vault v = backend.vault(dir, "s").create(VaultOptions.defaults()
                 .builder("counting", waits))) {
             setup(v, 3000, 1);
             String pid = v.generateProcessId();

@@ -19,12 +19,15 @@ import dev.tablevault.api.VaultOptions;
 import dev.tablevault.api.WriteOptions;
 import dev.tablevault.engine.store.Backend;
 import dev.tablevault.engine.store.Family;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,11 +46,23 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * align on the primary key; {@code keepOld} keeps origin rows; a partial origin is completed; a paused
  * re-execution resumes; {@code force} recomputes everything.
  */
+@ParameterizedClass
+@EnumSource(TestBackend.class)
 class IncrementalExecutionTest {
     private static final String T = "docs";
 
+    @Parameter
+    TestBackend backend;
+
     @TempDir
     Path dir;
+
+    private TestVault home;
+
+    @BeforeEach
+    void place() {
+        home = backend.vault(dir, "v");
+    }
 
     /** Records every (builder, row) call; value = builder:salt:id[:other column]. Fails at rows in {@code fail}. */
     static final class Tagged implements RowBuilder {
@@ -76,7 +91,7 @@ class IncrementalExecutionTest {
     private final Tagged tagged = new Tagged();
 
     private Vault open() {
-        return TableVault.open(dir.resolve("v"), VaultOptions.defaults().create(!Files.exists(dir.resolve("v")))
+        return home.open(VaultOptions.defaults().create(!home.exists())
                 .lockTimeout(Duration.ZERO).builder("tagged", tagged));
     }
 
@@ -258,7 +273,7 @@ class IncrementalExecutionTest {
                     .checkpointRows(4)), IllegalStateException.class);
         }
         Map<String, Set<Long>> beforePause = tagged.take();
-        try (Vault v = TableVault.open(dir.resolve("v"), VaultOptions.defaults().restart(true)
+        try (Vault v = home.open(VaultOptions.defaults().restart(true)
                 .builder("tagged", tagged))) {
             Map<String, Set<Long>> after = tagged.take();
             // Rows 0..19 (ids 20..39) come from the origin for a, b, d, e; ids 40..59 are new for every builder.

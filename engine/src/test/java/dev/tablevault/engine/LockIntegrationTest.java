@@ -53,6 +53,9 @@ import static org.assertj.core.api.Assertions.fail;
  * conflicting write time out, and parallel work on different tables. A writer is held inside its commit, with
  * its locks taken, by a {@link Clock} that blocks the writer's thread until the test lets it go; threads are
  * coordinated on latches and thread states, never on sleeps.
+ *
+ * <p>RocksDB only: it drives the in-memory {@code LockManager} and opens a {@code RocksBackend} itself (to give the
+ * vault its clock); the lock scenarios run on both backends in {@code LockContractTest}.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class LockIntegrationTest {

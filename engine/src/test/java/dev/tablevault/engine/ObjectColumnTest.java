@@ -21,7 +21,10 @@ import dev.tablevault.api.VaultOptions;
 import dev.tablevault.api.WriteOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
@@ -40,9 +43,14 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * ({@code types: {col: object}}), and values that cannot be stored refused with a typed error that changes
  * nothing.
  */
+@ParameterizedClass
+@EnumSource(TestBackend.class)
 class ObjectColumnTest {
     private static final String T = "things";
     private static final int ROWS = 2_500;
+
+    @Parameter
+    TestBackend backend;
 
     @TempDir
     Path dir;
@@ -67,7 +75,7 @@ class ObjectColumnTest {
             row == 1234 ? Collections.unmodifiableList(new ArrayList<>(List.of(row))) : List.of(row));
 
     private Vault open() {
-        return TableVault.open(dir.resolve("v"), VaultOptions.defaults().author("t").create(true)
+        return backend.vault(dir, "v").create(VaultOptions.defaults().author("t")
                 .builder("points", POINTS).builder("wrapped", WRAPPED).builder("unstorable", UNSTORABLE));
     }
 

@@ -20,10 +20,14 @@ import dev.tablevault.api.TvLockException;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.api.WriteOptions;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,9 +43,21 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * shared locks on the instances read, resolution fixed at the start (a resume reads the same instances), and
  * bad references refused with nothing changed.
  */
+@ParameterizedClass
+@EnumSource(TestBackend.class)
 class ReferenceExecutionTest {
+    @Parameter
+    TestBackend backend;
+
     @TempDir
     Path dir;
+
+    private TestVault home;
+
+    @BeforeEach
+    void place() {
+        home = backend.vault(dir, "v");
+    }
 
     /** Echoes its resolved arguments; fails at the rows in {@code fail} while it holds them. */
     static final class Echo implements RowBuilder {
@@ -61,8 +77,8 @@ class ReferenceExecutionTest {
     private final Echo echo = new Echo();
 
     private Vault open() {
-        return TableVault.open(dir.resolve("v"), VaultOptions.defaults().create(!java.nio.file.Files.exists(
-                dir.resolve("v"))).lockTimeout(Duration.ZERO).builder("echo", echo));
+        return home.open(VaultOptions.defaults().create(!home.exists()).lockTimeout(Duration.ZERO)
+                .builder("echo", echo));
     }
 
     private static String orders(Vault v, long... totals) {

@@ -329,6 +329,32 @@ final class Scenarios {
         return ExecuteOptions.defaults().version(version).checkpointRows(RUN_BATCH).checkpointMillis(3_600_000);
     }
 
+    /**
+     * The (scenario, crash point) pairs the crash suites run on PostgreSQL by default, where the process's run row
+     * matters most: a large write mid-staging (a checkpoint, then a pause), a small one after its commit, an
+     * execution at its first checkpoint, a stop before its commit (it claims its paused target's run). A case costs
+     * about a second there, a killed child's about 4 s (its lease must end first), so the default keeps the suite
+     * short; {@code -Dtv.pg.crashes=all} runs every pair.
+     */
+    private static final Set<String> ON_POSTGRESQL = Set.of("writeInstance-large@writeInstance.staged",
+            "writeInstance-small@writeInstance.committed", "executeInstance@executeInstance.checkpoint",
+            "stopProcess@stopProcess.commit");
+
+    /** Whether the crash suites run scenario {@code s} at {@code point} on {@code backend} ({@link #ON_POSTGRESQL}). */
+    static boolean runsOn(TestBackend backend, Scenario s, String point) {
+        return backend == TestBackend.ROCKSDB || allOnPostgresql() || ON_POSTGRESQL.contains(s.name() + "@" + point);
+    }
+
+    /** Whether {@code -Dtv.pg.crashes=all} asks for every crash case on PostgreSQL too. */
+    static boolean allOnPostgresql() {
+        return "all".equals(System.getProperty("tv.pg.crashes"));
+    }
+
+    /** Whether the crash suites run scenario {@code s} (at any point) on {@code backend}. */
+    static boolean runsOn(TestBackend backend, Scenario s) {
+        return CrashPoints.POINTS.get(s.operation()).stream().anyMatch(p -> runsOn(backend, s, p));
+    }
+
     static List<Scenario> forOperation(String operation) {
         return all().stream().filter(s -> s.operation().equals(operation)).toList();
     }

@@ -12,14 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,7 +47,7 @@ class SharedVaultCrashTest {
             child.process().destroyForcibly();
             assertThat(child.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
         }
-        awaitNoLiveLease(url);
+        TestVault.awaitNoLiveLease(url);
         assertThat(SharedVaultFenceTest.run(url, pid)).as("left running by the killed host")
                 .isEqualTo(new SharedVaultFenceTest.Run("RUNNING", "victim", 1));
         SharedVaultFenceTest.Run[] resumed = new SharedVaultFenceTest.Run[1];
@@ -70,27 +63,6 @@ class SharedVaultCrashTest {
             assertThat(v.activeProcesses()).isEmpty();
             assertThat(v.locks()).isEmpty();
             assertThat(v.verify().ok()).as("%s", v.verify()).isTrue();
-        }
-    }
-
-    /**
-     * Polls the database until no host holds a live lease (the killed child's runs out 2 s after its last renewal,
-     * by the database clock); fails after a minute. A poll, not a timed assertion: the bound only stops a hang.
-     */
-    private static void awaitNoLiveLease(String url) throws SQLException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-            while (true) {
-                try (ResultSet r = s.executeQuery("SELECT count(*) FROM tv_hosts WHERE state = 'LIVE'"
-                        + " AND lease_until > now()")) {
-                    r.next();
-                    if (r.getLong(1) == 0) {
-                        return;
-                    }
-                }
-                assertThat(System.nanoTime() - deadline).as("the killed host's lease never ended").isNegative();
-                LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-            }
         }
     }
 }

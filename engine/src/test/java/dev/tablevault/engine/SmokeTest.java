@@ -11,27 +11,35 @@ import dev.tablevault.api.VaultOptions;
 import dev.tablevault.api.WriteOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ParameterizedClass
+@EnumSource(TestBackend.class)
 class SmokeTest {
+    @Parameter
+    TestBackend backend;
+
     @TempDir
     Path tmp;
 
     @Test
     void writesAndReadsBackAcrossReopen() {
-        Path dir = tmp.resolve("v");
+        TestVault dir = backend.vault(tmp, "v");
         Frame f = Frame.builder().column("id", ColumnType.LONG).column("name", ColumnType.STRING)
                 .row(1L, "a").row(2L, null).build();
-        try (Vault v = TableVault.open(dir, VaultOptions.defaults().create(true).durability(Durability.NONE))) {
+        try (Vault v = dir.open(VaultOptions.defaults().create(true).durability(Durability.NONE))) {
             v.createTable("stories", TableOptions.defaults());
             v.createInstance("stories", InstanceOptions.defaults().externalEdit(true));
             v.writeInstance("stories", f, WriteOptions.defaults());
             assertThat(v.dataframe("stories", ReadOptions.latest())).isEqualTo(f);
         }
-        try (Vault v = TableVault.open(dir, VaultOptions.defaults())) {
+        try (Vault v = dir.open(VaultOptions.defaults())) {
             assertThat(v.tables()).containsExactly("stories");
             assertThat(v.dataframe("stories", ReadOptions.latest())).isEqualTo(f);
             assertThat(v.activeProcesses()).isEmpty();

@@ -17,6 +17,9 @@ import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,8 +30,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** Builders writing through {@link BuildContext#vault()}: sub-processes of the execution, sharing its locks. */
+@ParameterizedClass
+@EnumSource(TestBackend.class)
 class SubProcessTest {
     private static final String T = "agents";
+
+    @Parameter
+    TestBackend backend;
 
     @TempDir
     Path dir;
@@ -54,7 +62,7 @@ class SubProcessTest {
     };
 
     private Vault open() {
-        Vault v = TableVault.open(dir.resolve("v"), VaultOptions.defaults().create(true)
+        Vault v = backend.vault(dir, "v").create(VaultOptions.defaults()
                 .lockTimeout(Duration.ZERO).builder("spawning", spawning).builder("outsider", outsider));
         outer.set(v);
         return v;

@@ -16,7 +16,10 @@ import dev.tablevault.api.TableOptions;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
@@ -34,10 +37,15 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * then resumes from the first row not committed (through the one-by-one path up to the next chunk) to the same
  * instance, checkpointing after the same rows as an uninterrupted run.
  */
+@ParameterizedClass
+@EnumSource(TestBackend.class)
 class WholeColumnWriteTest {
     private static final int ROWS = 3000;
     private static final List<ColumnType> TYPES = List.of(ColumnType.LONG, ColumnType.DOUBLE, ColumnType.BOOLEAN,
             ColumnType.STRING, ColumnType.BYTES, ColumnType.TIMESTAMP, ColumnType.DURATION, ColumnType.OBJECT);
+
+    @Parameter
+    TestBackend backend;
 
     @TempDir
     Path tmp;
@@ -107,7 +115,7 @@ class WholeColumnWriteTest {
         Frame f = frame(seed);
         FrameBuilder cols = ctx -> f;
         Seen seen = new Seen();
-        try (Vault v = TableVault.open(tmp.resolve("v"), VaultOptions.defaults().create(true).builder("cols", cols))) {
+        try (Vault v = backend.vault(tmp, "v").create(VaultOptions.defaults().builder("cols", cols))) {
             setup(v);
             v.executeInstance("t", ExecuteOptions.defaults().checkpointRows(700).checkpointMillis(3_600_000)
                     .listener(seen));
@@ -123,7 +131,7 @@ class WholeColumnWriteTest {
         FrameBuilder cols = ctx -> f;
         Seen seen = new Seen();
         seen.failAt = 1400;
-        try (Vault v = TableVault.open(tmp.resolve("v"), VaultOptions.defaults().create(true).builder("cols", cols)
+        try (Vault v = backend.vault(tmp, "v").create(VaultOptions.defaults().builder("cols", cols)
                 .listener(seen))) {
             setup(v);
             Throwable e = catchThrowable(() -> v.executeInstance("t", ExecuteOptions.defaults().processId("p")

@@ -172,6 +172,19 @@ public final class ProcessContext {
     }
 
     /**
+     * Gives back the run {@link #claimRun claimed} for an ending that then failed (a stop whose commit did not
+     * happen): PAUSED with no owner, as before the claim, so that the next resume or stop, here or on another host,
+     * can claim it. Nothing to do on a backend without shared owners.
+     */
+    void releaseRun() {
+        if (vault.store().sharedOwners()) {
+            Batch b = new Batch();
+            b.pauseRun(pid, fence);
+            vault.store().write(b);
+        }
+    }
+
+    /**
      * Writes {@code batch} as a batch of this process, settling a lost acknowledgement by reading back
      * ({@link CommitReadBack}): refused once it was fenced; a {@code PROCESS_FENCED} failure, or a
      * {@code COMMIT_UNKNOWN} the read-back could not settle, marks it fenced.

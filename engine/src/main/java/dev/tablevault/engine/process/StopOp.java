@@ -73,11 +73,25 @@ public final class StopOp extends Op {
         runner.claim(target);
         try {
             target.claimRun(); // on a shared vault: its run becomes this host's, so its end may delete it
-            ctx.commit(b -> Settlement.stopInto(target, b, args.materialize(), ctx.pid));
+            try {
+                ctx.commit(b -> Settlement.stopInto(target, b, args.materialize(), ctx.pid));
+            } catch (RuntimeException e) {
+                releaseRun(target, e); // the target stays paused: so must its run, or no one could claim it again
+                throw e;
+            }
             ctx.vault.lockManager().releaseAll(target.pid);
             ctx.vault.board().forget(target.pid);
         } finally {
             runner.unclaim(target);
+        }
+    }
+
+    /** {@link ProcessContext#releaseRun}; a failure to is added to {@code cause}, which the caller throws. */
+    private static void releaseRun(ProcessContext target, RuntimeException cause) {
+        try {
+            target.releaseRun();
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
         }
     }
 

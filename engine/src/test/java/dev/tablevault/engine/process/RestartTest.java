@@ -14,9 +14,15 @@ import dev.tablevault.api.TableOptions;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
 import dev.tablevault.engine.TableVault;
+import dev.tablevault.engine.TestBackend;
+import dev.tablevault.engine.TestVault;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
@@ -33,13 +39,25 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * each one ends as it would alone, the failures are reported one by one, and no restart thread outlives the
  * open; an {@code Error} or a checked exception from one process's builder is reported like any failure.
  */
+@ParameterizedClass
+@EnumSource(TestBackend.class)
 class RestartTest {
     private static final String T = "pages";
     private static final int PROCESSES = 3 * Restart.THREADS + 1;
     private static final int ROWS = 40;
 
+    @Parameter
+    TestBackend backend;
+
     @TempDir
     Path dir;
+
+    private TestVault home;
+
+    @BeforeEach
+    void place() {
+        home = backend.vault(dir, "v");
+    }
 
     /** Throws at row 0 while {@link #failing}. */
     static final class Flaky implements RowBuilder {
@@ -55,12 +73,8 @@ class RestartTest {
     }
 
     private Vault open(boolean restart, Flaky flaky) {
-        return TableVault.open(dir.resolve("v"), VaultOptions.defaults().create(restart ? false : !exists())
+        return home.open(VaultOptions.defaults().create(restart ? false : !home.exists())
                 .restart(restart).builder("flaky", flaky));
-    }
-
-    private boolean exists() {
-        return java.nio.file.Files.exists(dir.resolve("v"));
     }
 
     /** {@link #PROCESSES} executions, one per version, each paused at row 0 under id {@code run-<i>}. */
@@ -85,7 +99,7 @@ class RestartTest {
 
     /** Other test classes may restart their own vaults meanwhile, so only this vault's threads count. */
     private boolean restartThreadAlive() {
-        String name = Restart.threadName(dir.resolve("v"));
+        String name = Restart.threadName(home.localDir());
         return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name));
     }
 
@@ -159,7 +173,7 @@ class RestartTest {
         Flaky flaky = new Flaky();
         VaultOptions options = VaultOptions.defaults().create(true).builder("flaky", flaky)
                 .builder("throwing", throwing);
-        try (Vault v = TableVault.open(dir.resolve("v"), options)) {
+        try (Vault v = home.open(options)) {
             v.createTable(T, TableOptions.defaults().multipleArtifacts(true));
             for (String version : List.of("good1", "bad", "good2")) {
                 v.createInstance(T, InstanceOptions.defaults().version(version));
@@ -177,7 +191,7 @@ class RestartTest {
         flaky.failing = false;
         throwing.thrown = thrown;
         for (int attempt = 1; attempt <= 2; attempt++) {
-            try (Vault v = TableVault.open(dir.resolve("v"), options.create(false).restart(true))) {
+            try (Vault v = home.open(options.create(false).restart(true))) {
                 assertThat(restartThreadAlive()).isFalse();
                 String described = thrown.getClass().getName() + ": test";
                 assertThat(TableVault.restartFailures(v)).containsExactly("run-bad: " + described);

@@ -3,7 +3,7 @@ package dev.tablevault.engine.torture;
 import dev.tablevault.api.Durability;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
-import dev.tablevault.engine.TableVault;
+import dev.tablevault.engine.TestVault;
 import dev.tablevault.engine.torture.TortureOp.Outcome;
 
 import java.nio.file.Path;
@@ -15,19 +15,21 @@ import java.util.Random;
  * from the history, opens the vault (without restart: the parent restarted it) and runs worker threads, each
  * printing {@code B <thread> <operation>} before a call and {@code A <thread> <outcome>} once it returned: the
  * acknowledgement journal the parent reads from stdout (a line in the pipe survives the kill). Prints
- * {@code READY} once open. Arguments: vault dir, flag dir, history file, round seed, round, threads, durability.
+ * {@code READY} once open. Arguments: the vault's location and folder ({@link TestVault#of}), flag dir, history
+ * file, round seed, round, threads, durability. On a shared vault its lease is short ({@link TestVault#SHORT_LEASE}).
  */
 final class TortureChild {
     private TortureChild() {
     }
 
     public static void main(String[] args) throws Exception {
-        Path flags = Path.of(args[1]);
-        TortureModel m = TortureModel.replay(Path.of(args[2]));
-        long seed = Long.parseLong(args[3]);
-        int round = Integer.parseInt(args[4]);
-        int threads = Integer.parseInt(args[5]);
-        Vault v = TableVault.open(Path.of(args[0]), options(flags).durability(Durability.valueOf(args[6])));
+        Path flags = Path.of(args[2]);
+        TortureModel m = TortureModel.replay(Path.of(args[3]));
+        long seed = Long.parseLong(args[4]);
+        int round = Integer.parseInt(args[5]);
+        int threads = Integer.parseInt(args[6]);
+        Vault v = TestVault.of(args[0], args[1]).open(options(flags).durability(Durability.valueOf(args[7]))
+                .leaseTtl(TestVault.SHORT_LEASE));
         say("READY");
         TortureCalls calls = new TortureCalls(v, m, flags);
         for (int t = 0; t < threads; t++) {

@@ -3,7 +3,8 @@ package dev.tablevault.engine.torture;
 import dev.tablevault.api.Durability;
 import dev.tablevault.api.Vault;
 import dev.tablevault.engine.ChildJvm;
-import dev.tablevault.engine.TableVault;
+import dev.tablevault.engine.TestBackend;
+import dev.tablevault.engine.TestVault;
 import dev.tablevault.engine.torture.TortureOp.Outcome;
 
 import java.io.BufferedWriter;
@@ -49,7 +50,7 @@ final class TortureRun {
 
     private final long seed;
     private final int threads;
-    private final Path dir;
+    private final TestVault vault;
     private final Path flags;
     private final Path history;
     private final TortureModel m = new TortureModel();
@@ -62,10 +63,10 @@ final class TortureRun {
     private long checkNanos;
     private int round;
 
-    TortureRun(long seed, int threads, Path work) {
+    TortureRun(long seed, int threads, Path work, TestBackend backend) {
         this.seed = seed;
         this.threads = threads;
-        this.dir = work.resolve("vault");
+        this.vault = backend.vault(work, "vault");
         this.flags = work.resolve("flags");
         this.history = work.resolve("history");
     }
@@ -96,7 +97,7 @@ final class TortureRun {
      */
     private void setUp() throws IOException {
         String s = TortureGenerator.SHARED;
-        try (Vault v = TableVault.open(dir, TortureChild.options(flags).create(true).durability(Durability.NONE))) {
+        try (Vault v = vault.create(TortureChild.options(flags).durability(Durability.NONE))) {
             TortureCalls calls = new TortureCalls(v, m, flags);
             for (TortureOp op : List.of(TortureOp.of("createTable", s, 0, null),
                     TortureOp.of("createInstance", s, "held", 0, null, null),
@@ -118,8 +119,9 @@ final class TortureRun {
         int acks = r.nextInt(60);
         Map<Integer, TortureOp> inFlight = new TreeMap<>();
         Set<String> pids = new HashSet<>(m.paused.keySet());
-        try (ChildJvm child = ChildJvm.start(TortureChild.class, dir.toString(), flags.toString(), history.toString(),
-                Long.toString(roundSeed), Integer.toString(round), Integer.toString(threads), d.name())) {
+        try (ChildJvm child = ChildJvm.start(TortureChild.class, vault.location(), vault.dir().toString(),
+                flags.toString(), history.toString(), Long.toString(roundSeed), Integer.toString(round),
+                Integer.toString(threads), d.name())) {
             AtomicBoolean hung = new AtomicBoolean();
             Thread watchdog = watch(child, hung);
             int seen = 0;
@@ -142,7 +144,8 @@ final class TortureRun {
             }
         }
         long checkStart = System.nanoTime();
-        try (Vault v = TableVault.open(dir, TortureChild.options(flags).restart(true).durability(Durability.NONE))) {
+        vault.awaitNoLiveLease();
+        try (Vault v = vault.open(TortureChild.options(flags).restart(true).durability(Durability.NONE))) {
             TortureChecker c = new TortureChecker(v, m, flags, x -> check(false, x), (op, o) -> {
                 happened += op.settledOnly() ? 0 : 1;
                 acknowledge(op, o, true);
