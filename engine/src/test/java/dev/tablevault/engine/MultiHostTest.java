@@ -113,10 +113,7 @@ class MultiHostTest {
         String url = PgCluster.shared().database("mh_wait");
         CountDownLatch inBuilder = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        text.hooks.put(50L, () -> {
-            inBuilder.countDown();
-            await(release);
-        });
+        holdAt(50L, inBuilder, release);
         try (Vault a = TableVault.open(url, options("a").create(true));
              Vault b = TableVault.open(url, options("b"));
              Vault patient = TableVault.open(url, options("patient", Duration.ofSeconds(60)))) {
@@ -174,10 +171,7 @@ class MultiHostTest {
         String url = PgCluster.shared().database("mh_one_id");
         CountDownLatch inBuilder = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        text.hooks.put(5L, () -> {
-            inBuilder.countDown();
-            await(release);
-        });
+        holdAt(5L, inBuilder, release);
         try (Vault a = TableVault.open(url, options("a").create(true));
              Vault b = TableVault.open(url, options("b"))) {
             table(a, "v", 50);
@@ -290,6 +284,14 @@ class MultiHostTest {
             Thread.onSpinWait();
         }
         throw new AssertionError("no request waited within 60 s");
+    }
+
+    /** Makes the builder, at {@code row}, count {@code reached} down and wait for {@code release}. */
+    private void holdAt(long row, CountDownLatch reached, CountDownLatch release) {
+        text.hooks.put(row, () -> {
+            reached.countDown();
+            await(release);
+        });
     }
 
     private static void await(CountDownLatch latch) {
