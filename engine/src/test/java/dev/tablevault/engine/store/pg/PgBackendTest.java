@@ -9,6 +9,7 @@ import dev.tablevault.engine.store.Batch;
 import dev.tablevault.engine.store.Family;
 import dev.tablevault.engine.store.ReadView;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.postgresql.util.PSQLException;
@@ -38,6 +39,12 @@ final class PgBackendTest extends BackendContract {
             url = PgCluster.shared().database("pg_backend");
         }
         return url;
+    }
+
+    /** Skips the whole class, before any backend is opened, where PostgreSQL is not installed. */
+    @BeforeAll
+    static void needsPostgres() {
+        url();
     }
 
     @Override

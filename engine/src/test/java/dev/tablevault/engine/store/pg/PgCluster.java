@@ -262,7 +262,7 @@ public final class PgCluster {
     private static Path findBin() {
         String given = System.getProperty("tv.pg.bin");
         if (given != null && !given.isBlank()) {
-            return Path.of(given);
+            return Files.isExecutable(Path.of(given, "initdb")) ? Path.of(given) : null; // no initdb: not installed
         }
         try {
             Process p = new ProcessBuilder("pg_config", "--bindir").redirectErrorStream(true).start();
