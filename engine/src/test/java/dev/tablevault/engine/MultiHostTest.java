@@ -1,9 +1,7 @@
 package dev.tablevault.engine;
 
-import dev.tablevault.api.ColumnType;
 import dev.tablevault.api.ErrorCode;
 import dev.tablevault.api.ExecuteOptions;
-import dev.tablevault.api.Frame;
 import dev.tablevault.api.InstanceOptions;
 import dev.tablevault.api.OpOptions;
 import dev.tablevault.api.ProcessState;
@@ -13,7 +11,6 @@ import dev.tablevault.api.TableVaultException;
 import dev.tablevault.api.TvLockException;
 import dev.tablevault.api.Vault;
 import dev.tablevault.api.VaultOptions;
-import dev.tablevault.api.WriteOptions;
 import dev.tablevault.engine.store.pg.PgCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,14 +94,7 @@ class MultiHostTest {
 
     private static void tables(Vault v, String prefix, int count) {
         for (int k = 0; k < count; k++) {
-            String name = prefix + "_" + k;
-            v.createTable(name, TableOptions.defaults());
-            v.createInstance(name, InstanceOptions.defaults().externalEdit(true));
-            Frame.Builder f = Frame.builder().column("id", ColumnType.LONG);
-            for (long r = 0; r <= k; r++) {
-                f.row(r);
-            }
-            v.writeInstance(name, f.build(), WriteOptions.defaults());
+            SharingChild.writeTable(v, prefix + "_" + k, k);
         }
     }
 
@@ -281,7 +271,7 @@ class MultiHostTest {
                     return;
                 }
             }
-            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // a poll of the wait table, not a busy loop
         }
         throw new AssertionError("no request waited within 60 s");
     }

@@ -110,13 +110,7 @@ public final class SharingChild {
             for (int k = 0; k < count && !stop.get(); k++) {
                 String name = prefix + "_" + k;
                 try {
-                    v.createTable(name, TableOptions.defaults());
-                    v.createInstance(name, InstanceOptions.defaults().externalEdit(true));
-                    Frame.Builder f = Frame.builder().column("id", ColumnType.LONG);
-                    for (long r = 0; r <= k; r++) {
-                        f.row(r);
-                    }
-                    v.writeInstance(name, f.build(), WriteOptions.defaults());
+                    writeTable(v, name, k);
                     print("ACK " + name);
                 } catch (TableVaultException e) {
                     if (e.code() != ErrorCode.OWNER_CHANGED) {
@@ -131,6 +125,17 @@ public final class SharingChild {
             }
         }
         print("DONE");
+    }
+
+    /** Creates table {@code name} with an external-edit instance of {@code k + 1} rows (column {@code id}). */
+    static void writeTable(Vault v, String name, int k) {
+        v.createTable(name, TableOptions.defaults());
+        v.createInstance(name, InstanceOptions.defaults().externalEdit(true));
+        Frame.Builder f = Frame.builder().column("id", ColumnType.LONG);
+        for (long r = 0; r <= k; r++) {
+            f.row(r);
+        }
+        v.writeInstance(name, f.build(), WriteOptions.defaults());
     }
 
     private static void print(String line) {
