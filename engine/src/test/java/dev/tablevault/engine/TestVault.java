@@ -64,13 +64,15 @@ public final class TestVault {
 
     /**
      * {@link TableVault#open(String, VaultOptions)}; on PostgreSQL with this JVM's local folder and the artifact
-     * root in {@link #dir()} unless {@code options} name others.
+     * root in {@link #dir()} unless {@code options} name others, and without adopting orphaned processes
+     * ({@code adoptOrphans(false)}): as on a directory vault, only the test's own {@code restart(true)} or resume
+     * continues a crashed process, so what a crash left can be inspected first.
      */
     public Vault open(VaultOptions options) {
         if (url == null) {
             return TableVault.open(dir, options);
         }
-        VaultOptions o = options.localDir() != null ? options : options.localDir(localDir());
+        VaultOptions o = (options.localDir() != null ? options : options.localDir(localDir())).adoptOrphans(false);
         Vault v = TableVault.open(url, o.artifactRoot() != null ? o : o.artifactRoot(dir));
         created |= options.create();
         return v;
