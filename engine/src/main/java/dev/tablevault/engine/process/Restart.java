@@ -53,6 +53,7 @@ final class Restart {
      * that one is paused.
      */
     List<String> restartAll() {
+        vault.store().sweep(); // a dead host's runs: orphaned to be claimed here, or (never persisted) gone with their locks
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         List<ProcessRecord> one = new ArrayList<>();
         List<ProcessRecord> many = new ArrayList<>();

@@ -64,8 +64,14 @@ public interface Backend extends Reads, AutoCloseable {
     }
 
     /**
-     * On a backend with shared owners, sweeps (a host whose lease ran out is declared dead and its runs orphaned,
-     * under new fences) and returns up to {@code max} orphaned runs not in {@code skip}, oldest first, for this host
+     * On a backend with shared owners, declares every host whose lease ran out dead: its runs that persisted are
+     * orphaned under new fences (claimable), the others deleted with their locks. Nothing to do without.
+     */
+    default void sweep() {
+    }
+
+    /**
+     * On a backend with shared owners, {@linkplain #sweep sweeps} and returns up to {@code max} orphaned runs not in {@code skip}, oldest first, for this host
      * to claim and resume. A backend without shared owners has no runs and returns an empty list.
      */
     default List<String> sweepOrphans(int max, Set<String> skip) {

@@ -315,8 +315,13 @@ public final class PgBackend implements Backend {
     }
 
     @Override
-    public List<String> sweepOrphans(int max, Set<String> skip) {
+    public void sweep() {
         new Sweeper(pool).sweep();
+    }
+
+    @Override
+    public List<String> sweepOrphans(int max, Set<String> skip) {
+        sweep();
         return latest.query("listing orphaned processes", c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT pid FROM tv_runs WHERE state = 'ORPHANED'"
                     + " AND NOT (pid = ANY (?)) ORDER BY updated, pid LIMIT ?")) {
